@@ -1,0 +1,34 @@
+// swift-tools-version:6.1
+import PackageDescription
+
+let package = Package(
+    name: "shootdown",
+    products: [
+        .library(name: "ShootdownModel", targets: ["ShootdownModel"]),
+        .library(name: "ShootdownReport", targets: ["ShootdownReport"]),
+        .executable(name: "shootdown", targets: ["ShootdownCLI"]),
+    ],
+    dependencies: [
+        .package(url: "https://github.com/apple/swift-argument-parser", from: "1.5.0")
+    ],
+    targets: [
+        .target(
+            name: "ShootdownModel",
+            swiftSettings: [.define("SHOOTDOWN_INTERNAL_CHECKS", .when(configuration: .debug))]
+        ),
+        .target(name: "ShootdownReport", dependencies: ["ShootdownModel"]),
+        .executableTarget(
+            name: "ShootdownCLI",
+            dependencies: [
+                "ShootdownModel", "ShootdownReport",
+                .product(name: "ArgumentParser", package: "swift-argument-parser"),
+            ]
+        ),
+        .testTarget(name: "ShootdownModelTests", dependencies: ["ShootdownModel"]),
+        .testTarget(
+            name: "ShootdownCLITests",
+            dependencies: ["ShootdownModel", "ShootdownReport", "ShootdownCLI"]
+        ),
+    ],
+    swiftLanguageModes: [.v6]
+)

@@ -1,0 +1,68 @@
+import ArgumentParser
+import ShootdownModel
+import ShootdownReport
+
+struct Run: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        abstract: "Run one seeded schedule of a scenario to its end and print the counters.",
+        discussion: """
+            Exits 0 when the run completes, 1 when it finds a violation (the timeline and the \
+            replay command are printed), 2 on bad input.
+            """
+    )
+
+    @Option(help: "A built-in scenario name (see `shootdown list`) or a scenario file.")
+    var scenario: String
+
+    @Option(help: "The scheme, e.g. linux or linux~no-ipi.")
+    var scheme = "linux"
+
+    @Option(help: "The seed of the random schedule.")
+    var seed: UInt64 = 0
+
+    @Option(help: "random: seeded random schedule; in-order: always the lowest enabled CPU.")
+    var policy: PolicyOption = .random
+
+    @Option(help: "Output format: text or json.")
+    var format: OutputFormat = .text
+
+    @Flag(help: "Print the whole timeline, not only on a violation.")
+    var timeline = false
+
+    @Option(help: "Give up after this many steps.")
+    var maxSteps = 100_000
+
+    enum PolicyOption: String, ExpressibleByArgument, CaseIterable {
+        case random
+        case inOrder = "in-order"
+    }
+
+    func run() throws {
+        let scenario = try ScenarioSource.load(self.scenario)
+        let linux: LinuxScheme
+        do {
+            linux = try SchemeCatalog.linux(named: scheme)
+        } catch {
+            throw fail(error.description)
+        }
+        let violated = execute(scenario: scenario, scheme: linux)
+        if violated { throw ExitCode(1) }
+    }
+
+    /// Runs and prints; returns whether a violation was found.
+    func execute<S: Scheme>(scenario: Scenario, scheme: S) -> Bool {
+        let runner = Runner(scenario: scenario, scheme: scheme, maxSteps: maxSteps, tracing: true)
+        let result = runner.run(policy == .random ? .random(seed: seed) : .inOrder)
+        var replay = "shootdown run --scenario \(self.scenario) --scheme \(scheme.name)"
+        replay += policy == .random ? " --seed \(seed)" : " --policy in-order"
+        let report = RunReport(
+            result: result, seed: policy == .random ? seed : nil, policy: policy.rawValue, replay: replay)
+        switch format {
+        case .json:
+            print(report.json())
+        case .text:
+            print(RunText.render(result, report: report, fullTimeline: timeline))
+        }
+        return result.violation != nil
+    }
+}

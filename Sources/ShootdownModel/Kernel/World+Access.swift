@@ -1,0 +1,87 @@
+/// User accesses: the TLB, the hardware page walk, and the anonymous fault path.
+extension World {
+    /// A load or store by `thread` on `cpu`, one step: the TLB lookup, on a miss the hardware
+    /// page walk (the one shared read), and the access itself. An instruction is not
+    /// interruptible, so walk and access are one step. A walk that finds no usable PTE raises
+    /// a page fault; the access is retried after the fault path returns.
+    mutating func access(cpu: Int, thread: Int, mm: Int, page: Int, write: Bool) {
+        let tlbState = state.cpus[cpu].tlbState
+        assert(tlbState.loadedMM == mm, "user thread runs with another mm loaded")
+        let asid = tlbState.loadedASID
+        let kind = write ? "write" : "read"
+        if let entry = state.cpus[cpu].tlb.lookup(asid: asid, page: page) {
+            if !write || entry.isWritable {
+                counters.tlbHits += 1
+                counters.accesses += 1
+                if isTracing { note(cpu, "user", "\(kind) page \(page): TLB hit -> frame \(entry.frame)") }
+                checkUse(of: entry, cpu: cpu, thread: thread, page: page, write: write)
+                finishOperation(thread)
+                return
+            }
+            // A write through a read-only entry faults; the CPU drops the entry and re-walks.
+            state.cpus[cpu].tlb.invalidate(asid: asid, page: page)
+        }
+        let pte = state.mms[mm].ptes[page]
+        guard pte.permits(write: write), let frame = pte.frame else {
+            if isTracing { note(cpu, "user", "\(kind) page \(page): page fault") }
+            push(cpu, .fault(FaultCall(page: page, write: write, thread: thread, mm: mm)))
+            return
+        }
+        state.cpus[cpu].tlb.fill(
+            TLBEntry(asid: asid, page: page, frame: frame, isWritable: pte.isWritable, mm: mm))
+        counters.tlbFills += 1
+        counters.accesses += 1
+        if isTracing { note(cpu, "user", "\(kind) page \(page): TLB miss, walk fills -> frame \(frame)") }
+        finishOperation(thread)
+    }
+
+    /// `handle_mm_fault()` -> `do_anonymous_page()` / `do_wp_page()`, with `mmap_lock` held for
+    /// reading. Allocation and the PTE update under the page-table lock are one step: the
+    /// allocator takes part in no flush protocol, and the PTL makes the update atomic to every
+    /// other writer (hardware walkers see the PTE before or after).
+    mutating func stepFault(_ cpu: Int, _ call: inout FaultCall) -> StepOutcome {
+        switch call.pc {
+        case .lockMmap:
+            state.mms[call.mm].mmapLock.readers += 1
+            let vma = state.mms[call.mm].vmas[call.page]
+            call.isSegfault = !(vma?.allows(write: call.write) ?? false)
+            if isTracing { note(cpu, "handle_mm_fault", "mmap_read_lock; find_vma(\(call.page)): \(vma.map { "\($0)" } ?? "none")") }
+            call.pc = call.isSegfault ? .unlockMmap : .install
+            return .shared
+        case .install:
+            var mm = state.mms[call.mm]
+            let pte = mm.ptes[call.page]
+            let writable = mm.vmas[call.page] == .write
+            if pte.frame == nil {
+                guard let frame = state.frames.allocate() else {
+                    // VM_FAULT_OOM: the access fails like a SIGSEGV (the scenario needs `frames`).
+                    if isTracing { note(cpu, "handle_mm_fault", "out of memory at page \(call.page)") }
+                    call.isSegfault = true
+                    call.pc = .unlockMmap
+                    return .shared
+                }
+                mm.ptes[call.page] = .mapping(frame, writable: writable)
+                if isTracing { note(cpu, "handle_mm_fault", "do_anonymous_page: pte(\(call.page)) = frame \(frame)") }
+            } else if pte.isPresent, call.write, !pte.isWritable, writable {
+                mm.ptes[call.page].isWritable = true
+                if isTracing { note(cpu, "handle_mm_fault", "do_wp_page: pte(\(call.page)) made writable") }
+            } else {
+                if isTracing { note(cpu, "handle_mm_fault", "pte(\(call.page)) already usable") }
+            }
+            state.mms[call.mm] = mm
+            counters.pageFaults += 1
+            call.pc = .unlockMmap
+            return .shared
+        case .unlockMmap:
+            state.mms[call.mm].mmapLock.readers -= 1
+            if call.isSegfault {
+                counters.segfaults += 1
+                if isTracing { note(cpu, "handle_mm_fault", "mmap_read_unlock; SIGSEGV at page \(call.page)") }
+                finishOperation(call.thread)
+            } else {
+                if isTracing { note(cpu, "handle_mm_fault", "mmap_read_unlock; retry the access") }
+            }
+            return .ret(shared: true)
+        }
+    }
+}

@@ -1,0 +1,86 @@
+/// The receiving side of a shootdown.
+extension World {
+    /// The IPI arrives: `generic_smp_call_function_single_interrupt()` takes the oldest entry of
+    /// the call_single_queue (the shared access) and calls `flush_tlb_func()` with the
+    /// initiator's `flush_tlb_info`, which stays unchanged until every target acknowledged.
+    mutating func deliverIPI(_ cpu: Int) {
+        let initiator = state.cpus[cpu].mailbox.removeFirst()
+        let info = state.cpus[initiator].flushInfo!
+        if isTracing { note(cpu, "flush_tlb_func", "IPI from cpu\(initiator): new_tlb_gen = \(info.newTLBGen)") }
+        state.cpus[cpu].stack.append(.flushTLBFunc(FlushTLBFuncCall(info: info, isLocal: false)))
+    }
+
+    /// Follows `flush_tlb_func()` in arch/x86/mm/tlb.c (6.6), interrupts off.
+    mutating func stepFlushTLBFunc(_ cpu: Int, _ call: inout FlushTLBFuncCall) -> StepOutcome {
+        let f = call.info
+        let tlbState = state.cpus[cpu].tlbState
+        let loadedMM = tlbState.loadedMM
+        let asid = tlbState.loadedASID
+        let localTLBGen = tlbState.ctxs[asid].tlbGen
+        switch call.pc {
+        case .start:
+            call.pc = .ack
+            if !call.isLocal {
+                counters.nrTLBRemoteFlushReceived += 1
+                // "Can only happen on remote CPUs"
+                if f.mm != loadedMM {
+                    if isTracing { note(cpu, "flush_tlb_func", "loaded_mm is \(scenario.mmName(loadedMM)), not \(scenario.mmName(f.mm)): return") }
+                    return .next
+                }
+            }
+            if loadedMM == initMM { return .next }
+            if tlbState.isLazy {
+                // Leave lazy mode instead of flushing: switch_mm_irqs_off(NULL, &init_mm, NULL).
+                if isTracing { note(cpu, "flush_tlb_func", "is_lazy: switch to init_mm") }
+                return .call(.switchMM(SwitchMMCall(next: initMM)), shared: false)
+            }
+            if scheme.isAlreadyCovered(newTLBGen: f.newTLBGen, localTLBGen: localTLBGen) {
+                if isTracing { note(cpu, "flush_tlb_func", "new_tlb_gen \(f.newTLBGen) <= local_tlb_gen \(localTLBGen): return") }
+                return .next
+            }
+            call.pc = .readGen
+            return .next
+        case .readGen:
+            call.pc = .ack
+            // "Defer mm_tlb_gen reading as long as possible to avoid cache contention."
+            let mmTLBGen = state.mms[loadedMM].tlbGen
+            if localTLBGen == mmTLBGen {
+                if isTracing { note(cpu, "flush_tlb_func", "local_tlb_gen == mm_tlb_gen = \(mmTLBGen): done") }
+                return .shared
+            }
+            switch scheme.flushKind(f, localTLBGen: localTLBGen, mmTLBGen: mmTLBGen) {
+            case .ranged:
+                let end = f.end!
+                for page in f.start..<end {
+                    state.cpus[cpu].tlb.invalidate(asid: asid, page: page)
+                }
+                counters.pagesInvalidated += end - f.start
+                if call.isLocal {
+                    counters.rangedFlushesLocal += 1
+                    counters.nrTLBLocalFlushOne += end - f.start
+                } else {
+                    counters.rangedFlushesIPI += 1
+                }
+                if isTracing { note(cpu, "flush_tlb_func", "local \(localTLBGen), new \(f.newTLBGen), mm \(mmTLBGen): INVLPG \(PageRange(f.start, end)); local_tlb_gen = \(mmTLBGen)") }
+            case .full:
+                counters.entriesFlushed += state.cpus[cpu].tlb.flush(asid: asid)
+                if call.isLocal {
+                    counters.fullFlushesLocal += 1
+                    counters.nrTLBLocalFlushAll += 1
+                } else {
+                    counters.fullFlushesIPI += 1
+                }
+                if isTracing { note(cpu, "flush_tlb_func", "local \(localTLBGen), new \(f.newTLBGen), mm \(mmTLBGen): flush_tlb_local (full); local_tlb_gen = \(mmTLBGen)") }
+            }
+            // "Both paths above update our state to mm_tlb_gen."
+            state.cpus[cpu].tlbState.ctxs[asid].tlbGen = mmTLBGen
+            return .shared
+        case .ack:
+            if call.isLocal { return .ret(shared: false) }
+            // csd_unlock(): the initiator's csd_lock_wait() may now return.
+            state.cpus[f.initiatingCPU].pendingAcks -= 1
+            if isTracing { note(cpu, "flush_tlb_func", "ack -> cpu\(f.initiatingCPU)") }
+            return .ret(shared: true)
+        }
+    }
+}

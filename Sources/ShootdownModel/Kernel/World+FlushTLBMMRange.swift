@@ -1,0 +1,97 @@
+/// The initiator's side of a shootdown.
+extension World {
+    /// Follows `flush_tlb_mm_range()` in arch/x86/mm/tlb.c (6.6), with `native_flush_tlb_multi()`
+    /// and `smp_call_function_many_cond(..., SCF_WAIT | SCF_RUN_LOCAL)` (kernel/smp.c) inlined:
+    /// bump the generation, read the cpumask, queue an IPI to each other CPU that is not lazy
+    /// (all of them when page tables were freed), run `flush_tlb_func()` locally, then wait
+    /// for every acknowledgement with interrupts enabled.
+    mutating func stepFlushTLBMMRange(_ cpu: Int, _ call: inout FlushTLBMMRangeCall) -> StepOutcome {
+        switch call.pc {
+        case .incGen:
+            // "Should we flush just the requested range?"
+            if let end = call.end, end - call.start > scheme.flushCeiling {
+                call.start = 0
+                call.end = nil
+            }
+            // "This is also a barrier that synchronizes with switch_mm()."
+            state.mms[call.mm].tlbGen += 1
+            let gen = state.mms[call.mm].tlbGen
+            state.cpus[cpu].flushInfo = FlushTLBInfo(
+                mm: call.mm, start: call.start, end: call.end, freedTables: call.freedTables,
+                newTLBGen: gen, initiatingCPU: cpu)
+            if isTracing { note(cpu, "flush_tlb_mm_range", "inc_mm_tlb_gen(\(scenario.mmName(call.mm))) = \(gen) for \(describe(call))") }
+            call.pc = .readMask
+            return .shared
+        case .readMask:
+            let mask = state.mms[call.mm].cpumask
+            if mask.containsAny(but: cpu) {
+                // flush_tlb_multi() -> native_flush_tlb_multi(): count_vm_tlb_event(NR_TLB_REMOTE_FLUSH).
+                counters.nrTLBRemoteFlush += 1
+                call.runsLocal = mask.contains(cpu)
+                var others = mask
+                others.remove(cpu)
+                call.candidates = others
+                call.pc = nextTarget(&call)
+                if isTracing { note(cpu, "flush_tlb_mm_range", "mm_cpumask = \(cpuList(mask)): flush_tlb_multi") }
+            } else if state.cpus[cpu].tlbState.loadedMM == call.mm {
+                call.pc = .localOnly
+                if isTracing { note(cpu, "flush_tlb_mm_range", "mm_cpumask = \(cpuList(mask)): local flush only") }
+            } else {
+                call.pc = .finish
+                if isTracing { note(cpu, "flush_tlb_mm_range", "mm_cpumask = \(cpuList(mask)): nobody to flush") }
+            }
+            return .shared
+        case .target(let target):
+            // on_each_cpu_cond_mask(tlb_is_not_lazy, ...) reads the target's is_lazy; with
+            // freed_tables the kernel uses on_each_cpu_mask() and reads nothing, which the
+            // scheme's decision reproduces by ignoring the value.
+            let lazy = state.cpus[target].tlbState.isLazy
+            if scheme.sendsIPI(targetIsLazy: lazy, freedTables: call.freedTables) {
+                call.pc = .queue(cpu: target)
+                if isTracing { note(cpu, "flush_tlb_mm_range", "cpu\(target) is_lazy = \(lazy): send IPI") }
+            } else {
+                if lazy { counters.ipisSkippedLazy += 1 }
+                call.pc = nextTarget(&call)
+                if isTracing { note(cpu, "flush_tlb_mm_range", "cpu\(target) is_lazy = \(lazy): skip") }
+            }
+            return .shared
+        case .queue(let target):
+            // __smp_call_single_queue(): llist_add() to the target's call_single_queue.
+            state.cpus[target].mailbox.append(cpu)
+            state.cpus[cpu].pendingAcks += 1
+            counters.ipisSent += 1
+            call.pc = nextTarget(&call)
+            if isTracing { note(cpu, "flush_tlb_mm_range", "IPI -> cpu\(target)") }
+            return .shared
+        case .runLocal:
+            call.pc = .wait
+            // run_local: this CPU is in the mask and tlb_is_not_lazy(this_cpu).
+            guard call.runsLocal, !state.cpus[cpu].tlbState.isLazy else { return .next }
+            return .call(.flushTLBFunc(FlushTLBFuncCall(info: state.cpus[cpu].flushInfo!, isLocal: true)), shared: false)
+        case .wait:
+            // csd_lock_wait() for every target: all acknowledged (isBlocked() held us until then).
+            if isTracing { note(cpu, "flush_tlb_mm_range", "all IPIs acknowledged") }
+            call.pc = .finish
+            return .shared
+        case .localOnly:
+            // local_irq_disable(); flush_tlb_func(info); local_irq_enable();
+            call.pc = .finish
+            return .call(.flushTLBFunc(FlushTLBFuncCall(info: state.cpus[cpu].flushInfo!, isLocal: true)), shared: false)
+        case .finish:
+            // put_flush_tlb_info(); put_cpu();
+            state.cpus[cpu].flushInfo = nil
+            return .ret(shared: false)
+        }
+    }
+
+    /// The next candidate CPU to consider, or the local run once all were considered.
+    func nextTarget(_ call: inout FlushTLBMMRangeCall) -> FlushTLBMMRangeCall.PC {
+        guard let target = call.candidates.first(where: { _ in true }) else { return .runLocal }
+        call.candidates.remove(target)
+        return .target(cpu: target)
+    }
+
+    func cpuList(_ mask: CPUMask) -> String {
+        "{" + mask.map { "cpu\($0)" }.joined(separator: ",") + "}"
+    }
+}

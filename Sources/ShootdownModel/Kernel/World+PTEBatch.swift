@@ -1,0 +1,186 @@
+/// munmap, madvise(MADV_DONTNEED) and mprotect: PTE changes batched in an `mmu_gather`,
+/// one flush at the end, frames freed only after it.
+///
+/// Follows `__vm_munmap()` -> `do_vmi_align_munmap()` -> `unmap_region()` (mm/mmap.c),
+/// `madvise_dontneed_single_vma()` -> `zap_page_range_single()` (mm/madvise.c, mm/memory.c),
+/// `do_mprotect_pkey()` -> `change_protection()` (mm/mprotect.c, 5.19+ with an mmu_gather), and
+/// `tlb_gather_mmu()` / `tlb_finish_mmu()` (mm/mmu_gather.c), as of Linux 6.6.
+extension World {
+    /// Pages covered by one page-table page (a PTE page maps 2 MiB of 4 KiB pages).
+    static var pagesPerPageTable: Int { 512 }
+
+    mutating func stepPTEBatch(_ cpu: Int, _ call: inout PTEBatchCall) -> StepOutcome {
+        let name = call.kind.syscallName
+        let mmName = scenario.mmName(call.mm)
+        switch call.pc {
+        case .lockMmap:
+            // mmap_write_lock_killable() (munmap, mprotect) / mmap_read_lock() (madvise); the
+            // VMA changes below are made under the lock, so they share its step.
+            if call.kind.takesMmapLockForWrite {
+                state.mms[call.mm].mmapLock.isWriteLocked = true
+            } else {
+                state.mms[call.mm].mmapLock.readers += 1
+            }
+            switch call.kind {
+            case .munmap:
+                // do_vmi_align_munmap(): detach the VMAs before unmapping.
+                for page in call.range.start..<call.range.end { state.mms[call.mm].vmas[page] = nil }
+                call.pc = .downgrade
+            case .mprotect(let prot):
+                // mprotect_fixup(): new vm_page_prot for the VMAs in the range.
+                for page in call.range.start..<call.range.end where state.mms[call.mm].vmas[page] != nil {
+                    state.mms[call.mm].vmas[page] = prot
+                }
+                call.pc = .gather
+            case .madviseDontNeed:
+                call.pc = .gather
+            }
+            if isTracing { note(cpu, name, "mmap_\(call.kind.takesMmapLockForWrite ? "write" : "read")_lock(\(mmName)) \(call.range)") }
+            return .shared
+        case .downgrade:
+            // do_vmi_align_munmap(): mmap_write_downgrade() before unmap_region().
+            state.mms[call.mm].mmapLock.isWriteLocked = false
+            state.mms[call.mm].mmapLock.readers += 1
+            if isTracing { note(cpu, name, "mmap_write_downgrade") }
+            call.pc = .gather
+            return .shared
+        case .gather:
+            // tlb_gather_mmu() -> inc_tlb_flush_pending(mm).
+            state.mms[call.mm].tlbFlushPending += 1
+            if isTracing { note(cpu, "tlb_gather_mmu", "inc_tlb_flush_pending(\(mmName)) = \(state.mms[call.mm].tlbFlushPending)") }
+            call.pc = .lockPTL
+            return .shared
+        case .lockPTL:
+            state.mms[call.mm].ptlOwner = cpu
+            call.revocationClockAtLock = state.revocationClock
+            if isTracing { note(cpu, name, "spin_lock(ptl)") }
+            call.pc = firstChange(after: call.range.start - 1, in: call)
+            return .shared
+        case .change(let page):
+            changePTE(cpu, page: page, call: &call)
+            call.pc = firstChange(after: page, in: call)
+            return .shared
+        case .unlockPTL:
+            state.mms[call.mm].ptlOwner = nil
+            if case .munmap = call.kind, !pageTableStillUsed(mm: call.mm, range: call.range) {
+                // free_pgtables(): no VMA is left in the page-table page, so it is freed (after
+                // the flush, via tlb_remove_table()) and the flush must reach lazy CPUs too.
+                call.gather.freedTables = true
+            }
+            if isTracing { note(cpu, name, "spin_unlock(ptl)\(call.gather.freedTables ? "; free_pgtables: freed_tables = 1" : "")") }
+            call.pc = .finish
+            return .shared
+        case .finish:
+            return finishMMU(cpu, &call)
+        case .free:
+            // tlb_flush_mmu_free(): the pages go back to the allocator only after the flush.
+            for frame in call.gather.frames { state.frames.free(frame) }
+            if isTracing { note(cpu, "tlb_finish_mmu", "free frames \(call.gather.frames.map(String.init).joined(separator: ","))") }
+            call.gather.frames = []
+            call.pc = .decPending
+            return .shared
+        case .decPending:
+            state.mms[call.mm].tlbFlushPending -= 1
+            if isTracing { note(cpu, "tlb_finish_mmu", "dec_tlb_flush_pending(\(mmName)) = \(state.mms[call.mm].tlbFlushPending)") }
+            call.pc = .unlockMmap
+            return .shared
+        case .unlockMmap:
+            if case .mprotect = call.kind {
+                state.mms[call.mm].mmapLock.isWriteLocked = false
+            } else {
+                state.mms[call.mm].mmapLock.readers -= 1
+            }
+            if isTracing { note(cpu, name, "mmap_unlock; returns to user") }
+            reachCoherencePoint(of: call)
+            finishOperation(call.thread)
+            return .ret(shared: true)
+        }
+    }
+
+    /// The next PTE of the range the call must change, or `.unlockPTL` when none is left.
+    /// Under the PTL no other CPU changes these PTEs, so skipping `pte_none()` ones (munmap,
+    /// madvise) and non-present ones (mprotect) reads nothing another CPU could change.
+    func firstChange(after page: Int, in call: PTEBatchCall) -> PTEBatchCall.PC {
+        let ptes = state.mms[call.mm].ptes
+        for next in max(page + 1, call.range.start)..<call.range.end {
+            let pte = ptes[next]
+            switch call.kind {
+            case .munmap, .madviseDontNeed:
+                if pte.frame != nil { return .change(page: next) }
+            case .mprotect:
+                // change_pte_range(): `if (pte_present(oldpte))`, which includes PROT_NONE.
+                if pte.isPresent || pte.isProtNone { return .change(page: next) }
+            }
+        }
+        return .unlockPTL
+    }
+
+    /// One PTE under the PTL: `ptep_get_and_clear_full()` + `tlb_remove_tlb_entry()` +
+    /// `__tlb_remove_page()` (zap_pte_range), or `ptep_modify_prot_start/commit()` +
+    /// `tlb_flush_pte_range()` when `pte_needs_flush()` (change_pte_range).
+    mutating func changePTE(_ cpu: Int, page: Int, call: inout PTEBatchCall) {
+        let old = state.mms[call.mm].ptes[page]
+        switch call.kind {
+        case .munmap, .madviseDontNeed:
+            state.mms[call.mm].ptes[page] = .none
+            if let frame = old.frame { call.gather.frames.append(frame) }
+            call.gather.add(page: page)
+            openRevocation(mm: call.mm, page: page, removesTranslation: true, thread: call.thread, op: call.op)
+            if isTracing { note(cpu, call.kind.syscallName, "ptep_get_and_clear(\(page)) was frame \(old.frame ?? -1)") }
+        case .mprotect(let prot):
+            var new = old
+            new.isPresent = prot != .none
+            new.isProtNone = prot == .none
+            new.isWritable = prot == .write
+            state.mms[call.mm].ptes[page] = new
+            // x86 pte_needs_flush(): PRESENT cleared, or RW changed in either direction.
+            if old.isPresent != new.isPresent || old.isWritable != new.isWritable {
+                call.gather.add(page: page)
+            }
+            if old.isPresent && !new.isPresent {
+                openRevocation(mm: call.mm, page: page, removesTranslation: true, thread: call.thread, op: call.op)
+            } else if old.isWritable && !new.isWritable {
+                openRevocation(mm: call.mm, page: page, removesTranslation: false, thread: call.thread, op: call.op)
+            }
+            if isTracing { note(cpu, "mprotect", "change_pte_range(\(page)) -> \(prot)") }
+        }
+    }
+
+    /// Whether any VMA remains in the page-table pages that hold `range`.
+    func pageTableStillUsed(mm: Int, range: PageRange) -> Bool {
+        let span = Self.pagesPerPageTable
+        let first = range.start / span * span
+        let last = min(((range.end - 1) / span + 1) * span, state.mms[mm].vmas.count)
+        return (first..<last).contains { state.mms[mm].vmas[$0] != nil }
+    }
+
+    /// `tlb_finish_mmu()`: the nested-batch rule, then `tlb_flush_mmu()` -> `tlb_flush()`
+    /// (arch/x86/include/asm/tlb.h) -> `flush_tlb_mm_range()`.
+    mutating func finishMMU(_ cpu: Int, _ call: inout PTEBatchCall) -> StepOutcome {
+        let nested = state.mms[call.mm].isFlushNested
+        if nested && scheme.flushesWhenNested {
+            // "flush TLB forcefully if we detect parallel PTE batching threads":
+            // fullmm = 1; __tlb_reset_range(); freed_tables = 1.
+            call.gather.isFullMM = true
+            call.gather.freedTables = true
+        }
+        let hasFrames = !call.gather.frames.isEmpty
+        call.pc = hasFrames ? .free : .decPending
+        // tlb_flush_mmu_tlbonly(): nothing to flush unless PTEs were cleared or tables freed.
+        guard call.gather.hasRange || call.gather.freedTables || call.gather.isFullMM else {
+            if isTracing { note(cpu, "tlb_finish_mmu", "mm_tlb_flush_nested = \(nested); nothing to flush") }
+            return .shared
+        }
+        let full = call.gather.isFullMM
+        let flush = FlushTLBMMRangeCall(
+            mm: call.mm, start: full ? 0 : call.gather.start, end: full ? nil : call.gather.end,
+            freedTables: call.gather.freedTables)
+        if isTracing { note(cpu, "tlb_finish_mmu", "mm_tlb_flush_nested = \(nested); tlb_flush -> flush_tlb_mm_range(\(describe(flush)))") }
+        return .call(.flushTLBMMRange(flush), shared: true)
+    }
+
+    func describe(_ call: FlushTLBMMRangeCall) -> String {
+        let range = call.end.map { PageRange(call.start, $0).description } ?? "TLB_FLUSH_ALL"
+        return "\(scenario.mmName(call.mm)), \(range)\(call.freedTables ? ", freed_tables" : "")"
+    }
+}

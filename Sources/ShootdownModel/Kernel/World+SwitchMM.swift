@@ -1,0 +1,109 @@
+/// Context switches: `switch_mm_irqs_off()`, `choose_new_asid()`, `enter_lazy_tlb()`.
+extension World {
+    /// Follows `switch_mm_irqs_off()` in arch/x86/mm/tlb.c (6.6), interrupts off.
+    mutating func stepSwitchMM(_ cpu: Int, _ call: inout SwitchMMCall) -> StepOutcome {
+        let next = call.next
+        switch call.pc {
+        case .start:
+            let tlbState = state.cpus[cpu].tlbState
+            call.prev = tlbState.loadedMM
+            call.prevASID = tlbState.loadedASID
+            call.wasLazy = tlbState.isLazy
+            call.pc = call.wasLazy ? .clearLazy : .branch
+            return .next
+        case .clearLazy:
+            // "if (was_lazy) this_cpu_write(cpu_tlbstate_shared.is_lazy, false);"
+            state.cpus[cpu].tlbState.isLazy = false
+            if isTracing { note(cpu, "switch_mm_irqs_off", "is_lazy = false") }
+            call.pc = .branch
+            return .shared
+        case .branch:
+            if call.prev == next {
+                // "If the CPU is not in lazy TLB mode, we are just switching from one thread in
+                // a process to another thread in the same process. No TLB flush required."
+                guard call.wasLazy else {
+                    if isTracing { note(cpu, "switch_mm_irqs_off", "same mm \(scenario.mmName(next)), not lazy: nothing to do") }
+                    return .ret(shared: false)
+                }
+                call.pc = .sameMMReadGen
+            } else if call.prev != initMM {
+                call.pc = .clearPrevMask
+            } else {
+                call.pc = next != initMM ? .setNextMask : .readGen
+            }
+            return .next
+        case .sameMMReadGen:
+            // smp_mb(); next_tlb_gen = atomic64_read(&next->context.tlb_gen);
+            let nextTLBGen = state.mms[next].tlbGen
+            let local = state.cpus[cpu].tlbState.ctxs[call.prevASID].tlbGen
+            if scheme.lazyReturnIsCurrent(localTLBGen: local, mmTLBGen: nextTLBGen) {
+                if isTracing { note(cpu, "switch_mm_irqs_off", "back from lazy to \(scenario.mmName(next)): tlb_gen \(local) == \(nextTLBGen), keep TLB") }
+                return .ret(shared: true)
+            }
+            // "TLB contents went out of date while we were in lazy mode."
+            loadNewMM(cpu, next: next, asid: call.prevASID, nextTLBGen: nextTLBGen, needFlush: true,
+                      why: "back from lazy, tlb_gen \(local) != \(nextTLBGen)")
+            return .ret(shared: true)
+        case .clearPrevMask:
+            // "Stop remote flushes for the previous mm."
+            state.mms[call.prev].cpumask.remove(cpu)
+            if isTracing { note(cpu, "switch_mm_irqs_off", "cpumask_clear_cpu(cpu\(cpu), \(scenario.mmName(call.prev)))") }
+            call.pc = next != initMM ? .setNextMask : .readGen
+            return .shared
+        case .setNextMask:
+            // "Start receiving IPIs and then read tlb_gen"
+            state.mms[next].cpumask.insert(cpu)
+            if isTracing { note(cpu, "switch_mm_irqs_off", "cpumask_set_cpu(cpu\(cpu), \(scenario.mmName(next)))") }
+            call.pc = .readGen
+            return .shared
+        case .readGen:
+            let nextTLBGen = next == initMM ? 0 : state.mms[next].tlbGen
+            let (asid, needFlush, why) = chooseNewASID(cpu, next: next, nextTLBGen: nextTLBGen)
+            loadNewMM(cpu, next: next, asid: asid, nextTLBGen: nextTLBGen, needFlush: needFlush, why: why)
+            return .ret(shared: true)
+        }
+    }
+
+    /// Follows `choose_new_asid()` in arch/x86/mm/tlb.c (PCID enabled): the mm's own slot if
+    /// this CPU still has one (flush if it fell behind), else the round-robin victim.
+    mutating func chooseNewASID(_ cpu: Int, next: Int, nextTLBGen: UInt64) -> (asid: Int, needFlush: Bool, why: String) {
+        let ctxID = next == initMM ? initMMCtxID : state.mms[next].ctxID
+        let ctxs = state.cpus[cpu].tlbState.ctxs
+        if let asid = ctxs.firstIndex(where: { $0.ctxID == ctxID }) {
+            let local = ctxs[asid].tlbGen
+            let needFlush = scheme.asidNeedsFlush(localTLBGen: local, mmTLBGen: nextTLBGen)
+            return (asid, needFlush, "ASID \(asid) tlb_gen \(local) vs \(nextTLBGen)")
+        }
+        var asid = state.cpus[cpu].tlbState.nextASID
+        state.cpus[cpu].tlbState.nextASID += 1
+        if asid >= tlbNrDynASIDs {
+            asid = 0
+            state.cpus[cpu].tlbState.nextASID = 1
+        }
+        if ctxs[asid].ctxID != 0 { counters.asidEvictions += 1 }
+        return (asid, true, "new ASID \(asid)")
+    }
+
+    /// The tail of `switch_mm_irqs_off()`: record the slot, then `load_new_mm_cr3()` with or
+    /// without a flush of that ASID, then `loaded_mm`/`loaded_mm_asid`.
+    mutating func loadNewMM(_ cpu: Int, next: Int, asid: Int, nextTLBGen: UInt64, needFlush: Bool, why: String) {
+        if needFlush {
+            let ctxID = next == initMM ? initMMCtxID : state.mms[next].ctxID
+            state.cpus[cpu].tlbState.ctxs[asid] = ASIDContext(ctxID: ctxID, tlbGen: nextTLBGen)
+            counters.entriesFlushed += state.cpus[cpu].tlb.flush(asid: asid)
+            counters.fullFlushesSwitch += 1
+        }
+        state.cpus[cpu].tlbState.loadedMM = next
+        state.cpus[cpu].tlbState.loadedASID = asid
+        if isTracing { note(cpu, "switch_mm_irqs_off", "\(scenario.mmName(next)): \(why): \(needFlush ? "CR3 with flush" : "CR3 | NOFLUSH")") }
+    }
+
+    /// Follows `enter_lazy_tlb()` in arch/x86/mm/tlb.c: keep the mm loaded, mark the CPU lazy.
+    mutating func enterLazyTLB(_ cpu: Int) -> StepOutcome {
+        let loaded = state.cpus[cpu].tlbState.loadedMM
+        guard loaded != initMM else { return .ret(shared: false) }
+        state.cpus[cpu].tlbState.isLazy = true
+        if isTracing { note(cpu, "enter_lazy_tlb", "is_lazy = true (\(scenario.mmName(loaded)) stays loaded)") }
+        return .ret(shared: true)
+    }
+}

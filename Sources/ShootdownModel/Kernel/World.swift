@@ -1,0 +1,191 @@
+/// The simulated machine running a scenario under a scheme.
+///
+/// `World` executes ``Action``s: each runs one step of one CPU, and a step makes at most one
+/// access to state other CPUs can see. The engines choose the actions; the world only says
+/// which are enabled (``enabledActions(into:)``) and performs them (``perform(_:)``).
+public struct World<S: Scheme>: Sendable {
+    /// The static setup.
+    public let scenario: Scenario
+    /// The flush-tracking scheme under test.
+    public let scheme: S
+    /// The machine: what the checker stores and hashes.
+    public internal(set) var state: MachineState
+    /// What happened so far.
+    public internal(set) var counters = Counters()
+    /// The first violation, once one happened.
+    public internal(set) var violation: Violation?
+    /// Whether to record ``trace``.
+    public var isTracing: Bool
+    /// The timeline, when ``isTracing``.
+    public internal(set) var trace: [TraceEvent] = []
+    /// Set while an action runs: the step number for the trace.
+    var currentStep = 0
+
+    /// A machine at boot for `scenario`.
+    public init(scenario: Scenario, scheme: S, tracing: Bool = false) {
+        self.scenario = scenario
+        self.scheme = scheme
+        self.state = MachineState(scenario: scenario)
+        self.isTracing = tracing
+    }
+
+    /// Records a timeline line for `cpu`; callers build the text only `if isTracing`.
+    mutating func note(_ cpu: Int, _ function: String, _ detail: String) {
+        trace.append(TraceEvent(step: currentStep, cpu: cpu, function: function, detail: detail))
+    }
+
+    /// Whether every thread finished its script.
+    public var isFinished: Bool {
+        state.threads.allSatisfy { $0.status == .done }
+            && state.cpus.allSatisfy { $0.stack.isEmpty && $0.mailbox.isEmpty }
+    }
+
+    // MARK: - Enabled actions
+
+    /// Appends the actions enabled now, in a fixed order (by CPU: interrupt, step, preempt).
+    public func enabledActions(into actions: inout [Action]) {
+        for cpu in state.cpus.indices {
+            if canInterrupt(cpu) { actions.append(.interrupt(cpu: cpu)) }
+            if canStep(cpu) { actions.append(.step(cpu: cpu)) }
+            if canPreempt(cpu) { actions.append(.preempt(cpu: cpu)) }
+        }
+    }
+
+    /// Whether `cpu` can take a pending flush IPI now.
+    public func canInterrupt(_ cpu: Int) -> Bool {
+        let c = state.cpus[cpu]
+        return !c.mailbox.isEmpty && c.irqsEnabled
+    }
+
+    /// Whether `cpu` has a step to run now.
+    public func canStep(_ cpu: Int) -> Bool {
+        let c = state.cpus[cpu]
+        if let top = c.stack.last { return !isBlocked(top, on: cpu) }
+        guard let thread = c.current else { return nextRunnable(on: cpu, after: nil) != nil }
+        let t = state.threads[thread]
+        guard t.status == .runnable else { return true }  // switch away
+        let script = scenario.threads[thread].script
+        guard t.pc < script.count else { return true }
+        if case .mmap = script[t.pc] { return state.mms[scenario.threads[thread].mm!].mmapLock.canWrite }
+        return true
+    }
+
+    /// Whether the scheduler may preempt `cpu`'s thread for another runnable thread now.
+    public func canPreempt(_ cpu: Int) -> Bool {
+        let c = state.cpus[cpu]
+        guard c.stack.isEmpty, let thread = c.current, state.threads[thread].status == .runnable
+        else { return false }
+        return nextRunnable(on: cpu, after: thread) != nil
+    }
+
+    /// Whether the innermost frame waits for a lock or for acknowledgements.
+    func isBlocked(_ frame: KernelFrame, on cpu: Int) -> Bool {
+        switch frame {
+        case .pteBatch(let call):
+            switch call.pc {
+            case .lockMmap:
+                let lock = state.mms[call.mm].mmapLock
+                return call.kind.takesMmapLockForWrite ? !lock.canWrite : !lock.canRead
+            case .lockPTL: return state.mms[call.mm].ptlOwner != nil
+            default: return false
+            }
+        case .fault(let call):
+            switch call.pc {
+            case .lockMmap: return !state.mms[call.mm].mmapLock.canRead
+            case .install: return state.mms[call.mm].ptlOwner != nil
+            case .unlockMmap: return false
+            }
+        case .flushTLBMMRange(let call):
+            return call.pc == .wait && state.cpus[cpu].pendingAcks > 0
+        case .flushTLBFunc, .switchMM, .enterLazyTLB:
+            return false
+        }
+    }
+
+    /// The next runnable thread pinned to `cpu`, round-robin after `thread`, excluding it.
+    func nextRunnable(on cpu: Int, after thread: Int?) -> Int? {
+        let count = scenario.threads.count
+        let first = thread.map { $0 + 1 } ?? 0
+        for offset in 0..<count {
+            let candidate = (first + offset) % count
+            if candidate != thread, scenario.threads[candidate].cpu == cpu,
+                state.threads[candidate].status == .runnable
+            {
+                return candidate
+            }
+        }
+        return nil
+    }
+
+    // MARK: - Performing actions
+
+    /// Runs one action. The action must be enabled.
+    public mutating func perform(_ action: Action) {
+        counters.steps += 1
+        currentStep = counters.steps
+        switch action {
+        case .step(let cpu):
+            precondition(canStep(cpu), "action \(action) is not enabled")
+            if state.cpus[cpu].stack.isEmpty {
+                runBoundary(cpu)
+            }
+            runFrames(cpu)
+        case .interrupt(let cpu):
+            precondition(canInterrupt(cpu), "action \(action) is not enabled")
+            deliverIPI(cpu)
+        case .preempt(let cpu):
+            precondition(canPreempt(cpu), "action \(action) is not enabled")
+            let next = nextRunnable(on: cpu, after: state.cpus[cpu].current)!
+            if isTracing { note(cpu, "schedule", "preempt \(threadName(state.cpus[cpu].current)) for \(threadName(next))") }
+            contextSwitch(cpu, to: next)
+            runFrames(cpu)
+        }
+    }
+
+    /// Runs frames of `cpu` until one makes its shared access, blocks, or the stack empties.
+    mutating func runFrames(_ cpu: Int) {
+        while let top = state.cpus[cpu].stack.last {
+            if isBlocked(top, on: cpu) { return }
+            state.cpus[cpu].stack.removeLast()
+            let outcome: StepOutcome
+            var frame = top
+            switch top {
+            case .pteBatch(var call):
+                outcome = stepPTEBatch(cpu, &call)
+                frame = .pteBatch(call)
+            case .fault(var call):
+                outcome = stepFault(cpu, &call)
+                frame = .fault(call)
+            case .flushTLBMMRange(var call):
+                outcome = stepFlushTLBMMRange(cpu, &call)
+                frame = .flushTLBMMRange(call)
+            case .flushTLBFunc(var call):
+                outcome = stepFlushTLBFunc(cpu, &call)
+                frame = .flushTLBFunc(call)
+            case .switchMM(var call):
+                outcome = stepSwitchMM(cpu, &call)
+                frame = .switchMM(call)
+            case .enterLazyTLB:
+                outcome = enterLazyTLB(cpu)
+            }
+            switch outcome {
+            case .next:
+                state.cpus[cpu].stack.append(frame)
+            case .shared:
+                state.cpus[cpu].stack.append(frame)
+                return
+            case .call(let callee, let shared):
+                state.cpus[cpu].stack.append(frame)
+                state.cpus[cpu].stack.append(callee)
+                if shared { return }
+            case .ret(let shared):
+                if shared { return }
+            }
+            if violation != nil { return }
+        }
+    }
+
+    func threadName(_ thread: Int?) -> String {
+        thread.map { scenario.threads[$0].name } ?? "idle"
+    }
+}

@@ -1,0 +1,43 @@
+/// One CPU: its TLB, its `cpu_tlbstate`, what it runs, and the kernel code it is in.
+public struct CPU: Hashable, Sendable {
+    /// The hardware TLB (all ASIDs).
+    public var tlb = TLB()
+    /// `cpu_tlbstate` and `cpu_tlbstate_shared`.
+    public var tlbState = CPUTLBState()
+    /// The thread running, or `nil` for the idle task.
+    public var current: Int?
+    /// The thread to resume after a `sleep` passed through the idle task.
+    public var sleeper: Int?
+    /// The kernel call stack: innermost frame last. Empty in user mode or idle.
+    public var stack: [KernelFrame] = []
+    /// Pending flush IPIs: the initiating CPUs whose `flush_tlb_info` to run, in arrival order
+    /// (the `call_single_queue`).
+    public var mailbox: [Int] = []
+    /// This CPU's `flush_tlb_info`, filled while it initiates a flush.
+    public var flushInfo: FlushTLBInfo?
+    /// Acknowledgements this CPU still waits for (its `call_function_data` csds still locked).
+    public var pendingAcks = 0
+
+    /// Whether interrupts are enabled: in user mode, idle, and in kernel paths except
+    /// `switch_mm_irqs_off` and `flush_tlb_func`, which run with interrupts off.
+    public var irqsEnabled: Bool { stack.last?.irqsEnabled ?? true }
+}
+
+/// `struct flush_tlb_info`: what a flush asks its targets to do.
+public struct FlushTLBInfo: Hashable, Sendable {
+    /// The address space; `f->mm`.
+    public var mm: Int
+    /// First page; 0 for a full flush.
+    public var start: Int
+    /// One past the last page, or `nil` for `TLB_FLUSH_ALL`.
+    public var end: Int?
+    /// `freed_tables`: page tables were freed, so lazy CPUs must be interrupted too.
+    public var freedTables: Bool
+    /// `new_tlb_gen`: the generation this flush brings its targets to.
+    public var newTLBGen: UInt64
+    /// `initiating_cpu`.
+    public var initiatingCPU: Int
+
+    /// Whether this is `TLB_FLUSH_ALL`.
+    public var isFullFlush: Bool { end == nil }
+}

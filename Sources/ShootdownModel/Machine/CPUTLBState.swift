@@ -1,0 +1,40 @@
+/// The number of dynamic ASID slots per CPU, `TLB_NR_DYN_ASIDS` in arch/x86/include/asm/tlbflush.h.
+public let tlbNrDynASIDs = 6
+
+/// The address-space index that stands for `init_mm`, the kernel's own mm.
+public let initMM = -1
+
+/// `init_mm.context.ctx_id`.
+public let initMMCtxID: UInt64 = 1
+
+/// One `cpu_tlbstate.ctxs[]` slot: which mm owns the ASID and the generation its entries are
+/// up to date with.
+public struct ASIDContext: Hashable, Sendable {
+    /// `ctx_id` of the owning mm; 0 for none.
+    public var ctxID: UInt64
+    /// The owner's `tlb_gen` this ASID's entries are known to be flushed up to.
+    public var tlbGen: UInt64
+}
+
+/// `struct tlb_state cpu_tlbstate` and `cpu_tlbstate_shared.is_lazy` of one CPU.
+///
+/// `isLazy` is the only field other CPUs read (native_flush_tlb_multi's `tlb_is_not_lazy`);
+/// the rest is private to its CPU and changes only with interrupts off.
+public struct CPUTLBState: Hashable, Sendable {
+    /// `loaded_mm`: what CR3 holds (possibly the previous mm while lazy); ``initMM`` for `init_mm`.
+    public var loadedMM: Int = initMM
+    /// `loaded_mm_asid`.
+    public var loadedASID: Int = 0
+    /// `next_asid`: the round-robin victim for the next allocation.
+    public var nextASID: Int = 1
+    /// `ctxs[TLB_NR_DYN_ASIDS]`.
+    public var ctxs: [ASIDContext]
+    /// `cpu_tlbstate_shared.is_lazy`.
+    public var isLazy = false
+
+    /// The state `initialize_tlbstate_and_flush()` leaves: `init_mm` in ASID 0.
+    public init() {
+        ctxs = Array(repeating: ASIDContext(ctxID: 0, tlbGen: 0), count: tlbNrDynASIDs)
+        ctxs[0] = ASIDContext(ctxID: initMMCtxID, tlbGen: 0)
+    }
+}

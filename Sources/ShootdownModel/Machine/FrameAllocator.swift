@@ -1,0 +1,33 @@
+/// The page allocator: a pool of physical frames, reused last-freed-first as the kernel's
+/// per-CPU free lists do, so a stale translation can reach a frame that already belongs to
+/// someone else.
+public struct FrameAllocator: Hashable, Sendable {
+    /// Freed frames, the most recently freed last.
+    public private(set) var freeList: [Int]
+    /// The next never-used frame.
+    public private(set) var nextFresh: Int
+    /// How many frames exist.
+    public let capacity: Int
+
+    /// A pool of `capacity` frames of which `used` (0..<used) are already handed out.
+    public init(capacity: Int, used: Int) {
+        precondition(used <= capacity, "more frames in use than exist")
+        self.capacity = capacity
+        self.freeList = []
+        self.nextFresh = used
+    }
+
+    /// `alloc_page()`: a frame, or `nil` when memory is exhausted.
+    public mutating func allocate() -> Int? {
+        if let frame = freeList.popLast() { return frame }
+        guard nextFresh < capacity else { return nil }
+        defer { nextFresh += 1 }
+        return nextFresh
+    }
+
+    /// `free_page()`.
+    public mutating func free(_ frame: Int) {
+        assert(!freeList.contains(frame), "double free of frame \(frame)")
+        freeList.append(frame)
+    }
+}

@@ -1,0 +1,48 @@
+/// One step of a thread's script: a user access, a system call, or a scheduling hint.
+public enum Operation: Hashable, Sendable {
+    /// A load or store to a page; a TLB miss walks the page table, a fault runs the fault path.
+    case access(page: Int, write: Bool)
+    /// `munmap(range)`: unmaps the pages, frees their frames and, when no VMA is left in the
+    /// page-table page, the page table.
+    case munmap(PageRange)
+    /// `madvise(range, MADV_DONTNEED)`: zaps the pages, keeping the VMA.
+    case madviseDontNeed(PageRange)
+    /// `mprotect(range, prot)`.
+    case mprotect(PageRange, Protection)
+    /// `mmap(range, prot)` with `MAP_FIXED`: new anonymous VMA, populated on first touch.
+    case mmap(PageRange, Protection)
+    /// `sched_yield()`: lets another runnable thread of this CPU run.
+    case yield
+    /// Sleeps briefly: the CPU runs its idle task (lazy TLB mode) before this thread resumes.
+    case sleep
+    /// Blocks (futex wait) until the event is signalled; the CPU runs something else meanwhile.
+    case wait(event: Int)
+    /// Busy-waits in user mode until the event is signalled; the CPU stays in this mm.
+    case spin(event: Int)
+    /// Signals an event (futex wake).
+    case signal(event: Int)
+    /// Kernel-thread work: one step in kernel mode that touches no user memory.
+    case work
+}
+
+/// A half-open range of virtual pages.
+public struct PageRange: Hashable, Sendable, CustomStringConvertible {
+    /// The first page.
+    public var start: Int
+    /// One past the last page.
+    public var end: Int
+
+    /// The pages `start..<end`.
+    public init(_ start: Int, _ end: Int) {
+        precondition(start < end, "empty page range")
+        self.start = start
+        self.end = end
+    }
+
+    /// The number of pages.
+    public var count: Int { end - start }
+    /// Whether `page` lies in the range.
+    public func contains(_ page: Int) -> Bool { page >= start && page < end }
+
+    public var description: String { count == 1 ? "\(start)" : "\(start)-\(end - 1)" }
+}

@@ -1,0 +1,30 @@
+/// A safety failure: a CPU used a translation the kernel relied on being gone, or the
+/// machine stopped with every CPU waiting.
+public struct Violation: Hashable, Sendable {
+    /// What went wrong.
+    public enum Kind: String, Hashable, Sendable {
+        /// An access through an entry whose translation was removed and the removal was due.
+        case staleTranslation = "stale-translation"
+        /// A write through an entry whose write permission was removed and the removal was due.
+        case staleWrite = "stale-write"
+        /// An access through an entry filled from another address space's page table.
+        case wrongAddressSpace = "wrong-address-space"
+        /// Every CPU waits and nothing can run.
+        case deadlock
+    }
+
+    public var kind: Kind
+    /// The CPU that made the access (for a deadlock: the first waiting CPU).
+    public var cpu: Int
+    /// The thread that made the access, if any.
+    public var thread: Int?
+    /// The address space and page accessed (`nil` for a deadlock).
+    public var mm: Int?
+    public var page: Int?
+    /// The frame the stale entry reached.
+    public var frame: Int?
+    /// The operation whose PTE change the entry outlived.
+    public var revocation: Revocation?
+    /// The step (1-based) at which it happened.
+    public var step: Int
+}

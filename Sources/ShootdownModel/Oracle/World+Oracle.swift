@@ -1,0 +1,94 @@
+/// The safety oracle: revocations, their coherence points, and the check at every use.
+///
+/// A PTE change that removes or reduces a translation *opens* a revocation on every TLB entry
+/// (any CPU, any ASID) filled from the old PTE. The revocation becomes *due* when the
+/// operation returns to its caller, or when any other munmap/madvise/mprotect covering the page
+/// returns (its caller may rely on the page being gone too: the 2017 parallel MADV_DONTNEED bug).
+/// Using an entry with a due revocation is a violation. None of this is visible to the model's
+/// kernel code: it reads only the ghost fields of ``TLBEntry``.
+extension World {
+    /// Marks the TLB entries of `page` in `mm` that predate the PTE change.
+    /// - Parameter removesTranslation: the change removed the translation (else: write permission).
+    mutating func openRevocation(mm: Int, page: Int, removesTranslation: Bool, thread: Int, op: Int) {
+        state.revocationClock += 1
+        let revocation = Revocation(thread: thread, op: op, opened: state.revocationClock, isDue: false)
+        for cpu in state.cpus.indices {
+            state.cpus[cpu].tlb.updateEntries(mm: mm, page: page) { entry in
+                if removesTranslation {
+                    if entry.unmapped == nil { entry.unmapped = revocation }
+                } else if entry.isWritable, entry.writeRevoked == nil {
+                    entry.writeRevoked = revocation
+                }
+            }
+        }
+    }
+
+    /// The operation returns: every open revocation of its pages that its caller may rely on
+    /// becomes due (mprotect to a readable protection promises only that no write gets through).
+    mutating func reachCoherencePoint(of call: PTEBatchCall) {
+        var promisesGone = true
+        if case .mprotect(let prot) = call.kind, prot != .none { promisesGone = false }
+        for cpu in state.cpus.indices {
+            for page in call.range.start..<call.range.end {
+                state.cpus[cpu].tlb.updateEntries(mm: call.mm, page: page) { entry in
+                    func covered(_ r: Revocation) -> Bool {
+                        (r.thread == call.thread && r.op == call.op) || r.opened <= call.revocationClockAtLock
+                    }
+                    if promisesGone, let r = entry.unmapped, covered(r) { entry.unmapped?.isDue = true }
+                    if let r = entry.writeRevoked, covered(r) { entry.writeRevoked?.isDue = true }
+                }
+            }
+        }
+    }
+
+    /// Checks a user access through `entry`; records the first violation.
+    mutating func checkUse(of entry: TLBEntry, cpu: Int, thread: Int, page: Int, write: Bool) {
+        let mm = state.cpus[cpu].tlbState.loadedMM
+        var kind: Violation.Kind?
+        var revocation: Revocation?
+        if entry.mm != mm {
+            kind = .wrongAddressSpace
+        } else if let r = entry.unmapped, r.isDue {
+            kind = .staleTranslation
+            revocation = r
+        } else if write, let r = entry.writeRevoked, r.isDue {
+            kind = .staleWrite
+            revocation = r
+        }
+        guard let kind, violation == nil else { return }
+        counters.violations += 1
+        violation = Violation(
+            kind: kind, cpu: cpu, thread: thread, mm: mm, page: page, frame: entry.frame,
+            revocation: revocation, step: counters.steps)
+        if isTracing { note(cpu, "VIOLATION", describe(violation!)) }
+    }
+
+    /// Records a deadlock when nothing can run but the machine has not finished.
+    /// - Returns: whether a deadlock was recorded.
+    public mutating func checkDeadlock() -> Bool {
+        guard violation == nil, !isFinished else { return false }
+        guard let waiting = state.cpus.indices.first(where: { !state.cpus[$0].stack.isEmpty }) else {
+            return false  // threads wait on events nobody signals: a scenario problem, not a deadlock
+        }
+        counters.violations += 1
+        violation = Violation(kind: .deadlock, cpu: waiting, step: counters.steps)
+        return true
+    }
+
+    /// One sentence on a violation, in the kernel's words.
+    public func describe(_ v: Violation) -> String {
+        switch v.kind {
+        case .deadlock:
+            return "deadlock: every CPU waits (cpu\(v.cpu) in \(state.cpus[v.cpu].stack.last?.functionName ?? "?"))"
+        case .wrongAddressSpace:
+            return "cpu\(v.cpu) \(threadName(v.thread)) used page \(v.page!) through an entry of another address space (frame \(v.frame!))"
+        case .staleTranslation, .staleWrite:
+            let r = v.revocation!
+            let op = scenario.threads[r.thread].script[r.op]
+            let access = v.kind == .staleWrite ? "wrote" : "used"
+            return "cpu\(v.cpu) \(threadName(v.thread)) \(access) page \(v.page!) of \(scenario.mmName(v.mm!)) "
+                + "through a stale TLB entry (frame \(v.frame!)) after \(threadName(r.thread))'s "
+                + "\(ScenarioFormat.format(op)) returned"
+        }
+    }
+}

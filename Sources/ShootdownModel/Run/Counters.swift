@@ -1,0 +1,112 @@
+/// Event counts of one run, named as the kernel's vm events where the kernel has one
+/// (`/proc/vmstat` with `CONFIG_DEBUG_TLBFLUSH`).
+public struct Counters: Hashable, Sendable {
+    /// `nr_tlb_remote_flush`: flushes that went through `flush_tlb_multi()`.
+    public var nrTLBRemoteFlush = 0
+    /// `nr_tlb_remote_flush_received`: `flush_tlb_func()` runs on a CPU other than the initiator.
+    public var nrTLBRemoteFlushReceived = 0
+    /// `nr_tlb_local_flush_all`: full flushes by `flush_tlb_func()` on the initiator.
+    public var nrTLBLocalFlushAll = 0
+    /// `nr_tlb_local_flush_one`: pages flushed one by one by `flush_tlb_func()` on the initiator.
+    public var nrTLBLocalFlushOne = 0
+    /// Full flushes of an ASID on any CPU, by cause.
+    public var fullFlushesIPI = 0
+    public var fullFlushesLocal = 0
+    public var fullFlushesSwitch = 0
+    /// Ranged flushes (one `flush_tlb_func()` run doing INVLPGs), by cause.
+    public var rangedFlushesIPI = 0
+    public var rangedFlushesLocal = 0
+    /// Flush IPIs queued to another CPU.
+    public var ipisSent = 0
+    /// CPUs of the cpumask not interrupted because they were lazy.
+    public var ipisSkippedLazy = 0
+    /// INVLPG instructions executed.
+    public var pagesInvalidated = 0
+    /// TLB entries dropped by full flushes.
+    public var entriesFlushed = 0
+    /// Page walks that filled a TLB entry.
+    public var tlbFills = 0
+    /// Accesses served by a cached translation.
+    public var tlbHits = 0
+    /// User accesses completed.
+    public var accesses = 0
+    /// Page faults handled (a page installed or found installed).
+    public var pageFaults = 0
+    /// Accesses refused with SIGSEGV (no VMA, or the VMA forbids the access).
+    public var segfaults = 0
+    /// Context switches.
+    public var contextSwitches = 0
+    /// ASID slots taken from another mm by `choose_new_asid()`.
+    public var asidEvictions = 0
+    /// Scheduler actions executed.
+    public var steps = 0
+    /// Safety violations (the run stops at the first).
+    public var violations = 0
+
+    /// All zero.
+    public init() {}
+
+    /// Adds every count of `other` (totals over many runs).
+    public mutating func add(_ other: Counters) {
+        nrTLBRemoteFlush += other.nrTLBRemoteFlush
+        nrTLBRemoteFlushReceived += other.nrTLBRemoteFlushReceived
+        nrTLBLocalFlushAll += other.nrTLBLocalFlushAll
+        nrTLBLocalFlushOne += other.nrTLBLocalFlushOne
+        fullFlushesIPI += other.fullFlushesIPI
+        fullFlushesLocal += other.fullFlushesLocal
+        fullFlushesSwitch += other.fullFlushesSwitch
+        rangedFlushesIPI += other.rangedFlushesIPI
+        rangedFlushesLocal += other.rangedFlushesLocal
+        ipisSent += other.ipisSent
+        ipisSkippedLazy += other.ipisSkippedLazy
+        pagesInvalidated += other.pagesInvalidated
+        entriesFlushed += other.entriesFlushed
+        tlbFills += other.tlbFills
+        tlbHits += other.tlbHits
+        accesses += other.accesses
+        pageFaults += other.pageFaults
+        segfaults += other.segfaults
+        contextSwitches += other.contextSwitches
+        asidEvictions += other.asidEvictions
+        steps += other.steps
+        violations += other.violations
+    }
+
+    /// Full flushes on all CPUs, all causes.
+    public var fullFlushes: Int { fullFlushesIPI + fullFlushesLocal + fullFlushesSwitch }
+    /// Ranged flushes on all CPUs, all causes.
+    public var rangedFlushes: Int { rangedFlushesIPI + rangedFlushesLocal }
+
+    /// Every counter with its printed name, in a fixed order.
+    public var named: [(name: String, value: Int)] {
+        [
+            ("nr_tlb_remote_flush", nrTLBRemoteFlush),
+            ("nr_tlb_remote_flush_received", nrTLBRemoteFlushReceived),
+            ("nr_tlb_local_flush_all", nrTLBLocalFlushAll),
+            ("nr_tlb_local_flush_one", nrTLBLocalFlushOne),
+            ("full_flushes", fullFlushes),
+            ("full_flushes_ipi", fullFlushesIPI),
+            ("full_flushes_local", fullFlushesLocal),
+            ("full_flushes_switch", fullFlushesSwitch),
+            ("ranged_flushes", rangedFlushes),
+            ("ranged_flushes_ipi", rangedFlushesIPI),
+            ("ranged_flushes_local", rangedFlushesLocal),
+            ("ipis_sent", ipisSent),
+            ("ipis_skipped_lazy", ipisSkippedLazy),
+            ("pages_invalidated", pagesInvalidated),
+            ("entries_flushed", entriesFlushed),
+            ("tlb_fills", tlbFills),
+            ("tlb_hits", tlbHits),
+            ("accesses", accesses),
+            ("page_faults", pageFaults),
+            ("segfaults", segfaults),
+            ("context_switches", contextSwitches),
+            ("asid_evictions", asidEvictions),
+            ("steps", steps),
+            ("violations", violations),
+        ]
+    }
+
+    /// The counter of that printed name.
+    public subscript(name: String) -> Int? { named.first { $0.name == name }?.value }
+}

@@ -1,0 +1,154 @@
+/// The scenarios that ship with Shootdown, each a small file in the scenario format that
+/// exercises one path of the protocol (README.md lists them; `shootdown list` prints them).
+public enum BuiltinScenarios {
+    /// Name and source text of every built-in scenario, in listing order.
+    public static let sources: [(name: String, text: String)] = [
+        ("local-flush", """
+            # One CPU: munmap flushes its own TLB only, one page with INVLPG.
+            cpus 1
+            mm A
+              map 0-3 write populated
+            thread t0 mm=A cpu=0
+              write 0; write 1; munmap 0; read 1; write 0
+            """),
+        ("remote-ipi", """
+            # A CPU spinning in the mm gets a flush IPI and invalidates the one page.
+            cpus 2
+            mm A
+              map 0-3 write populated
+            thread t0 mm=A cpu=0
+              write 0; signal touched; spin done; write 0
+            thread t1 mm=A cpu=1
+              wait touched; madvise 0; signal done
+            """),
+        ("lazy-return", """
+            # A CPU idles in lazy TLB mode during a flush, is skipped, and catches up when it returns.
+            cpus 2
+            mm A
+              map 0-3 write populated
+            thread t0 mm=A cpu=0
+              write 0; signal touched; wait done; write 0
+            thread t1 mm=A cpu=1
+              wait touched; madvise 0; signal done
+            """),
+        ("switch-away", """
+            # A CPU switches to another mm during the flush, gets no IPI, and catches up in choose_new_asid.
+            cpus 2
+            mm A
+              map 0-3 write populated
+            mm B
+              map 0-3 write populated
+            thread t0 mm=A cpu=0
+              write 0; signal touched; wait done; write 0
+            thread u0 mm=B cpu=0
+              write 1; yield; write 2; yield; write 3
+            thread t1 mm=A cpu=1
+              wait touched; madvise 0; signal done
+            """),
+        ("freed-tables", """
+            # munmap of a whole VMA frees the page table, so the flush interrupts lazy CPUs too.
+            cpus 2
+            mm A
+              map 0-1 write populated
+            thread t0 mm=A cpu=0
+              read 0; signal touched; sleep; wait done; read 1
+            thread t1 mm=A cpu=1
+              wait touched; munmap 0-1; signal done
+            """),
+        ("ceiling", """
+            # A 34-page munmap exceeds tlb_single_page_flush_ceiling (33) and becomes a full flush.
+            cpus 2
+            mm A
+              map 0-39 write populated
+            thread t0 mm=A cpu=0
+              read 0; read 33; read 39; signal touched; spin done; read 39; read 0
+            thread t1 mm=A cpu=1
+              wait touched; madvise 0-33; signal done
+            """),
+        ("nested-madvise", """
+            # Two threads zap the same page at once; the one that clears nothing must still flush (mm_tlb_flush_nested).
+            cpus 3
+            mm A
+              map 0-1 write populated
+            thread t0 mm=A cpu=0
+              wait go; madvise 0; signal done0
+            thread t1 mm=A cpu=1
+              wait go; madvise 0; signal done1
+            thread t2 mm=A cpu=2
+              write 0; signal go; spin done1; write 0; spin done0
+            """),
+        ("mprotect", """
+            # mprotect(PROT_READ) must stop writes through other CPUs' writable entries.
+            cpus 2
+            mm A
+              map 0-1 write populated
+            thread t0 mm=A cpu=0
+              write 0; signal touched; spin done; write 0
+            thread t1 mm=A cpu=1
+              wait touched; mprotect 0 read; signal done
+            """),
+        ("asid-recycle", """
+            # Seven address spaces on one CPU: the sixth takes init_mm's ASID slot, the seventh recycles the first's.
+            cpus 2
+            mm A
+              map 0 write populated
+            mm B
+              map 0 write populated
+            mm C
+              map 0 write populated
+            mm D
+              map 0 write populated
+            mm E
+              map 0 write populated
+            mm F
+              map 0 write populated
+            mm G
+              map 0 write populated
+            thread a mm=A cpu=0
+              write 0; signal a-ran; wait unmapped; write 0
+            thread b mm=B cpu=0
+              read 0
+            thread c mm=C cpu=0
+              read 0
+            thread d mm=D cpu=0
+              read 0
+            thread e mm=E cpu=0
+              read 0
+            thread f mm=F cpu=0
+              read 0
+            thread g mm=G cpu=0
+              read 0
+            thread a1 mm=A cpu=1
+              wait a-ran; madvise 0; signal unmapped
+            """),
+        ("frame-reuse", """
+            # A freed frame goes to another mm at once; a stale entry would write into it.
+            cpus 2
+            mm A
+              map 0 write populated
+            mm B
+              map 0 write
+            thread t0 mm=A cpu=0
+              write 0; signal touched; spin done; write 0
+            thread t1 mm=A cpu=1
+              wait touched; munmap 0; signal freed
+            kthread k cpu=1
+              wait freed; work
+            thread u mm=B cpu=1
+              wait freed; write 0; signal done
+            """),
+    ]
+
+    /// The names of the built-in scenarios.
+    public static var names: [String] { sources.map(\.name) }
+
+    /// The built-in scenario of that name, parsed.
+    public static func named(_ name: String) -> Scenario? {
+        guard let text = sources.first(where: { $0.name == name })?.text else { return nil }
+        do {
+            return try ScenarioFormat.parse(text, source: name)
+        } catch {
+            preconditionFailure("built-in scenario \(name) does not parse: \(error)")
+        }
+    }
+}

@@ -1,0 +1,51 @@
+/// A small, exact setup for the engines: CPUs, address spaces with their mappings, and
+/// threads with scripts. Scenarios are static; ``MachineState`` is what changes.
+public struct Scenario: Hashable, Sendable {
+    /// An address space and what is mapped in it at the start.
+    public struct AddressSpaceSpec: Hashable, Sendable {
+        /// The name scripts and timelines use.
+        public var name: String
+        /// VMAs at the start.
+        public var mappings: [Mapping]
+    }
+
+    /// A VMA at the start: pages, protection, and whether its pages are already faulted in.
+    public struct Mapping: Hashable, Sendable {
+        public var range: PageRange
+        public var protection: Protection
+        /// The pages have frames and present PTEs from the start.
+        public var isPopulated: Bool
+    }
+
+    /// A thread: user thread of an mm, or kernel thread (`mm == nil`), pinned to a CPU.
+    public struct ThreadSpec: Hashable, Sendable {
+        public var name: String
+        /// Index into ``addressSpaces``; `nil` for a kernel thread.
+        public var mm: Int?
+        public var cpu: Int
+        public var script: [Operation]
+    }
+
+    /// The name (`shootdown list`) or the file it came from.
+    public var name: String
+    /// One line on what the scenario exercises.
+    public var summary: String
+    /// Number of CPUs.
+    public var cpuCount: Int
+    /// Virtual pages per address space.
+    public var pagesPerAddressSpace: Int
+    /// Physical frames in the machine.
+    public var frameCount: Int
+    public var addressSpaces: [AddressSpaceSpec]
+    public var threads: [ThreadSpec]
+    /// Event names, by index.
+    public var events: [String]
+
+    /// The threads pinned to `cpu`, in scenario order.
+    public func threads(on cpu: Int) -> [Int] {
+        threads.indices.filter { threads[$0].cpu == cpu }
+    }
+
+    /// The address space's name, or `init_mm`.
+    public func mmName(_ mm: Int) -> String { mm == initMM ? "init_mm" : addressSpaces[mm].name }
+}

@@ -1,0 +1,76 @@
+/// The scenario text format (README.md, "Scenario files"): line based, `#` comments, header
+/// lines at the left margin, indented body lines belonging to the last `mm` or thread header.
+///
+/// ```
+/// cpus 2
+/// mm A
+///   map 0-3 write populated
+/// thread t0 mm=A cpu=0
+///   write 0; signal touched
+/// thread t1 mm=A cpu=1
+///   wait touched; madvise 0
+/// ```
+public enum ScenarioFormat {
+    /// Parses a scenario.
+    /// - Parameters:
+    ///   - text: the file's contents.
+    ///   - source: the file name, used as the scenario's name and in errors.
+    /// - Throws: ``ScenarioError`` naming the line, the field and what was expected.
+    public static func parse(_ text: String, source: String) throws(ScenarioError) -> Scenario {
+        var parser = ScenarioParser(source: source)
+        for (index, raw) in text.split(separator: "\n", omittingEmptySubsequences: false).enumerated() {
+            try parser.parse(line: String(raw), number: index + 1)
+        }
+        return try parser.finish()
+    }
+
+    /// An operation as the format spells it.
+    public static func format(_ op: Operation) -> String {
+        switch op {
+        case .access(let page, let write): "\(write ? "write" : "read") \(page)"
+        case .munmap(let range): "munmap \(range)"
+        case .madviseDontNeed(let range): "madvise \(range)"
+        case .mprotect(let range, let prot): "mprotect \(range) \(prot)"
+        case .mmap(let range, let prot): "mmap \(range) \(prot)"
+        case .yield: "yield"
+        case .sleep: "sleep"
+        case .wait(let event): "wait #\(event)"
+        case .spin(let event): "spin #\(event)"
+        case .signal(let event): "signal #\(event)"
+        case .work: "work"
+        }
+    }
+
+    /// An operation with its event names, as the format spells it.
+    public static func format(_ op: Operation, in scenario: Scenario) -> String {
+        switch op {
+        case .wait(let event): "wait \(scenario.events[event])"
+        case .spin(let event): "spin \(scenario.events[event])"
+        case .signal(let event): "signal \(scenario.events[event])"
+        default: format(op)
+        }
+    }
+
+    /// The scenario as text that ``parse(_:source:)`` reads back to the same scenario.
+    public static func render(_ scenario: Scenario) -> String {
+        var lines = ["# \(scenario.summary)", "cpus \(scenario.cpuCount)",
+                     "pages \(scenario.pagesPerAddressSpace)", "frames \(scenario.frameCount)"]
+        for mm in scenario.addressSpaces {
+            lines.append("mm \(mm.name)")
+            for m in mm.mappings {
+                lines.append("  map \(m.range) \(m.protection)\(m.isPopulated ? " populated" : "")")
+            }
+        }
+        for thread in scenario.threads {
+            if let mm = thread.mm {
+                lines.append("thread \(thread.name) mm=\(scenario.addressSpaces[mm].name) cpu=\(thread.cpu)")
+            } else {
+                lines.append("kthread \(thread.name) cpu=\(thread.cpu)")
+            }
+            if !thread.script.isEmpty {
+                lines.append("  " + thread.script.map { format($0, in: scenario) }.joined(separator: "; "))
+            }
+        }
+        return lines.joined(separator: "\n") + "\n"
+    }
+}

@@ -1,0 +1,230 @@
+/// Reads the scenario format line by line; ``ScenarioFormat/parse(_:source:)`` drives it.
+struct ScenarioParser {
+    let source: String
+    var summary = ""
+    var cpuCount: Int?
+    var pages = 64
+    var frames: Int?
+    var addressSpaces: [Scenario.AddressSpaceSpec] = []
+    var threads: [Scenario.ThreadSpec] = []
+    var events: [String] = []
+    /// Where each event was first waited for, to report events nobody signals.
+    var waitedAt: [String: Int] = [:]
+    var signalled: Set<String> = []
+    /// The header that indented lines belong to.
+    enum Block { case none, mm(Int), thread(Int) }
+    var block = Block.none
+    var line = 0
+
+    init(source: String) { self.source = source }
+
+    func error(_ field: String, _ expected: String, _ found: String) -> ScenarioError {
+        ScenarioError(source: source, line: line, field: field, expected: expected, found: found)
+    }
+
+    mutating func parse(line text: String, number: Int) throws(ScenarioError) {
+        line = number
+        var content = text
+        if let hash = content.firstIndex(of: "#") {
+            if summary.isEmpty, number == 1 || cpuCount == nil {
+                let comment = content[content.index(after: hash)...].trimmingSpaces()
+                if !comment.isEmpty, content[..<hash].trimmingSpaces().isEmpty { summary = comment }
+            }
+            content = String(content[..<hash])
+        }
+        guard !content.trimmingSpaces().isEmpty else { return }
+        let indented = content.first == " " || content.first == "\t"
+        let words = content.split(whereSeparator: { $0 == " " || $0 == "\t" }).map(String.init)
+        if indented {
+            try parseBody(content)
+        } else {
+            try parseHeader(words)
+        }
+    }
+
+    mutating func parseHeader(_ words: [String]) throws(ScenarioError) {
+        switch words[0] {
+        case "cpus":
+            let n = try number(words, 1, "cpus", "a CPU count from 1 to 64")
+            guard (1...64).contains(n) else { throw error("cpus", "a CPU count from 1 to 64", words[1]) }
+            cpuCount = n
+            block = .none
+        case "pages":
+            let n = try number(words, 1, "pages", "pages per address space, 1 to 4096")
+            guard (1...4096).contains(n) else { throw error("pages", "pages per address space, 1 to 4096", words[1]) }
+            guard addressSpaces.isEmpty else { throw error("pages", "`pages` before the first `mm`", "pages after mm") }
+            pages = n
+            block = .none
+        case "frames":
+            frames = try number(words, 1, "frames", "a frame count")
+            block = .none
+        case "mm":
+            guard words.count == 2 else { throw error("mm", "`mm NAME`", words.joined(separator: " ")) }
+            guard !addressSpaces.contains(where: { $0.name == words[1] }) else {
+                throw error("mm", "a new address space name", words[1])
+            }
+            addressSpaces.append(.init(name: words[1], mappings: []))
+            block = .mm(addressSpaces.count - 1)
+        case "thread", "kthread":
+            try parseThreadHeader(words)
+        default:
+            throw error("header", "cpus, pages, frames, mm, thread or kthread (indent operations and maps)", words[0])
+        }
+    }
+
+    mutating func parseThreadHeader(_ words: [String]) throws(ScenarioError) {
+        let isKernel = words[0] == "kthread"
+        let form = isKernel ? "`kthread NAME cpu=N`" : "`thread NAME mm=NAME cpu=N`"
+        guard words.count == (isKernel ? 3 : 4) else { throw error(words[0], form, words.joined(separator: " ")) }
+        guard let cpuCount else { throw error("cpus", "`cpus N` before the first thread", words[0]) }
+        let name = words[1]
+        guard !threads.contains(where: { $0.name == name }) else { throw error("thread", "a new thread name", name) }
+        var mm: Int?
+        var cpu: Int?
+        for word in words[2...] {
+            let pair = word.split(separator: "=", maxSplits: 1).map(String.init)
+            guard pair.count == 2 else { throw error(words[0], form, word) }
+            switch pair[0] {
+            case "mm" where !isKernel:
+                guard let index = addressSpaces.firstIndex(where: { $0.name == pair[1] }) else {
+                    throw error("mm", "an address space declared above (\(addressSpaces.map(\.name).joined(separator: ", ")))", pair[1])
+                }
+                mm = index
+            case "cpu":
+                guard let n = Int(pair[1]), n >= 0, n < cpuCount else {
+                    throw error("cpu", "a CPU number below \(cpuCount) (cpus \(cpuCount))", pair[1])
+                }
+                cpu = n
+            default:
+                throw error(words[0], form, word)
+            }
+        }
+        guard let cpu, isKernel || mm != nil else { throw error(words[0], form, words.joined(separator: " ")) }
+        threads.append(.init(name: name, mm: mm, cpu: cpu, script: []))
+        block = .thread(threads.count - 1)
+    }
+
+    mutating func parseBody(_ content: String) throws(ScenarioError) {
+        switch block {
+        case .none:
+            throw error("indentation", "an indented line under an `mm` or thread header", content.trimmingSpaces())
+        case .mm(let mm):
+            let words = content.split(whereSeparator: { $0 == " " || $0 == "\t" }).map(String.init)
+            guard words.first == "map", words.count == 3 || (words.count == 4 && words[3] == "populated") else {
+                throw error("map", "`map RANGE none|read|write [populated]`", content.trimmingSpaces())
+            }
+            let range = try pageRange(words[1])
+            let prot = try protection(words[2])
+            addressSpaces[mm].mappings.append(.init(range: range, protection: prot, isPopulated: words.count == 4))
+        case .thread(let thread):
+            for part in content.split(separator: ";") {
+                let words = part.split(whereSeparator: { $0 == " " || $0 == "\t" }).map(String.init)
+                guard !words.isEmpty else { continue }
+                let op = try operation(words, isKernel: threads[thread].mm == nil)
+                threads[thread].script.append(op)
+            }
+        }
+    }
+
+    mutating func operation(_ words: [String], isKernel: Bool) throws(ScenarioError) -> Operation {
+        let userOnly: Set = ["read", "write", "munmap", "madvise", "mprotect", "mmap"]
+        if isKernel, userOnly.contains(words[0]) {
+            throw error("operation", "work, yield, sleep, wait, spin or signal in a kernel thread", words[0])
+        }
+        func arity(_ n: Int, _ form: String) throws(ScenarioError) {
+            guard words.count == n else { throw error(words[0], form, words.joined(separator: " ")) }
+        }
+        switch words[0] {
+        case "read", "write":
+            try arity(2, "`\(words[0]) PAGE`")
+            return .access(page: try page(words[1]), write: words[0] == "write")
+        case "munmap":
+            try arity(2, "`munmap RANGE`")
+            return .munmap(try pageRange(words[1]))
+        case "madvise":
+            try arity(2, "`madvise RANGE` (MADV_DONTNEED)")
+            return .madviseDontNeed(try pageRange(words[1]))
+        case "mprotect", "mmap":
+            try arity(3, "`\(words[0]) RANGE none|read|write`")
+            let range = try pageRange(words[1])
+            let prot = try protection(words[2])
+            return words[0] == "mmap" ? .mmap(range, prot) : .mprotect(range, prot)
+        case "yield": try arity(1, "`yield`"); return .yield
+        case "sleep": try arity(1, "`sleep`"); return .sleep
+        case "work": try arity(1, "`work`"); return .work
+        case "wait", "spin", "signal":
+            try arity(2, "`\(words[0]) EVENT`")
+            let event = eventIndex(words[1])
+            if words[0] == "signal" {
+                signalled.insert(words[1])
+                return .signal(event: event)
+            }
+            if waitedAt[words[1]] == nil { waitedAt[words[1]] = line }
+            return words[0] == "wait" ? .wait(event: event) : .spin(event: event)
+        default:
+            throw error("operation", "read, write, munmap, madvise, mprotect, mmap, yield, sleep, wait, spin, signal or work", words[0])
+        }
+    }
+
+    mutating func eventIndex(_ name: String) -> Int {
+        if let index = events.firstIndex(of: name) { return index }
+        events.append(name)
+        return events.count - 1
+    }
+
+    func number(_ words: [String], _ at: Int, _ field: String, _ expected: String) throws(ScenarioError) -> Int {
+        guard words.count == at + 1, let n = Int(words[at]) else {
+            throw error(field, expected, words.dropFirst().joined(separator: " "))
+        }
+        return n
+    }
+
+    func page(_ word: String) throws(ScenarioError) -> Int {
+        guard let n = Int(word), n >= 0, n < pages else {
+            throw error("page", "a page number below \(pages) (pages \(pages))", word)
+        }
+        return n
+    }
+
+    func pageRange(_ word: String) throws(ScenarioError) -> PageRange {
+        let parts = word.split(separator: "-", omittingEmptySubsequences: false).map(String.init)
+        guard parts.count <= 2 else { throw error("range", "PAGE or FIRST-LAST", word) }
+        let first = try page(parts[0])
+        let last = parts.count == 2 ? try page(parts[1]) : first
+        guard first <= last else { throw error("range", "FIRST-LAST with FIRST <= LAST", word) }
+        return PageRange(first, last + 1)
+    }
+
+    func protection(_ word: String) throws(ScenarioError) -> Protection {
+        guard let prot = Protection.allCases.first(where: { $0.description == word }) else {
+            throw error("protection", "none, read or write", word)
+        }
+        return prot
+    }
+
+    mutating func finish() throws(ScenarioError) -> Scenario {
+        line = max(line, 1)
+        guard let cpuCount else { throw error("cpus", "a `cpus N` line", "no cpus line") }
+        guard !threads.isEmpty else { throw error("thread", "at least one thread", "no thread") }
+        if let (name, at) = waitedAt.filter({ !signalled.contains($0.key) }).min(by: { $0.value < $1.value }) {
+            line = at
+            throw error("event", "an event some thread signals", name)
+        }
+        let populated = addressSpaces.reduce(0) { sum, mm in
+            sum + mm.mappings.filter { $0.isPopulated && $0.protection != .none }.reduce(0) { $0 + $1.range.count }
+        }
+        let frameCount = frames ?? populated + pages
+        guard frameCount >= populated else {
+            throw error("frames", "at least the \(populated) populated pages", String(frameCount))
+        }
+        return Scenario(
+            name: source, summary: summary, cpuCount: cpuCount, pagesPerAddressSpace: pages,
+            frameCount: frameCount, addressSpaces: addressSpaces, threads: threads, events: events)
+    }
+}
+
+extension StringProtocol {
+    func trimmingSpaces() -> String {
+        String(drop(while: { $0 == " " || $0 == "\t" }).reversed().drop(while: { $0 == " " || $0 == "\t" || $0 == "\r" }).reversed())
+    }
+}

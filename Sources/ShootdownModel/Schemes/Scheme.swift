@@ -1,0 +1,43 @@
+/// A TLB flush-tracking scheme: the decisions in which schemes differ, called from the
+/// kernel paths (``World``) at the points where `arch/x86/mm/tlb.c` makes them.
+///
+/// The world is generic over its scheme, so every call here is statically dispatched.
+/// Schemes are values: a mutant is the same type with a ``mutation`` set.
+public protocol Scheme: Hashable, Sendable {
+    /// The name as the command line spells it, e.g. `linux` or `linux~no-ipi`.
+    var name: String { get }
+
+    /// `tlb_single_page_flush_ceiling`: ranges of more pages become a full flush.
+    var flushCeiling: Int { get }
+
+    /// Whether `native_flush_tlb_multi()` interrupts a CPU of the mm's cpumask.
+    /// - Parameters:
+    ///   - targetIsLazy: the target's `cpu_tlbstate_shared.is_lazy`, as read by the initiator.
+    ///   - freedTables: the flush's `freed_tables`.
+    func sendsIPI(targetIsLazy: Bool, freedTables: Bool) -> Bool
+
+    /// `flush_tlb_func()`'s early exit before reading the mm's generation.
+    func isAlreadyCovered(newTLBGen: UInt64, localTLBGen: UInt64) -> Bool
+
+    /// `flush_tlb_func()`'s choice between a ranged and a full flush, once it has read `mm_tlb_gen`
+    /// and found the CPU behind.
+    func flushKind(_ info: FlushTLBInfo, localTLBGen: UInt64, mmTLBGen: UInt64) -> FlushKind
+
+    /// `switch_mm_irqs_off()` returning from lazy mode to the same mm: whether the TLB is
+    /// up to date, so no flush is needed.
+    func lazyReturnIsCurrent(localTLBGen: UInt64, mmTLBGen: UInt64) -> Bool
+
+    /// `choose_new_asid()` finding the mm's ASID slot: whether the slot must be flushed.
+    func asidNeedsFlush(localTLBGen: UInt64, mmTLBGen: UInt64) -> Bool
+
+    /// `tlb_finish_mmu()`: whether a nested batch (`mm_tlb_flush_nested()`) forces a full flush.
+    var flushesWhenNested: Bool { get }
+}
+
+/// What `flush_tlb_func()` does to catch a CPU up.
+public enum FlushKind: Hashable, Sendable {
+    /// `flush_tlb_one_user()` for each page of the range (INVLPG).
+    case ranged
+    /// `flush_tlb_local()`: a CR3 write that drops every entry of the ASID.
+    case full
+}

@@ -1,0 +1,44 @@
+import ShootdownModel
+
+/// Counters as an aligned two-column table, with what each one means.
+public enum CounterTable {
+    /// One line per counter: name, value, meaning.
+    public static func render(_ counters: Counters) -> String {
+        let rows = counters.named
+        let width = rows.map(\.name.count).max() ?? 0
+        let valueWidth = rows.map { String($0.value).count }.max() ?? 0
+        return rows.map { row in
+            let name = row.name.padding(toLength: width, withPad: " ", startingAt: 0)
+            let value = String(repeating: " ", count: valueWidth - String(row.value).count) + String(row.value)
+            return "  \(name)  \(value)  \(meaning[row.name] ?? "")"
+        }.joined(separator: "\n")
+    }
+
+    /// What each counter counts (also in README.md, "Counters").
+    public static let meaning: [String: String] = [
+        "nr_tlb_remote_flush": "flushes sent through flush_tlb_multi (vmstat)",
+        "nr_tlb_remote_flush_received": "flush_tlb_func runs on non-initiating CPUs (vmstat)",
+        "nr_tlb_local_flush_all": "full flushes by the initiator's flush_tlb_func (vmstat)",
+        "nr_tlb_local_flush_one": "pages INVLPG'd by the initiator's flush_tlb_func (vmstat)",
+        "full_flushes": "full flushes of an ASID, all CPUs and causes",
+        "full_flushes_ipi": "... in flush_tlb_func on an IPI",
+        "full_flushes_local": "... in flush_tlb_func on the initiator",
+        "full_flushes_switch": "... by a CR3 write in switch_mm_irqs_off",
+        "ranged_flushes": "flush_tlb_func runs that INVLPG a range, all CPUs",
+        "ranged_flushes_ipi": "... on an IPI",
+        "ranged_flushes_local": "... on the initiator",
+        "ipis_sent": "flush IPIs queued to other CPUs",
+        "ipis_skipped_lazy": "cpumask CPUs not interrupted because lazy",
+        "pages_invalidated": "INVLPG instructions",
+        "entries_flushed": "TLB entries dropped by full flushes",
+        "tlb_fills": "page walks that filled a TLB entry",
+        "tlb_hits": "accesses through a cached translation",
+        "accesses": "user accesses completed",
+        "page_faults": "page faults handled",
+        "segfaults": "accesses refused (no VMA, protection, or out of frames)",
+        "context_switches": "context switches",
+        "asid_evictions": "ASID slots taken from another mm by choose_new_asid",
+        "steps": "scheduler actions executed",
+        "violations": "safety violations (the run stops at the first)",
+    ]
+}
