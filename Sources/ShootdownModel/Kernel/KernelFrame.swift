@@ -5,6 +5,8 @@
 public enum KernelFrame: Hashable, Sendable {
     /// munmap, madvise(MADV_DONTNEED) or mprotect through an `mmu_gather`.
     case pteBatch(PTEBatchCall)
+    /// `migrate_pages()` of one page.
+    case migrate(MigrateCall)
     /// `handle_mm_fault()` for a page with no usable PTE.
     case fault(FaultCall)
     /// `flush_tlb_mm_range()`.
@@ -19,7 +21,7 @@ public enum KernelFrame: Hashable, Sendable {
     /// Whether interrupts are enabled while this frame is innermost.
     public var irqsEnabled: Bool {
         switch self {
-        case .pteBatch, .fault, .flushTLBMMRange, .enterLazyTLB: true
+        case .pteBatch, .migrate, .fault, .flushTLBMMRange, .enterLazyTLB: true
         case .flushTLBFunc, .switchMM: false
         }
     }
@@ -28,6 +30,7 @@ public enum KernelFrame: Hashable, Sendable {
     public var functionName: String {
         switch self {
         case .pteBatch(let call): call.kind.syscallName
+        case .migrate: "migrate_pages"
         case .fault: "handle_mm_fault"
         case .flushTLBMMRange: "flush_tlb_mm_range"
         case .flushTLBFunc: "flush_tlb_func"
@@ -97,7 +100,7 @@ public struct PTEBatchCall: Hashable, Sendable {
 
     /// Where the call is.
     public enum PC: Hashable, Sendable {
-        case lockMmap, downgrade, gather, lockPTL, change(page: Int), unlockPTL, finish, free
+        case lockMmap, downgrade, gather, lockPTL(table: Int), change(page: Int), unlockPTL(table: Int), finish, free
         case decPending, unlockMmap
     }
 
@@ -111,6 +114,23 @@ public struct PTEBatchCall: Hashable, Sendable {
     public var gather = MMUGather()
     /// Ghost: the revocation clock when the call took the PTL. Revocations opened before that
     /// are ones its caller may rely on being complete when it returns.
+    public var revocationClockAtLock = 0
+}
+
+/// `migrate_pages()` of one page: `try_to_migrate_one()` -> `ptep_clear_flush()` under the
+/// PTL, `move_to_new_folio()` (the copy), `remove_migration_ptes()`, then the old page is freed.
+public struct MigrateCall: Hashable, Sendable {
+    public enum PC: Hashable, Sendable { case lockPTL, clear, checkPending, unlockPTL, copy, remap, freeOld }
+    public var page: Int
+    public var thread: Int
+    public var op: Int
+    public var mm: Int
+    public var pc: PC = .lockPTL
+    /// The PTE `ptep_clear_flush()` took out.
+    public var old = PTE.none
+    /// The frame the page moves to.
+    public var newFrame: Int?
+    /// Ghost: see ``PTEBatchCall/revocationClockAtLock``.
     public var revocationClockAtLock = 0
 }
 

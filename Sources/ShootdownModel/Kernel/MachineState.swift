@@ -22,7 +22,8 @@ public struct MachineState: Hashable, Sendable {
         mms = []
         for (index, spec) in scenario.addressSpaces.enumerated() {
             // ctx_id: init_mm has 1; user mms count up from 2 (init_new_context).
-            var mm = AddressSpace(ctxID: UInt64(index) + 2, pages: scenario.pagesPerAddressSpace)
+            var mm = AddressSpace(
+                ctxID: UInt64(index) + 2, pages: scenario.pagesPerAddressSpace, ptesPerTable: scenario.ptesPerTable)
             for mapping in spec.mappings {
                 for page in mapping.range.start..<mapping.range.end {
                     mm.vmas[page] = mapping.protection

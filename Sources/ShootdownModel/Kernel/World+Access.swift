@@ -52,7 +52,12 @@ extension World {
             var mm = state.mms[call.mm]
             let pte = mm.ptes[call.page]
             let writable = mm.vmas[call.page] == .write
-            if pte.frame == nil {
+            if pte.isMigrationEntry {
+                // migration_entry_wait(): the page is being migrated; retry after it.
+                if isTracing { note(cpu, "handle_mm_fault", "migration_entry_wait(\(call.page))") }
+                call.pc = .unlockMmap
+                return .shared
+            } else if pte.frame == nil {
                 guard let frame = state.frames.allocate() else {
                     // VM_FAULT_OOM: the access fails like a SIGSEGV (the scenario needs `frames`).
                     if isTracing { note(cpu, "handle_mm_fault", "out of memory at page \(call.page)") }

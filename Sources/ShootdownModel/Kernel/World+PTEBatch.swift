@@ -6,9 +6,6 @@
 /// `do_mprotect_pkey()` -> `change_protection()` (mm/mprotect.c, 5.19+ with an mmu_gather), and
 /// `tlb_gather_mmu()` / `tlb_finish_mmu()` (mm/mmu_gather.c), as of Linux 6.6.
 extension World {
-    /// Pages covered by one page-table page (a PTE page maps 2 MiB of 4 KiB pages).
-    static var pagesPerPageTable: Int { 512 }
-
     mutating func stepPTEBatch(_ cpu: Int, _ call: inout PTEBatchCall) -> StepOutcome {
         let name = call.kind.syscallName
         let mmName = scenario.mmName(call.mm)
@@ -48,26 +45,35 @@ extension World {
             // tlb_gather_mmu() -> inc_tlb_flush_pending(mm).
             state.mms[call.mm].tlbFlushPending += 1
             if isTracing { note(cpu, "tlb_gather_mmu", "inc_tlb_flush_pending(\(mmName)) = \(state.mms[call.mm].tlbFlushPending)") }
-            call.pc = .lockPTL
+            call.pc = .lockPTL(table: state.mms[call.mm].table(of: call.range.start))
             return .shared
-        case .lockPTL:
-            state.mms[call.mm].ptlOwner = cpu
-            call.revocationClockAtLock = state.revocationClock
-            if isTracing { note(cpu, name, "spin_lock(ptl)") }
-            call.pc = firstChange(after: call.range.start - 1, in: call)
+        case .lockPTL(let table):
+            // zap_pte_range() / change_pte_range(): pte_offset_map_lock() of one PTE page.
+            state.mms[call.mm].ptlOwners[table] = cpu
+            if table == state.mms[call.mm].table(of: call.range.start) {
+                call.revocationClockAtLock = state.revocationClock
+            }
+            if isTracing { note(cpu, name, "spin_lock(ptl of table \(table))") }
+            call.pc = nextChange(after: nil, table: table, in: call)
             return .shared
         case .change(let page):
             changePTE(cpu, page: page, call: &call)
-            call.pc = firstChange(after: page, in: call)
+            call.pc = nextChange(after: page, table: state.mms[call.mm].table(of: page), in: call)
             return .shared
-        case .unlockPTL:
-            state.mms[call.mm].ptlOwner = nil
+        case .unlockPTL(let table):
+            state.mms[call.mm].ptlOwners[table] = nil
+            let lastTable = state.mms[call.mm].table(of: call.range.end - 1)
+            if table < lastTable {
+                call.pc = .lockPTL(table: table + 1)
+                if isTracing { note(cpu, name, "spin_unlock(ptl of table \(table))") }
+                return .shared
+            }
             if case .munmap = call.kind, !pageTableStillUsed(mm: call.mm, range: call.range) {
                 // free_pgtables(): no VMA is left in the page-table page, so it is freed (after
                 // the flush, via tlb_remove_table()) and the flush must reach lazy CPUs too.
                 call.gather.freedTables = true
             }
-            if isTracing { note(cpu, name, "spin_unlock(ptl)\(call.gather.freedTables ? "; free_pgtables: freed_tables = 1" : "")") }
+            if isTracing { note(cpu, name, "spin_unlock(ptl of table \(table))\(call.gather.freedTables ? "; free_pgtables: freed_tables = 1" : "")") }
             call.pc = .finish
             return .shared
         case .finish:
@@ -97,22 +103,26 @@ extension World {
         }
     }
 
-    /// The next PTE of the range the call must change, or `.unlockPTL` when none is left.
-    /// Under the PTL no other CPU changes these PTEs, so skipping `pte_none()` ones (munmap,
-    /// madvise) and non-present ones (mprotect) reads nothing another CPU could change.
-    func firstChange(after page: Int, in call: PTEBatchCall) -> PTEBatchCall.PC {
-        let ptes = state.mms[call.mm].ptes
-        for next in max(page + 1, call.range.start)..<call.range.end {
-            let pte = ptes[next]
+    /// The next PTE of the range in page-table page `table` that the call must change, or
+    /// unlocking that table when none is left. Under the PTL no other CPU changes these PTEs,
+    /// so skipping `pte_none()` ones (munmap, madvise) and non-present ones (mprotect) reads
+    /// nothing another CPU could change.
+    func nextChange(after page: Int?, table: Int, in call: PTEBatchCall) -> PTEBatchCall.PC {
+        let mm = state.mms[call.mm]
+        let tablePages = mm.pages(inTable: table)
+        let first = max(page.map { $0 + 1 } ?? call.range.start, call.range.start, tablePages.lowerBound)
+        let last = min(call.range.end, tablePages.upperBound)
+        for next in first..<max(first, last) {
+            let pte = mm.ptes[next]
             switch call.kind {
             case .munmap, .madviseDontNeed:
-                if pte.frame != nil { return .change(page: next) }
+                if pte.isSet { return .change(page: next) }
             case .mprotect:
                 // change_pte_range(): `if (pte_present(oldpte))`, which includes PROT_NONE.
                 if pte.isPresent || pte.isProtNone { return .change(page: next) }
             }
         }
-        return .unlockPTL
+        return .unlockPTL(table: table)
     }
 
     /// One PTE under the PTL: `ptep_get_and_clear_full()` + `tlb_remove_tlb_entry()` +
@@ -148,10 +158,10 @@ extension World {
 
     /// Whether any VMA remains in the page-table pages that hold `range`.
     func pageTableStillUsed(mm: Int, range: PageRange) -> Bool {
-        let span = Self.pagesPerPageTable
-        let first = range.start / span * span
-        let last = min(((range.end - 1) / span + 1) * span, state.mms[mm].vmas.count)
-        return (first..<last).contains { state.mms[mm].vmas[$0] != nil }
+        let space = state.mms[mm]
+        let first = space.pages(inTable: space.table(of: range.start)).lowerBound
+        let last = space.pages(inTable: space.table(of: range.end - 1)).upperBound
+        return (first..<last).contains { space.vmas[$0] != nil }
     }
 
     /// `tlb_finish_mmu()`: the nested-batch rule, then `tlb_flush_mmu()` -> `tlb_flush()`

@@ -53,6 +53,8 @@ extension World {
             push(cpu, .pteBatch(PTEBatchCall(kind: .madviseDontNeed, range: range, thread: thread, op: opIndex, mm: mm!)))
         case .mprotect(let range, let prot):
             push(cpu, .pteBatch(PTEBatchCall(kind: .mprotect(prot), range: range, thread: thread, op: opIndex, mm: mm!)))
+        case .migrate(let page):
+            push(cpu, .migrate(MigrateCall(page: page, thread: thread, op: opIndex, mm: mm!)))
         case .mmap(let range, let prot):
             mmap(cpu: cpu, thread: thread, mm: mm!, range: range, prot: prot)
         case .yield:

@@ -86,13 +86,18 @@ public struct World<S: Scheme>: Sendable {
             case .lockMmap:
                 let lock = state.mms[call.mm].mmapLock
                 return call.kind.takesMmapLockForWrite ? !lock.canWrite : !lock.canRead
-            case .lockPTL: return state.mms[call.mm].ptlOwner != nil
+            case .lockPTL(let table): return state.mms[call.mm].ptlOwners[table] != nil
+            default: return false
+            }
+        case .migrate(let call):
+            switch call.pc {
+            case .lockPTL, .remap: return !state.mms[call.mm].isPTLFree(for: call.page)
             default: return false
             }
         case .fault(let call):
             switch call.pc {
             case .lockMmap: return !state.mms[call.mm].mmapLock.canRead
-            case .install: return state.mms[call.mm].ptlOwner != nil
+            case .install: return !state.mms[call.mm].isPTLFree(for: call.page)
             case .unlockMmap: return false
             }
         case .flushTLBMMRange(let call):
@@ -153,6 +158,9 @@ public struct World<S: Scheme>: Sendable {
             case .pteBatch(var call):
                 outcome = stepPTEBatch(cpu, &call)
                 frame = .pteBatch(call)
+            case .migrate(var call):
+                outcome = stepMigrate(cpu, &call)
+                frame = .migrate(call)
             case .fault(var call):
                 outcome = stepFault(cpu, &call)
                 frame = .fault(call)

@@ -17,15 +17,30 @@ public struct AddressSpace: Hashable, Sendable {
     public var vmas: [Protection?]
     /// `mmap_lock`.
     public var mmapLock = RWSemaphore()
-    /// The CPU holding the page-table lock (`pte_lockptr`), if any.
-    public var ptlOwner: Int?
+    /// PTEs per page-table page (512 on x86-64: one PTE page maps 2 MiB).
+    public let ptesPerTable: Int
+    /// Per page-table page, the CPU holding its split page-table lock (`pte_lockptr()`).
+    public var ptlOwners: [Int?]
 
-    /// An empty address space of `pages` virtual pages.
-    public init(ctxID: UInt64, pages: Int) {
+    /// An empty address space of `pages` virtual pages, `ptesPerTable` to a page-table page.
+    public init(ctxID: UInt64, pages: Int, ptesPerTable: Int = 512) {
         self.ctxID = ctxID
         self.ptes = Array(repeating: .none, count: pages)
         self.vmas = Array(repeating: nil, count: pages)
+        self.ptesPerTable = ptesPerTable
+        self.ptlOwners = Array(repeating: nil, count: (pages + ptesPerTable - 1) / ptesPerTable)
     }
+
+    /// The page-table page holding `page`'s PTE.
+    public func table(of page: Int) -> Int { page / ptesPerTable }
+
+    /// The pages whose PTEs live in page-table page `table`.
+    public func pages(inTable table: Int) -> Range<Int> {
+        table * ptesPerTable..<min((table + 1) * ptesPerTable, ptes.count)
+    }
+
+    /// Whether the PTL of `page`'s page-table page is free.
+    public func isPTLFree(for page: Int) -> Bool { ptlOwners[table(of: page)] == nil }
 
     /// `mm_tlb_flush_pending()`.
     public var isFlushPending: Bool { tlbFlushPending > 0 }

@@ -11,6 +11,9 @@ public enum Operation: Hashable, Sendable {
     case mprotect(PageRange, Protection)
     /// `mmap(range, prot)` with `MAP_FIXED`: new anonymous VMA, populated on first touch.
     case mmap(PageRange, Protection)
+    /// Migrates the page to a new frame (`migrate_pages()`): unmap with `ptep_clear_flush()`,
+    /// copy, remap, free the old frame. The flush is `flush_tlb_page()`, outside any mmu_gather.
+    case migrate(page: Int)
     /// `sched_yield()`: lets another runnable thread of this CPU run.
     case yield
     /// Sleeps briefly: the CPU runs its idle task (lazy TLB mode) before this thread resumes.

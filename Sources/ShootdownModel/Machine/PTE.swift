@@ -12,6 +12,8 @@ public struct PTE: Hashable, Sendable {
     public var isWritable: Bool
     /// `_PAGE_PROTNONE`.
     public var isProtNone: Bool
+    /// A migration entry (`is_migration_entry()`): the page is being migrated; faults wait.
+    public var isMigrationEntry = false
 
     /// The empty entry, `pte_none()`.
     public static let none = PTE(frame: nil, isPresent: false, isWritable: false, isProtNone: false)
@@ -20,6 +22,9 @@ public struct PTE: Hashable, Sendable {
     public static func mapping(_ frame: Int, writable: Bool) -> PTE {
         PTE(frame: frame, isPresent: true, isWritable: writable, isProtNone: false)
     }
+
+    /// Not `pte_none()`: a mapping, a PROT_NONE entry or a migration entry.
+    public var isSet: Bool { frame != nil || isMigrationEntry }
 
     /// Whether the hardware page walker may fill a TLB entry from this PTE for the access.
     public func permits(write: Bool) -> Bool {

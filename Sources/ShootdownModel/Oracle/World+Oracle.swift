@@ -28,11 +28,22 @@ extension World {
     mutating func reachCoherencePoint(of call: PTEBatchCall) {
         var promisesGone = true
         if case .mprotect(let prot) = call.kind, prot != .none { promisesGone = false }
+        reachCoherencePoint(
+            mm: call.mm, range: call.range, thread: call.thread, op: call.op,
+            clockAtLock: call.revocationClockAtLock, promisesGone: promisesGone)
+    }
+
+    /// Makes due the revocations of `range` opened by the operation itself or before it took
+    /// the PTL (`clockAtLock`).
+    /// - Parameter promisesGone: the caller relies on no translation at all (else: no write).
+    mutating func reachCoherencePoint(
+        mm: Int, range: PageRange, thread: Int, op: Int, clockAtLock: Int, promisesGone: Bool
+    ) {
         for cpu in state.cpus.indices {
-            for page in call.range.start..<call.range.end {
-                state.cpus[cpu].tlb.updateEntries(mm: call.mm, page: page) { entry in
+            for page in range.start..<range.end {
+                state.cpus[cpu].tlb.updateEntries(mm: mm, page: page) { entry in
                     func covered(_ r: Revocation) -> Bool {
-                        (r.thread == call.thread && r.op == call.op) || r.opened <= call.revocationClockAtLock
+                        (r.thread == thread && r.op == op) || r.opened <= clockAtLock
                     }
                     if promisesGone, let r = entry.unmapped, covered(r) { entry.unmapped?.isDue = true }
                     if let r = entry.writeRevoked, covered(r) { entry.writeRevoked?.isDue = true }
@@ -86,9 +97,10 @@ extension World {
             let r = v.revocation!
             let op = scenario.threads[r.thread].script[r.op]
             let access = v.kind == .staleWrite ? "wrote" : "used"
+            let point = if case .migrate = op { "began its copy" } else { "returned" }
             return "cpu\(v.cpu) \(threadName(v.thread)) \(access) page \(v.page!) of \(scenario.mmName(v.mm!)) "
                 + "through a stale TLB entry (frame \(v.frame!)) after \(threadName(r.thread))'s "
-                + "\(ScenarioFormat.format(op)) returned"
+                + "`\(ScenarioFormat.format(op, in: scenario))` \(point)"
         }
     }
 }

@@ -55,6 +55,20 @@ public enum BuiltinScenarios {
             thread t1 mm=A cpu=1
               wait touched; munmap 0-1; signal done
             """),
+        ("concurrent-flushes", """
+            # Two migrations in different page tables flush one page each at once; a CPU two generations behind flushes fully.
+            cpus 3
+            pages 4
+            ptes-per-table 2
+            mm A
+              map 0-3 write populated
+            thread t0 mm=A cpu=0
+              wait go; migrate 0; signal done0
+            thread t1 mm=A cpu=1
+              wait go; migrate 2; signal done1
+            thread t2 mm=A cpu=2
+              write 0; write 2; write 3; signal go; spin done0; spin done1; write 0; write 2; write 3
+            """),
         ("ceiling", """
             # A 34-page munmap exceeds tlb_single_page_flush_ceiling (33) and becomes a full flush.
             cpus 2

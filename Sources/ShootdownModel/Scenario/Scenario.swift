@@ -34,6 +34,9 @@ public struct Scenario: Hashable, Sendable {
     public var cpuCount: Int
     /// Virtual pages per address space.
     public var pagesPerAddressSpace: Int
+    /// PTEs per page-table page: 512 as on x86-64, or fewer so that a small scenario spreads
+    /// over several page-table pages (with their own split PTLs).
+    public var ptesPerTable = 512
     /// Physical frames in the machine.
     public var frameCount: Int
     public var addressSpaces: [AddressSpaceSpec]

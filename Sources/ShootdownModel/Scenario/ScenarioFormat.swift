@@ -32,6 +32,7 @@ public enum ScenarioFormat {
         case .madviseDontNeed(let range): "madvise \(range)"
         case .mprotect(let range, let prot): "mprotect \(range) \(prot)"
         case .mmap(let range, let prot): "mmap \(range) \(prot)"
+        case .migrate(let page): "migrate \(page)"
         case .yield: "yield"
         case .sleep: "sleep"
         case .wait(let event): "wait #\(event)"
@@ -54,7 +55,8 @@ public enum ScenarioFormat {
     /// The scenario as text that ``parse(_:source:)`` reads back to the same scenario.
     public static func render(_ scenario: Scenario) -> String {
         var lines = ["# \(scenario.summary)", "cpus \(scenario.cpuCount)",
-                     "pages \(scenario.pagesPerAddressSpace)", "frames \(scenario.frameCount)"]
+                     "pages \(scenario.pagesPerAddressSpace)", "ptes-per-table \(scenario.ptesPerTable)",
+                     "frames \(scenario.frameCount)"]
         for mm in scenario.addressSpaces {
             lines.append("mm \(mm.name)")
             for m in mm.mappings {

@@ -4,6 +4,7 @@ struct ScenarioParser {
     var summary = ""
     var cpuCount: Int?
     var pages = 64
+    var ptesPerTable = 512
     var frames: Int?
     var addressSpaces: [Scenario.AddressSpaceSpec] = []
     var threads: [Scenario.ThreadSpec] = []
@@ -55,6 +56,11 @@ struct ScenarioParser {
             guard addressSpaces.isEmpty else { throw error("pages", "`pages` before the first `mm`", "pages after mm") }
             pages = n
             block = .none
+        case "ptes-per-table":
+            let n = try number(words, 1, "ptes-per-table", "PTEs per page-table page, 1 to 512")
+            guard (1...512).contains(n) else { throw error("ptes-per-table", "PTEs per page-table page, 1 to 512", words[1]) }
+            ptesPerTable = n
+            block = .none
         case "frames":
             frames = try number(words, 1, "frames", "a frame count")
             block = .none
@@ -68,7 +74,7 @@ struct ScenarioParser {
         case "thread", "kthread":
             try parseThreadHeader(words)
         default:
-            throw error("header", "cpus, pages, frames, mm, thread or kthread (indent operations and maps)", words[0])
+            throw error("header", "cpus, pages, ptes-per-table, frames, mm, thread or kthread (indent operations and maps)", words[0])
         }
     }
 
@@ -127,7 +133,7 @@ struct ScenarioParser {
     }
 
     mutating func operation(_ words: [String], isKernel: Bool) throws(ScenarioError) -> Operation {
-        let userOnly: Set = ["read", "write", "munmap", "madvise", "mprotect", "mmap"]
+        let userOnly: Set = ["read", "write", "munmap", "madvise", "mprotect", "mmap", "migrate"]
         if isKernel, userOnly.contains(words[0]) {
             throw error("operation", "work, yield, sleep, wait, spin or signal in a kernel thread", words[0])
         }
@@ -149,6 +155,9 @@ struct ScenarioParser {
             let range = try pageRange(words[1])
             let prot = try protection(words[2])
             return words[0] == "mmap" ? .mmap(range, prot) : .mprotect(range, prot)
+        case "migrate":
+            try arity(2, "`migrate PAGE`")
+            return .migrate(page: try page(words[1]))
         case "yield": try arity(1, "`yield`"); return .yield
         case "sleep": try arity(1, "`sleep`"); return .sleep
         case "work": try arity(1, "`work`"); return .work
@@ -162,7 +171,7 @@ struct ScenarioParser {
             if waitedAt[words[1]] == nil { waitedAt[words[1]] = line }
             return words[0] == "wait" ? .wait(event: event) : .spin(event: event)
         default:
-            throw error("operation", "read, write, munmap, madvise, mprotect, mmap, yield, sleep, wait, spin, signal or work", words[0])
+            throw error("operation", "read, write, munmap, madvise, mprotect, mmap, migrate, yield, sleep, wait, spin, signal or work", words[0])
         }
     }
 
@@ -217,9 +226,11 @@ struct ScenarioParser {
         guard frameCount >= populated else {
             throw error("frames", "at least the \(populated) populated pages", String(frameCount))
         }
-        return Scenario(
+        var scenario = Scenario(
             name: source, summary: summary, cpuCount: cpuCount, pagesPerAddressSpace: pages,
             frameCount: frameCount, addressSpaces: addressSpaces, threads: threads, events: events)
+        scenario.ptesPerTable = ptesPerTable
+        return scenario
     }
 }
 

@@ -15,8 +15,6 @@ public struct LinuxScheme: Scheme {
         case partialAlways = "partial-always"
         /// `tlb_finish_mmu()` ignores `mm_tlb_flush_nested()` (the 2017 parallel MADV_DONTNEED bug).
         case noNestedFlush = "no-nested-flush"
-        /// Lazy CPUs are skipped even when page tables were freed.
-        case lazySkipFreedTables = "lazy-skip-freed-tables"
     }
 
     /// The broken decision, or `nil` for the kernel's code.
@@ -34,10 +32,9 @@ public struct LinuxScheme: Scheme {
     /// `native_flush_tlb_multi()`: `on_each_cpu_mask()` when `freed_tables`, else
     /// `on_each_cpu_cond_mask(tlb_is_not_lazy, ...)`.
     public func sendsIPI(targetIsLazy: Bool, freedTables: Bool) -> Bool {
-        switch mutation {
-        case .noIPI: return false
-        case .lazySkipFreedTables: return !targetIsLazy
-        default: return freedTables || !targetIsLazy
+        return switch mutation {
+        case .noIPI: false
+        default: freedTables || !targetIsLazy
         }
     }
 

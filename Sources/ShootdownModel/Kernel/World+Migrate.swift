@@ -1,0 +1,93 @@
+/// Page migration, the path whose `ptep_clear_flush()` flushes one page outside any mmu_gather.
+///
+/// Follows `migrate_pages()` (mm/migrate.c, 6.6): `migrate_folio_unmap()` -> `try_to_migrate()`
+/// -> `try_to_migrate_one()` (mm/rmap.c), which under the PTL calls `ptep_clear_flush()`
+/// (mm/pgtable-generic.c) and leaves a migration entry; `move_to_new_folio()` copies;
+/// `remove_migration_ptes()` maps the new folio; the old one is freed.
+extension World {
+    mutating func stepMigrate(_ cpu: Int, _ call: inout MigrateCall) -> StepOutcome {
+        switch call.pc {
+        case .lockPTL:
+            state.mms[call.mm].ptlOwners[state.mms[call.mm].table(of: call.page)] = cpu
+            call.revocationClockAtLock = state.revocationClock
+            if isTracing { note(cpu, "migrate_pages", "page_vma_mapped_walk: spin_lock(ptl)") }
+            call.pc = .clear
+            return .shared
+        case .clear:
+            // ptep_clear_flush(): pte = ptep_get_and_clear(); a migration entry takes its place.
+            call.old = state.mms[call.mm].ptes[call.page]
+            guard call.old.frame != nil, !call.old.isMigrationEntry else {
+                if isTracing { note(cpu, "migrate_pages", "page \(call.page) not mapped: nothing to migrate") }
+                call.pc = .unlockPTL
+                return .shared
+            }
+            state.mms[call.mm].ptes[call.page] = PTE(
+                frame: nil, isPresent: false, isWritable: false, isProtNone: false, isMigrationEntry: true)
+            openRevocation(mm: call.mm, page: call.page, removesTranslation: true, thread: call.thread, op: call.op)
+            if isTracing { note(cpu, "try_to_migrate_one", "ptep_clear_flush(\(call.page)): was frame \(call.old.frame!)") }
+            if call.old.isPresent {
+                call.pc = .unlockPTL
+                return .call(flushTLBPage(call), shared: true)
+            }
+            call.pc = .checkPending
+            return .shared
+        case .checkPending:
+            // pte_accessible(): a PROT_NONE entry may still be cached while a flush is pending.
+            call.pc = .unlockPTL
+            let pending = state.mms[call.mm].isFlushPending
+            if isTracing { note(cpu, "ptep_clear_flush", "pte_accessible: PROT_NONE, mm_tlb_flush_pending = \(pending)") }
+            return pending ? .call(flushTLBPage(call), shared: true) : .shared
+        case .unlockPTL:
+            state.mms[call.mm].ptlOwners[state.mms[call.mm].table(of: call.page)] = nil
+            if isTracing { note(cpu, "migrate_pages", "spin_unlock(ptl)") }
+            guard call.old.frame != nil, !call.old.isMigrationEntry else {
+                finishOperation(call.thread)
+                return .ret(shared: true)
+            }
+            call.pc = .copy
+            return .shared
+        case .copy:
+            // move_to_new_folio(): the copy starts; a write through a stale entry from now on is
+            // lost, so this is the revocation's coherence point.
+            call.newFrame = state.frames.allocate()
+            reachCoherencePoint(
+                mm: call.mm, range: PageRange(call.page, call.page + 1), thread: call.thread, op: call.op,
+                clockAtLock: call.revocationClockAtLock, promisesGone: true)
+            if isTracing { note(cpu, "move_to_new_folio", "copy frame \(call.old.frame!) -> \(call.newFrame.map(String.init) ?? "none (out of memory)")") }
+            call.pc = .remap
+            return .shared
+        case .remap:
+            // remove_migration_ptes(), under the PTL: only if our migration entry is still there
+            // (a concurrent munmap or madvise may have zapped it).
+            let pte = state.mms[call.mm].ptes[call.page]
+            let target = call.newFrame ?? call.old.frame!
+            if pte.isMigrationEntry {
+                let writable = call.old.isWritable && state.mms[call.mm].vmas[call.page] == .write
+                var new = call.old
+                new.frame = target
+                new.isWritable = writable
+                state.mms[call.mm].ptes[call.page] = new
+                if isTracing { note(cpu, "remove_migration_ptes", "pte(\(call.page)) = frame \(target)") }
+            } else {
+                if let newFrame = call.newFrame { state.frames.free(newFrame) }
+                call.newFrame = nil
+                if isTracing { note(cpu, "remove_migration_ptes", "migration entry of \(call.page) is gone") }
+            }
+            call.pc = .freeOld
+            return .shared
+        case .freeOld:
+            // The old folio's last reference goes: back to the allocator (unless migration failed).
+            if state.mms[call.mm].ptes[call.page].frame != call.old.frame {
+                state.frames.free(call.old.frame!)
+                if isTracing { note(cpu, "migrate_pages", "free old frame \(call.old.frame!)") }
+            }
+            finishOperation(call.thread)
+            return .ret(shared: true)
+        }
+    }
+
+    /// `flush_tlb_page(vma, addr)` = `flush_tlb_mm_range(mm, addr, addr + PAGE_SIZE, PAGE_SHIFT, false)`.
+    func flushTLBPage(_ call: MigrateCall) -> KernelFrame {
+        .flushTLBMMRange(FlushTLBMMRangeCall(mm: call.mm, start: call.page, end: call.page + 1, freedTables: false))
+    }
+}
