@@ -20,7 +20,7 @@ struct Run: ParsableCommand {
     @Option(help: "The seed of the random schedule.")
     var seed: UInt64 = 0
 
-    @Option(help: "random: seeded random schedule; in-order: always the lowest enabled CPU.")
+    @Option(help: "random: seeded random schedule; round-robin: CPUs take turns (one canonical schedule).")
     var policy: PolicyOption = .random
 
     @Option(help: "Output format: text or json.")
@@ -34,7 +34,7 @@ struct Run: ParsableCommand {
 
     enum PolicyOption: String, ExpressibleByArgument, CaseIterable {
         case random
-        case inOrder = "in-order"
+        case roundRobin = "round-robin"
     }
 
     func run() throws {
@@ -52,9 +52,9 @@ struct Run: ParsableCommand {
     /// Runs and prints; returns whether a violation was found.
     func execute<S: Scheme>(scenario: Scenario, scheme: S) -> Bool {
         let runner = Runner(scenario: scenario, scheme: scheme, maxSteps: maxSteps, tracing: true)
-        let result = runner.run(policy == .random ? .random(seed: seed) : .inOrder)
+        let result = runner.run(policy == .random ? .random(seed: seed) : .roundRobin)
         var replay = "shootdown run --scenario \(self.scenario) --scheme \(scheme.name)"
-        replay += policy == .random ? " --seed \(seed)" : " --policy in-order"
+        replay += policy == .random ? " --seed \(seed)" : " --policy round-robin"
         let report = RunReport(
             result: result, seed: policy == .random ? seed : nil, policy: policy.rawValue, replay: replay)
         switch format {

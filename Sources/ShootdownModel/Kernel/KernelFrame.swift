@@ -149,7 +149,7 @@ public struct FaultCall: Hashable, Sendable {
 /// `flush_tlb_mm_range()` with `flush_tlb_multi()` and `smp_call_function_many_cond()` inlined.
 public struct FlushTLBMMRangeCall: Hashable, Sendable {
     public enum PC: Hashable, Sendable {
-        case incGen, readMask, target(cpu: Int), queue(cpu: Int), runLocal, wait, localOnly, finish
+        case incGen, anyOtherCPU, snapshotMask, target(cpu: Int), queue(cpu: Int), runLocal, wait, localOnly, finish
     }
     public var mm: Int
     public var start: Int

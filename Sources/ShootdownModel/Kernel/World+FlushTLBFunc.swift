@@ -44,6 +44,8 @@ extension World {
             call.pc = .ack
             // "Defer mm_tlb_gen reading as long as possible to avoid cache contention."
             let mmTLBGen = state.mms[loadedMM].tlbGen
+            // WARN_ON_ONCE(local_tlb_gen > mm_tlb_gen); WARN_ON_ONCE(f->new_tlb_gen > mm_tlb_gen);
+            assert(localTLBGen <= mmTLBGen && f.newTLBGen <= mmTLBGen, "generation ran ahead of the mm")
             if localTLBGen == mmTLBGen {
                 if isTracing { note(cpu, "flush_tlb_func", "local_tlb_gen == mm_tlb_gen = \(mmTLBGen): done") }
                 return .shared

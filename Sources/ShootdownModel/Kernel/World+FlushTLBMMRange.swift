@@ -2,7 +2,7 @@
 extension World {
     /// Follows `flush_tlb_mm_range()` in arch/x86/mm/tlb.c (6.6), with `native_flush_tlb_multi()`
     /// and `smp_call_function_many_cond(..., SCF_WAIT | SCF_RUN_LOCAL)` (kernel/smp.c) inlined:
-    /// bump the generation, read the cpumask, queue an IPI to each other CPU that is not lazy
+    /// bump the generation, read the cpumask (twice, as the kernel does), queue an IPI to each other CPU that is not lazy
     /// (all of them when page tables were freed), run `flush_tlb_func()` locally, then wait
     /// for every acknowledgement with interrupts enabled.
     mutating func stepFlushTLBMMRange(_ cpu: Int, _ call: inout FlushTLBMMRangeCall) -> StepOutcome {
@@ -20,18 +20,15 @@ extension World {
                 mm: call.mm, start: call.start, end: call.end, freedTables: call.freedTables,
                 newTLBGen: gen, initiatingCPU: cpu)
             if isTracing { note(cpu, "flush_tlb_mm_range", "inc_mm_tlb_gen(\(scenario.mmName(call.mm))) = \(gen) for \(describe(call))") }
-            call.pc = .readMask
+            call.pc = .anyOtherCPU
             return .shared
-        case .readMask:
+        case .anyOtherCPU:
+            // if (cpumask_any_but(mm_cpumask(mm), cpu) < nr_cpu_ids)
             let mask = state.mms[call.mm].cpumask
             if mask.containsAny(but: cpu) {
                 // flush_tlb_multi() -> native_flush_tlb_multi(): count_vm_tlb_event(NR_TLB_REMOTE_FLUSH).
                 counters.nrTLBRemoteFlush += 1
-                call.runsLocal = mask.contains(cpu)
-                var others = mask
-                others.remove(cpu)
-                call.candidates = others
-                call.pc = nextTarget(&call)
+                call.pc = .snapshotMask
                 if isTracing { note(cpu, "flush_tlb_mm_range", "mm_cpumask = \(cpuList(mask)): flush_tlb_multi") }
             } else if state.cpus[cpu].tlbState.loadedMM == call.mm {
                 call.pc = .localOnly
@@ -40,6 +37,17 @@ extension World {
                 call.pc = .finish
                 if isTracing { note(cpu, "flush_tlb_mm_range", "mm_cpumask = \(cpuList(mask)): nobody to flush") }
             }
+            return .shared
+        case .snapshotMask:
+            // smp_call_function_many_cond(): cpumask_and(cfd->cpumask, mask, cpu_online_mask) reads
+            // the mask again; CPUs that switched in or out since the first read count from here.
+            let mask = state.mms[call.mm].cpumask
+            call.runsLocal = mask.contains(cpu)
+            var others = mask
+            others.remove(cpu)
+            call.candidates = others
+            call.pc = nextTarget(&call)
+            if isTracing { note(cpu, "smp_call_function_many_cond", "targets \(cpuList(others))\(call.runsLocal ? " and run_local" : "")") }
             return .shared
         case .target(let target):
             // on_each_cpu_cond_mask(tlb_is_not_lazy, ...) reads the target's is_lazy; with

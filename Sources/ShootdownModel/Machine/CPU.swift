@@ -6,8 +6,6 @@ public struct CPU: Hashable, Sendable {
     public var tlbState = CPUTLBState()
     /// The thread running, or `nil` for the idle task.
     public var current: Int?
-    /// The thread to resume after a `sleep` passed through the idle task.
-    public var sleeper: Int?
     /// The kernel call stack: innermost frame last. Empty in user mode or idle.
     public var stack: [KernelFrame] = []
     /// Pending flush IPIs: the initiating CPUs whose `flush_tlb_info` to run, in arrival order

@@ -2,8 +2,9 @@
 public enum SchedulePolicy: Hashable, Sendable {
     /// A seeded random choice at every step; preemptions are drawn rarely.
     case random(seed: UInt64)
-    /// Always the first enabled action (lowest CPU, interrupts first): one canonical schedule.
-    case inOrder
+    /// One canonical schedule: CPUs take turns, each running its first enabled action
+    /// (a pending interrupt before its own step).
+    case roundRobin
     /// Exactly these actions, in order (a replay).
     case scripted([Action])
 }
@@ -59,6 +60,7 @@ public struct Runner<S: Scheme>: Sendable {
         var generator: SeededGenerator?
         if case .random(let seed) = policy { generator = SeededGenerator(seed: seed) }
         var outcome = RunOutcome.completed
+        var turn = 0
         while true {
             if world.violation != nil { outcome = .violation; break }
             enabled.removeAll(keepingCapacity: true)
@@ -68,10 +70,12 @@ public struct Runner<S: Scheme>: Sendable {
                 break
             }
             if schedule.count >= maxSteps { outcome = .stepLimit; break }
-            guard let action = choose(policy, from: enabled, step: schedule.count, generator: &generator) else {
+            guard let action = choose(policy, from: enabled, step: schedule.count, turn: turn, generator: &generator)
+            else {
                 outcome = .scheduleDiverged
                 break
             }
+            turn = (action.cpu + 1) % scenario.cpuCount
             world.perform(action)
             schedule.append(action)
         }
@@ -79,10 +83,12 @@ public struct Runner<S: Scheme>: Sendable {
     }
 
     /// The policy's next action, or `nil` when a scripted schedule names one that is not enabled.
-    func choose(_ policy: SchedulePolicy, from enabled: [Action], step: Int, generator: inout SeededGenerator?) -> Action? {
+    func choose(
+        _ policy: SchedulePolicy, from enabled: [Action], step: Int, turn: Int, generator: inout SeededGenerator?
+    ) -> Action? {
         switch policy {
-        case .inOrder:
-            return enabled[0]
+        case .roundRobin:
+            return enabled.first { $0.cpu >= turn } ?? enabled[0]
         case .random:
             return Self.draw(from: enabled, using: &generator!)
         case .scripted(let actions):

@@ -16,6 +16,9 @@ struct ScenarioParser {
     enum Block { case none, mm(Int), thread(Int) }
     var block = Block.none
     var line = 0
+    /// The last line with content, and the line of `frames`, for errors found at the end.
+    var lastContentLine = 1
+    var framesLine = 1
 
     init(source: String) { self.source = source }
 
@@ -34,6 +37,7 @@ struct ScenarioParser {
             content = String(content[..<hash])
         }
         guard !content.trimmingSpaces().isEmpty else { return }
+        lastContentLine = number
         let indented = content.first == " " || content.first == "\t"
         let words = content.split(whereSeparator: { $0 == " " || $0 == "\t" }).map(String.init)
         if indented {
@@ -63,6 +67,7 @@ struct ScenarioParser {
             block = .none
         case "frames":
             frames = try number(words, 1, "frames", "a frame count")
+            framesLine = line
             block = .none
         case "mm":
             guard words.count == 2 else { throw error("mm", "`mm NAME`", words.joined(separator: " ")) }
@@ -212,7 +217,7 @@ struct ScenarioParser {
     }
 
     mutating func finish() throws(ScenarioError) -> Scenario {
-        line = max(line, 1)
+        line = lastContentLine
         guard let cpuCount else { throw error("cpus", "a `cpus N` line", "no cpus line") }
         guard !threads.isEmpty else { throw error("thread", "at least one thread", "no thread") }
         if let (name, at) = waitedAt.filter({ !signalled.contains($0.key) }).min(by: { $0.value < $1.value }) {
@@ -224,6 +229,7 @@ struct ScenarioParser {
         }
         let frameCount = frames ?? populated + pages
         guard frameCount >= populated else {
+            line = framesLine
             throw error("frames", "at least the \(populated) populated pages", String(frameCount))
         }
         var scenario = Scenario(

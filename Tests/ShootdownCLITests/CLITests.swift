@@ -1,0 +1,115 @@
+import Foundation
+import Testing
+
+/// Runs the built `shootdown` executable, as a user would (swift-argument-parser's pattern).
+struct CLI {
+    /// The executable beside the test bundle in the build folder.
+    static var executable: URL {
+        var dir = URL(fileURLWithPath: CommandLine.arguments[0]).deletingLastPathComponent()
+        for _ in 0..<3 where !FileManager.default.fileExists(atPath: dir.appendingPathComponent("shootdown").path) {
+            dir = dir.deletingLastPathComponent()
+        }
+        return dir.appendingPathComponent("shootdown")
+    }
+
+    struct Output {
+        var status: Int32
+        var stdout: String
+        var stderr: String
+    }
+
+    static func run(_ arguments: [String]) throws -> Output {
+        let process = Process()
+        process.executableURL = executable
+        process.arguments = arguments
+        let out = Pipe()
+        let err = Pipe()
+        process.standardOutput = out
+        process.standardError = err
+        try process.run()
+        let stdout = out.fileHandleForReading.readDataToEndOfFile()
+        let stderr = err.fileHandleForReading.readDataToEndOfFile()
+        process.waitUntilExit()
+        return Output(status: process.terminationStatus, stdout: String(decoding: stdout, as: UTF8.self),
+                      stderr: String(decoding: stderr, as: UTF8.self))
+    }
+}
+
+@Suite struct CLITests {
+    @Test func listPrintsScenariosSchemesAndMutantsAsJSON() throws {
+        let output = try CLI.run(["list", "--format", "json"])
+        #expect(output.status == 0)
+        let json = try #require(try JSONSerialization.jsonObject(with: Data(output.stdout.utf8)) as? [String: [String]])
+        #expect(json["schemes"] == ["linux"])
+        #expect(json["scenarios"]?.contains("remote-ipi") == true)
+        #expect(json["mutants"]?.contains("linux~no-ipi") == true)
+        #expect(json["mutants"]?.contains("linux~no-lazy-catchup") == true)
+    }
+
+    @Test func runPrintsCountersAndIsByteIdentical() throws {
+        let args = ["run", "--scenario", "switch-away", "--scheme", "linux", "--seed", "3", "--format", "json"]
+        let first = try CLI.run(args)
+        let second = try CLI.run(args)
+        #expect(first.status == 0)
+        #expect(first.stdout == second.stdout)
+        let json = try #require(try JSONSerialization.jsonObject(with: Data(first.stdout.utf8)) as? [String: Any])
+        #expect(json["scenario"] as? String == "switch-away")
+        #expect(json["scheme"] as? String == "linux")
+        #expect(json["seed"] as? Int == 3)
+        let counters = try #require(json["counters"] as? [String: Int])
+        for name in ["nr_tlb_remote_flush", "nr_tlb_remote_flush_received", "nr_tlb_local_flush_all",
+                     "nr_tlb_local_flush_one", "full_flushes", "ranged_flushes", "ipis_skipped_lazy",
+                     "pages_invalidated", "tlb_fills", "context_switches", "steps", "violations"] {
+            #expect(counters[name] != nil, "missing counter \(name)")
+        }
+        #expect((json["violations"] as? [Any])?.isEmpty == true)
+    }
+
+    @Test func violationPrintsTimelineAndAReplayThatReproducesIt() throws {
+        let output = try CLI.run(["run", "--scenario", "remote-ipi", "--scheme", "linux~no-ipi", "--seed", "0", "--format", "json"])
+        #expect(output.status == 1)
+        let json = try #require(try JSONSerialization.jsonObject(with: Data(output.stdout.utf8)) as? [String: Any])
+        let violation = try #require((json["violations"] as? [[String: Any]])?.first)
+        #expect(violation["kind"] as? String == "stale-translation")
+        #expect(violation["cpu"] as? Int == 0)
+        #expect(violation["page"] as? Int == 0)
+        let replay = try #require(violation["replay"] as? String)
+        #expect(replay == "shootdown run --scenario remote-ipi --scheme linux~no-ipi --seed 0")
+        let again = try CLI.run(Array(replay.split(separator: " ").dropFirst().map(String.init)) + ["--format", "json"])
+        #expect(again.status == 1)
+        #expect(again.stdout == output.stdout)
+        let text = try CLI.run(["run", "--scenario", "remote-ipi", "--scheme", "linux~no-ipi", "--seed", "0"])
+        #expect(text.stdout.contains("Timeline:"))
+        #expect(text.stdout.contains("VIOLATION (stale-translation)"))
+        #expect(text.stdout.contains("replay: \(replay)"))
+    }
+
+    @Test func malformedScenarioFileExitsTwoNamingLineAndField() throws {
+        let path = FileManager.default.temporaryDirectory.appendingPathComponent("bad-\(getpid()).scn").path
+        try "cpus 2\nmm A\nthread t mm=A cpu=7\n  read 0\n".write(toFile: path, atomically: true, encoding: .utf8)
+        defer { try? FileManager.default.removeItem(atPath: path) }
+        let output = try CLI.run(["run", "--scenario", path])
+        #expect(output.status == 2)
+        #expect(output.stderr.contains("\(path):3: field 'cpu': expected a CPU number below 2"))
+    }
+
+    @Test(arguments: [
+        (["run", "--scenario", "no-such-scenario"], "unknown scenario 'no-such-scenario'"),
+        (["run", "--scenario", "remote-ipi", "--scheme", "ring"], "unknown scheme 'ring'"),
+        (["run", "--scenario", "remote-ipi", "--scheme", "linux~typo"], "unknown mutant 'linux~typo'"),
+    ])
+    func badNamesExitTwoWithTheWayOut(arguments: [String], message: String) throws {
+        let output = try CLI.run(arguments)
+        #expect(output.status == 2)
+        #expect(output.stderr.contains(message))
+        #expect(output.stderr.contains("shootdown list") || output.stderr.contains("built-in"))
+    }
+
+    @Test func demoShowsLinuxSafeAndEveryMutantCaught() throws {
+        let output = try CLI.run(["demo", "--seeds", "20"])
+        #expect(output.status == 0)
+        #expect(!output.stdout.contains("not caught"))
+        #expect(output.stdout.contains("linux~no-ipi"))
+        #expect(output.stdout.contains("replay: shootdown run"))
+    }
+}

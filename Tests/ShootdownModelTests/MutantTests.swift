@@ -1,0 +1,63 @@
+import ShootdownModel
+import Testing
+
+/// Every mutant is caught on a built-in scenario; Linux itself never is.
+@Suite struct MutantTests {
+    /// A mutant, the scenario that exposes it, and a seed pinned to show it.
+    struct Catch: Sendable, CustomTestStringConvertible {
+        var mutation: LinuxScheme.Mutation
+        var scenario: String
+        var seed: UInt64
+        var step: Int
+        var cpu: Int
+        var page: Int
+        var testDescription: String { "linux~\(mutation.rawValue) on \(scenario)" }
+    }
+
+    static let catches: [Catch] = [
+        Catch(mutation: .noIPI, scenario: "remote-ipi", seed: 0, step: 49, cpu: 0, page: 0),
+        Catch(mutation: .noLazyCatchup, scenario: "lazy-return", seed: 0, step: 34, cpu: 0, page: 0),
+        Catch(mutation: .noSwitchCatchup, scenario: "switch-away", seed: 0, step: 41, cpu: 0, page: 0),
+        Catch(mutation: .partialAlways, scenario: "concurrent-flushes", seed: 1, step: 85, cpu: 2, page: 0),
+        Catch(mutation: .noNestedFlush, scenario: "nested-madvise", seed: 3, step: 50, cpu: 2, page: 0),
+    ]
+
+    @Test func everyMutantHasAPinnedCatch() {
+        #expect(Set(Self.catches.map(\.mutation)) == Set(LinuxScheme.Mutation.allCases))
+    }
+
+    @Test(arguments: catches)
+    func pinnedSeedExposesTheMutant(_ c: Catch) throws {
+        let scenario = try #require(BuiltinScenarios.named(c.scenario))
+        let result = Runner(scenario: scenario, scheme: LinuxScheme(mutation: c.mutation)).run(.random(seed: c.seed))
+        let violation = try #require(result.violation)
+        #expect(result.outcome == .violation)
+        #expect(violation.kind == .staleTranslation)
+        #expect(violation.step == c.step)
+        #expect(violation.cpu == c.cpu)
+        #expect(violation.page == c.page)
+        // The same schedule under Linux's code is safe.
+        let linux = Runner(scenario: scenario, scheme: LinuxScheme()).run(.scripted(result.schedule))
+        #expect(linux.violation == nil)
+    }
+
+    @Test(arguments: LinuxScheme.Mutation.allCases)
+    func mutantIsCaughtWithinTwoHundredSeeds(_ mutation: LinuxScheme.Mutation) throws {
+        let scheme = LinuxScheme(mutation: mutation)
+        let caught = BuiltinScenarios.names.contains { name in
+            let runner = Runner(scenario: BuiltinScenarios.named(name)!, scheme: scheme)
+            return (0..<200).contains { runner.run(.random(seed: UInt64($0))).violation != nil }
+        }
+        #expect(caught)
+    }
+
+    @Test(arguments: BuiltinScenarios.names)
+    func linuxIsSafeOnEveryBuiltinScenario(_ name: String) throws {
+        let runner = Runner(scenario: try #require(BuiltinScenarios.named(name)), scheme: LinuxScheme())
+        for seed in 0..<200 {
+            let result = runner.run(.random(seed: UInt64(seed)))
+            #expect(result.violation == nil, "seed \(seed): \(result.violation.map(result.world.describe) ?? "")")
+            #expect(result.outcome == .completed, "seed \(seed) ended \(result.outcome)")
+        }
+    }
+}

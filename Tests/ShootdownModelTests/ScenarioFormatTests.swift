@@ -1,0 +1,79 @@
+import ShootdownModel
+import Testing
+
+@Suite struct ScenarioFormatTests {
+    @Test func parsesHeadersMappingsAndScripts() throws {
+        let s = try scenario("""
+            # Two CPUs, one mm.
+            cpus 2
+            pages 16
+            ptes-per-table 4
+            frames 20
+            mm A
+              map 0-3 write populated
+              map 8 read
+            thread t0 mm=A cpu=1
+              write 0; read 8   # trailing comment
+              munmap 0-1
+              mprotect 2-3 read; madvise 2; mmap 10-11 write; migrate 3
+              yield; sleep; signal e; wait e; spin e
+            kthread k cpu=0
+              work
+            """)
+        #expect(s.summary == "Two CPUs, one mm.")
+        #expect(s.cpuCount == 2)
+        #expect(s.pagesPerAddressSpace == 16)
+        #expect(s.ptesPerTable == 4)
+        #expect(s.frameCount == 20)
+        #expect(s.addressSpaces[0].mappings.count == 2)
+        #expect(s.threads[0].script == [
+            .access(page: 0, write: true), .access(page: 8, write: false), .munmap(PageRange(0, 2)),
+            .mprotect(PageRange(2, 4), .read), .madviseDontNeed(PageRange(2, 3)), .mmap(PageRange(10, 12), .write),
+            .migrate(page: 3), .yield, .sleep, .signal(event: 0), .wait(event: 0), .spin(event: 0),
+        ])
+        #expect(s.threads[1].mm == nil)
+        #expect(s.threads[1].script == [.work])
+    }
+
+    @Test(arguments: BuiltinScenarios.names)
+    func renderedBuiltinParsesBackToTheSameScenario(_ name: String) throws {
+        let original = try #require(BuiltinScenarios.named(name))
+        var reparsed = try ScenarioFormat.parse(ScenarioFormat.render(original), source: name)
+        reparsed.summary = original.summary
+        #expect(reparsed == original)
+    }
+
+    struct BadInput: Sendable, CustomTestStringConvertible {
+        var text: String
+        var line: Int
+        var field: String
+        var testDescription: String { "\(field) at line \(line)" }
+    }
+
+    static let badInputs: [BadInput] = [
+        BadInput(text: "cpus 0\n", line: 1, field: "cpus"),
+        BadInput(text: "cpus 2\nmm A\n  map 0 write\nthread t mm=A cpu=2\n  read 0\n", line: 4, field: "cpu"),
+        BadInput(text: "cpus 1\nmm A\nthread t mm=B cpu=0\n", line: 3, field: "mm"),
+        BadInput(text: "cpus 1\nmm A\nthread t mm=A cpu=0\n  read 64\n", line: 4, field: "page"),
+        BadInput(text: "cpus 1\nmm A\nthread t mm=A cpu=0\n  jump 1\n", line: 4, field: "operation"),
+        BadInput(text: "cpus 1\nmm A\n  map 0 rw\n", line: 3, field: "protection"),
+        BadInput(text: "cpus 1\nmm A\nthread t mm=A cpu=0\n  munmap 3-1\n", line: 4, field: "range"),
+        BadInput(text: "cpus 1\nmm A\nthread t mm=A cpu=0\n  wait go\n", line: 4, field: "event"),
+        BadInput(text: "cpus 1\nkthread k cpu=0\n  write 0\n", line: 3, field: "operation"),
+        BadInput(text: "cpus 1\n  read 0\n", line: 2, field: "indentation"),
+        BadInput(text: "cpus 1\nmm A\n", line: 2, field: "thread"),
+        BadInput(text: "flavour strawberry\n", line: 1, field: "header"),
+        BadInput(text: "cpus 1\nmm A\n  map 0-3 write populated\nframes 2\nthread t mm=A cpu=0\n  read 0\n", line: 4, field: "frames"),
+    ]
+
+    @Test(arguments: badInputs)
+    func malformedInputNamesLineAndField(_ bad: BadInput) {
+        #expect {
+            _ = try ScenarioFormat.parse(bad.text, source: "bad.scn")
+        } throws: { error in
+            guard let error = error as? ScenarioError else { return false }
+            return error.line == bad.line && error.field == bad.field && error.source == "bad.scn"
+                && error.description.hasPrefix("bad.scn:\(bad.line): field '\(bad.field)': expected ")
+        }
+    }
+}
