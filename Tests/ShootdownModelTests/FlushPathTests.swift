@@ -116,7 +116,7 @@ import Testing
         w.drive(2, until: { $0.state.threads[2].pc == 2 })
         w.drive(0, until: { $0.state.mms[0].tlbGen == 1 })  // t0: ptep_clear_flush, gen 1
         w.drive(1, until: { $0.state.mms[0].tlbGen == 2 })  // t1: gen 2
-        w.drive(1, until: { $0.state.cpus[2].mailbox == [1] })  // t1's IPI reaches cpu2 first
+        w.drive(1, until: { $0.state.cpus[2].mailbox.map(\.initiatingCPU) == [1] })  // t1's IPI reaches cpu2 first
         w.drive(2, until: { $0.state.cpus[2].stack.isEmpty && $0.state.cpus[2].mailbox.isEmpty })
         #expect(w.counters.fullFlushesIPI == 1)
         #expect(w.counters.rangedFlushesIPI == 0)
@@ -132,6 +132,36 @@ import Testing
         #expect(w.counters.rangedFlushesLocal == 1)
         #expect(w.counters.rangedFlushesIPI == 0)
         #expect(w.counters.nrTLBRemoteFlushReceived == 4)
+    }
+
+    @Test func cpuSwitchedAwayGetsNoIPIAndCatchesUpInChooseNewASID() throws {
+        var w = try world("""
+            cpus 2
+            mm A
+              map 0-3 write populated
+            mm B
+              map 0-3 write populated
+            thread t0 mm=A cpu=0
+              write 0; signal touched; wait done; write 0
+            thread u0 mm=B cpu=0
+              write 1; spin done
+            thread t1 mm=A cpu=1
+              wait touched; madvise 0; signal done
+            """)
+        // t0 blocks, cpu0 switches to B: cpumask_clear_cpu(cpu0, A); A's entry stays in ASID 1.
+        w.drive(0, until: { $0.state.cpus[0].tlbState.loadedMM == 1 })
+        #expect(!w.state.mms[0].cpumask.contains(0))
+        w.drive(1, until: { $0.state.threads[2].status == .done })
+        #expect(w.counters.nrTLBRemoteFlush == 0)  // only cpu1 in A's cpumask: a local flush
+        #expect(w.counters.ipisSent == 0)
+        #expect(w.counters.rangedFlushesLocal == 1)
+        #expect(w.state.cpus[0].tlb.lookup(asid: 1, page: 0) != nil)
+        let before = w.counters.fullFlushesSwitch
+        w.finish()
+        #expect(w.violation == nil)
+        // Back to A: choose_new_asid finds ASID 1 with tlb_gen 0 < 1 and flushes it.
+        #expect(w.counters.fullFlushesSwitch == before + 1)
+        #expect(w.state.cpus[0].tlbState.ctxs[1].tlbGen == 1)
     }
 
     @Test(arguments: [(33, false), (34, true)])

@@ -20,6 +20,8 @@ import Testing
         Catch(mutation: .noSwitchCatchup, scenario: "switch-away", seed: 0, step: 41, cpu: 0, page: 0),
         Catch(mutation: .partialAlways, scenario: "concurrent-flushes", seed: 1, step: 85, cpu: 2, page: 0),
         Catch(mutation: .noNestedFlush, scenario: "nested-madvise", seed: 3, step: 50, cpu: 2, page: 0),
+        Catch(mutation: .freeBeforeFlush, scenario: "frame-reuse", seed: 3, step: 34, cpu: 0, page: 0),
+        Catch(mutation: .noWait, scenario: "remote-ipi", seed: 38, step: 37, cpu: 0, page: 0),
     ]
 
     @Test func everyMutantHasAPinnedCatch() {

@@ -2,11 +2,10 @@
 extension World {
     /// The IPI arrives: `generic_smp_call_function_single_interrupt()` takes the oldest entry of
     /// the call_single_queue (the shared access) and calls `flush_tlb_func()` with the
-    /// initiator's `flush_tlb_info`, which stays unchanged until every target acknowledged.
+    /// initiator's `flush_tlb_info`.
     mutating func deliverIPI(_ cpu: Int) {
-        let initiator = state.cpus[cpu].mailbox.removeFirst()
-        let info = state.cpus[initiator].flushInfo!
-        if isTracing { note(cpu, "flush_tlb_func", "IPI from cpu\(initiator): new_tlb_gen = \(info.newTLBGen)") }
+        let info = state.cpus[cpu].mailbox.removeFirst()
+        if isTracing { note(cpu, "flush_tlb_func", "IPI from cpu\(info.initiatingCPU): new_tlb_gen = \(info.newTLBGen)") }
         state.cpus[cpu].stack.append(.flushTLBFunc(FlushTLBFuncCall(info: info, isLocal: false)))
     }
 

@@ -65,7 +65,7 @@ extension World {
             return .shared
         case .queue(let target):
             // __smp_call_single_queue(): llist_add() to the target's call_single_queue.
-            state.cpus[target].mailbox.append(cpu)
+            state.cpus[target].mailbox.append(state.cpus[cpu].flushInfo!)
             state.cpus[cpu].pendingAcks += 1
             counters.ipisSent += 1
             call.pc = nextTarget(&call)

@@ -69,7 +69,7 @@ extension World {
                 state.mms[call.mm].ptes[call.page] = new
                 if isTracing { note(cpu, "remove_migration_ptes", "pte(\(call.page)) = frame \(target)") }
             } else {
-                if let newFrame = call.newFrame { state.frames.free(newFrame) }
+                if let newFrame = call.newFrame { freeFrame(newFrame) }
                 call.newFrame = nil
                 if isTracing { note(cpu, "remove_migration_ptes", "migration entry of \(call.page) is gone") }
             }
@@ -78,7 +78,7 @@ extension World {
         case .freeOld:
             // The old folio's last reference goes: back to the allocator (unless migration failed).
             if state.mms[call.mm].ptes[call.page].frame != call.old.frame {
-                state.frames.free(call.old.frame!)
+                freeFrame(call.old.frame!)
                 if isTracing { note(cpu, "migrate_pages", "free old frame \(call.old.frame!)") }
             }
             finishOperation(call.thread)

@@ -80,7 +80,7 @@ extension World {
             return finishMMU(cpu, &call)
         case .free:
             // tlb_flush_mmu_free(): the pages go back to the allocator only after the flush.
-            for frame in call.gather.frames { state.frames.free(frame) }
+            for frame in call.gather.frames { freeFrame(frame) }
             if isTracing { note(cpu, "tlb_finish_mmu", "free frames \(call.gather.frames.map(String.init).joined(separator: ","))") }
             call.gather.frames = []
             call.pc = .decPending
@@ -174,8 +174,11 @@ extension World {
             call.gather.isFullMM = true
             call.gather.freedTables = true
         }
-        let hasFrames = !call.gather.frames.isEmpty
-        call.pc = hasFrames ? .free : .decPending
+        if scheme.freesBeforeFlush {
+            for frame in call.gather.frames { freeFrame(frame) }
+            call.gather.frames = []
+        }
+        call.pc = call.gather.frames.isEmpty ? .decPending : .free
         // tlb_flush_mmu_tlbonly(): nothing to flush unless PTEs were cleared or tables freed.
         guard call.gather.hasRange || call.gather.freedTables || call.gather.isFullMM else {
             if isTracing { note(cpu, "tlb_finish_mmu", "mm_tlb_flush_nested = \(nested); nothing to flush") }

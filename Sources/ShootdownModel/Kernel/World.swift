@@ -101,7 +101,7 @@ public struct World<S: Scheme>: Sendable {
             case .unlockMmap: return false
             }
         case .flushTLBMMRange(let call):
-            return call.pc == .wait && state.cpus[cpu].pendingAcks > 0
+            return call.pc == .wait && scheme.waitsForAcknowledgements && state.cpus[cpu].pendingAcks > 0
         case .flushTLBFunc, .switchMM, .enterLazyTLB:
             return false
         }

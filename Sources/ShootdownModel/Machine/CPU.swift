@@ -8,9 +8,10 @@ public struct CPU: Hashable, Sendable {
     public var current: Int?
     /// The kernel call stack: innermost frame last. Empty in user mode or idle.
     public var stack: [KernelFrame] = []
-    /// Pending flush IPIs: the initiating CPUs whose `flush_tlb_info` to run, in arrival order
-    /// (the `call_single_queue`).
-    public var mailbox: [Int] = []
+    /// Pending flush IPIs in arrival order (the `call_single_queue`), each with the initiator's
+    /// `flush_tlb_info` as it was when queued (the initiator keeps it unchanged until every
+    /// target acknowledged).
+    public var mailbox: [FlushTLBInfo] = []
     /// This CPU's `flush_tlb_info`, filled while it initiates a flush.
     public var flushInfo: FlushTLBInfo?
     /// Acknowledgements this CPU still waits for (its `call_function_data` csds still locked).

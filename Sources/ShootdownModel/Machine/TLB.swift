@@ -79,6 +79,13 @@ public struct TLB: Hashable, Sendable {
         return before - entries.count
     }
 
+    /// Applies `change` to every entry that translates to `frame` (ghost bookkeeping).
+    mutating func updateEntries(frame: Int, _ change: (inout TLBEntry) -> Void) {
+        for i in entries.indices where entries[i].frame == frame {
+            change(&entries[i])
+        }
+    }
+
     /// Applies `change` to every entry of address space `mm` for `page` (ghost bookkeeping).
     mutating func updateEntries(mm: Int, page: Int, _ change: (inout TLBEntry) -> Void) {
         for i in entries.indices where entries[i].mm == mm && entries[i].page == page {

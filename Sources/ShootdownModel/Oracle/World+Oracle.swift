@@ -52,6 +52,19 @@ extension World {
         }
     }
 
+    /// `free_page()`: the frame goes back to the allocator. From now on it may belong to anyone,
+    /// so every open revocation of an entry still reaching it is due ("we must never free a page
+    /// before we have ensured there are no live translations left to it", asm-generic/tlb.h).
+    mutating func freeFrame(_ frame: Int) {
+        state.frames.free(frame)
+        for cpu in state.cpus.indices {
+            state.cpus[cpu].tlb.updateEntries(frame: frame) { entry in
+                entry.unmapped?.isDue = true
+                entry.writeRevoked?.isDue = true
+            }
+        }
+    }
+
     /// Checks a user access through `entry`; records the first violation.
     mutating func checkUse(of entry: TLBEntry, cpu: Int, thread: Int, page: Int, write: Bool) {
         let mm = state.cpus[cpu].tlbState.loadedMM

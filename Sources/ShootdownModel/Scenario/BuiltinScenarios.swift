@@ -12,12 +12,12 @@ public enum BuiltinScenarios {
               write 0; write 1; munmap 0; read 1; write 0
             """),
         ("remote-ipi", """
-            # A CPU spinning in the mm gets a flush IPI and invalidates the one page.
+            # A CPU running in the mm gets a flush IPI and invalidates the one page.
             cpus 2
             mm A
               map 0-3 write populated
             thread t0 mm=A cpu=0
-              write 0; signal touched; spin done; write 0
+              write 0; signal touched; write 0 x16; spin done; write 0
             thread t1 mm=A cpu=1
               wait touched; madvise 0; signal done
             """),
@@ -143,7 +143,7 @@ public enum BuiltinScenarios {
             mm B
               map 0 write
             thread t0 mm=A cpu=0
-              write 0; signal touched; spin done; write 0
+              write 0; signal touched; write 0 x16; spin done; write 0
             thread t1 mm=A cpu=1
               wait touched; munmap 0; signal freed
             kthread k cpu=1

@@ -129,10 +129,18 @@ struct ScenarioParser {
             addressSpaces[mm].mappings.append(.init(range: range, protection: prot, isPopulated: words.count == 4))
         case .thread(let thread):
             for part in content.split(separator: ";") {
-                let words = part.split(whereSeparator: { $0 == " " || $0 == "\t" }).map(String.init)
+                var words = part.split(whereSeparator: { $0 == " " || $0 == "\t" }).map(String.init)
                 guard !words.isEmpty else { continue }
+                var times = 1
+                if words.count > 1, let last = words.last, last.hasPrefix("x") {
+                    guard let n = Int(last.dropFirst()), (1...1000).contains(n) else {
+                        throw error("repeat", "xN with N from 1 to 1000 after an operation", last)
+                    }
+                    times = n
+                    words.removeLast()
+                }
                 let op = try operation(words, isKernel: threads[thread].mm == nil)
-                threads[thread].script.append(op)
+                threads[thread].script += Array(repeating: op, count: times)
             }
         }
     }

@@ -15,6 +15,11 @@ public struct LinuxScheme: Scheme {
         case partialAlways = "partial-always"
         /// `tlb_finish_mmu()` ignores `mm_tlb_flush_nested()` (the 2017 parallel MADV_DONTNEED bug).
         case noNestedFlush = "no-nested-flush"
+        /// `tlb_finish_mmu()` frees the pages before flushing (breaks the mmu_gather contract
+        /// "unhook page, TLB invalidate page, free page").
+        case freeBeforeFlush = "free-before-flush"
+        /// `flush_tlb_mm_range()` returns without waiting for the acknowledgements (`wait = false`).
+        case noWait = "no-wait"
     }
 
     /// The broken decision, or `nil` for the kernel's code.
@@ -65,4 +70,8 @@ public struct LinuxScheme: Scheme {
     }
 
     public var flushesWhenNested: Bool { mutation != .noNestedFlush }
+
+    public var freesBeforeFlush: Bool { mutation == .freeBeforeFlush }
+
+    public var waitsForAcknowledgements: Bool { mutation != .noWait }
 }

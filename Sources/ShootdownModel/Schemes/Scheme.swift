@@ -32,6 +32,14 @@ public protocol Scheme: Hashable, Sendable {
 
     /// `tlb_finish_mmu()`: whether a nested batch (`mm_tlb_flush_nested()`) forces a full flush.
     var flushesWhenNested: Bool { get }
+
+    /// `tlb_finish_mmu()`: whether the gathered pages are freed before the flush (a mutant only:
+    /// the kernel always flushes first).
+    var freesBeforeFlush: Bool { get }
+
+    /// `smp_call_function_many_cond()`: whether the initiator waits for every acknowledgement
+    /// (`SCF_WAIT`, always in the kernel's TLB flushes).
+    var waitsForAcknowledgements: Bool { get }
 }
 
 /// What `flush_tlb_func()` does to catch a CPU up.
