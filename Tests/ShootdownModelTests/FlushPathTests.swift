@@ -3,6 +3,17 @@ import Testing
 
 /// Exact counters on hand-built scenarios, one per path of the flush protocol.
 @Suite struct FlushPathTests {
+    /// cpu0 caches page 0 and idles (lazily) while cpu1 zaps it.
+    static let lazyIdle = """
+        cpus 2
+        mm A
+          map 0-3 write populated
+        thread t0 mm=A cpu=0
+          write 0; signal touched; wait done; write 0
+        thread t1 mm=A cpu=1
+          wait touched; madvise 0; signal done
+        """
+
     @Test func localOnlyFlushInvalidatesOnePage() throws {
         let result = try runRoundRobin("""
             cpus 1
@@ -54,15 +65,7 @@ import Testing
     }
 
     @Test func lazyCPUIsSkippedThenCatchesUpWithAFullFlush() throws {
-        var w = try world("""
-            cpus 2
-            mm A
-              map 0-3 write populated
-            thread t0 mm=A cpu=0
-              write 0; signal touched; wait done; write 0
-            thread t1 mm=A cpu=1
-              wait touched; madvise 0; signal done
-            """)
+        var w = try world(Self.lazyIdle)
         // cpu0 writes page 0, then blocks: its idle task keeps A loaded, lazily.
         w.drive(0, until: { $0.state.cpus[0].tlbState.isLazy })
         w.drive(1, until: { $0.state.threads[1].status == .done })
@@ -78,15 +81,7 @@ import Testing
     }
 
     @Test func lazyCatchupMutantUsesTheStaleEntry() throws {
-        var w = try world("""
-            cpus 2
-            mm A
-              map 0-3 write populated
-            thread t0 mm=A cpu=0
-              write 0; signal touched; wait done; write 0
-            thread t1 mm=A cpu=1
-              wait touched; madvise 0; signal done
-            """, scheme: LinuxScheme(mutation: .noLazyCatchup))
+        var w = try world(Self.lazyIdle, scheme: LinuxScheme(mutation: .noLazyCatchup))
         w.drive(0, until: { $0.state.cpus[0].tlbState.isLazy })
         w.drive(1, until: { $0.state.threads[1].status == .done })
         w.finish()

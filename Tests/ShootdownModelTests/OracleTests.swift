@@ -1,3 +1,4 @@
+import Foundation
 @testable import ShootdownModel
 import Testing
 
@@ -28,15 +29,7 @@ import Testing
     }
 
     @Test func readsThroughAWriteRevokedEntryAreAllowed() throws {
-        let text = """
-            cpus 2
-            mm A
-              map 0-1 write populated
-            thread t0 mm=A cpu=0
-              write 0; signal touched; spin done; read 0
-            thread t1 mm=A cpu=1
-              wait touched; mprotect 0 read; signal done
-            """
+        let text = Self.twoCPUs.replacingOccurrences(of: "spin done; write 0", with: "spin done; read 0")
         let result = try runRoundRobin(text, scheme: LinuxScheme(mutation: .noIPI))
         #expect(result.violation == nil)
         #expect(result.counters.tlbHits == 1)
