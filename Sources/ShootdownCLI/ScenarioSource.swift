@@ -11,8 +11,9 @@ enum ScenarioSource {
             throw fail("cannot read scenario file '\(nameOrPath)': \(error.localizedDescription)")
         }
         guard let text else {
-            throw fail("unknown scenario '\(nameOrPath)': not a built-in scenario "
-                + "(\(BuiltinScenarios.names.joined(separator: ", "))) and no such file")
+            throw fail(
+                "unknown scenario '\(nameOrPath)': not a built-in scenario "
+                    + "(\(BuiltinScenarios.names.joined(separator: ", "))) and no such file")
         }
         do {
             return try ScenarioFormat.parse(text, source: nameOrPath)

@@ -5,7 +5,10 @@ import ShootdownModel
 public enum DemoText {
     /// Runs the showcase over seeds `0..<seeds`.
     public static func render(seeds: Int) -> String {
-        var lines = ["Shootdown demo: x86-64 Linux 6.6 TLB shootdowns on the built-in scenarios, \(seeds) random schedules each.", ""]
+        var lines = [
+            "Shootdown demo: x86-64 Linux 6.6 TLB shootdowns on the built-in scenarios, \(seeds) random schedules each.",
+            "",
+        ]
         let header = ["scenario", "violations", "full", "ranged", "ipis", "lazy-skips", "switch-flushes"]
         var rows: [[String]] = []
         for name in BuiltinScenarios.names {
@@ -15,8 +18,10 @@ public enum DemoText {
             for seed in 0..<seeds {
                 total.add(runner.run(.random(seed: UInt64(seed))).counters)
             }
-            rows.append([name, "\(total.violations)", "\(total.fullFlushes)", "\(total.rangedFlushes)",
-                         "\(total.ipisSent)", "\(total.ipisSkippedLazy)", "\(total.fullFlushesSwitch)"])
+            rows.append([
+                name, "\(total.violations)", "\(total.fullFlushes)", "\(total.rangedFlushes)",
+                "\(total.ipisSent)", "\(total.ipisSkippedLazy)", "\(total.fullFlushesSwitch)",
+            ])
         }
         lines.append("linux (totals over all seeds):")
         lines.append(TextTable.render(header: header, rows: rows))

@@ -35,12 +35,15 @@ public struct RunReport: Codable, Hashable, Sendable {
         outcome = result.outcome.rawValue
         steps = result.schedule.count
         counters = Dictionary(uniqueKeysWithValues: result.counters.named.map { ($0.name, $0.value) })
-        violations = result.violation.map { v in
-            [ViolationEntry(
-                kind: v.kind.rawValue, cpu: v.cpu, page: v.page, mm: v.mm.map(world.scenario.mmName),
-                thread: v.thread.map { world.scenario.threads[$0].name }, step: v.step,
-                description: world.describe(v), replay: replay)]
-        } ?? []
+        violations =
+            result.violation.map { v in
+                [
+                    ViolationEntry(
+                        kind: v.kind.rawValue, cpu: v.cpu, page: v.page, mm: v.mm.map(world.scenario.mmName),
+                        thread: v.thread.map { world.scenario.threads[$0].name }, step: v.step,
+                        description: world.describe(v), replay: replay)
+                ]
+            } ?? []
     }
 
     /// Pretty, key-sorted JSON: byte-identical for identical runs.

@@ -14,12 +14,18 @@ public enum RunText {
             CounterTable.render(result.counters),
         ]
         if fullTimeline || result.violation != nil {
-            lines += ["", "Timeline:", Timeline.render(world.trace, cpus: world.scenario.cpuCount,
-                                                       last: fullTimeline ? nil : 40)]
+            lines += [
+                "", "Timeline:",
+                Timeline.render(
+                    world.trace, cpus: world.scenario.cpuCount,
+                    last: fullTimeline ? nil : 40),
+            ]
         }
         for violation in report.violations {
-            lines += ["", "VIOLATION (\(violation.kind)) at step \(violation.step): \(violation.description)",
-                      "replay: \(violation.replay)"]
+            lines += [
+                "", "VIOLATION (\(violation.kind)) at step \(violation.step): \(violation.description)",
+                "replay: \(violation.replay)",
+            ]
         }
         if result.outcome == .stuck {
             lines += ["", "stuck: threads wait for events that no thread will signal"]

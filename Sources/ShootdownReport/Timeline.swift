@@ -18,7 +18,8 @@ public enum Timeline {
         }
         for event in shown {
             let lane = (0..<cpus).map { $0 == event.cpu ? "*" : "." }.joined(separator: " ")
-            lines.append("\(pad(String(event.step), stepWidth))  \(lane)   cpu\(event.cpu) \(event.function): \(event.detail)")
+            lines.append(
+                "\(pad(String(event.step), stepWidth))  \(lane)   cpu\(event.cpu) \(event.function): \(event.detail)")
         }
         return lines.joined(separator: "\n")
     }

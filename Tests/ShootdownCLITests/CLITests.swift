@@ -30,8 +30,9 @@ struct CLI {
         let stdout = out.fileHandleForReading.readDataToEndOfFile()
         let stderr = err.fileHandleForReading.readDataToEndOfFile()
         process.waitUntilExit()
-        return Output(status: process.terminationStatus, stdout: String(decoding: stdout, as: UTF8.self),
-                      stderr: String(decoding: stderr, as: UTF8.self))
+        return Output(
+            status: process.terminationStatus, stdout: String(decoding: stdout, as: UTF8.self),
+            stderr: String(decoding: stderr, as: UTF8.self))
     }
 }
 
@@ -57,16 +58,20 @@ struct CLI {
         #expect(json["scheme"] as? String == "linux")
         #expect(json["seed"] as? Int == 3)
         let counters = try #require(json["counters"] as? [String: Int])
-        for name in ["nr_tlb_remote_flush", "nr_tlb_remote_flush_received", "nr_tlb_local_flush_all",
-                     "nr_tlb_local_flush_one", "full_flushes", "ranged_flushes", "ipis_skipped_lazy",
-                     "pages_invalidated", "tlb_fills", "context_switches", "steps", "violations"] {
+        for name in [
+            "nr_tlb_remote_flush", "nr_tlb_remote_flush_received", "nr_tlb_local_flush_all",
+            "nr_tlb_local_flush_one", "full_flushes", "ranged_flushes", "ipis_skipped_lazy",
+            "pages_invalidated", "tlb_fills", "context_switches", "steps", "violations",
+        ] {
             #expect(counters[name] != nil, "missing counter \(name)")
         }
         #expect((json["violations"] as? [Any])?.isEmpty == true)
     }
 
     @Test func violationPrintsTimelineAndAReplayThatReproducesIt() throws {
-        let output = try CLI.run(["run", "--scenario", "remote-ipi", "--scheme", "linux~no-ipi", "--seed", "0", "--format", "json"])
+        let output = try CLI.run([
+            "run", "--scenario", "remote-ipi", "--scheme", "linux~no-ipi", "--seed", "0", "--format", "json",
+        ])
         #expect(output.status == 1)
         let json = try #require(try JSONSerialization.jsonObject(with: Data(output.stdout.utf8)) as? [String: Any])
         let violation = try #require((json["violations"] as? [[String: Any]])?.first)
@@ -75,7 +80,8 @@ struct CLI {
         #expect(violation["page"] as? Int == 0)
         let replay = try #require(violation["replay"] as? String)
         #expect(replay == "shootdown run --scenario remote-ipi --scheme linux~no-ipi --seed 0")
-        let again = try CLI.run(Array(replay.split(separator: " ").dropFirst().map(String.init)) + ["--format", "json"])
+        let again = try CLI.run(
+            Array(replay.split(separator: " ").dropFirst().map(String.init)) + ["--format", "json"])
         #expect(again.status == 1)
         #expect(again.stdout == output.stdout)
         let text = try CLI.run(["run", "--scenario", "remote-ipi", "--scheme", "linux~no-ipi", "--seed", "0"])

@@ -15,7 +15,8 @@ import Testing
         """
 
     @Test func localOnlyFlushInvalidatesOnePage() throws {
-        let result = try runRoundRobin("""
+        let result = try runRoundRobin(
+            """
             cpus 1
             mm A
               map 0-3 write populated
@@ -40,7 +41,8 @@ import Testing
     }
 
     @Test func remoteFlushSendsOneIPIAndFlushesTheRange() throws {
-        let result = try runRoundRobin("""
+        let result = try runRoundRobin(
+            """
             cpus 2
             mm A
               map 0-3 write populated
@@ -95,7 +97,8 @@ import Testing
     /// `new_tlb_gen != local_tlb_gen + 1`, so it flushes fully; the IPI of generation 1 then
     /// returns early (`new_tlb_gen <= local_tlb_gen`).
     @Test func secondIPIFirstFlushesFully() throws {
-        var w = try world("""
+        var w = try world(
+            """
             cpus 3
             pages 4
             ptes-per-table 2
@@ -130,7 +133,8 @@ import Testing
     }
 
     @Test func cpuSwitchedAwayGetsNoIPIAndCatchesUpInChooseNewASID() throws {
-        var w = try world("""
+        var w = try world(
+            """
             cpus 2
             mm A
               map 0-3 write populated
@@ -161,7 +165,8 @@ import Testing
 
     @Test(arguments: [(33, false), (34, true)])
     func ceilingTurnsLargeRangesIntoFullFlushes(pages: Int, full: Bool) throws {
-        let result = try runRoundRobin("""
+        let result = try runRoundRobin(
+            """
             cpus 1
             mm A
               map 0-39 write populated
@@ -194,7 +199,8 @@ import Testing
     }
 
     @Test func freedTablesInterruptLazyCPUs() throws {
-        var w = try world("""
+        var w = try world(
+            """
             cpus 2
             mm A
               map 0-1 write populated

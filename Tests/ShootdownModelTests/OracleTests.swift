@@ -1,6 +1,7 @@
 import Foundation
-@testable import ShootdownModel
 import Testing
+
+@testable import ShootdownModel
 
 @Suite struct OracleTests {
     static let twoCPUs = """
@@ -60,10 +61,12 @@ import Testing
     }
 
     @Test func anEntryOfAnotherAddressSpaceIsCaught() throws {
-        var w = try world("cpus 1\nmm A\n  map 0 write populated\nmm B\n  map 0 write populated\nthread t mm=A cpu=0\n  read 0\n")
+        var w = try world(
+            "cpus 1\nmm A\n  map 0 write populated\nmm B\n  map 0 write populated\nthread t mm=A cpu=0\n  read 0\n")
         w.drive(0, until: { $0.state.cpus[0].tlbState.loadedMM == 0 })
         // Plant an entry of B under A's ASID, as a slot reused without a flush would leave it.
-        w.state.cpus[0].tlb.fill(TLBEntry(asid: w.state.cpus[0].tlbState.loadedASID, page: 0, frame: 1, isWritable: true, mm: 1))
+        w.state.cpus[0].tlb.fill(
+            TLBEntry(asid: w.state.cpus[0].tlbState.loadedASID, page: 0, frame: 1, isWritable: true, mm: 1))
         w.finish()
         #expect(w.violation?.kind == .wrongAddressSpace)
     }

@@ -3,7 +3,8 @@ import Testing
 
 @Suite struct ScenarioFormatTests {
     @Test func parsesHeadersMappingsAndScripts() throws {
-        let s = try scenario("""
+        let s = try scenario(
+            """
             # Two CPUs, one mm.
             cpus 2
             pages 16
@@ -26,12 +27,13 @@ import Testing
         #expect(s.ptesPerTable == 4)
         #expect(s.frameCount == 20)
         #expect(s.addressSpaces[0].mappings.count == 2)
-        #expect(s.threads[0].script == [
-            .access(page: 0, write: true), .access(page: 8, write: false), .munmap(PageRange(0, 2)),
-            .mprotect(PageRange(2, 4), .read), .madviseDontNeed(PageRange(2, 3)), .mmap(PageRange(10, 12), .write),
-            .migrate(page: 3), .yield, .sleep, .signal(event: 0), .wait(event: 0), .spin(event: 0),
-            .access(page: 1, write: false), .access(page: 1, write: false),
-        ])
+        #expect(
+            s.threads[0].script == [
+                .access(page: 0, write: true), .access(page: 8, write: false), .munmap(PageRange(0, 2)),
+                .mprotect(PageRange(2, 4), .read), .madviseDontNeed(PageRange(2, 3)), .mmap(PageRange(10, 12), .write),
+                .migrate(page: 3), .yield, .sleep, .signal(event: 0), .wait(event: 0), .spin(event: 0),
+                .access(page: 1, write: false), .access(page: 1, write: false),
+            ])
         #expect(s.threads[1].mm == nil)
         #expect(s.threads[1].script == [.work])
     }
@@ -65,7 +67,9 @@ import Testing
         BadInput(text: "cpus 1\nmm A\n", line: 2, field: "thread"),
         BadInput(text: "flavour strawberry\n", line: 1, field: "header"),
         BadInput(text: "cpus 1\nmm A\nthread t mm=A cpu=0\n  read 0 x0\n", line: 4, field: "repeat"),
-        BadInput(text: "cpus 1\nmm A\n  map 0-3 write populated\nframes 2\nthread t mm=A cpu=0\n  read 0\n", line: 4, field: "frames"),
+        BadInput(
+            text: "cpus 1\nmm A\n  map 0-3 write populated\nframes 2\nthread t mm=A cpu=0\n  read 0\n", line: 4,
+            field: "frames"),
     ]
 
     @Test(arguments: badInputs)

@@ -100,7 +100,11 @@ public struct PTEBatchCall: Hashable, Sendable {
 
     /// Where the call is.
     public enum PC: Hashable, Sendable {
-        case lockMmap, downgrade, gather, lockPTL(table: Int), change(page: Int), unlockPTL(table: Int), finish, free
+        case lockMmap, downgrade, gather
+        case lockPTL(table: Int)
+        case change(page: Int)
+        case unlockPTL(table: Int)
+        case finish, free
         case decPending, unlockMmap
     }
 
@@ -149,7 +153,10 @@ public struct FaultCall: Hashable, Sendable {
 /// `flush_tlb_mm_range()` with `flush_tlb_multi()` and `smp_call_function_many_cond()` inlined.
 public struct FlushTLBMMRangeCall: Hashable, Sendable {
     public enum PC: Hashable, Sendable {
-        case incGen, anyOtherCPU, snapshotMask, target(cpu: Int), queue(cpu: Int), runLocal, wait, localOnly, finish
+        case incGen, anyOtherCPU, snapshotMask
+        case target(cpu: Int)
+        case queue(cpu: Int)
+        case runLocal, wait, localOnly, finish
     }
     public var mm: Int
     public var start: Int

@@ -45,7 +45,9 @@ extension World {
             state.mms[call.mm].mmapLock.readers += 1
             let vma = state.mms[call.mm].vmas[call.page]
             call.isSegfault = !(vma?.allows(write: call.write) ?? false)
-            if isTracing { note(cpu, "handle_mm_fault", "mmap_read_lock; find_vma(\(call.page)): \(vma.map { "\($0)" } ?? "none")") }
+            if isTracing {
+                note(cpu, "handle_mm_fault", "mmap_read_lock; find_vma(\(call.page)): \(vma.map { "\($0)" } ?? "none")")
+            }
             call.pc = call.isSegfault ? .unlockMmap : .install
             return .shared
         case .install:

@@ -5,7 +5,9 @@ extension World {
     /// initiator's `flush_tlb_info`.
     mutating func deliverIPI(_ cpu: Int) {
         let info = state.cpus[cpu].mailbox.removeFirst()
-        if isTracing { note(cpu, "flush_tlb_func", "IPI from cpu\(info.initiatingCPU): new_tlb_gen = \(info.newTLBGen)") }
+        if isTracing {
+            note(cpu, "flush_tlb_func", "IPI from cpu\(info.initiatingCPU): new_tlb_gen = \(info.newTLBGen)")
+        }
         state.cpus[cpu].stack.append(.flushTLBFunc(FlushTLBFuncCall(info: info, isLocal: false)))
     }
 
@@ -23,7 +25,11 @@ extension World {
                 counters.nrTLBRemoteFlushReceived += 1
                 // "Can only happen on remote CPUs"
                 if f.mm != loadedMM {
-                    if isTracing { note(cpu, "flush_tlb_func", "loaded_mm is \(scenario.mmName(loadedMM)), not \(scenario.mmName(f.mm)): return") }
+                    if isTracing {
+                        note(
+                            cpu, "flush_tlb_func",
+                            "loaded_mm is \(scenario.mmName(loadedMM)), not \(scenario.mmName(f.mm)): return")
+                    }
                     return .next
                 }
             }
@@ -34,7 +40,9 @@ extension World {
                 return .call(.switchMM(SwitchMMCall(next: initMM)), shared: false)
             }
             if scheme.isAlreadyCovered(newTLBGen: f.newTLBGen, localTLBGen: localTLBGen) {
-                if isTracing { note(cpu, "flush_tlb_func", "new_tlb_gen \(f.newTLBGen) <= local_tlb_gen \(localTLBGen): return") }
+                if isTracing {
+                    note(cpu, "flush_tlb_func", "new_tlb_gen \(f.newTLBGen) <= local_tlb_gen \(localTLBGen): return")
+                }
                 return .next
             }
             call.pc = .readGen
@@ -62,7 +70,12 @@ extension World {
                 } else {
                     counters.rangedFlushesIPI += 1
                 }
-                if isTracing { note(cpu, "flush_tlb_func", "local \(localTLBGen), new \(f.newTLBGen), mm \(mmTLBGen): INVLPG \(PageRange(f.start, end)); local_tlb_gen = \(mmTLBGen)") }
+                if isTracing {
+                    note(
+                        cpu, "flush_tlb_func",
+                        "local \(localTLBGen), new \(f.newTLBGen), mm \(mmTLBGen): INVLPG \(PageRange(f.start, end)); local_tlb_gen = \(mmTLBGen)"
+                    )
+                }
             case .full:
                 counters.entriesFlushed += state.cpus[cpu].tlb.flush(asid: asid)
                 if call.isLocal {
@@ -71,7 +84,12 @@ extension World {
                 } else {
                     counters.fullFlushesIPI += 1
                 }
-                if isTracing { note(cpu, "flush_tlb_func", "local \(localTLBGen), new \(f.newTLBGen), mm \(mmTLBGen): flush_tlb_local (full); local_tlb_gen = \(mmTLBGen)") }
+                if isTracing {
+                    note(
+                        cpu, "flush_tlb_func",
+                        "local \(localTLBGen), new \(f.newTLBGen), mm \(mmTLBGen): flush_tlb_local (full); local_tlb_gen = \(mmTLBGen)"
+                    )
+                }
             }
             // "Both paths above update our state to mm_tlb_gen."
             state.cpus[cpu].tlbState.ctxs[asid].tlbGen = mmTLBGen

@@ -19,7 +19,11 @@ extension World {
             state.cpus[cpu].flushInfo = FlushTLBInfo(
                 mm: call.mm, start: call.start, end: call.end, freedTables: call.freedTables,
                 newTLBGen: gen, initiatingCPU: cpu)
-            if isTracing { note(cpu, "flush_tlb_mm_range", "inc_mm_tlb_gen(\(scenario.mmName(call.mm))) = \(gen) for \(describe(call))") }
+            if isTracing {
+                note(
+                    cpu, "flush_tlb_mm_range",
+                    "inc_mm_tlb_gen(\(scenario.mmName(call.mm))) = \(gen) for \(describe(call))")
+            }
             call.pc = .anyOtherCPU
             return .shared
         case .anyOtherCPU:
@@ -47,7 +51,11 @@ extension World {
             others.remove(cpu)
             call.candidates = others
             call.pc = nextTarget(&call)
-            if isTracing { note(cpu, "smp_call_function_many_cond", "targets \(cpuList(others))\(call.runsLocal ? " and run_local" : "")") }
+            if isTracing {
+                note(
+                    cpu, "smp_call_function_many_cond",
+                    "targets \(cpuList(others))\(call.runsLocal ? " and run_local" : "")")
+            }
             return .shared
         case .target(let target):
             // on_each_cpu_cond_mask(tlb_is_not_lazy, ...) reads the target's is_lazy; with
@@ -75,7 +83,8 @@ extension World {
             call.pc = .wait
             // run_local: this CPU is in the mask and tlb_is_not_lazy(this_cpu).
             guard call.runsLocal, !state.cpus[cpu].tlbState.isLazy else { return .next }
-            return .call(.flushTLBFunc(FlushTLBFuncCall(info: state.cpus[cpu].flushInfo!, isLocal: true)), shared: false)
+            return .call(
+                .flushTLBFunc(FlushTLBFuncCall(info: state.cpus[cpu].flushInfo!, isLocal: true)), shared: false)
         case .wait:
             // csd_lock_wait() for every target: all acknowledged (isBlocked() held us until then).
             if isTracing { note(cpu, "flush_tlb_mm_range", "all IPIs acknowledged") }
@@ -84,7 +93,8 @@ extension World {
         case .localOnly:
             // local_irq_disable(); flush_tlb_func(info); local_irq_enable();
             call.pc = .finish
-            return .call(.flushTLBFunc(FlushTLBFuncCall(info: state.cpus[cpu].flushInfo!, isLocal: true)), shared: false)
+            return .call(
+                .flushTLBFunc(FlushTLBFuncCall(info: state.cpus[cpu].flushInfo!, isLocal: true)), shared: false)
         case .finish:
             // put_flush_tlb_info(); put_cpu();
             state.cpus[cpu].flushInfo = nil

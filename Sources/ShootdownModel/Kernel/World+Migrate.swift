@@ -24,7 +24,9 @@ extension World {
             state.mms[call.mm].ptes[call.page] = PTE(
                 frame: nil, isPresent: false, isWritable: false, isProtNone: false, isMigrationEntry: true)
             openRevocation(mm: call.mm, page: call.page, removesTranslation: true, thread: call.thread, op: call.op)
-            if isTracing { note(cpu, "try_to_migrate_one", "ptep_clear_flush(\(call.page)): was frame \(call.old.frame!)") }
+            if isTracing {
+                note(cpu, "try_to_migrate_one", "ptep_clear_flush(\(call.page)): was frame \(call.old.frame!)")
+            }
             if call.old.isPresent {
                 call.pc = .unlockPTL
                 return .call(flushTLBPage(call), shared: true)
@@ -35,7 +37,9 @@ extension World {
             // pte_accessible(): a PROT_NONE entry may still be cached while a flush is pending.
             call.pc = .unlockPTL
             let pending = state.mms[call.mm].isFlushPending
-            if isTracing { note(cpu, "ptep_clear_flush", "pte_accessible: PROT_NONE, mm_tlb_flush_pending = \(pending)") }
+            if isTracing {
+                note(cpu, "ptep_clear_flush", "pte_accessible: PROT_NONE, mm_tlb_flush_pending = \(pending)")
+            }
             return pending ? .call(flushTLBPage(call), shared: true) : .shared
         case .unlockPTL:
             state.mms[call.mm].ptlOwners[state.mms[call.mm].table(of: call.page)] = nil
@@ -53,7 +57,11 @@ extension World {
             reachCoherencePoint(
                 mm: call.mm, range: PageRange(call.page, call.page + 1), thread: call.thread, op: call.op,
                 clockAtLock: call.revocationClockAtLock, promisesGone: true)
-            if isTracing { note(cpu, "move_to_new_folio", "copy frame \(call.old.frame!) -> \(call.newFrame.map(String.init) ?? "none (out of memory)")") }
+            if isTracing {
+                note(
+                    cpu, "move_to_new_folio",
+                    "copy frame \(call.old.frame!) -> \(call.newFrame.map(String.init) ?? "none (out of memory)")")
+            }
             call.pc = .remap
             return .shared
         case .remap:

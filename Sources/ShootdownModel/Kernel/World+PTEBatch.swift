@@ -32,7 +32,11 @@ extension World {
             case .madviseDontNeed:
                 call.pc = .gather
             }
-            if isTracing { note(cpu, name, "mmap_\(call.kind.takesMmapLockForWrite ? "write" : "read")_lock(\(mmName)) \(call.range)") }
+            if isTracing {
+                note(
+                    cpu, name,
+                    "mmap_\(call.kind.takesMmapLockForWrite ? "write" : "read")_lock(\(mmName)) \(call.range)")
+            }
             return .shared
         case .downgrade:
             // do_vmi_align_munmap(): mmap_write_downgrade() before unmap_region().
@@ -44,7 +48,9 @@ extension World {
         case .gather:
             // tlb_gather_mmu() -> inc_tlb_flush_pending(mm).
             state.mms[call.mm].tlbFlushPending += 1
-            if isTracing { note(cpu, "tlb_gather_mmu", "inc_tlb_flush_pending(\(mmName)) = \(state.mms[call.mm].tlbFlushPending)") }
+            if isTracing {
+                note(cpu, "tlb_gather_mmu", "inc_tlb_flush_pending(\(mmName)) = \(state.mms[call.mm].tlbFlushPending)")
+            }
             call.pc = .lockPTL(table: state.mms[call.mm].table(of: call.range.start))
             return .shared
         case .lockPTL(let table):
@@ -73,7 +79,12 @@ extension World {
                 // the flush, via tlb_remove_table()) and the flush must reach lazy CPUs too.
                 call.gather.freedTables = true
             }
-            if isTracing { note(cpu, name, "spin_unlock(ptl of table \(table))\(call.gather.freedTables ? "; free_pgtables: freed_tables = 1" : "")") }
+            if isTracing {
+                note(
+                    cpu, name,
+                    "spin_unlock(ptl of table \(table))\(call.gather.freedTables ? "; free_pgtables: freed_tables = 1" : "")"
+                )
+            }
             call.pc = .finish
             return .shared
         case .finish:
@@ -81,13 +92,17 @@ extension World {
         case .free:
             // tlb_flush_mmu_free(): the pages go back to the allocator only after the flush.
             for frame in call.gather.frames { freeFrame(frame) }
-            if isTracing { note(cpu, "tlb_finish_mmu", "free frames \(call.gather.frames.map(String.init).joined(separator: ","))") }
+            if isTracing {
+                note(cpu, "tlb_finish_mmu", "free frames \(call.gather.frames.map(String.init).joined(separator: ","))")
+            }
             call.gather.frames = []
             call.pc = .decPending
             return .shared
         case .decPending:
             state.mms[call.mm].tlbFlushPending -= 1
-            if isTracing { note(cpu, "tlb_finish_mmu", "dec_tlb_flush_pending(\(mmName)) = \(state.mms[call.mm].tlbFlushPending)") }
+            if isTracing {
+                note(cpu, "tlb_finish_mmu", "dec_tlb_flush_pending(\(mmName)) = \(state.mms[call.mm].tlbFlushPending)")
+            }
             call.pc = .unlockMmap
             return .shared
         case .unlockMmap:
@@ -136,7 +151,9 @@ extension World {
             if let frame = old.frame { call.gather.frames.append(frame) }
             call.gather.add(page: page)
             openRevocation(mm: call.mm, page: page, removesTranslation: true, thread: call.thread, op: call.op)
-            if isTracing { note(cpu, call.kind.syscallName, "ptep_get_and_clear(\(page)) was frame \(old.frame ?? -1)") }
+            if isTracing {
+                note(cpu, call.kind.syscallName, "ptep_get_and_clear(\(page)) was frame \(old.frame ?? -1)")
+            }
         case .mprotect(let prot):
             var new = old
             new.isPresent = prot != .none
@@ -188,7 +205,11 @@ extension World {
         let flush = FlushTLBMMRangeCall(
             mm: call.mm, start: full ? 0 : call.gather.start, end: full ? nil : call.gather.end,
             freedTables: call.gather.freedTables)
-        if isTracing { note(cpu, "tlb_finish_mmu", "mm_tlb_flush_nested = \(nested); tlb_flush -> flush_tlb_mm_range(\(describe(flush)))") }
+        if isTracing {
+            note(
+                cpu, "tlb_finish_mmu",
+                "mm_tlb_flush_nested = \(nested); tlb_flush -> flush_tlb_mm_range(\(describe(flush)))")
+        }
         return .call(.flushTLBMMRange(flush), shared: true)
     }
 

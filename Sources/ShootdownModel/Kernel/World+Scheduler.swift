@@ -13,7 +13,11 @@ extension World {
         let t = state.threads[thread]
         guard t.status == .runnable, t.pc < script.count else {
             let next = nextRunnable(on: cpu, after: thread)
-            if isTracing { note(cpu, "schedule", "\(threadName(thread)) \(t.status == .done ? "exits" : "blocks") -> \(threadName(next))") }
+            if isTracing {
+                note(
+                    cpu, "schedule",
+                    "\(threadName(thread)) \(t.status == .done ? "exits" : "blocks") -> \(threadName(next))")
+            }
             contextSwitch(cpu, to: next)
             return
         }
@@ -50,9 +54,12 @@ extension World {
         case .munmap(let range):
             push(cpu, .pteBatch(PTEBatchCall(kind: .munmap, range: range, thread: thread, op: opIndex, mm: mm!)))
         case .madviseDontNeed(let range):
-            push(cpu, .pteBatch(PTEBatchCall(kind: .madviseDontNeed, range: range, thread: thread, op: opIndex, mm: mm!)))
+            push(
+                cpu, .pteBatch(PTEBatchCall(kind: .madviseDontNeed, range: range, thread: thread, op: opIndex, mm: mm!))
+            )
         case .mprotect(let range, let prot):
-            push(cpu, .pteBatch(PTEBatchCall(kind: .mprotect(prot), range: range, thread: thread, op: opIndex, mm: mm!)))
+            push(
+                cpu, .pteBatch(PTEBatchCall(kind: .mprotect(prot), range: range, thread: thread, op: opIndex, mm: mm!)))
         case .migrate(let page):
             push(cpu, .migrate(MigrateCall(page: page, thread: thread, op: opIndex, mm: mm!)))
         case .mmap(let range, let prot):

@@ -22,7 +22,9 @@ extension World {
                 // "If the CPU is not in lazy TLB mode, we are just switching from one thread in
                 // a process to another thread in the same process. No TLB flush required."
                 guard call.wasLazy else {
-                    if isTracing { note(cpu, "switch_mm_irqs_off", "same mm \(scenario.mmName(next)), not lazy: nothing to do") }
+                    if isTracing {
+                        note(cpu, "switch_mm_irqs_off", "same mm \(scenario.mmName(next)), not lazy: nothing to do")
+                    }
                     return .ret(shared: false)
                 }
                 call.pc = .sameMMReadGen
@@ -37,17 +39,24 @@ extension World {
             let nextTLBGen = state.mms[next].tlbGen
             let local = state.cpus[cpu].tlbState.ctxs[call.prevASID].tlbGen
             if scheme.lazyReturnIsCurrent(localTLBGen: local, mmTLBGen: nextTLBGen) {
-                if isTracing { note(cpu, "switch_mm_irqs_off", "back from lazy to \(scenario.mmName(next)): tlb_gen \(local) == \(nextTLBGen), keep TLB") }
+                if isTracing {
+                    note(
+                        cpu, "switch_mm_irqs_off",
+                        "back from lazy to \(scenario.mmName(next)): tlb_gen \(local) == \(nextTLBGen), keep TLB")
+                }
                 return .ret(shared: true)
             }
             // "TLB contents went out of date while we were in lazy mode."
-            loadNewMM(cpu, next: next, asid: call.prevASID, nextTLBGen: nextTLBGen, needFlush: true,
-                      why: "back from lazy, tlb_gen \(local) != \(nextTLBGen)")
+            loadNewMM(
+                cpu, next: next, asid: call.prevASID, nextTLBGen: nextTLBGen, needFlush: true,
+                why: "back from lazy, tlb_gen \(local) != \(nextTLBGen)")
             return .ret(shared: true)
         case .clearPrevMask:
             // "Stop remote flushes for the previous mm."
             state.mms[call.prev].cpumask.remove(cpu)
-            if isTracing { note(cpu, "switch_mm_irqs_off", "cpumask_clear_cpu(cpu\(cpu), \(scenario.mmName(call.prev)))") }
+            if isTracing {
+                note(cpu, "switch_mm_irqs_off", "cpumask_clear_cpu(cpu\(cpu), \(scenario.mmName(call.prev)))")
+            }
             call.pc = next != initMM ? .setNextMask : .readGen
             return .shared
         case .setNextMask:
@@ -66,7 +75,8 @@ extension World {
 
     /// Follows `choose_new_asid()` in arch/x86/mm/tlb.c (PCID enabled): the mm's own slot if
     /// this CPU still has one (flush if it fell behind), else the round-robin victim.
-    mutating func chooseNewASID(_ cpu: Int, next: Int, nextTLBGen: UInt64) -> (asid: Int, needFlush: Bool, why: String) {
+    mutating func chooseNewASID(_ cpu: Int, next: Int, nextTLBGen: UInt64) -> (asid: Int, needFlush: Bool, why: String)
+    {
         let ctxID = next == initMM ? initMMCtxID : state.mms[next].ctxID
         let ctxs = state.cpus[cpu].tlbState.ctxs
         if let asid = ctxs.firstIndex(where: { $0.ctxID == ctxID }) {
@@ -95,7 +105,11 @@ extension World {
         }
         state.cpus[cpu].tlbState.loadedMM = next
         state.cpus[cpu].tlbState.loadedASID = asid
-        if isTracing { note(cpu, "switch_mm_irqs_off", "\(scenario.mmName(next)): \(why): \(needFlush ? "CR3 with flush" : "CR3 | NOFLUSH")") }
+        if isTracing {
+            note(
+                cpu, "switch_mm_irqs_off",
+                "\(scenario.mmName(next)): \(why): \(needFlush ? "CR3 with flush" : "CR3 | NOFLUSH")")
+        }
     }
 
     /// Follows `enter_lazy_tlb()` in arch/x86/mm/tlb.c: keep the mm loaded, mark the CPU lazy.

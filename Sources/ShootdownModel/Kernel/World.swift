@@ -141,7 +141,9 @@ public struct World<S: Scheme>: Sendable {
         case .preempt(let cpu):
             precondition(canPreempt(cpu), "action \(action) is not enabled")
             let next = nextRunnable(on: cpu, after: state.cpus[cpu].current)!
-            if isTracing { note(cpu, "schedule", "preempt \(threadName(state.cpus[cpu].current)) for \(threadName(next))") }
+            if isTracing {
+                note(cpu, "schedule", "preempt \(threadName(state.cpus[cpu].current)) for \(threadName(next))")
+            }
             contextSwitch(cpu, to: next)
             runFrames(cpu)
         }

@@ -105,7 +105,8 @@ extension World {
         case .deadlock:
             return "deadlock: every CPU waits (cpu\(v.cpu) in \(state.cpus[v.cpu].stack.last?.functionName ?? "?"))"
         case .wrongAddressSpace:
-            return "cpu\(v.cpu) \(threadName(v.thread)) used page \(v.page!) through an entry of another address space (frame \(v.frame!))"
+            return
+                "cpu\(v.cpu) \(threadName(v.thread)) used page \(v.page!) through an entry of another address space (frame \(v.frame!))"
         case .staleTranslation, .staleWrite:
             let r = v.revocation!
             let op = scenario.threads[r.thread].script[r.op]

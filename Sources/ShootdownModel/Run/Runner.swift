@@ -62,14 +62,20 @@ public struct Runner<S: Scheme>: Sendable {
         var outcome = RunOutcome.completed
         var turn = 0
         while true {
-            if world.violation != nil { outcome = .violation; break }
+            if world.violation != nil {
+                outcome = .violation
+                break
+            }
             enabled.removeAll(keepingCapacity: true)
             world.enabledActions(into: &enabled)
             if enabled.isEmpty {
                 if world.checkDeadlock() { outcome = .violation } else if !world.isFinished { outcome = .stuck }
                 break
             }
-            if schedule.count >= maxSteps { outcome = .stepLimit; break }
+            if schedule.count >= maxSteps {
+                outcome = .stepLimit
+                break
+            }
             guard let action = choose(policy, from: enabled, step: schedule.count, turn: turn, generator: &generator)
             else {
                 outcome = .scheduleDiverged

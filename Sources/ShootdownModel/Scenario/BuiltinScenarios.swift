@@ -3,15 +3,20 @@
 public enum BuiltinScenarios {
     /// Name and source text of every built-in scenario, in listing order.
     public static let sources: [(name: String, text: String)] = [
-        ("local-flush", """
+        (
+            "local-flush",
+            """
             # One CPU: munmap flushes its own TLB only, one page with INVLPG.
             cpus 1
             mm A
               map 0-3 write populated
             thread t0 mm=A cpu=0
               write 0; write 1; munmap 0; read 1; write 0
-            """),
-        ("remote-ipi", """
+            """
+        ),
+        (
+            "remote-ipi",
+            """
             # A CPU running in the mm gets a flush IPI and invalidates the one page.
             cpus 2
             mm A
@@ -20,8 +25,11 @@ public enum BuiltinScenarios {
               write 0; signal touched; write 0 x16; spin done; write 0
             thread t1 mm=A cpu=1
               wait touched; madvise 0; signal done
-            """),
-        ("lazy-return", """
+            """
+        ),
+        (
+            "lazy-return",
+            """
             # A CPU idles in lazy TLB mode during a flush, is skipped, and catches up when it returns.
             cpus 2
             mm A
@@ -30,8 +38,11 @@ public enum BuiltinScenarios {
               write 0; signal touched; wait done; write 0
             thread t1 mm=A cpu=1
               wait touched; madvise 0; signal done
-            """),
-        ("switch-away", """
+            """
+        ),
+        (
+            "switch-away",
+            """
             # A CPU switches to another mm during the flush, gets no IPI, and catches up in choose_new_asid.
             cpus 2
             mm A
@@ -44,8 +55,11 @@ public enum BuiltinScenarios {
               write 1; yield; write 2; yield; write 3
             thread t1 mm=A cpu=1
               wait touched; madvise 0; signal done
-            """),
-        ("freed-tables", """
+            """
+        ),
+        (
+            "freed-tables",
+            """
             # munmap of a whole VMA frees the page table, so the flush interrupts lazy CPUs too.
             cpus 2
             mm A
@@ -54,8 +68,11 @@ public enum BuiltinScenarios {
               read 0; signal touched; sleep; wait done; read 1
             thread t1 mm=A cpu=1
               wait touched; munmap 0-1; signal done
-            """),
-        ("concurrent-flushes", """
+            """
+        ),
+        (
+            "concurrent-flushes",
+            """
             # Two migrations in different page tables flush one page each at once; a CPU two generations behind flushes fully.
             cpus 3
             pages 4
@@ -68,8 +85,11 @@ public enum BuiltinScenarios {
               wait go; migrate 2; signal done1
             thread t2 mm=A cpu=2
               write 0; write 2; write 3; signal go; spin done0; spin done1; write 0; write 2; write 3
-            """),
-        ("ceiling", """
+            """
+        ),
+        (
+            "ceiling",
+            """
             # A 34-page munmap exceeds tlb_single_page_flush_ceiling (33) and becomes a full flush.
             cpus 2
             mm A
@@ -78,8 +98,11 @@ public enum BuiltinScenarios {
               read 0; read 33; read 39; signal touched; spin done; read 39; read 0
             thread t1 mm=A cpu=1
               wait touched; madvise 0-33; signal done
-            """),
-        ("nested-madvise", """
+            """
+        ),
+        (
+            "nested-madvise",
+            """
             # Two threads zap the same page at once; the one that clears nothing must still flush (mm_tlb_flush_nested).
             cpus 3
             mm A
@@ -90,8 +113,11 @@ public enum BuiltinScenarios {
               wait go; madvise 0; signal done1
             thread t2 mm=A cpu=2
               write 0; signal go; spin done1; write 0; spin done0
-            """),
-        ("mprotect", """
+            """
+        ),
+        (
+            "mprotect",
+            """
             # mprotect(PROT_READ) must stop writes through other CPUs' writable entries.
             cpus 2
             mm A
@@ -100,8 +126,11 @@ public enum BuiltinScenarios {
               write 0; signal touched; spin done; write 0
             thread t1 mm=A cpu=1
               wait touched; mprotect 0 read; signal done
-            """),
-        ("asid-recycle", """
+            """
+        ),
+        (
+            "asid-recycle",
+            """
             # Seven address spaces on one CPU: the sixth takes init_mm's ASID slot, the seventh recycles the first's.
             cpus 2
             mm A
@@ -134,8 +163,11 @@ public enum BuiltinScenarios {
               read 0
             thread a1 mm=A cpu=1
               wait a-ran; madvise 0; signal unmapped
-            """),
-        ("frame-reuse", """
+            """
+        ),
+        (
+            "frame-reuse",
+            """
             # A freed frame goes to another mm at once; a stale entry would write into it.
             cpus 2
             mm A
@@ -150,7 +182,8 @@ public enum BuiltinScenarios {
               wait freed; work
             thread u mm=B cpu=1
               wait freed; write 0; signal done
-            """),
+            """
+        ),
     ]
 
     /// The names of the built-in scenarios.

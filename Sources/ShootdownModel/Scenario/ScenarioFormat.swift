@@ -54,9 +54,11 @@ public enum ScenarioFormat {
 
     /// The scenario as text that ``parse(_:source:)`` reads back to the same scenario.
     public static func render(_ scenario: Scenario) -> String {
-        var lines = ["# \(scenario.summary)", "cpus \(scenario.cpuCount)",
-                     "pages \(scenario.pagesPerAddressSpace)", "ptes-per-table \(scenario.ptesPerTable)",
-                     "frames \(scenario.frameCount)"]
+        var lines = [
+            "# \(scenario.summary)", "cpus \(scenario.cpuCount)",
+            "pages \(scenario.pagesPerAddressSpace)", "ptes-per-table \(scenario.ptesPerTable)",
+            "frames \(scenario.frameCount)",
+        ]
         for mm in scenario.addressSpaces {
             lines.append("mm \(mm.name)")
             for m in mm.mappings {

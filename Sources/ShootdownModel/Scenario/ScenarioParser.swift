@@ -13,7 +13,11 @@ struct ScenarioParser {
     var waitedAt: [String: Int] = [:]
     var signalled: Set<String> = []
     /// The header that indented lines belong to.
-    enum Block { case none, mm(Int), thread(Int) }
+    enum Block {
+        case none
+        case mm(Int)
+        case thread(Int)
+    }
     var block = Block.none
     var line = 0
     /// The last line with content, and the line of `frames`, for errors found at the end.
@@ -62,7 +66,9 @@ struct ScenarioParser {
             block = .none
         case "ptes-per-table":
             let n = try number(words, 1, "ptes-per-table", "PTEs per page-table page, 1 to 512")
-            guard (1...512).contains(n) else { throw error("ptes-per-table", "PTEs per page-table page, 1 to 512", words[1]) }
+            guard (1...512).contains(n) else {
+                throw error("ptes-per-table", "PTEs per page-table page, 1 to 512", words[1])
+            }
             ptesPerTable = n
             block = .none
         case "frames":
@@ -79,7 +85,9 @@ struct ScenarioParser {
         case "thread", "kthread":
             try parseThreadHeader(words)
         default:
-            throw error("header", "cpus, pages, ptes-per-table, frames, mm, thread or kthread (indent operations and maps)", words[0])
+            throw error(
+                "header", "cpus, pages, ptes-per-table, frames, mm, thread or kthread (indent operations and maps)",
+                words[0])
         }
     }
 
@@ -98,7 +106,9 @@ struct ScenarioParser {
             switch pair[0] {
             case "mm" where !isKernel:
                 guard let index = addressSpaces.firstIndex(where: { $0.name == pair[1] }) else {
-                    throw error("mm", "an address space declared above (\(addressSpaces.map(\.name).joined(separator: ", ")))", pair[1])
+                    throw error(
+                        "mm", "an address space declared above (\(addressSpaces.map(\.name).joined(separator: ", ")))",
+                        pair[1])
                 }
                 mm = index
             case "cpu":
@@ -171,9 +181,15 @@ struct ScenarioParser {
         case "migrate":
             try arity(2, "`migrate PAGE`")
             return .migrate(page: try page(words[1]))
-        case "yield": try arity(1, "`yield`"); return .yield
-        case "sleep": try arity(1, "`sleep`"); return .sleep
-        case "work": try arity(1, "`work`"); return .work
+        case "yield":
+            try arity(1, "`yield`")
+            return .yield
+        case "sleep":
+            try arity(1, "`sleep`")
+            return .sleep
+        case "work":
+            try arity(1, "`work`")
+            return .work
         case "wait", "spin", "signal":
             try arity(2, "`\(words[0]) EVENT`")
             let event = eventIndex(words[1])
@@ -184,7 +200,10 @@ struct ScenarioParser {
             if waitedAt[words[1]] == nil { waitedAt[words[1]] = line }
             return words[0] == "wait" ? .wait(event: event) : .spin(event: event)
         default:
-            throw error("operation", "read, write, munmap, madvise, mprotect, mmap, migrate, yield, sleep, wait, spin, signal or work", words[0])
+            throw error(
+                "operation",
+                "read, write, munmap, madvise, mprotect, mmap, migrate, yield, sleep, wait, spin, signal or work",
+                words[0])
         }
     }
 
@@ -250,6 +269,8 @@ struct ScenarioParser {
 
 extension StringProtocol {
     func trimmingSpaces() -> String {
-        String(drop(while: { $0 == " " || $0 == "\t" }).reversed().drop(while: { $0 == " " || $0 == "\t" || $0 == "\r" }).reversed())
+        String(
+            drop(while: { $0 == " " || $0 == "\t" }).reversed().drop(while: { $0 == " " || $0 == "\t" || $0 == "\r" })
+                .reversed())
     }
 }
