@@ -13,6 +13,8 @@ public struct RunReport: Codable, Hashable, Sendable {
         public var description: String
         /// A command line that reproduces the violation.
         public var replay: String
+        /// The actions that led to it, in order (`step N`, `irq N`, `preempt N`: a CPU number).
+        public var schedule: [String]
     }
 
     public var scenario: String
@@ -41,7 +43,7 @@ public struct RunReport: Codable, Hashable, Sendable {
                     ViolationEntry(
                         kind: v.kind.rawValue, cpu: v.cpu, page: v.page, mm: v.mm.map(world.scenario.mmName),
                         thread: v.thread.map { world.scenario.threads[$0].name }, step: v.step,
-                        description: world.describe(v), replay: replay)
+                        description: world.describe(v), replay: replay, schedule: result.schedule.map(\.description))
                 ]
             } ?? []
     }
