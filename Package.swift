@@ -7,6 +7,7 @@ let package = Package(
         .library(name: "ShootdownModel", targets: ["ShootdownModel"]),
         .library(name: "ShootdownReport", targets: ["ShootdownReport"]),
         .executable(name: "shootdown", targets: ["ShootdownCLI"]),
+        .library(name: "FlushRing", targets: ["FlushRing"]),
     ],
     dependencies: [
         .package(url: "https://github.com/apple/swift-argument-parser", from: "1.5.0")
@@ -24,7 +25,9 @@ let package = Package(
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ]
         ),
+        .target(name: "FlushRing"),
         .testTarget(name: "ShootdownModelTests", dependencies: ["ShootdownModel"]),
+        .testTarget(name: "FlushRingTests", dependencies: ["FlushRing"]),
         .testTarget(
             name: "ShootdownCLITests",
             dependencies: ["ShootdownModel", "ShootdownReport", "ShootdownCLI"]
