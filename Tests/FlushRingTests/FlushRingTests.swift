@@ -113,3 +113,19 @@ import Testing
         #expect(tlb.cachedCount == 0)
     }
 }
+
+/// The README's usage example, compiled and run.
+@Suite struct ReadmeExampleTests {
+    @Test func readmeExampleWorks() {
+        let table = AtomicTable(count: 1024)
+        let ring = FlushRing(capacity: 64)
+        table.update(42, ring: ring)
+        var tlb = SoftTLB(table: table, ring: ring, ceiling: 33)
+        let value = tlb.lookup(42)
+        tlb.catchUp()
+        #expect(value == 1)
+        var cursor = FlushRing.Cursor(generation: ring.generation)
+        table.update(7, ring: ring)
+        #expect(ring.catchUp(from: &cursor, ceiling: 33) == .ranges([7..<8]))
+    }
+}
