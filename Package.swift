@@ -6,6 +6,7 @@ let package = Package(
     products: [
         .library(name: "ShootdownModel", targets: ["ShootdownModel"]),
         .library(name: "ShootdownReport", targets: ["ShootdownReport"]),
+        .library(name: "ShootdownChecker", targets: ["ShootdownChecker"]),
         .executable(name: "shootdown", targets: ["ShootdownCLI"]),
         .library(name: "FlushRing", targets: ["FlushRing"]),
     ],
@@ -17,16 +18,18 @@ let package = Package(
             name: "ShootdownModel",
             swiftSettings: [.define("SHOOTDOWN_INTERNAL_CHECKS", .when(configuration: .debug))]
         ),
-        .target(name: "ShootdownReport", dependencies: ["ShootdownModel"]),
+        .target(name: "ShootdownChecker", dependencies: ["ShootdownModel"]),
+        .target(name: "ShootdownReport", dependencies: ["ShootdownModel", "ShootdownChecker"]),
         .executableTarget(
             name: "ShootdownCLI",
             dependencies: [
-                "ShootdownModel", "ShootdownReport",
+                "ShootdownModel", "ShootdownReport", "ShootdownChecker",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ]
         ),
         .target(name: "FlushRing"),
         .testTarget(name: "ShootdownModelTests", dependencies: ["ShootdownModel"]),
+        .testTarget(name: "ShootdownCheckerTests", dependencies: ["ShootdownModel", "ShootdownChecker"]),
         .testTarget(name: "FlushRingTests", dependencies: ["FlushRing"]),
         .testTarget(
             name: "ShootdownCLITests",

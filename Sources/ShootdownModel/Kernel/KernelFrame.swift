@@ -116,15 +116,14 @@ public struct PTEBatchCall: Hashable, Sendable {
     public var mm: Int
     public var pc: PC = .lockMmap
     public var gather = MMUGather()
-    /// Ghost: the revocation clock when the call took the PTL. Revocations opened before that
-    /// are ones its caller may rely on being complete when it returns.
-    public var revocationClockAtLock = 0
 }
 
 /// `migrate_pages()` of one page: `try_to_migrate_one()` -> `ptep_clear_flush()` under the
 /// PTL, `move_to_new_folio()` (the copy), `remove_migration_ptes()`, then the old page is freed.
 public struct MigrateCall: Hashable, Sendable {
-    public enum PC: Hashable, Sendable { case lockPTL, clear, checkPending, unlockPTL, copy, remap, freeOld }
+    public enum PC: Hashable, Sendable, CaseIterable {
+        case lockPTL, clear, checkPending, unlockPTL, copy, remap, freeOld
+    }
     public var page: Int
     public var thread: Int
     public var op: Int
@@ -134,13 +133,11 @@ public struct MigrateCall: Hashable, Sendable {
     public var old = PTE.none
     /// The frame the page moves to.
     public var newFrame: Int?
-    /// Ghost: see ``PTEBatchCall/revocationClockAtLock``.
-    public var revocationClockAtLock = 0
 }
 
 /// The anonymous-page fault path.
 public struct FaultCall: Hashable, Sendable {
-    public enum PC: Hashable, Sendable { case lockMmap, install, unlockMmap }
+    public enum PC: Hashable, Sendable, CaseIterable { case lockMmap, install, unlockMmap }
     public var page: Int
     public var write: Bool
     public var thread: Int
@@ -171,7 +168,7 @@ public struct FlushTLBMMRangeCall: Hashable, Sendable {
 
 /// `flush_tlb_func()`.
 public struct FlushTLBFuncCall: Hashable, Sendable {
-    public enum PC: Hashable, Sendable { case start, readGen, ack }
+    public enum PC: Hashable, Sendable, CaseIterable { case start, readGen, ack }
     public var info: FlushTLBInfo
     /// `local`: this CPU initiated the flush (no acknowledgement to send).
     public var isLocal: Bool
@@ -180,7 +177,7 @@ public struct FlushTLBFuncCall: Hashable, Sendable {
 
 /// `switch_mm_irqs_off()` with `choose_new_asid()` and `load_new_mm_cr3()` inlined.
 public struct SwitchMMCall: Hashable, Sendable {
-    public enum PC: Hashable, Sendable {
+    public enum PC: Hashable, Sendable, CaseIterable {
         case start, clearLazy, branch, sameMMReadGen, clearPrevMask, setNextMask, readGen
     }
     /// The mm to switch to (``initMM`` for `init_mm`).

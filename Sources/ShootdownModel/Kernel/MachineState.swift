@@ -6,8 +6,6 @@ public struct MachineState: Hashable, Sendable {
     /// Which events have been signalled.
     public var events: [Bool]
     public var frames: FrameAllocator
-    /// Ghost: revocations opened so far (orders revocations against operations for the oracle).
-    public var revocationClock = 0
 
     /// The state at boot: every CPU idle in `init_mm`, mappings of the scenario in place,
     /// populated pages backed by frames 0, 1, 2, ... in order.

@@ -9,8 +9,11 @@ extension World {
         assert(tlbState.loadedMM == mm, "user thread runs with another mm loaded")
         let asid = tlbState.loadedASID
         let kind = write ? "write" : "read"
+        // The walk reads the PTE; a hit reads the entry's revocation marks, which PTE changes write.
+        touch(.page(mm: mm, page: page), write: false)
         if let entry = state.cpus[cpu].tlb.lookup(asid: asid, page: page) {
             if !write || entry.isWritable {
+                touch(.frame(entry.frame), write: false)
                 counters.tlbHits += 1
                 counters.accesses += 1
                 if isTracing { note(cpu, "user", "\(kind) page \(page): TLB hit -> frame \(entry.frame)") }
@@ -42,6 +45,7 @@ extension World {
     mutating func stepFault(_ cpu: Int, _ call: inout FaultCall) -> StepOutcome {
         switch call.pc {
         case .lockMmap:
+            touch(.mmapLock(mm: call.mm), write: true)
             state.mms[call.mm].mmapLock.readers += 1
             let vma = state.mms[call.mm].vmas[call.page]
             call.isSegfault = !(vma?.allows(write: call.write) ?? false)
@@ -51,6 +55,9 @@ extension World {
             call.pc = call.isSegfault ? .unlockMmap : .install
             return .shared
         case .install:
+            touch(.ptl(mm: call.mm, table: state.mms[call.mm].table(of: call.page)), write: true)
+            touch(.page(mm: call.mm, page: call.page), write: true)
+            touch(.allocator, write: true)
             var mm = state.mms[call.mm]
             let pte = mm.ptes[call.page]
             let writable = mm.vmas[call.page] == .write
@@ -80,6 +87,7 @@ extension World {
             call.pc = .unlockMmap
             return .shared
         case .unlockMmap:
+            touch(.mmapLock(mm: call.mm), write: true)
             state.mms[call.mm].mmapLock.readers -= 1
             if call.isSegfault {
                 counters.segfaults += 1

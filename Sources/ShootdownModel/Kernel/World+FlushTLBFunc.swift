@@ -4,6 +4,7 @@ extension World {
     /// the call_single_queue (the shared access) and calls `flush_tlb_func()` with the
     /// initiator's `flush_tlb_info`.
     mutating func deliverIPI(_ cpu: Int) {
+        touch(.mailbox(cpu: cpu), write: true)
         let info = state.cpus[cpu].mailbox.removeFirst()
         if isTracing {
             note(cpu, "flush_tlb_func", "IPI from cpu\(info.initiatingCPU): new_tlb_gen = \(info.newTLBGen)")
@@ -50,6 +51,7 @@ extension World {
         case .readGen:
             call.pc = .ack
             // "Defer mm_tlb_gen reading as long as possible to avoid cache contention."
+            touch(.tlbGen(mm: loadedMM), write: false)
             let mmTLBGen = state.mms[loadedMM].tlbGen
             // WARN_ON_ONCE(local_tlb_gen > mm_tlb_gen); WARN_ON_ONCE(f->new_tlb_gen > mm_tlb_gen);
             assert(localTLBGen <= mmTLBGen && f.newTLBGen <= mmTLBGen, "generation ran ahead of the mm")
@@ -97,6 +99,7 @@ extension World {
         case .ack:
             if call.isLocal { return .ret(shared: false) }
             // csd_unlock(): the initiator's csd_lock_wait() may now return.
+            touch(.acks(cpu: f.initiatingCPU), write: true)
             state.cpus[f.initiatingCPU].pendingAcks -= 1
             if isTracing { note(cpu, "flush_tlb_func", "ack -> cpu\(f.initiatingCPU)") }
             return .ret(shared: true)

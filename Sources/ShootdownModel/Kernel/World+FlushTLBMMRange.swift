@@ -14,6 +14,7 @@ extension World {
                 call.end = nil
             }
             // "This is also a barrier that synchronizes with switch_mm()."
+            touch(.tlbGen(mm: call.mm), write: true)
             state.mms[call.mm].tlbGen += 1
             let gen = state.mms[call.mm].tlbGen
             state.cpus[cpu].flushInfo = FlushTLBInfo(
@@ -28,6 +29,7 @@ extension World {
             return .shared
         case .anyOtherCPU:
             // if (cpumask_any_but(mm_cpumask(mm), cpu) < nr_cpu_ids)
+            touch(.cpumask(mm: call.mm), write: false)
             let mask = state.mms[call.mm].cpumask
             if mask.containsAny(but: cpu) {
                 // flush_tlb_multi() -> native_flush_tlb_multi(): count_vm_tlb_event(NR_TLB_REMOTE_FLUSH).
@@ -45,6 +47,7 @@ extension World {
         case .snapshotMask:
             // smp_call_function_many_cond(): cpumask_and(cfd->cpumask, mask, cpu_online_mask) reads
             // the mask again; CPUs that switched in or out since the first read count from here.
+            touch(.cpumask(mm: call.mm), write: false)
             let mask = state.mms[call.mm].cpumask
             call.runsLocal = mask.contains(cpu)
             var others = mask
@@ -61,6 +64,7 @@ extension World {
             // on_each_cpu_cond_mask(tlb_is_not_lazy, ...) reads the target's is_lazy; with
             // freed_tables the kernel uses on_each_cpu_mask() and reads nothing, which the
             // scheme's decision reproduces by ignoring the value.
+            touch(.isLazy(cpu: target), write: false)
             let lazy = state.cpus[target].tlbState.isLazy
             if scheme.sendsIPI(targetIsLazy: lazy, freedTables: call.freedTables) {
                 call.pc = .queue(cpu: target)
@@ -73,6 +77,8 @@ extension World {
             return .shared
         case .queue(let target):
             // __smp_call_single_queue(): llist_add() to the target's call_single_queue.
+            touch(.mailbox(cpu: target), write: true)
+            touch(.acks(cpu: cpu), write: true)
             state.cpus[target].mailbox.append(state.cpus[cpu].flushInfo!)
             state.cpus[cpu].pendingAcks += 1
             counters.ipisSent += 1
@@ -87,6 +93,7 @@ extension World {
                 .flushTLBFunc(FlushTLBFuncCall(info: state.cpus[cpu].flushInfo!, isLocal: true)), shared: false)
         case .wait:
             // csd_lock_wait() for every target: all acknowledged (isBlocked() held us until then).
+            touch(.acks(cpu: cpu), write: false)
             if isTracing { note(cpu, "flush_tlb_mm_range", "all IPIs acknowledged") }
             call.pc = .finish
             return .shared

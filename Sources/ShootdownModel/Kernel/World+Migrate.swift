@@ -8,13 +8,15 @@ extension World {
     mutating func stepMigrate(_ cpu: Int, _ call: inout MigrateCall) -> StepOutcome {
         switch call.pc {
         case .lockPTL:
+            touch(.ptl(mm: call.mm, table: state.mms[call.mm].table(of: call.page)), write: true)
             state.mms[call.mm].ptlOwners[state.mms[call.mm].table(of: call.page)] = cpu
-            call.revocationClockAtLock = state.revocationClock
+            coverRevocations(mm: call.mm, pages: call.page..<call.page + 1, thread: call.thread)
             if isTracing { note(cpu, "migrate_pages", "page_vma_mapped_walk: spin_lock(ptl)") }
             call.pc = .clear
             return .shared
         case .clear:
             // ptep_clear_flush(): pte = ptep_get_and_clear(); a migration entry takes its place.
+            touch(.page(mm: call.mm, page: call.page), write: true)
             call.old = state.mms[call.mm].ptes[call.page]
             guard call.old.frame != nil, !call.old.isMigrationEntry else {
                 if isTracing { note(cpu, "migrate_pages", "page \(call.page) not mapped: nothing to migrate") }
@@ -36,12 +38,14 @@ extension World {
         case .checkPending:
             // pte_accessible(): a PROT_NONE entry may still be cached while a flush is pending.
             call.pc = .unlockPTL
+            touch(.flushPending(mm: call.mm), write: false)
             let pending = state.mms[call.mm].isFlushPending
             if isTracing {
                 note(cpu, "ptep_clear_flush", "pte_accessible: PROT_NONE, mm_tlb_flush_pending = \(pending)")
             }
             return pending ? .call(flushTLBPage(call), shared: true) : .shared
         case .unlockPTL:
+            touch(.ptl(mm: call.mm, table: state.mms[call.mm].table(of: call.page)), write: true)
             state.mms[call.mm].ptlOwners[state.mms[call.mm].table(of: call.page)] = nil
             if isTracing { note(cpu, "migrate_pages", "spin_unlock(ptl)") }
             guard call.old.frame != nil, !call.old.isMigrationEntry else {
@@ -53,10 +57,10 @@ extension World {
         case .copy:
             // move_to_new_folio(): the copy starts; a write through a stale entry from now on is
             // lost, so this is the revocation's coherence point.
+            touch(.allocator, write: true)
             call.newFrame = state.frames.allocate()
             reachCoherencePoint(
-                mm: call.mm, range: PageRange(call.page, call.page + 1), thread: call.thread, op: call.op,
-                clockAtLock: call.revocationClockAtLock, promisesGone: true)
+                mm: call.mm, range: PageRange(call.page, call.page + 1), thread: call.thread, promisesGone: true)
             if isTracing {
                 note(
                     cpu, "move_to_new_folio",
@@ -67,6 +71,8 @@ extension World {
         case .remap:
             // remove_migration_ptes(), under the PTL: only if our migration entry is still there
             // (a concurrent munmap or madvise may have zapped it).
+            touch(.ptl(mm: call.mm, table: state.mms[call.mm].table(of: call.page)), write: true)
+            touch(.page(mm: call.mm, page: call.page), write: true)
             let pte = state.mms[call.mm].ptes[call.page]
             let target = call.newFrame ?? call.old.frame!
             if pte.isMigrationEntry {

@@ -11,6 +11,7 @@ extension World {
         let mmName = scenario.mmName(call.mm)
         switch call.pc {
         case .lockMmap:
+            touch(.mmapLock(mm: call.mm), write: true)
             // mmap_write_lock_killable() (munmap, mprotect) / mmap_read_lock() (madvise); the
             // VMA changes below are made under the lock, so they share its step.
             if call.kind.takesMmapLockForWrite {
@@ -39,6 +40,7 @@ extension World {
             }
             return .shared
         case .downgrade:
+            touch(.mmapLock(mm: call.mm), write: true)
             // do_vmi_align_munmap(): mmap_write_downgrade() before unmap_region().
             state.mms[call.mm].mmapLock.isWriteLocked = false
             state.mms[call.mm].mmapLock.readers += 1
@@ -46,6 +48,7 @@ extension World {
             call.pc = .gather
             return .shared
         case .gather:
+            touch(.flushPending(mm: call.mm), write: true)
             // tlb_gather_mmu() -> inc_tlb_flush_pending(mm).
             state.mms[call.mm].tlbFlushPending += 1
             if isTracing {
@@ -55,10 +58,10 @@ extension World {
             return .shared
         case .lockPTL(let table):
             // zap_pte_range() / change_pte_range(): pte_offset_map_lock() of one PTE page.
+            touch(.ptl(mm: call.mm, table: table), write: true)
             state.mms[call.mm].ptlOwners[table] = cpu
-            if table == state.mms[call.mm].table(of: call.range.start) {
-                call.revocationClockAtLock = state.revocationClock
-            }
+            let pages = state.mms[call.mm].pages(inTable: table).clamped(to: call.range.start..<call.range.end)
+            coverRevocations(mm: call.mm, pages: pages, thread: call.thread)
             if isTracing { note(cpu, name, "spin_lock(ptl of table \(table))") }
             call.pc = nextChange(after: nil, table: table, in: call)
             return .shared
@@ -67,6 +70,7 @@ extension World {
             call.pc = nextChange(after: page, table: state.mms[call.mm].table(of: page), in: call)
             return .shared
         case .unlockPTL(let table):
+            touch(.ptl(mm: call.mm, table: table), write: true)
             state.mms[call.mm].ptlOwners[table] = nil
             let lastTable = state.mms[call.mm].table(of: call.range.end - 1)
             if table < lastTable {
@@ -99,6 +103,7 @@ extension World {
             call.pc = .decPending
             return .shared
         case .decPending:
+            touch(.flushPending(mm: call.mm), write: true)
             state.mms[call.mm].tlbFlushPending -= 1
             if isTracing {
                 note(cpu, "tlb_finish_mmu", "dec_tlb_flush_pending(\(mmName)) = \(state.mms[call.mm].tlbFlushPending)")
@@ -106,6 +111,7 @@ extension World {
             call.pc = .unlockMmap
             return .shared
         case .unlockMmap:
+            touch(.mmapLock(mm: call.mm), write: true)
             if case .mprotect = call.kind {
                 state.mms[call.mm].mmapLock.isWriteLocked = false
             } else {
@@ -145,6 +151,7 @@ extension World {
     /// `tlb_flush_pte_range()` when `pte_needs_flush()` (change_pte_range).
     mutating func changePTE(_ cpu: Int, page: Int, call: inout PTEBatchCall) {
         let old = state.mms[call.mm].ptes[page]
+        touch(.page(mm: call.mm, page: page), write: true)
         switch call.kind {
         case .munmap, .madviseDontNeed:
             state.mms[call.mm].ptes[page] = .none
@@ -184,6 +191,7 @@ extension World {
     /// `tlb_finish_mmu()`: the nested-batch rule, then `tlb_flush_mmu()` -> `tlb_flush()`
     /// (arch/x86/include/asm/tlb.h) -> `flush_tlb_mm_range()`.
     mutating func finishMMU(_ cpu: Int, _ call: inout PTEBatchCall) -> StepOutcome {
+        touch(.flushPending(mm: call.mm), write: false)
         let nested = state.mms[call.mm].isFlushNested
         if nested && scheme.flushesWhenNested {
             // "flush TLB forcefully if we detect parallel PTE batching threads":

@@ -3,6 +3,7 @@ extension World {
     /// At an operation boundary of `cpu`: runs the thread's next operation, or switches to
     /// another thread (or the idle task) when the thread blocked, slept or finished.
     mutating func runBoundary(_ cpu: Int) {
+        touch(.runqueue(cpu: cpu), write: false)
         guard let thread = state.cpus[cpu].current else {
             let next = nextRunnable(on: cpu, after: nil)!
             if isTracing { note(cpu, "schedule", "idle -> \(threadName(next))") }
@@ -78,6 +79,7 @@ extension World {
             contextSwitch(cpu, to: nil)
         case .wait(let event):
             // futex wait: reads the futex word (shared), blocks if not yet signalled.
+            touch(.event(event), write: false)
             if state.events[event] {
                 if isTracing { note(cpu, "user", "wait \(scenario.events[event]): already signalled") }
                 finishOperation(thread)
@@ -86,6 +88,7 @@ extension World {
                 state.threads[thread].status = .waiting(event: event)
             }
         case .spin(let event):
+            touch(.event(event), write: false)
             if state.events[event] {
                 if isTracing { note(cpu, "user", "spin \(scenario.events[event]): signalled") }
                 finishOperation(thread)
@@ -94,8 +97,10 @@ extension World {
             }
         case .signal(let event):
             state.events[event] = true
+            touch(.event(event), write: true)
             for other in state.threads.indices where state.threads[other].status == .waiting(event: event) {
                 state.threads[other].status = .runnable
+                touch(.runqueue(cpu: scenario.threads[other].cpu), write: true)
             }
             if isTracing { note(cpu, "user", "signal \(scenario.events[event])") }
             finishOperation(thread)
@@ -112,6 +117,7 @@ extension World {
     /// `mmap(MAP_FIXED_NOREPLACE)` of an anonymous range: one step under `mmap_lock` held for
     /// writing (the VMA is only read under that lock). Pages fault in on first touch.
     mutating func mmap(cpu: Int, thread: Int, mm: Int, range: PageRange, prot: Protection) {
+        touch(.mmapLock(mm: mm), write: true)
         let taken = (range.start..<range.end).contains { state.mms[mm].vmas[$0] != nil }
         if taken {
             if isTracing { note(cpu, "mmap", "\(range) overlaps a mapping: EEXIST") }

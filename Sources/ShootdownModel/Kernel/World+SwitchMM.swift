@@ -13,6 +13,7 @@ extension World {
             return .next
         case .clearLazy:
             // "if (was_lazy) this_cpu_write(cpu_tlbstate_shared.is_lazy, false);"
+            touch(.isLazy(cpu: cpu), write: true)
             state.cpus[cpu].tlbState.isLazy = false
             if isTracing { note(cpu, "switch_mm_irqs_off", "is_lazy = false") }
             call.pc = .branch
@@ -36,6 +37,7 @@ extension World {
             return .next
         case .sameMMReadGen:
             // smp_mb(); next_tlb_gen = atomic64_read(&next->context.tlb_gen);
+            touch(.tlbGen(mm: next), write: false)
             let nextTLBGen = state.mms[next].tlbGen
             let local = state.cpus[cpu].tlbState.ctxs[call.prevASID].tlbGen
             if scheme.lazyReturnIsCurrent(localTLBGen: local, mmTLBGen: nextTLBGen) {
@@ -53,6 +55,7 @@ extension World {
             return .ret(shared: true)
         case .clearPrevMask:
             // "Stop remote flushes for the previous mm."
+            touch(.cpumask(mm: call.prev), write: true)
             state.mms[call.prev].cpumask.remove(cpu)
             if isTracing {
                 note(cpu, "switch_mm_irqs_off", "cpumask_clear_cpu(cpu\(cpu), \(scenario.mmName(call.prev)))")
@@ -61,11 +64,13 @@ extension World {
             return .shared
         case .setNextMask:
             // "Start receiving IPIs and then read tlb_gen"
+            touch(.cpumask(mm: next), write: true)
             state.mms[next].cpumask.insert(cpu)
             if isTracing { note(cpu, "switch_mm_irqs_off", "cpumask_set_cpu(cpu\(cpu), \(scenario.mmName(next)))") }
             call.pc = .readGen
             return .shared
         case .readGen:
+            if next != initMM { touch(.tlbGen(mm: next), write: false) }
             let nextTLBGen = next == initMM ? 0 : state.mms[next].tlbGen
             let (asid, needFlush, why) = chooseNewASID(cpu, next: next, nextTLBGen: nextTLBGen)
             loadNewMM(cpu, next: next, asid: asid, nextTLBGen: nextTLBGen, needFlush: needFlush, why: why)
@@ -116,6 +121,7 @@ extension World {
     mutating func enterLazyTLB(_ cpu: Int) -> StepOutcome {
         let loaded = state.cpus[cpu].tlbState.loadedMM
         guard loaded != initMM else { return .ret(shared: false) }
+        touch(.isLazy(cpu: cpu), write: true)
         state.cpus[cpu].tlbState.isLazy = true
         if isTracing { note(cpu, "enter_lazy_tlb", "is_lazy = true (\(scenario.mmName(loaded)) stays loaded)") }
         return .ret(shared: true)

@@ -20,6 +20,8 @@ public struct World<S: Scheme>: Sendable {
     public internal(set) var trace: [TraceEvent] = []
     /// Set while an action runs: the step number for the trace.
     var currentStep = 0
+    /// The shared state the last action read and wrote (for partial-order reduction).
+    public internal(set) var footprint = Footprint()
 
     /// A machine at boot for `scenario`.
     public init(scenario: Scenario, scheme: S, tracing: Bool = false) {
@@ -107,6 +109,33 @@ public struct World<S: Scheme>: Sendable {
         }
     }
 
+    /// The shared state that decides whether `frame` can take its next step, if any.
+    func blockingLocation(of frame: KernelFrame, on cpu: Int) -> Location? {
+        switch frame {
+        case .pteBatch(let call):
+            switch call.pc {
+            case .lockMmap: return .mmapLock(mm: call.mm)
+            case .lockPTL(let table): return .ptl(mm: call.mm, table: table)
+            default: return nil
+            }
+        case .migrate(let call):
+            switch call.pc {
+            case .lockPTL, .remap: return .ptl(mm: call.mm, table: state.mms[call.mm].table(of: call.page))
+            default: return nil
+            }
+        case .fault(let call):
+            switch call.pc {
+            case .lockMmap: return .mmapLock(mm: call.mm)
+            case .install: return .ptl(mm: call.mm, table: state.mms[call.mm].table(of: call.page))
+            case .unlockMmap: return nil
+            }
+        case .flushTLBMMRange(let call):
+            return call.pc == .wait ? .acks(cpu: cpu) : nil
+        case .flushTLBFunc, .switchMM, .enterLazyTLB:
+            return nil
+        }
+    }
+
     /// The next runnable thread pinned to `cpu`, round-robin after `thread`, excluding it.
     func nextRunnable(on cpu: Int, after thread: Int?) -> Int? {
         let count = scenario.threads.count
@@ -128,6 +157,7 @@ public struct World<S: Scheme>: Sendable {
     public mutating func perform(_ action: Action) {
         counters.steps += 1
         currentStep = counters.steps
+        footprint.reset()
         switch action {
         case .step(let cpu):
             precondition(canStep(cpu), "action \(action) is not enabled")
@@ -140,6 +170,7 @@ public struct World<S: Scheme>: Sendable {
             deliverIPI(cpu)
         case .preempt(let cpu):
             precondition(canPreempt(cpu), "action \(action) is not enabled")
+            touch(.runqueue(cpu: cpu), write: false)
             let next = nextRunnable(on: cpu, after: state.cpus[cpu].current)!
             if isTracing {
                 note(cpu, "schedule", "preempt \(threadName(state.cpus[cpu].current)) for \(threadName(next))")
@@ -152,6 +183,8 @@ public struct World<S: Scheme>: Sendable {
     /// Runs frames of `cpu` until one makes its shared access, blocks, or the stack empties.
     mutating func runFrames(_ cpu: Int) {
         while let top = state.cpus[cpu].stack.last {
+            // Whether the action goes on or stops here depends on the lock or acknowledgements.
+            if let location = blockingLocation(of: top, on: cpu) { touch(location, write: false) }
             if isBlocked(top, on: cpu) { return }
             state.cpus[cpu].stack.removeLast()
             let outcome: StepOutcome
@@ -193,6 +226,11 @@ public struct World<S: Scheme>: Sendable {
             }
             if violation != nil { return }
         }
+    }
+
+    /// Records a shared access of the running action.
+    mutating func touch(_ location: Location, write: Bool) {
+        footprint.add(location, write: write)
     }
 
     func threadName(_ thread: Int?) -> String {

@@ -25,8 +25,9 @@ public struct Revocation: Hashable, Sendable {
     public var thread: Int
     /// The index of that operation in the thread's script.
     public var op: Int
-    /// When it was opened, on the ``MachineState/revocationClock``.
-    public var opened: Int
+    /// Threads (a bit each) whose current operation found this revocation open when it took
+    /// the page's PTL, or opened it: when that operation returns, the revocation is due.
+    public var coveredBy: UInt64
     /// The operation reached its coherence point: from now on, using the entry is a violation.
     public var isDue: Bool
 }

@@ -10,8 +10,7 @@ extension World {
     /// Marks the TLB entries of `page` in `mm` that predate the PTE change.
     /// - Parameter removesTranslation: the change removed the translation (else: write permission).
     mutating func openRevocation(mm: Int, page: Int, removesTranslation: Bool, thread: Int, op: Int) {
-        state.revocationClock += 1
-        let revocation = Revocation(thread: thread, op: op, opened: state.revocationClock, isDue: false)
+        let revocation = Revocation(thread: thread, op: op, coveredBy: 1 << UInt64(thread), isDue: false)
         for cpu in state.cpus.indices {
             state.cpus[cpu].tlb.updateEntries(mm: mm, page: page) { entry in
                 if removesTranslation {
@@ -23,30 +22,39 @@ extension World {
         }
     }
 
+    /// An operation of `thread` takes the PTL of `pages`: the revocations already open there are
+    /// ones its caller will rely on being complete when it returns.
+    mutating func coverRevocations(mm: Int, pages: Range<Int>, thread: Int) {
+        let bit: UInt64 = 1 << UInt64(thread)
+        for page in pages {
+            touch(.page(mm: mm, page: page), write: true)
+            for cpu in state.cpus.indices {
+                state.cpus[cpu].tlb.updateEntries(mm: mm, page: page) { entry in
+                    entry.unmapped?.coveredBy |= bit
+                    entry.writeRevoked?.coveredBy |= bit
+                }
+            }
+        }
+    }
+
     /// The operation returns: every open revocation of its pages that its caller may rely on
     /// becomes due (mprotect to a readable protection promises only that no write gets through).
     mutating func reachCoherencePoint(of call: PTEBatchCall) {
         var promisesGone = true
         if case .mprotect(let prot) = call.kind, prot != .none { promisesGone = false }
-        reachCoherencePoint(
-            mm: call.mm, range: call.range, thread: call.thread, op: call.op,
-            clockAtLock: call.revocationClockAtLock, promisesGone: promisesGone)
+        reachCoherencePoint(mm: call.mm, range: call.range, thread: call.thread, promisesGone: promisesGone)
     }
 
-    /// Makes due the revocations of `range` opened by the operation itself or before it took
-    /// the PTL (`clockAtLock`).
+    /// Makes due the revocations of `range` that `thread`'s operation opened or covered.
     /// - Parameter promisesGone: the caller relies on no translation at all (else: no write).
-    mutating func reachCoherencePoint(
-        mm: Int, range: PageRange, thread: Int, op: Int, clockAtLock: Int, promisesGone: Bool
-    ) {
-        for cpu in state.cpus.indices {
-            for page in range.start..<range.end {
+    mutating func reachCoherencePoint(mm: Int, range: PageRange, thread: Int, promisesGone: Bool) {
+        let bit: UInt64 = 1 << UInt64(thread)
+        for page in range.start..<range.end {
+            touch(.page(mm: mm, page: page), write: true)
+            for cpu in state.cpus.indices {
                 state.cpus[cpu].tlb.updateEntries(mm: mm, page: page) { entry in
-                    func covered(_ r: Revocation) -> Bool {
-                        (r.thread == thread && r.op == op) || r.opened <= clockAtLock
-                    }
-                    if promisesGone, let r = entry.unmapped, covered(r) { entry.unmapped?.isDue = true }
-                    if let r = entry.writeRevoked, covered(r) { entry.writeRevoked?.isDue = true }
+                    if promisesGone, let r = entry.unmapped, r.coveredBy & bit != 0 { entry.unmapped?.isDue = true }
+                    if let r = entry.writeRevoked, r.coveredBy & bit != 0 { entry.writeRevoked?.isDue = true }
                 }
             }
         }
@@ -56,6 +64,8 @@ extension World {
     /// so every open revocation of an entry still reaching it is due ("we must never free a page
     /// before we have ensured there are no live translations left to it", asm-generic/tlb.h).
     mutating func freeFrame(_ frame: Int) {
+        touch(.allocator, write: true)
+        touch(.frame(frame), write: true)
         state.frames.free(frame)
         for cpu in state.cpus.indices {
             state.cpus[cpu].tlb.updateEntries(frame: frame) { entry in

@@ -98,6 +98,7 @@ struct ScenarioParser {
         guard let cpuCount else { throw error("cpus", "`cpus N` before the first thread", words[0]) }
         let name = words[1]
         guard !threads.contains(where: { $0.name == name }) else { throw error("thread", "a new thread name", name) }
+        guard threads.count < 64 else { throw error("thread", "at most 64 threads", name) }
         var mm: Int?
         var cpu: Int?
         for word in words[2...] {

@@ -1,0 +1,19 @@
+import ShootdownModel
+
+/// A set of actions as a bit mask: three bits per CPU (step, interrupt, preempt), so up to 10 CPUs.
+struct ActionSet: Hashable, Sendable {
+    var bits: UInt32 = 0
+
+    static let maxCPUs = 10
+
+    static func bit(_ action: Action) -> UInt32 {
+        switch action {
+        case .step(let cpu): 1 << UInt32(3 * cpu)
+        case .interrupt(let cpu): 1 << UInt32(3 * cpu + 1)
+        case .preempt(let cpu): 1 << UInt32(3 * cpu + 2)
+        }
+    }
+
+    func contains(_ action: Action) -> Bool { bits & Self.bit(action) != 0 }
+    mutating func insert(_ action: Action) { bits |= Self.bit(action) }
+}

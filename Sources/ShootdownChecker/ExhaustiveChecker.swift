@@ -1,0 +1,179 @@
+import ShootdownModel
+
+/// Depth-first exploration of every schedule of a scenario within bounds, with a visited set of
+/// state fingerprints and sleep-set partial-order reduction (Godefroid, 1996): after exploring
+/// action `a` from a state, a sibling `b` explored later puts `a` to sleep in `b`'s subtree when
+/// the two commute (different CPUs, footprints without a conflict), so no interleaving of
+/// independent steps is explored twice. Sleep sets prune transitions, not states: every reachable
+/// state is still visited, which the soundness test checks against exploration without them.
+/// A state revisited with a sleep set that is not a superset of the stored one is explored again
+/// for the actions it slept on before (the fix that keeps sleep sets sound with state caching).
+public struct ExhaustiveChecker<S: Scheme>: Sendable {
+    public var scenario: Scenario
+    public var scheme: S
+    public var bounds: CheckBounds
+    /// Whether to use sleep sets.
+    public var usesReduction: Bool
+
+    public init(scenario: Scenario, scheme: S, bounds: CheckBounds = .standard, usesReduction: Bool = true) {
+        precondition(scenario.cpuCount <= ActionSet.maxCPUs, "the checker handles at most \(ActionSet.maxCPUs) CPUs")
+        self.scenario = scenario
+        self.scheme = scheme
+        self.bounds = bounds
+        self.usesReduction = usesReduction
+    }
+
+    /// One DFS frame: a state and what is left to explore from it.
+    struct Frame {
+        var world: World<S>
+        var fingerprint: UInt64
+        var preemptions: Int
+        var actions: [Action]
+        var footprints: [Footprint]
+        var successors: [World<S>]
+        var next = 0
+        /// Actions asleep here: explored already on a path that reaches the same states.
+        var sleep: ActionSet
+        /// Actions not to explore from here: the sleeping ones, and on a revisit those explored
+        /// on the first visit.
+        var skip: ActionSet
+        /// Actions explored from here so far.
+        var done = ActionSet()
+        /// The action that led here.
+        var via: Action?
+    }
+
+    /// Explores; `progress` is called about every 4096 new states.
+    public func run(
+        progress: ((ExplorationStats) -> Void)? = nil, onState: ((UInt64) -> Void)? = nil
+    ) -> ExhaustiveResult {
+        let clock = ContinuousClock()
+        let start = clock.now
+        var stats = ExplorationStats()
+        var visited = VisitedTable()
+        var terminal = Set<UInt64>()
+        var stack: [Frame] = []
+        var violationPath: [Action]?
+        var violation: Violation?
+
+        let root = World(scenario: scenario, scheme: scheme)
+        let rootFingerprint = fingerprint(root, preemptions: 0)
+        _ = visited.insert(rootFingerprint, sleep: 0)
+        stack.append(
+            expand(
+                root, fingerprint: rootFingerprint, preemptions: 0, sleep: ActionSet(), skip: ActionSet(), via: nil,
+                stats: &stats))
+        stats.states = 1
+
+        search: while !stack.isEmpty {
+            let top = stack.count - 1
+            if stack[top].next == stack[top].actions.count {
+                if stack[top].actions.isEmpty { terminal.insert(stack[top].fingerprint) }
+                stack.removeLast()
+                continue
+            }
+            let index = stack[top].next
+            stack[top].next += 1
+            let action = stack[top].actions[index]
+            if stack[top].skip.contains(action) { continue }
+            let child = stack[top].successors[index]
+            stats.transitions += 1
+            if let v = child.violation {
+                violation = v
+                violationPath = stack.dropFirst().compactMap(\.via) + [action]
+                break search
+            }
+            // The child's sleep set: asleep or already explored here, and independent of `action`.
+            var childSleep = ActionSet()
+            if usesReduction {
+                let footprint = stack[top].footprints[index]
+                for (i, other) in stack[top].actions.enumerated() where other.cpu != action.cpu {
+                    let asleep = stack[top].sleep.contains(other) || stack[top].done.contains(other)
+                    if asleep && !stack[top].footprints[i].conflicts(with: footprint) {
+                        childSleep.insert(other)
+                    }
+                }
+            }
+            stack[top].done.insert(action)
+            let preemptions = stack[top].preemptions + (action.isPreemption ? 1 : 0)
+            let childFingerprint = fingerprint(child, preemptions: preemptions)
+            var skip = childSleep
+            if let stored = visited.insert(childFingerprint, sleep: childSleep.bits) {
+                // Seen: explore again only what was asleep then and is awake now.
+                let awakened = stored & ~childSleep.bits
+                if awakened == 0 { continue }
+                skip = ActionSet(bits: ~awakened)
+                visited.update(childFingerprint, sleep: stored & childSleep.bits)
+                stats.revisits += 1
+            } else {
+                onState?(childFingerprint)
+                stats.states += 1
+                if let progress, stats.states % 4096 == 0 {
+                    stats.seconds = seconds(since: start, clock)
+                    stats.depth = stack.count
+                    progress(stats)
+                }
+            }
+            if stack.count >= bounds.maxDepth {
+                stats.depthBoundHits += 1
+                continue
+            }
+            stack.append(
+                expand(
+                    child, fingerprint: childFingerprint, preemptions: preemptions, sleep: childSleep, skip: skip,
+                    via: action, stats: &stats))
+            stats.maxDepth = max(stats.maxDepth, stack.count - 1)
+        }
+        stats.seconds = seconds(since: start, clock)
+        return ExhaustiveResult(
+            stats: stats, bounds: bounds, usesReduction: usesReduction, violation: violation,
+            schedule: violationPath, terminalStates: terminal, bytesPerState: visited.bytesPerState)
+    }
+
+    /// The frame of a newly reached state: its enabled actions (within the preemption bound),
+    /// each one's successor and footprint.
+    func expand(
+        _ world: World<S>, fingerprint: UInt64, preemptions: Int, sleep: ActionSet, skip: ActionSet, via: Action?,
+        stats: inout ExplorationStats
+    ) -> Frame {
+        var actions: [Action] = []
+        world.enabledActions(into: &actions)
+        if preemptions >= bounds.maxPreemptions { actions.removeAll { $0.isPreemption } }
+        var successors: [World<S>] = []
+        var footprints: [Footprint] = []
+        successors.reserveCapacity(actions.count)
+        footprints.reserveCapacity(actions.count)
+        for action in actions {
+            var next = world
+            next.perform(action)
+            footprints.append(next.footprint)
+            successors.append(next)
+        }
+        if actions.isEmpty, !world.isFinished, world.violation == nil {
+            var stuck = world
+            if stuck.checkDeadlock() { stats.deadlocks += 1 }
+        }
+        return Frame(
+            world: world, fingerprint: fingerprint, preemptions: preemptions, actions: actions,
+            footprints: footprints, successors: successors, sleep: sleep, skip: skip, via: via)
+    }
+
+    func fingerprint(_ world: World<S>, preemptions: Int) -> UInt64 {
+        var h = StableHasher()
+        world.state.fingerprint(into: &h)
+        h.combine(preemptions)
+        return h.value
+    }
+
+    func seconds(since start: ContinuousClock.Instant, _ clock: ContinuousClock) -> Double {
+        let d = clock.now - start
+        return Double(d.components.seconds) + Double(d.components.attoseconds) / 1e18
+    }
+}
+
+extension Action {
+    var isPreemption: Bool {
+        if case .preempt = self { return true }
+        return false
+    }
+}

@@ -1,0 +1,24 @@
+import Foundation
+import ShootdownModel
+
+/// The outcome of an exhaustive exploration.
+public struct ExhaustiveResult: Sendable {
+    public var stats: ExplorationStats
+    public var bounds: CheckBounds
+    public var usesReduction: Bool
+    /// The first violation found, if any.
+    public var violation: Violation?
+    /// The schedule that reaches it (the DFS path, not yet shrunk).
+    public var schedule: [Action]?
+    /// Fingerprints of the states with no enabled action (the soundness test compares them).
+    public var terminalStates: Set<UInt64>
+    /// Bytes of the visited table per stored state.
+    public var bytesPerState: Double
+
+    /// TLC's estimate of the probability that two distinct states shared a 64-bit fingerprint:
+    /// n(n-1)/2 pairs, each colliding with probability 2^-64.
+    public var collisionProbability: Double {
+        let n = Double(stats.states)
+        return n * (n - 1) / 2 / pow(2, 64)
+    }
+}

@@ -1,0 +1,21 @@
+/// What an exploration covered so far.
+public struct ExplorationStats: Hashable, Sendable, Codable {
+    /// Distinct states stored.
+    public var states = 0
+    /// Actions executed along explored edges.
+    public var transitions = 0
+    /// States reached again with a sleep set that woke actions up.
+    public var revisits = 0
+    /// The longest schedule explored.
+    public var maxDepth = 0
+    /// The current depth (for progress lines).
+    public var depth = 0
+    /// States not expanded because of the depth bound.
+    public var depthBoundHits = 0
+    /// Deadlocks seen.
+    public var deadlocks = 0
+    /// Wall-clock seconds so far.
+    public var seconds = 0.0
+
+    public var statesPerSecond: Double { seconds > 0 ? Double(states) / seconds : 0 }
+}

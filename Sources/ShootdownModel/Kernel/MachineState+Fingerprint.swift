@@ -1,0 +1,198 @@
+/// The state's fingerprint for the checker's visited set: every field of ``MachineState``, fed
+/// to a ``StableHasher`` in a fixed order. A field missing here would merge distinct states; the
+/// fingerprint tests compare fingerprints with `==` over many reachable states to catch that.
+extension MachineState {
+    /// A 64-bit fingerprint, equal for equal states in every process.
+    public var fingerprint: UInt64 {
+        var h = StableHasher()
+        fingerprint(into: &h)
+        return h.value
+    }
+
+    public func fingerprint(into h: inout StableHasher) {
+        h.combine(cpus.count)
+        for cpu in cpus { cpu.fingerprint(into: &h) }
+        h.combine(mms.count)
+        for mm in mms { mm.fingerprint(into: &h) }
+        h.combine(threads.count)
+        for t in threads {
+            h.combine(t.pc)
+            switch t.status {
+            case .runnable: h.combine(0)
+            case .waiting(let event): h.combine(1 + 2 * event)
+            case .done: h.combine(2)
+            }
+        }
+        var events: UInt64 = 0
+        for (i, e) in self.events.enumerated() where e { events |= 1 << UInt64(i % 64) }
+        h.combine(events)
+        h.combine(self.events.count)
+        h.combine(frames.nextFresh)
+        h.combine(frames.freeList.count)
+        for f in frames.freeList { h.combine(f) }
+    }
+}
+
+extension CPU {
+    func fingerprint(into h: inout StableHasher) {
+        h.combine(tlb.entries.count)
+        for e in tlb.entries { e.fingerprint(into: &h) }
+        let s = tlbState
+        h.combine(s.loadedMM)
+        h.combine(s.loadedASID)
+        h.combine(s.nextASID)
+        h.combine(s.isLazy)
+        for ctx in s.ctxs {
+            h.combine(ctx.ctxID)
+            h.combine(ctx.tlbGen)
+        }
+        h.combine(current)
+        h.combine(stack.count)
+        for frame in stack { frame.fingerprint(into: &h) }
+        h.combine(mailbox.count)
+        for info in mailbox { info.fingerprint(into: &h) }
+        h.combine(flushInfo != nil)
+        flushInfo?.fingerprint(into: &h)
+        h.combine(pendingAcks)
+    }
+}
+
+extension TLBEntry {
+    func fingerprint(into h: inout StableHasher) {
+        h.combine(UInt64(asid) | UInt64(page) << 8 | UInt64(frame) << 32)
+        h.combine(isWritable)
+        h.combine(mm)
+        for r in [unmapped, writeRevoked] {
+            guard let r else {
+                h.combine(0)
+                continue
+            }
+            h.combine(UInt64(r.thread) << 32 | UInt64(r.op) << 1 | (r.isDue ? 1 : 0) | 1 << 63)
+            h.combine(r.coveredBy)
+        }
+    }
+}
+
+extension AddressSpace {
+    func fingerprint(into h: inout StableHasher) {
+        h.combine(ctxID)
+        h.combine(tlbGen)
+        h.combine(cpumask.bits)
+        h.combine(tlbFlushPending)
+        for pte in ptes {
+            h.combine(pte.frame)
+            h.combine(
+                (pte.isPresent ? 1 : 0) | (pte.isWritable ? 2 : 0) | (pte.isProtNone ? 4 : 0)
+                    | (pte.isMigrationEntry ? 8 : 0) as UInt64)
+        }
+        for vma in vmas { h.combine(vma.map { Int($0.rawValue) }) }
+        h.combine(mmapLock.readers)
+        h.combine(mmapLock.isWriteLocked)
+        for owner in ptlOwners { h.combine(owner) }
+    }
+}
+
+extension FlushTLBInfo {
+    func fingerprint(into h: inout StableHasher) {
+        h.combine(mm)
+        h.combine(start)
+        h.combine(end)
+        h.combine(freedTables)
+        h.combine(newTLBGen)
+        h.combine(initiatingCPU)
+    }
+}
+
+extension KernelFrame {
+    func fingerprint(into h: inout StableHasher) {
+        switch self {
+        case .pteBatch(let c):
+            h.combine(1)
+            switch c.kind {
+            case .munmap: h.combine(0)
+            case .madviseDontNeed: h.combine(1)
+            case .mprotect(let prot): h.combine(2 + Int(prot.rawValue))
+            }
+            h.combine(c.range.start)
+            h.combine(c.range.end)
+            h.combine(c.thread)
+            h.combine(c.op)
+            h.combine(c.mm)
+            switch c.pc {
+            case .lockMmap: h.combine(0)
+            case .downgrade: h.combine(1)
+            case .gather: h.combine(2)
+            case .lockPTL(let table): h.combine(3 + 16 * table)
+            case .change(let page): h.combine(4 + 16 * page)
+            case .unlockPTL(let table): h.combine(5 + 16 * table)
+            case .finish: h.combine(6)
+            case .free: h.combine(7)
+            case .decPending: h.combine(8)
+            case .unlockMmap: h.combine(9)
+            }
+            let g = c.gather
+            h.combine(g.start)
+            h.combine(g.end)
+            h.combine(g.isFullMM)
+            h.combine(g.freedTables)
+            h.combine(g.frames.count)
+            for f in g.frames { h.combine(f) }
+        case .migrate(let c):
+            h.combine(2)
+            h.combine(c.page)
+            h.combine(c.thread)
+            h.combine(c.op)
+            h.combine(c.mm)
+            h.combine(Self.code(c.pc))
+            h.combine(c.old.frame)
+            h.combine((c.old.isPresent ? 1 : 0) | (c.old.isWritable ? 2 : 0) | (c.old.isProtNone ? 4 : 0))
+            h.combine(c.newFrame)
+        case .fault(let c):
+            h.combine(3)
+            h.combine(c.page)
+            h.combine(c.write)
+            h.combine(c.thread)
+            h.combine(c.mm)
+            h.combine(Self.code(c.pc))
+            h.combine(c.isSegfault)
+        case .flushTLBMMRange(let c):
+            h.combine(4)
+            h.combine(c.mm)
+            h.combine(c.start)
+            h.combine(c.end)
+            h.combine(c.freedTables)
+            switch c.pc {
+            case .incGen: h.combine(0)
+            case .anyOtherCPU: h.combine(1)
+            case .snapshotMask: h.combine(2)
+            case .target(let cpu): h.combine(3 + 16 * cpu)
+            case .queue(let cpu): h.combine(4 + 16 * cpu)
+            case .runLocal: h.combine(5)
+            case .wait: h.combine(6)
+            case .localOnly: h.combine(7)
+            case .finish: h.combine(8)
+            }
+            h.combine(c.candidates.bits)
+            h.combine(c.runsLocal)
+        case .flushTLBFunc(let c):
+            h.combine(5)
+            c.info.fingerprint(into: &h)
+            h.combine(c.isLocal)
+            h.combine(Self.code(c.pc))
+        case .switchMM(let c):
+            h.combine(6)
+            h.combine(c.next)
+            h.combine(Self.code(c.pc))
+            h.combine(c.prev)
+            h.combine(c.prevASID)
+            h.combine(c.wasLazy)
+        case .enterLazyTLB:
+            h.combine(7)
+        }
+    }
+
+    /// A PC without associated values, as its position among the enum's cases.
+    static func code<PC: Hashable & CaseIterable>(_ pc: PC) -> Int {
+        PC.allCases.firstIndex(of: pc).map { PC.allCases.distance(from: PC.allCases.startIndex, to: $0) } ?? -1
+    }
+}
