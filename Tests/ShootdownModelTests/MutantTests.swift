@@ -8,20 +8,19 @@ import Testing
         var mutation: LinuxScheme.Mutation
         var scenario: String
         var seed: UInt64
-        var step: Int
         var cpu: Int
         var page: Int
         var testDescription: String { "linux~\(mutation.rawValue) on \(scenario)" }
     }
 
     static let catches: [Catch] = [
-        Catch(mutation: .noIPI, scenario: "remote-ipi", seed: 0, step: 49, cpu: 0, page: 0),
-        Catch(mutation: .noLazyCatchup, scenario: "lazy-return", seed: 0, step: 34, cpu: 0, page: 0),
-        Catch(mutation: .noSwitchCatchup, scenario: "switch-away", seed: 0, step: 41, cpu: 0, page: 0),
-        Catch(mutation: .partialAlways, scenario: "concurrent-flushes", seed: 1, step: 85, cpu: 2, page: 0),
-        Catch(mutation: .noNestedFlush, scenario: "nested-madvise", seed: 3, step: 50, cpu: 2, page: 0),
-        Catch(mutation: .freeBeforeFlush, scenario: "frame-reuse", seed: 3, step: 34, cpu: 0, page: 0),
-        Catch(mutation: .noWait, scenario: "remote-ipi", seed: 38, step: 37, cpu: 0, page: 0),
+        Catch(mutation: .noIPI, scenario: "remote-ipi", seed: 0, cpu: 0, page: 0),
+        Catch(mutation: .noLazyCatchup, scenario: "lazy-return", seed: 0, cpu: 0, page: 0),
+        Catch(mutation: .noSwitchCatchup, scenario: "switch-away", seed: 0, cpu: 0, page: 0),
+        Catch(mutation: .partialAlways, scenario: "concurrent-flushes", seed: 0, cpu: 2, page: 2),
+        Catch(mutation: .noNestedFlush, scenario: "nested-madvise", seed: 3, cpu: 2, page: 0),
+        Catch(mutation: .freeBeforeFlush, scenario: "frame-reuse", seed: 0, cpu: 0, page: 0),
+        Catch(mutation: .noWait, scenario: "remote-ipi", seed: 16, cpu: 0, page: 0),
     ]
 
     @Test func everyMutantHasAPinnedCatch() {
@@ -35,7 +34,6 @@ import Testing
         let violation = try #require(result.violation)
         #expect(result.outcome == .violation)
         #expect(violation.kind == .staleTranslation)
-        #expect(violation.step == c.step)
         #expect(violation.cpu == c.cpu)
         #expect(violation.page == c.page)
         // The same schedule under Linux's code is safe.

@@ -7,8 +7,10 @@ public struct MachineState: Hashable, Sendable {
     public var events: [Bool]
     public var frames: FrameAllocator
 
-    /// The state at boot: every CPU idle in `init_mm`, mappings of the scenario in place,
-    /// populated pages backed by frames 0, 1, 2, ... in order.
+    /// The state at the scenario's start: mappings in place, populated pages backed by frames
+    /// 0, 1, 2, ... in order, and each CPU running its first thread: a user thread's mm loaded in
+    /// ASID 1 at generation 0 with the CPU in its cpumask (as `switch_mm_irqs_off()` would leave
+    /// it), a kernel thread on `init_mm`; a CPU without threads idles in `init_mm`.
     public init(scenario: Scenario) {
         cpus = Array(repeating: CPU(), count: scenario.cpuCount)
         threads = Array(repeating: ThreadState(), count: scenario.threads.count)
@@ -34,5 +36,15 @@ public struct MachineState: Hashable, Sendable {
             mms.append(mm)
         }
         frames = FrameAllocator(capacity: scenario.frameCount, used: nextFrame)
+        for cpu in cpus.indices {
+            guard let first = scenario.threads(on: cpu).first else { continue }
+            cpus[cpu].current = first
+            guard let mm = scenario.threads[first].mm else { continue }
+            cpus[cpu].tlbState.loadedMM = mm
+            cpus[cpu].tlbState.loadedASID = 1
+            cpus[cpu].tlbState.nextASID = 2
+            cpus[cpu].tlbState.ctxs[1] = ASIDContext(ctxID: mms[mm].ctxID, tlbGen: 0)
+            mms[mm].cpumask.insert(cpu)
+        }
     }
 }
