@@ -22,6 +22,18 @@ public enum Action: Hashable, Sendable, Codable, CustomStringConvertible {
         case .preempt(let cpu): "preempt \(cpu)"
         }
     }
+
+    /// Parses the ``description`` form: `step N`, `irq N` or `preempt N`.
+    public init?(_ text: String) {
+        let words = text.split(separator: " ")
+        guard words.count == 2, let cpu = Int(words[1]), cpu >= 0 else { return nil }
+        switch words[0] {
+        case "step": self = .step(cpu: cpu)
+        case "irq": self = .interrupt(cpu: cpu)
+        case "preempt": self = .preempt(cpu: cpu)
+        default: return nil
+        }
+    }
 }
 
 /// One line of a timeline: what a CPU did at a step.
@@ -33,4 +45,11 @@ public struct TraceEvent: Hashable, Sendable {
     public var function: String
     /// What happened, in the kernel's words.
     public var detail: String
+
+    public init(step: Int, cpu: Int, function: String, detail: String) {
+        self.step = step
+        self.cpu = cpu
+        self.function = function
+        self.detail = detail
+    }
 }

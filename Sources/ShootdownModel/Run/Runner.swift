@@ -1,5 +1,5 @@
 /// How a run picks the next action among the enabled ones.
-public enum SchedulePolicy: Hashable, Sendable {
+public enum SchedulePolicy {
     /// A seeded random choice at every step; preemptions are drawn rarely.
     case random(seed: UInt64)
     /// One canonical schedule: CPUs take turns, each running its first enabled action
@@ -7,6 +7,8 @@ public enum SchedulePolicy: Hashable, Sendable {
     case roundRobin
     /// Exactly these actions, in order (a replay).
     case scripted([Action])
+    /// A caller's scheduler: given the enabled actions and the step number (0-based).
+    case custom((_ enabled: [Action], _ step: Int) -> Action)
 }
 
 /// How a run ended.
@@ -100,6 +102,8 @@ public struct Runner<S: Scheme>: Sendable {
         case .scripted(let actions):
             guard step < actions.count, enabled.contains(actions[step]) else { return nil }
             return actions[step]
+        case .custom(let choose):
+            return choose(enabled, step)
         }
     }
 

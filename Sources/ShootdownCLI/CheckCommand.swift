@@ -1,0 +1,142 @@
+import ArgumentParser
+import Foundation
+import ShootdownChecker
+import ShootdownModel
+import ShootdownReport
+
+struct Check: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        abstract: "Explore the schedules of a scenario: every one (exhaustive) or many random ones (PCT).",
+        discussion: """
+            Exits 0 when no violation is found, 1 with a shrunk counterexample (saved as JSON for \
+            `shootdown replay`), 2 on bad input.
+            """
+    )
+
+    enum Mode: String, ExpressibleByArgument, CaseIterable { case exhaustive, random }
+
+    @Option(help: "A built-in scenario name (see `shootdown list`) or a scenario file.")
+    var scenario: String
+
+    @Option(help: "The scheme, e.g. linux or linux~no-ipi.")
+    var scheme = "linux"
+
+    @Option(help: "exhaustive: every schedule within the bounds; random: seeded runs.")
+    var mode: Mode = .exhaustive
+
+    @Option(help: "Exhaustive: longest schedule explored.")
+    var maxDepth = CheckBounds.standard.maxDepth
+
+    @Option(help: "Exhaustive: preemptions per schedule (threads switched out while they could go on).")
+    var maxPreemptions = CheckBounds.standard.maxPreemptions
+
+    @Flag(help: "Exhaustive: explore without sleep sets (partial-order reduction).")
+    var noReduction = false
+
+    @Flag(help: "Exhaustive: also explore without sleep sets and report both.")
+    var compareReduction = false
+
+    @Option(help: "Random: pct or uniform.")
+    var strategy: String = "pct"
+
+    @Option(help: "Random: number of runs.")
+    var runs = 1000
+
+    @Option(help: "Random: PCT's bug depth d.")
+    var depth = 3
+
+    @Option(help: "Random: seed of run 0 (run i uses seed + i).")
+    var seed: UInt64 = 0
+
+    @Option(help: "Random: parallel workers (the result does not depend on it).")
+    var jobs = 1
+
+    @Option(help: "Where to save a counterexample (default: counterexample-SCENARIO-SCHEME.json).")
+    var save: String?
+
+    @Option(help: "Output format: text or json.")
+    var format: OutputFormat = .text
+
+    @Flag(help: "No progress line on standard error.")
+    var quiet = false
+
+    func run() throws {
+        let scenario = try ScenarioSource.load(self.scenario)
+        let linux: LinuxScheme
+        do {
+            linux = try SchemeCatalog.linux(named: scheme)
+        } catch {
+            throw fail(error.description)
+        }
+        guard scenario.cpuCount <= 10 else { throw fail("the checker handles at most 10 CPUs; the scenario has \(scenario.cpuCount)") }
+        guard maxDepth > 0, maxPreemptions >= 0, runs > 0, depth > 0, (1...64).contains(jobs) else {
+            throw fail("--max-depth, --runs and --depth must be positive, --max-preemptions not negative, --jobs 1...64")
+        }
+        guard let strategy = RandomChecker<LinuxScheme>.Strategy(rawValue: strategy) else {
+            throw fail("unknown strategy '\(self.strategy)': use pct or uniform")
+        }
+        let report = mode == .exhaustive ? exhaustive(scenario, linux) : random(scenario, linux, strategy)
+        switch format {
+        case .json: print(report.json())
+        case .text: print(report.text(cpus: scenario.cpuCount))
+        }
+        if report.counterexample != nil { throw ExitCode(1) }
+    }
+
+    func exhaustive<S: Scheme>(_ scenario: Scenario, _ scheme: S) -> CheckReport {
+        let bounds = CheckBounds(maxDepth: maxDepth, maxPreemptions: maxPreemptions)
+        let checker = ExhaustiveChecker(scenario: scenario, scheme: scheme, bounds: bounds, usesReduction: !noReduction)
+        let meter = Progress(enabled: !quiet)
+        let result = checker.run(progress: { stats in
+            meter.update(
+                "states \(stats.states)  states/s \(Int(stats.statesPerSecond))  depth \(stats.depth)  "
+                    + "transitions \(stats.transitions)")
+        })
+        meter.finish()
+        var report = CheckReport(
+            exhaustive: result, scenario: self.scenario, scheme: scheme.name,
+            counterexample: counterexample(scenario, scheme, result.schedule))
+        if compareReduction {
+            var other = checker
+            other.usesReduction.toggle()
+            let r = other.run()
+            report.withoutReduction = .init(
+                states: noReduction ? result.stats.states : r.stats.states,
+                transitions: noReduction ? result.stats.transitions : r.stats.transitions)
+        }
+        return report
+    }
+
+    func random<S: Scheme>(_ scenario: Scenario, _ scheme: S, _ strategy: RandomChecker<S>.Strategy) -> CheckReport {
+        let checker = RandomChecker(
+            scenario: scenario, scheme: scheme, strategy: strategy, depth: depth, runs: runs, seed: seed, jobs: jobs)
+        let meter = Progress(enabled: !quiet)
+        let clock = ContinuousClock()
+        let start = clock.now
+        let total = runs
+        let result = checker.run(progress: { done in meter.update("runs \(done)/\(total)") })
+        meter.finish()
+        let elapsed = clock.now - start
+        let seconds = Double(elapsed.components.seconds) + Double(elapsed.components.attoseconds) / 1e18
+        return CheckReport(
+            random: result, seconds: seconds, scenario: self.scenario, scheme: scheme.name,
+            counterexample: counterexample(scenario, scheme, result.schedule))
+    }
+
+    /// Shrinks, saves and returns the counterexample of `schedule`, if there is one.
+    func counterexample<S: Scheme>(_ scenario: Scenario, _ scheme: S, _ schedule: [Action]?) -> Counterexample? {
+        guard let schedule else { return nil }
+        let shrunk = Shrinker(scenario: scenario, scheme: scheme).shrink(schedule)
+        let base = URL(fileURLWithPath: self.scenario).deletingPathExtension().lastPathComponent
+        let path = save ?? "counterexample-\(base)-\(scheme.name.replacingOccurrences(of: "~", with: "-")).json"
+        guard let example = Counterexample(scenario: scenario, scheme: scheme, schedule: shrunk, replay: "shootdown replay \(path)")
+        else { return nil }
+        do {
+            try (JSONOutput.encode(example) + "\n").write(toFile: path, atomically: true, encoding: .utf8)
+        } catch {
+            var stderr = StandardError()
+            print("warning: could not save the counterexample to \(path): \(error.localizedDescription)", to: &stderr)
+        }
+        return example
+    }
+}

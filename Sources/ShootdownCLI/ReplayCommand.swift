@@ -1,0 +1,57 @@
+import ArgumentParser
+import Foundation
+import ShootdownChecker
+import ShootdownModel
+import ShootdownReport
+
+struct Replay: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        abstract: "Re-execute a saved counterexample.",
+        discussion: "Exits 1 when the violation reproduces, 0 when it does not, 2 on a bad file."
+    )
+
+    @Argument(help: "A counterexample saved by `shootdown check`.")
+    var file: String
+
+    @Option(help: "Output format: text or json.")
+    var format: OutputFormat = .text
+
+    func run() throws {
+        let data: Data
+        do {
+            data = try Data(contentsOf: URL(fileURLWithPath: file))
+        } catch {
+            throw fail("cannot read '\(file)': \(error.localizedDescription)")
+        }
+        let saved: Counterexample
+        do {
+            saved = try JSONDecoder().decode(Counterexample.self, from: data)
+        } catch {
+            throw fail("'\(file)' is not a counterexample saved by `shootdown check`: \(error)")
+        }
+        let scenario: Scenario
+        do {
+            scenario = try saved.parsedScenario()
+        } catch {
+            throw fail("'\(file)': its scenarioText does not parse: \(error.description)")
+        }
+        let scheme: LinuxScheme
+        do {
+            scheme = try SchemeCatalog.linux(named: saved.scheme)
+        } catch {
+            throw fail("'\(file)': \(error.description)")
+        }
+        guard let actions = saved.actions else {
+            throw fail("'\(file)': the schedule has an entry that is not `step N`, `irq N` or `preempt N`")
+        }
+        let result = Runner(scenario: scenario, scheme: scheme, tracing: true).run(.scripted(actions))
+        let report = RunReport(result: result, seed: nil, policy: "replay", replay: "shootdown replay \(file)")
+        switch format {
+        case .json: print(report.json())
+        case .text:
+            print(RunText.render(result, report: report, fullTimeline: true))
+            if result.violation == nil { print("\nthe violation does not reproduce (outcome \(result.outcome.rawValue))") }
+        }
+        if result.violation != nil { throw ExitCode(1) }
+    }
+}

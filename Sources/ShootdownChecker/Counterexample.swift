@@ -1,0 +1,58 @@
+import ShootdownModel
+
+/// A violating schedule with everything needed to read it and to replay it: the scenario (as
+/// text, so a file scenario needs no file), the scheme, the actions, and each step's timeline.
+public struct Counterexample: Codable, Hashable, Sendable {
+    /// One step as the timeline shows it.
+    public struct Step: Codable, Hashable, Sendable {
+        public var step: Int
+        public var cpu: Int
+        public var action: String
+        public var function: String
+        public var detail: String
+    }
+
+    public var scenario: String
+    /// The scenario in the scenario format.
+    public var scenarioText: String
+    public var scheme: String
+    /// The actions, as `step N`, `irq N`, `preempt N`.
+    public var schedule: [String]
+    public var violationKind: String
+    public var violation: String
+    public var steps: [Step]
+    /// The command that replays it, once saved to a file.
+    public var replay: String
+
+    /// Replays `schedule` with tracing and records the result.
+    /// - Returns: `nil` if the schedule does not end in a violation.
+    public init?<S: Scheme>(scenario: Scenario, scheme: S, schedule: [Action], replay: String) {
+        let result = Runner(scenario: scenario, scheme: scheme, tracing: true).run(.scripted(schedule))
+        guard let violation = result.violation else { return nil }
+        self.scenario = scenario.name
+        scenarioText = ScenarioFormat.render(scenario)
+        self.scheme = scheme.name
+        self.schedule = result.schedule.map(\.description)
+        violationKind = violation.kind.rawValue
+        self.violation = result.world.describe(violation)
+        steps = result.world.trace.map { event in
+            Step(
+                step: event.step, cpu: event.cpu, action: result.schedule[event.step - 1].description,
+                function: event.function, detail: event.detail)
+        }
+        self.replay = replay
+    }
+
+    /// The scenario this counterexample runs on.
+    public func parsedScenario() throws(ScenarioError) -> Scenario {
+        var scenario = try ScenarioFormat.parse(scenarioText, source: self.scenario)
+        scenario.name = self.scenario
+        return scenario
+    }
+
+    /// The schedule as actions, or `nil` if an entry does not parse.
+    public var actions: [Action]? {
+        let parsed = schedule.compactMap(Action.init)
+        return parsed.count == schedule.count ? parsed : nil
+    }
+}

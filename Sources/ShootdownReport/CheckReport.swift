@@ -1,0 +1,132 @@
+import ShootdownChecker
+import ShootdownModel
+
+/// The result of `shootdown check`, in the shape scripts rely on (README.md, "shootdown check").
+/// Every field but `seconds` and `statesPerSecond` is the same for the same inputs.
+public struct CheckReport: Codable, Sendable {
+    public var result: String
+    public var mode: String
+    public var scenario: String
+    public var scheme: String
+    public var states: Int
+    public var transitions: Int
+    public var maxDepth: Int
+    public var seconds: Double
+    public var statesPerSecond: Double
+    public var bounds: CheckBounds?
+    public var reduction: Bool?
+    public var collisionProbability: Double?
+    public var bytesPerState: Double?
+    public var depthBoundHits: Int?
+    /// Exhaustive without reduction, when asked for (`--compare-reduction`).
+    public var withoutReduction: Comparison?
+    public var random: RandomSummary?
+    public var counterexample: Counterexample?
+
+    /// States and transitions of the same exploration without sleep sets.
+    public struct Comparison: Codable, Sendable {
+        public var states: Int
+        public var transitions: Int
+
+        public init(states: Int, transitions: Int) {
+            self.states = states
+            self.transitions = transitions
+        }
+    }
+
+    /// PCT's figures.
+    public struct RandomSummary: Codable, Sendable {
+        public var strategy: String
+        public var runs: Int
+        public var n: Int
+        public var k: Int
+        public var d: Int
+        public var perRunBound: Double
+        public var runsFor95: Int
+        public var failingRun: Int?
+        public var failingSeed: UInt64?
+    }
+
+    /// The report of an exhaustive exploration.
+    public init(exhaustive r: ExhaustiveResult, scenario: String, scheme: String, counterexample: Counterexample?) {
+        result = r.violation == nil ? "pass" : "violation"
+        mode = "exhaustive"
+        self.scenario = scenario
+        self.scheme = scheme
+        states = r.stats.states
+        transitions = r.stats.transitions
+        maxDepth = r.stats.maxDepth
+        seconds = r.stats.seconds
+        statesPerSecond = r.stats.statesPerSecond
+        bounds = r.bounds
+        reduction = r.usesReduction
+        collisionProbability = r.collisionProbability
+        bytesPerState = r.bytesPerState
+        depthBoundHits = r.stats.depthBoundHits
+        self.counterexample = counterexample
+    }
+
+    /// The report of a randomized exploration.
+    public init(random r: RandomResult, seconds: Double, scenario: String, scheme: String, counterexample: Counterexample?) {
+        result = r.violation == nil ? "pass" : "violation"
+        mode = "random"
+        self.scenario = scenario
+        self.scheme = scheme
+        states = 0
+        transitions = 0
+        maxDepth = r.steps
+        self.seconds = seconds
+        statesPerSecond = 0
+        random = RandomSummary(
+            strategy: r.strategy, runs: r.runs, n: r.threads, k: r.steps, d: r.depth, perRunBound: r.perRunBound,
+            runsFor95: r.runsFor95, failingRun: r.failingRun, failingSeed: r.failingSeed)
+        self.counterexample = counterexample
+    }
+
+    public func json() -> String { JSONOutput.encode(self) }
+
+    /// The report for people.
+    public func text(cpus: Int) -> String {
+        var lines: [String] = []
+        if let random {
+            lines.append(
+                "\(result.uppercased()): \(scenario) under \(scheme), random (\(random.strategy)), "
+                    + "\(random.runs) runs in \(format(seconds)) s")
+            lines.append(
+                "  PCT: n = \(random.n) threads (a CPU's steps and its interrupts), k = \(random.k) steps, "
+                    + "d = \(random.d); per-run bound 1/(n*k^(d-1)) = \(String(format: "%.3g", random.perRunBound)); "
+                    + "\(random.runsFor95) runs give 95% confidence")
+            if let run = random.failingRun, let seed = random.failingSeed {
+                lines.append("  first failing run: \(run) (seed \(seed))")
+            }
+        } else {
+            lines.append("\(result.uppercased()): \(scenario) under \(scheme), exhaustive")
+            lines.append(
+                "  \(states) states, \(transitions) transitions, max depth \(maxDepth), \(format(seconds)) s, "
+                    + "\(Int(statesPerSecond)) states/s")
+            if let bounds {
+                lines.append(
+                    "  bounds: depth \(bounds.maxDepth) (hit \(depthBoundHits ?? 0) times), preemptions \(bounds.maxPreemptions); "
+                        + "sleep sets \(reduction == true ? "on" : "off")")
+            }
+            if let withoutReduction {
+                lines.append(
+                    "  without sleep sets: \(withoutReduction.states) states, \(withoutReduction.transitions) transitions")
+            }
+            if let collisionProbability, let bytesPerState {
+                lines.append(
+                    "  fingerprints: 64-bit, \(String(format: "%.1f", bytesPerState)) bytes/state; "
+                        + "collision probability \(String(format: "%.2g", collisionProbability)) (n(n-1)/2^65, as TLC)")
+            }
+        }
+        if let c = counterexample {
+            lines += ["", "Counterexample (\(c.schedule.count) steps, shrunk): \(c.violation)"]
+            let events = c.steps.map { TraceEvent(step: $0.step, cpu: $0.cpu, function: $0.function, detail: $0.detail) }
+            lines.append(Timeline.render(events, cpus: cpus))
+            lines.append("replay: \(c.replay)")
+        }
+        return lines.joined(separator: "\n")
+    }
+
+    func format(_ seconds: Double) -> String { String(format: "%.2f", seconds) }
+}
