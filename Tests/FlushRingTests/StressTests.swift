@@ -151,7 +151,8 @@ func runThreads(_ bodies: [@Sendable () -> Void]) {
         #expect(floors.snapshot() == (0..<UInt64(keys)).map { table.value(at: $0) })
         #expect(tally.served.load(ordering: .relaxed) == tally.lookups.load(ordering: .relaxed))
         #expect(tally.stale.load(ordering: .relaxed) == 0)
-        #expect(tally.fullFlushes.load(ordering: .relaxed) > 0)
-        if pace > 0 { #expect(tally.rangedFlushes.load(ordering: .relaxed) > 0) }
+        // Catch-ups did work (which kind depends on the machine's timing; both kinds are
+        // covered deterministically by FlushRingTests).
+        #expect(tally.fullFlushes.load(ordering: .relaxed) + tally.rangedFlushes.load(ordering: .relaxed) > 0)
     }
 }

@@ -35,6 +35,19 @@ public enum BuiltinScenarios {
             mm A
               map 0-3 write populated
             thread t0 mm=A cpu=0
+              write 0; signal touched; wait done; write 0
+            thread t1 mm=A cpu=1
+              wait touched; madvise 0; signal done
+            """
+        ),
+        (
+            "lazy-sleep",
+            """
+            # The smallest lazy case: a CPU naps in its idle task while another zaps a page it cached.
+            cpus 2
+            mm A
+              map 0-3 write populated
+            thread t0 mm=A cpu=0
               write 0; signal touched; sleep; write 0
             thread t1 mm=A cpu=1
               wait touched; madvise 0
