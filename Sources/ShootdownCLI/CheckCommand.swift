@@ -68,9 +68,12 @@ struct Check: ParsableCommand {
         } catch {
             throw fail(error.description)
         }
-        guard scenario.cpuCount <= 10 else { throw fail("the checker handles at most 10 CPUs; the scenario has \(scenario.cpuCount)") }
+        guard scenario.cpuCount <= 10 else {
+            throw fail("the checker handles at most 10 CPUs; the scenario has \(scenario.cpuCount)")
+        }
         guard maxDepth > 0, maxPreemptions >= 0, runs > 0, depth > 0, (1...64).contains(jobs) else {
-            throw fail("--max-depth, --runs and --depth must be positive, --max-preemptions not negative, --jobs 1...64")
+            throw fail(
+                "--max-depth, --runs and --depth must be positive, --max-preemptions not negative, --jobs 1...64")
         }
         guard let strategy = RandomChecker<LinuxScheme>.Strategy(rawValue: strategy) else {
             throw fail("unknown strategy '\(self.strategy)': use pct or uniform")
@@ -129,7 +132,9 @@ struct Check: ParsableCommand {
         let shrunk = Shrinker(scenario: scenario, scheme: scheme).shrink(schedule)
         let base = URL(fileURLWithPath: self.scenario).deletingPathExtension().lastPathComponent
         let path = save ?? "counterexample-\(base)-\(scheme.name.replacingOccurrences(of: "~", with: "-")).json"
-        guard let example = Counterexample(scenario: scenario, scheme: scheme, schedule: shrunk, replay: "shootdown replay \(path)")
+        guard
+            let example = Counterexample(
+                scenario: scenario, scheme: scheme, schedule: shrunk, replay: "shootdown replay \(path)")
         else { return nil }
         do {
             try (JSONOutput.encode(example) + "\n").write(toFile: path, atomically: true, encoding: .utf8)

@@ -50,7 +50,9 @@ struct Replay: ParsableCommand {
         case .json: print(report.json())
         case .text:
             print(RunText.render(result, report: report, fullTimeline: true))
-            if result.violation == nil { print("\nthe violation does not reproduce (outcome \(result.outcome.rawValue))") }
+            if result.violation == nil {
+                print("\nthe violation does not reproduce (outcome \(result.outcome.rawValue))")
+            }
         }
         if result.violation != nil { throw ExitCode(1) }
     }

@@ -33,7 +33,8 @@ struct PCTScheduler {
     /// is taken instead of its step one time in eight.
     mutating func choose(from enabled: [Action], step: Int) -> Action {
         var best = enabled[0]
-        for action in enabled.dropFirst() where priorities[Self.thread(of: action)] > priorities[Self.thread(of: best)] {
+        for action in enabled.dropFirst() where priorities[Self.thread(of: action)] > priorities[Self.thread(of: best)]
+        {
             best = action
         }
         if case .step(let cpu) = best, enabled.contains(.preempt(cpu: cpu)), generator.next(below: 8) == 0 {

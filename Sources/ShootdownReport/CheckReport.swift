@@ -67,7 +67,9 @@ public struct CheckReport: Codable, Sendable {
     }
 
     /// The report of a randomized exploration.
-    public init(random r: RandomResult, seconds: Double, scenario: String, scheme: String, counterexample: Counterexample?) {
+    public init(
+        random r: RandomResult, seconds: Double, scenario: String, scheme: String, counterexample: Counterexample?
+    ) {
         result = r.violation == nil ? "pass" : "violation"
         mode = "random"
         self.scenario = scenario
@@ -111,7 +113,8 @@ public struct CheckReport: Codable, Sendable {
             }
             if let withoutReduction {
                 lines.append(
-                    "  without sleep sets: \(withoutReduction.states) states, \(withoutReduction.transitions) transitions")
+                    "  without sleep sets: \(withoutReduction.states) states, \(withoutReduction.transitions) transitions"
+                )
             }
             if let collisionProbability, let bytesPerState {
                 lines.append(
@@ -121,7 +124,9 @@ public struct CheckReport: Codable, Sendable {
         }
         if let c = counterexample {
             lines += ["", "Counterexample (\(c.schedule.count) steps, shrunk): \(c.violation)"]
-            let events = c.steps.map { TraceEvent(step: $0.step, cpu: $0.cpu, function: $0.function, detail: $0.detail) }
+            let events = c.steps.map {
+                TraceEvent(step: $0.step, cpu: $0.cpu, function: $0.function, detail: $0.detail)
+            }
             lines.append(Timeline.render(events, cpus: cpus))
             lines.append("replay: \(c.replay)")
         }

@@ -44,7 +44,8 @@ extension World {
                 if isTracing {
                     note(
                         cpu, "switch_mm_irqs_off",
-                        "back from lazy to \(scenario.mmName(next)): ctxs tlb_gen \(local), mm tlb_gen \(nextTLBGen): keep TLB")
+                        "back from lazy to \(scenario.mmName(next)): ctxs tlb_gen \(local), mm tlb_gen \(nextTLBGen): keep TLB"
+                    )
                 }
                 return .ret(shared: true)
             }

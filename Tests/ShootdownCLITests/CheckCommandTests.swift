@@ -1,0 +1,84 @@
+import Foundation
+import Testing
+
+@Suite struct CheckCommandTests {
+    func json(_ text: String) throws -> [String: Any] {
+        try #require(try JSONSerialization.jsonObject(with: Data(text.utf8)) as? [String: Any])
+    }
+
+    /// The output without its wall-clock fields, which are the only ones allowed to differ.
+    func withoutTiming(_ text: String) throws -> String {
+        var object = try json(text)
+        object["seconds"] = nil
+        object["statesPerSecond"] = nil
+        let data = try JSONSerialization.data(withJSONObject: object, options: [.sortedKeys])
+        return String(decoding: data, as: UTF8.self)
+    }
+
+    func temporaryPath(_ name: String) -> String {
+        FileManager.default.temporaryDirectory.appendingPathComponent("\(name)-\(getpid()).json").path
+    }
+
+    @Test func exhaustivePassReportsCoverage() throws {
+        let output = try CLI.run(["check", "--scenario", "remote-ipi", "--format", "json", "--quiet"])
+        #expect(output.status == 0)
+        let report = try json(output.stdout)
+        #expect(report["result"] as? String == "pass")
+        for key in ["states", "transitions", "maxDepth", "seconds", "statesPerSecond"] {
+            #expect(report[key] != nil, "missing \(key)")
+        }
+        #expect(report["counterexample"] == nil)
+        #expect((report["states"] as? Int ?? 0) > 100)
+    }
+
+    @Test func violationIsShrunkSavedAndReplayed() throws {
+        let path = temporaryPath("ce")
+        defer { try? FileManager.default.removeItem(atPath: path) }
+        let output = try CLI.run([
+            "check", "--scenario", "remote-ipi", "--scheme", "linux~no-ipi", "--format", "json", "--save", path,
+        ])
+        #expect(output.status == 1)
+        let report = try json(output.stdout)
+        #expect(report["result"] as? String == "violation")
+        let example = try #require(report["counterexample"] as? [String: Any])
+        #expect((example["schedule"] as? [String])?.count ?? 99 <= 20)
+        #expect((example["steps"] as? [Any])?.isEmpty == false)
+        #expect(example["replay"] as? String == "shootdown replay \(path)")
+        #expect(try CLI.run(["replay", path]).status == 1)
+        // The same schedule under Linux's code does not reproduce the violation.
+        let saved = try String(contentsOfFile: path, encoding: .utf8)
+        try saved.replacingOccurrences(of: "\"linux~no-ipi\"", with: "\"linux\"")
+            .write(toFile: path, atomically: true, encoding: .utf8)
+        #expect(try CLI.run(["replay", path]).status == 0)
+        try "{\"not\": \"a counterexample\"}".write(toFile: path, atomically: true, encoding: .utf8)
+        let bad = try CLI.run(["replay", path])
+        #expect(bad.status == 2)
+        #expect(bad.stderr.contains("is not a counterexample"))
+    }
+
+    @Test func randomModeIsDeterministicAcrossJobs() throws {
+        let path = temporaryPath("random")
+        defer { try? FileManager.default.removeItem(atPath: path) }
+        let base = [
+            "check", "--scenario", "nested-madvise", "--scheme", "linux~no-nested-flush", "--mode", "random",
+            "--runs", "300", "--seed", "4", "--format", "json", "--save", path,
+        ]
+        let one = try CLI.run(base + ["--jobs", "1"])
+        let two = try CLI.run(base + ["--jobs", "2"])
+        #expect(one.status == 1)
+        #expect(two.status == 1)
+        #expect(try withoutTiming(one.stdout) == withoutTiming(two.stdout))
+        let random = try #require(try json(one.stdout)["random"] as? [String: Any])
+        for key in ["n", "k", "d", "perRunBound", "runsFor95", "failingRun", "failingSeed"] {
+            #expect(random[key] != nil, "missing \(key)")
+        }
+        let again = try CLI.run(base + ["--jobs", "1"])
+        #expect(try withoutTiming(again.stdout) == withoutTiming(one.stdout))
+    }
+
+    @Test func badArgumentsExitTwo() throws {
+        let output = try CLI.run(["check", "--scenario", "remote-ipi", "--mode", "random", "--strategy", "dfs"])
+        #expect(output.status == 2)
+        #expect(output.stderr.contains("unknown strategy 'dfs'"))
+    }
+}
