@@ -74,6 +74,9 @@ import Testing
         }
         let again = try CLI.run(base + ["--jobs", "1"])
         #expect(try withoutTiming(again.stdout) == withoutTiming(one.stdout))
+        let bytes1 = try CLI.run(base + ["--jobs", "1", "--no-timing"])
+        let bytes2 = try CLI.run(base + ["--jobs", "2", "--no-timing"])
+        #expect(bytes1.stdout == bytes2.stdout)
     }
 
     @Test func badArgumentsExitTwo() throws {
