@@ -24,46 +24,105 @@ public enum Location: Hashable, Sendable {
     case allocator
     /// Revocation marks of TLB entries reaching a frame.
     case frame(Int)
+
+    /// The location packed in 32 bits: kind in the top 4, then two 14-bit fields.
+    var code: UInt32 {
+        func pack(_ kind: UInt32, _ a: Int, _ b: Int = 0) -> UInt32 {
+            kind << 28 | UInt32(truncatingIfNeeded: a & 0x3FFF) << 14 | UInt32(truncatingIfNeeded: b & 0x3FFF)
+        }
+        return switch self {
+        case .tlbGen(let mm): pack(0, mm)
+        case .cpumask(let mm): pack(1, mm)
+        case .flushPending(let mm): pack(2, mm)
+        case .mmapLock(let mm): pack(3, mm)
+        case .ptl(let mm, let table): pack(4, mm, table)
+        case .page(let mm, let page): pack(5, mm, page)
+        case .isLazy(let cpu): pack(6, cpu)
+        case .mailbox(let cpu): pack(7, cpu)
+        case .acks(let cpu): pack(8, cpu)
+        case .event(let event): pack(9, event)
+        case .runqueue(let cpu): pack(10, cpu)
+        case .allocator: pack(11, 0)
+        case .frame(let frame): pack(12, frame)
+        }
+    }
 }
 
-/// The shared state one action read and wrote.
+/// The shared state one action read and wrote, in fixed inline storage (no allocation: it is
+/// recorded on every step).
 public struct Footprint: Hashable, Sendable {
     /// Locations kept exactly; more make the footprint conflict with everything.
     public static let capacity = 8
 
-    public private(set) var reads: [Location] = []
-    public private(set) var writes: [Location] = []
+    /// Location codes, the write bit in bit 31... kept apart: `codes[i]` with `isWrite[i]`.
+    private var codes: (UInt32, UInt32, UInt32, UInt32, UInt32, UInt32, UInt32, UInt32) = (0, 0, 0, 0, 0, 0, 0, 0)
+    private var writeBits: UInt8 = 0
+    private var count: UInt8 = 0
     /// More locations than ``capacity``: conservatively dependent on every action.
     public private(set) var isEverything = false
 
     /// No location.
-    public init() {
-        reads.reserveCapacity(Self.capacity)
-        writes.reserveCapacity(Self.capacity)
+    public init() {}
+
+    public static func == (a: Footprint, b: Footprint) -> Bool {
+        a.isEverything == b.isEverything && a.count == b.count && a.writeBits == b.writeBits
+            && (0..<Int(a.count)).allSatisfy { a.code(at: $0) == b.code(at: $0) }
     }
 
+    public func hash(into hasher: inout Hasher) {
+        hasher.combine(isEverything)
+        hasher.combine(writeBits)
+        for i in 0..<Int(count) { hasher.combine(code(at: i)) }
+    }
+
+    private func code(at i: Int) -> UInt32 {
+        withUnsafeBytes(of: codes) { $0.load(fromByteOffset: i * 4, as: UInt32.self) }
+    }
+
+    private mutating func setCode(_ code: UInt32, at i: Int) {
+        withUnsafeMutableBytes(of: &codes) { $0.storeBytes(of: code, toByteOffset: i * 4, as: UInt32.self) }
+    }
+
+    private func isWrite(at i: Int) -> Bool { writeBits & (1 << UInt8(i)) != 0 }
+
     mutating func reset() {
-        reads.removeAll(keepingCapacity: true)
-        writes.removeAll(keepingCapacity: true)
+        count = 0
+        writeBits = 0
         isEverything = false
     }
 
     mutating func add(_ location: Location, write: Bool) {
         if isEverything { return }
-        if write {
-            if !writes.contains(location) { writes.append(location) }
-        } else if !reads.contains(location) {
-            reads.append(location)
+        let code = location.code
+        for i in 0..<Int(count) where self.code(at: i) == code {
+            if write { writeBits |= 1 << UInt8(i) }
+            return
         }
-        if reads.count + writes.count > Self.capacity { isEverything = true }
+        guard Int(count) < Self.capacity else {
+            isEverything = true
+            return
+        }
+        setCode(code, at: Int(count))
+        if write { writeBits |= 1 << UInt8(count) }
+        count += 1
     }
 
     /// Whether executing the two actions in either order could differ: one writes what the
     /// other reads or writes.
     public func conflicts(with other: Footprint) -> Bool {
         if isEverything || other.isEverything { return true }
-        for w in writes where other.writes.contains(w) || other.reads.contains(w) { return true }
-        for w in other.writes where reads.contains(w) { return true }
+        for i in 0..<Int(count) {
+            let code = self.code(at: i)
+            for j in 0..<Int(other.count) where other.code(at: j) == code {
+                if isWrite(at: i) || other.isWrite(at: j) { return true }
+            }
+        }
         return false
+    }
+
+    /// The locations read and written, for diagnostics.
+    public var description: String {
+        (0..<Int(count)).map { "\(isWrite(at: $0) ? "W" : "R"):\(String(code(at: $0), radix: 16))" }
+            .joined(separator: " ") + (isEverything ? " (everything)" : "")
     }
 }

@@ -45,6 +45,10 @@ public struct World<S: Scheme>: Sendable {
     // MARK: - Enabled actions
 
     /// Appends the actions enabled now, in a fixed order (by CPU: interrupt, step, preempt).
+    ///
+    /// Specialised for each scheme (`@_specialize`), so that the engines in other modules run
+    /// the kernel paths with static dispatch.
+    @_specialize(exported: true, where S == LinuxScheme)
     public func enabledActions(into actions: inout [Action]) {
         for cpu in state.cpus.indices {
             if canInterrupt(cpu) { actions.append(.interrupt(cpu: cpu)) }
@@ -154,6 +158,7 @@ public struct World<S: Scheme>: Sendable {
     // MARK: - Performing actions
 
     /// Runs one action. The action must be enabled.
+    @_specialize(exported: true, where S == LinuxScheme)
     public mutating func perform(_ action: Action) {
         counters.steps += 1
         currentStep = counters.steps
