@@ -4,8 +4,11 @@
 /// access to state other CPUs can see. The engines choose the actions; the world only says
 /// which are enabled (``enabledActions(into:)``) and performs them (``perform(_:)``).
 public struct World<S: Scheme>: Sendable {
+    /// The static setup, behind one reference so that copying a world (the checker does it for
+    /// every transition) retains one object instead of every array of the scenario.
+    let setup: ScenarioBox
     /// The static setup.
-    public let scenario: Scenario
+    public var scenario: Scenario { setup.scenario }
     /// The flush-tracking scheme under test.
     public let scheme: S
     /// The machine: what the checker stores and hashes.
@@ -25,7 +28,7 @@ public struct World<S: Scheme>: Sendable {
 
     /// A machine at boot for `scenario`.
     public init(scenario: Scenario, scheme: S, tracing: Bool = false) {
-        self.scenario = scenario
+        self.setup = ScenarioBox(scenario)
         self.scheme = scheme
         self.state = MachineState(scenario: scenario)
         self.isTracing = tracing

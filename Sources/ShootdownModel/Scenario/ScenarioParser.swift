@@ -3,7 +3,11 @@ struct ScenarioParser {
     let source: String
     var summary = ""
     var cpuCount: Int?
-    var pages = 64
+    /// The `pages` line's value; without one, the address space ends after the highest page
+    /// the scenario names (so that the state the checker stores and hashes stays small).
+    var declaredPages: Int?
+    var highestPage = 0
+    var pages: Int { declaredPages ?? 4096 }
     var ptesPerTable = 512
     var frames: Int?
     var addressSpaces: [Scenario.AddressSpaceSpec] = []
@@ -62,7 +66,7 @@ struct ScenarioParser {
             let n = try number(words, 1, "pages", "pages per address space, 1 to 4096")
             guard (1...4096).contains(n) else { throw error("pages", "pages per address space, 1 to 4096", words[1]) }
             guard addressSpaces.isEmpty else { throw error("pages", "`pages` before the first `mm`", "pages after mm") }
-            pages = n
+            declaredPages = n
             block = .none
         case "ptes-per-table":
             let n = try number(words, 1, "ptes-per-table", "PTEs per page-table page, 1 to 512")
@@ -221,14 +225,15 @@ struct ScenarioParser {
         return n
     }
 
-    func page(_ word: String) throws(ScenarioError) -> Int {
+    mutating func page(_ word: String) throws(ScenarioError) -> Int {
         guard let n = Int(word), n >= 0, n < pages else {
             throw error("page", "a page number below \(pages) (pages \(pages))", word)
         }
+        highestPage = max(highestPage, n)
         return n
     }
 
-    func pageRange(_ word: String) throws(ScenarioError) -> PageRange {
+    mutating func pageRange(_ word: String) throws(ScenarioError) -> PageRange {
         let parts = word.split(separator: "-", omittingEmptySubsequences: false).map(String.init)
         guard parts.count <= 2 else { throw error("range", "PAGE or FIRST-LAST", word) }
         let first = try page(parts[0])
@@ -255,6 +260,7 @@ struct ScenarioParser {
         let populated = addressSpaces.reduce(0) { sum, mm in
             sum + mm.mappings.filter { $0.isPopulated && $0.protection != .none }.reduce(0) { $0 + $1.range.count }
         }
+        let pages = declaredPages ?? highestPage + 1
         let frameCount = frames ?? populated + pages
         guard frameCount >= populated else {
             line = framesLine
