@@ -25,12 +25,12 @@ public struct ExhaustiveChecker<S: Scheme>: Sendable {
 
     /// One DFS frame: a state and what is left to explore from it.
     struct Frame {
-        var world: World<S>
         var fingerprint: UInt64
         var preemptions: Int
         var actions: [Action]
         var footprints: [Footprint]
-        var successors: [World<S>]
+        /// Each action's successor, taken (set to `nil`) when the search descends into it.
+        var successors: [World<S>?]
         var next = 0
         /// Actions asleep here: explored already on a path that reaches the same states.
         var sleep: ActionSet
@@ -77,7 +77,7 @@ public struct ExhaustiveChecker<S: Scheme>: Sendable {
             stack[top].next += 1
             let action = stack[top].actions[index]
             if stack[top].skip.contains(action) { continue }
-            let child = stack[top].successors[index]
+            let child = stack[top].successors[index].take()!
             stats.transitions += 1
             if let v = child.violation {
                 violation = v
@@ -140,7 +140,7 @@ public struct ExhaustiveChecker<S: Scheme>: Sendable {
         var actions: [Action] = []
         world.enabledActions(into: &actions)
         if preemptions >= bounds.maxPreemptions { actions.removeAll { $0.isPreemption } }
-        var successors: [World<S>] = []
+        var successors: [World<S>?] = []
         var footprints: [Footprint] = []
         successors.reserveCapacity(actions.count)
         footprints.reserveCapacity(actions.count)
@@ -155,7 +155,7 @@ public struct ExhaustiveChecker<S: Scheme>: Sendable {
             if stuck.checkDeadlock() { stats.deadlocks += 1 }
         }
         return Frame(
-            world: world, fingerprint: fingerprint, preemptions: preemptions, actions: actions,
+            fingerprint: fingerprint, preemptions: preemptions, actions: actions,
             footprints: footprints, successors: successors, sleep: sleep, skip: skip, via: via)
     }
 

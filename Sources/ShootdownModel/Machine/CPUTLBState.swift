@@ -28,13 +28,35 @@ public struct CPUTLBState: Hashable, Sendable {
     /// `next_asid`: the round-robin victim for the next allocation.
     public var nextASID: Int = 1
     /// `ctxs[TLB_NR_DYN_ASIDS]`.
-    public var ctxs: [ASIDContext]
+    public var ctxs = ASIDSlots()
     /// `cpu_tlbstate_shared.is_lazy`.
     public var isLazy = false
 
     /// The state `initialize_tlbstate_and_flush()` leaves: `init_mm` in ASID 0.
     public init() {
-        ctxs = Array(repeating: ASIDContext(ctxID: 0, tlbGen: 0), count: tlbNrDynASIDs)
         ctxs[0] = ASIDContext(ctxID: initMMCtxID, tlbGen: 0)
+    }
+}
+
+/// The six `ctxs[]` slots, stored inline (no allocation when a CPU's state is copied).
+public struct ASIDSlots: Hashable, Sendable, RandomAccessCollection, MutableCollection {
+    private var slots: InlineArray<6, ASIDContext> = .init(repeating: ASIDContext(ctxID: 0, tlbGen: 0))
+
+    public init() {}
+
+    public var startIndex: Int { 0 }
+    public var endIndex: Int { tlbNrDynASIDs }
+
+    public subscript(index: Int) -> ASIDContext {
+        get { slots[index] }
+        set { slots[index] = newValue }
+    }
+
+    public static func == (a: ASIDSlots, b: ASIDSlots) -> Bool {
+        (0..<tlbNrDynASIDs).allSatisfy { a.slots[$0] == b.slots[$0] }
+    }
+
+    public func hash(into hasher: inout Hasher) {
+        for i in 0..<tlbNrDynASIDs { hasher.combine(slots[i]) }
     }
 }
