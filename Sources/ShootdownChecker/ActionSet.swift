@@ -1,16 +1,17 @@
 import ShootdownModel
 
-/// A set of actions as a bit mask: three bits per CPU (step, interrupt, preempt), so up to 10 CPUs.
+/// A set of actions as a bit mask: three bits per CPU (step, interrupt, preempt), so up to 5
+/// CPUs (the visited table keeps 16 bits of sleep set per state).
 struct ActionSet: Hashable, Sendable {
-    var bits: UInt32 = 0
+    var bits: UInt16 = 0
 
-    static let maxCPUs = 10
+    static let maxCPUs = 5
 
-    static func bit(_ action: Action) -> UInt32 {
+    static func bit(_ action: Action) -> UInt16 {
         switch action {
-        case .step(let cpu): 1 << UInt32(3 * cpu)
-        case .interrupt(let cpu): 1 << UInt32(3 * cpu + 1)
-        case .preempt(let cpu): 1 << UInt32(3 * cpu + 2)
+        case .step(let cpu): 1 << UInt16(3 * cpu)
+        case .interrupt(let cpu): 1 << UInt16(3 * cpu + 1)
+        case .preempt(let cpu): 1 << UInt16(3 * cpu + 2)
         }
     }
 

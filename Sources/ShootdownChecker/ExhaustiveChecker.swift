@@ -148,7 +148,7 @@ public struct ExhaustiveChecker<S: Scheme>: Sendable {
             var next = world
             next.perform(action)
             footprints.append(next.footprint)
-            successors.append(next)
+            successors.append(consume next)
         }
         if actions.isEmpty, !world.isFinished, world.violation == nil {
             var stuck = world

@@ -15,10 +15,10 @@ public struct ExhaustiveResult: Sendable {
     /// Bytes of the visited table per stored state.
     public var bytesPerState: Double
 
-    /// TLC's estimate of the probability that two distinct states shared a 64-bit fingerprint:
-    /// n(n-1)/2 pairs, each colliding with probability 2^-64.
+    /// TLC's estimate of the probability that two distinct states shared a stored fingerprint:
+    /// n(n-1)/2 pairs, each colliding with probability 2^-48.
     public var collisionProbability: Double {
         let n = Double(stats.states)
-        return n * (n - 1) / 2 / pow(2, 64)
+        return n * (n - 1) / 2 / pow(2, Double(VisitedTable.fingerprintBits))
     }
 }

@@ -118,8 +118,8 @@ public struct CheckReport: Codable, Sendable {
             }
             if let collisionProbability, let bytesPerState {
                 lines.append(
-                    "  fingerprints: 64-bit, \(String(format: "%.1f", bytesPerState)) bytes/state; "
-                        + "collision probability \(String(format: "%.2g", collisionProbability)) (n(n-1)/2^65, as TLC)")
+                    "  fingerprints: 48-bit, \(String(format: "%.1f", bytesPerState)) bytes/state; "
+                        + "collision probability \(String(format: "%.2g", collisionProbability)) (n(n-1)/2^49, as TLC)")
             }
         }
         if let c = counterexample {

@@ -62,14 +62,17 @@ extension TLBEntry {
         h.combine(UInt64(asid) | UInt64(page) << 8 | UInt64(frame) << 32)
         h.combine(isWritable)
         h.combine(mm)
-        for r in [unmapped, writeRevoked] {
-            guard let r else {
-                h.combine(0)
-                continue
-            }
-            h.combine(UInt64(r.thread) << 32 | UInt64(r.op) << 1 | (r.isDue ? 1 : 0) | 1 << 63)
-            h.combine(r.coveredBy)
+        Self.fingerprint(unmapped, into: &h)
+        Self.fingerprint(writeRevoked, into: &h)
+    }
+
+    static func fingerprint(_ r: Revocation?, into h: inout StableHasher) {
+        guard let r else {
+            h.combine(0)
+            return
         }
+        h.combine(UInt64(r.thread) << 32 | UInt64(r.op) << 1 | (r.isDue ? 1 : 0) | 1 << 63)
+        h.combine(r.coveredBy)
     }
 }
 

@@ -190,14 +190,18 @@ public struct World<S: Scheme>: Sendable {
 
     /// Runs frames of `cpu` until one makes its shared access, blocks, or the stack empties.
     mutating func runFrames(_ cpu: Int) {
-        while let top = state.cpus[cpu].stack.last {
+        // The innermost frame is kept out of the stack while it runs, and pushed back when the
+        // action ends or it calls another function.
+        guard var frame = state.cpus[cpu].stack.popLast() else { return }
+        while true {
             // Whether the action goes on or stops here depends on the lock or acknowledgements.
-            if let location = blockingLocation(of: top, on: cpu) { touch(location, write: false) }
-            if isBlocked(top, on: cpu) { return }
-            state.cpus[cpu].stack.removeLast()
+            if let location = blockingLocation(of: frame, on: cpu) { touch(location, write: false) }
+            if isBlocked(frame, on: cpu) {
+                state.cpus[cpu].stack.append(frame)
+                return
+            }
             let outcome: StepOutcome
-            var frame = top
-            switch top {
+            switch frame {
             case .pteBatch(var call):
                 outcome = stepPTEBatch(cpu, &call)
                 frame = .pteBatch(call)
@@ -221,18 +225,24 @@ public struct World<S: Scheme>: Sendable {
             }
             switch outcome {
             case .next:
-                state.cpus[cpu].stack.append(frame)
+                if violation != nil {
+                    state.cpus[cpu].stack.append(frame)
+                    return
+                }
             case .shared:
                 state.cpus[cpu].stack.append(frame)
                 return
             case .call(let callee, let shared):
                 state.cpus[cpu].stack.append(frame)
-                state.cpus[cpu].stack.append(callee)
-                if shared { return }
+                if shared || violation != nil {
+                    state.cpus[cpu].stack.append(callee)
+                    return
+                }
+                frame = callee
             case .ret(let shared):
-                if shared { return }
+                guard !shared, violation == nil, let caller = state.cpus[cpu].stack.popLast() else { return }
+                frame = caller
             }
-            if violation != nil { return }
         }
     }
 
