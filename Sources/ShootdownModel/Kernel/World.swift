@@ -15,8 +15,11 @@ public struct World<S: Scheme>: Sendable {
     public internal(set) var state: MachineState
     /// What happened so far.
     public internal(set) var counters = Counters()
+    /// The first violation, once one happened (boxed: worlds are copied far more often than
+    /// they fail).
+    var violationRecord: ViolationRecord?
     /// The first violation, once one happened.
-    public internal(set) var violation: Violation?
+    public var violation: Violation? { violationRecord?.violation }
     /// Whether to record ``trace``.
     public var isTracing: Bool
     /// The timeline, when ``isTracing``.

@@ -1,35 +1,60 @@
 /// One cached translation, tagged with its ASID (PCID) as the hardware tags it.
 ///
 /// `mm` and the revocation marks are ghost fields: the hardware has no such bits; the safety
-/// oracle uses them to decide whether using this entry is a violation.
+/// oracle uses them to decide whether using this entry is a violation. Stored in narrow integers
+/// (the checker copies TLBs on every transition).
 public struct TLBEntry: Hashable, Sendable {
-    /// The ASID slot (PCID - 1) the entry was filled under.
-    public var asid: Int
-    /// The virtual page.
-    public var page: Int
-    /// The physical frame it translates to.
-    public var frame: Int
+    private var _frame: UInt32
+    private var _page: UInt16
+    private var _asid: UInt8
+    private var _mm: UInt8
     /// Whether it permits writes.
     public var isWritable: Bool
-    /// Ghost: the address space whose page table filled it.
-    public var mm: Int
     /// Ghost: the translation was removed (munmap, madvise, PROT_NONE) after this fill.
     public var unmapped: Revocation?
     /// Ghost: write permission was removed after this fill.
     public var writeRevoked: Revocation?
+
+    /// A translation of `page` to `frame` under `asid`, filled from `mm`'s page table.
+    public init(asid: Int, page: Int, frame: Int, isWritable: Bool, mm: Int) {
+        _asid = UInt8(asid)
+        _page = UInt16(page)
+        _frame = UInt32(frame)
+        _mm = UInt8(mm)
+        self.isWritable = isWritable
+    }
+
+    /// The ASID slot (PCID - 1) the entry was filled under.
+    public var asid: Int { Int(_asid) }
+    /// The virtual page.
+    public var page: Int { Int(_page) }
+    /// The physical frame it translates to.
+    public var frame: Int { Int(_frame) }
+    /// Ghost: the address space whose page table filled it.
+    public var mm: Int { Int(_mm) }
 }
 
 /// Ghost: a PTE change that removed or reduced a translation some TLB may still hold.
 public struct Revocation: Hashable, Sendable {
-    /// The thread whose operation changed the PTE.
-    public var thread: Int
-    /// The index of that operation in the thread's script.
-    public var op: Int
     /// Threads (a bit each) whose current operation found this revocation open when it took
     /// the page's PTL, or opened it: when that operation returns, the revocation is due.
     public var coveredBy: UInt64
+    private var _op: UInt16
+    private var _thread: UInt8
     /// The operation reached its coherence point: from now on, using the entry is a violation.
     public var isDue: Bool
+
+    public init(thread: Int, op: Int, coveredBy: UInt64, isDue: Bool) {
+        _thread = UInt8(thread)
+        _op = UInt16(op)
+        self.coveredBy = coveredBy
+        self.isDue = isDue
+    }
+
+    /// The thread whose operation changed the PTE.
+    public var thread: Int { Int(_thread) }
+    /// The index of that operation in the thread's script.
+    public var op: Int { Int(_op) }
 }
 
 /// A CPU's TLB: entries of any ASID, kept sorted by (ASID, page) so equal contents hash equal.

@@ -28,3 +28,12 @@ public struct Violation: Hashable, Sendable {
     /// The step (1-based) at which it happened.
     public var step: Int
 }
+
+/// A violation shared by reference between copies of a ``World``.
+final class ViolationRecord: Sendable {
+    let violation: Violation
+
+    init(_ violation: Violation) {
+        self.violation = violation
+    }
+}

@@ -91,9 +91,10 @@ extension World {
         }
         guard let kind, violation == nil else { return }
         counters.violations += 1
-        violation = Violation(
-            kind: kind, cpu: cpu, thread: thread, mm: mm, page: page, frame: entry.frame,
-            revocation: revocation, step: counters.steps)
+        violationRecord = ViolationRecord(
+            Violation(
+                kind: kind, cpu: cpu, thread: thread, mm: mm, page: page, frame: entry.frame,
+                revocation: revocation, step: counters.steps))
         if isTracing { note(cpu, "VIOLATION", describe(violation!)) }
     }
 
@@ -105,7 +106,7 @@ extension World {
             return false  // threads wait on events nobody signals: a scenario problem, not a deadlock
         }
         counters.violations += 1
-        violation = Violation(kind: .deadlock, cpu: waiting, step: counters.steps)
+        violationRecord = ViolationRecord(Violation(kind: .deadlock, cpu: waiting, step: counters.steps))
         return true
     }
 
