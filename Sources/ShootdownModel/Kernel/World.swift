@@ -54,7 +54,7 @@ public struct World<S: Scheme>: Sendable {
     ///
     /// Specialised for each scheme (`@_specialize`), so that the engines in other modules run
     /// the kernel paths with static dispatch.
-    @_specialize(exported: true, where S == LinuxScheme)
+    @_specialize(exported:true,where S == LinuxScheme)
     public func enabledActions(into actions: inout [Action]) {
         for cpu in state.cpus.indices {
             if canInterrupt(cpu) { actions.append(.interrupt(cpu: cpu)) }
@@ -164,7 +164,7 @@ public struct World<S: Scheme>: Sendable {
     // MARK: - Performing actions
 
     /// Runs one action. The action must be enabled.
-    @_specialize(exported: true, where S == LinuxScheme)
+    @_specialize(exported:true,where S == LinuxScheme)
     public mutating func perform(_ action: Action) {
         counters.steps += 1
         currentStep = counters.steps

@@ -256,7 +256,9 @@ struct ScenarioParser {
         if let long = threads.first(where: { $0.script.count > 60_000 }) {
             throw error("operation", "at most 60000 operations per thread", "\(long.script.count) in \(long.name)")
         }
-        guard addressSpaces.count <= 255 else { throw error("mm", "at most 255 address spaces", "\(addressSpaces.count)") }
+        guard addressSpaces.count <= 255 else {
+            throw error("mm", "at most 255 address spaces", "\(addressSpaces.count)")
+        }
         if let (name, at) = waitedAt.filter({ !signalled.contains($0.key) }).min(by: { $0.value < $1.value }) {
             line = at
             throw error("event", "an event some thread signals", name)
