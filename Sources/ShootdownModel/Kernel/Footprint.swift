@@ -8,7 +8,10 @@
 public enum Location: Hashable, Sendable {
     case tlbGen(mm: Int)
     case cpumask(mm: Int)
+    /// `tlb_flush_pending`, and the RFC's `tlb_gen_completed` and per-VMA `defer_tlb_gen`.
     case flushPending(mm: Int)
+    /// `tlb_flush_batched`.
+    case flushBatched(mm: Int)
     /// `mmap_lock` and the VMAs it protects.
     case mmapLock(mm: Int)
     case ptl(mm: Int, table: Int)
@@ -44,6 +47,7 @@ public enum Location: Hashable, Sendable {
         case .runqueue(let cpu): pack(10, cpu)
         case .allocator: pack(11, 0)
         case .frame(let frame): pack(12, frame)
+        case .flushBatched(let mm): pack(13, mm)
         }
     }
 }

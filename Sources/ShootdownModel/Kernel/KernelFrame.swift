@@ -7,6 +7,8 @@ public enum KernelFrame: Hashable, Sendable {
     case pteBatch(PTEBatchCall)
     /// `migrate_pages()` of one page.
     case migrate(MigrateCall)
+    /// Reclaim of one page with the flush batched (`shrink_folio_list()`).
+    case reclaim(ReclaimCall)
     /// `handle_mm_fault()` for a page with no usable PTE.
     case fault(FaultCall)
     /// `flush_tlb_mm_range()`.
@@ -21,7 +23,7 @@ public enum KernelFrame: Hashable, Sendable {
     /// Whether interrupts are enabled while this frame is innermost.
     public var irqsEnabled: Bool {
         switch self {
-        case .pteBatch, .migrate, .fault, .flushTLBMMRange, .enterLazyTLB: true
+        case .pteBatch, .migrate, .reclaim, .fault, .flushTLBMMRange, .enterLazyTLB: true
         case .flushTLBFunc, .switchMM: false
         }
     }
@@ -31,6 +33,7 @@ public enum KernelFrame: Hashable, Sendable {
         switch self {
         case .pteBatch(let call): call.kind.syscallName
         case .migrate: "migrate_pages"
+        case .reclaim: "shrink_folio_list"
         case .fault: "handle_mm_fault"
         case .flushTLBMMRange: "flush_tlb_mm_range"
         case .flushTLBFunc: "flush_tlb_func"
@@ -75,26 +78,33 @@ public struct MMUGather: Hashable, Sendable {
     public var hasRange: Bool { end > 0 }
 }
 
-/// A system call that changes PTEs in batch: munmap, madvise(MADV_DONTNEED), mprotect.
+/// PTE changes in batch: munmap, madvise(MADV_DONTNEED), mprotect, and NUMA hinting.
 public struct PTEBatchCall: Hashable, Sendable {
-    /// Which system call.
+    /// Which operation.
     public enum Kind: Hashable, Sendable {
         case munmap
         case madviseDontNeed
         case mprotect(Protection)
+        /// `change_prot_numa()` from `task_numa_work()`: present PTEs become PROT_NONE so the
+        /// next access takes a NUMA hinting fault; the flush is deferred to the end.
+        case numaHint
 
         var syscallName: String {
             switch self {
             case .munmap: "munmap"
             case .madviseDontNeed: "madvise"
             case .mprotect: "mprotect"
+            case .numaHint: "change_prot_numa"
             }
         }
 
-        /// munmap and mprotect take `mmap_lock` for writing; madvise(MADV_DONTNEED) for reading.
+        /// munmap and mprotect take `mmap_lock` for writing; madvise(MADV_DONTNEED) and
+        /// `task_numa_work()` for reading.
         var takesMmapLockForWrite: Bool {
-            if case .madviseDontNeed = self { return false }
-            return true
+            switch self {
+            case .munmap, .mprotect: true
+            case .madviseDontNeed, .numaHint: false
+            }
         }
     }
 
@@ -102,9 +112,21 @@ public struct PTEBatchCall: Hashable, Sendable {
     public enum PC: Hashable, Sendable {
         case lockMmap, downgrade, gather
         case lockPTL(table: Int)
+        /// `flush_tlb_batched_pending()`: read `mm->tlb_flush_batched`; after its
+        /// `flush_tlb_mm()`, record the flush (`atomic_cmpxchg`).
+        case batchedPending(table: Int)
+        case batchedFlushed(table: Int)
         case change(page: Int)
+        /// RFC 15's `tlb_end_ptes()`: `read_defer_tlb_flush_gen()`, then `inc_mm_tlb_gen()`,
+        /// then `store_deferred_tlb_gen()`.
+        case readDeferGen(table: Int)
+        case incDeferGen(table: Int)
+        case storeDeferGen(table: Int)
         case unlockPTL(table: Int)
-        case finish, free
+        /// `tlb_finish_mmu()`: the nested check; then (RFC 15) `tlb_flush()` reading
+        /// `tlb_gen_completed`.
+        case finish, tlbFlush
+        case free
         case decPending, unlockMmap
     }
 
@@ -116,6 +138,36 @@ public struct PTEBatchCall: Hashable, Sendable {
     public var mm: Int
     public var pc: PC = .lockMmap
     public var gather = MMUGather()
+    /// `tlb->defer_gen` (RFC 15): the generation this gather took last, 0 before the first.
+    public var deferGen: UInt64 = 0
+    /// `tlb->cleared_ptes_in_table` (RFC 15): a PTE of the current page table needs a flush.
+    public var clearedInTable = false
+    /// `mm->tlb_flush_batched` as `flush_tlb_batched_pending()` read it before flushing.
+    public var batchedSeen = TLBFlushBatched()
+    /// `dec_tlb_flush_pending()` already ran (the early-dec-pending mutant only).
+    public var isPendingDropped = false
+}
+
+/// Reclaim of one page (`shrink_folio_list()` -> `try_to_unmap(folio, TTU_BATCH_FLUSH)`, as
+/// kswapd or `MADV_PAGEOUT` does it): the PTE is cleared with the flush batched, the batch is
+/// flushed by `try_to_unmap_flush()`, and only then is the frame freed.
+public struct ReclaimCall: Hashable, Sendable {
+    public enum PC: Hashable, Sendable, CaseIterable {
+        case lockPTL, shouldDefer, clear, accessible, incGen, orMask, markBatched, unlockPTL, flush, free
+    }
+    public var page: Int
+    public var thread: Int
+    public var op: Int
+    public var mm: Int
+    public var pc: PC = .lockPTL
+    /// `should_defer_flush()`: other CPUs may cache the mm, so the flush is batched.
+    public var isDeferred = false
+    /// The PTE `ptep_get_and_clear()` took out.
+    public var old = PTE.none
+    /// `current->tlb_ubc.arch.cpumask`: the CPUs the batched flush goes to.
+    public var batch = CPUMask.empty
+    /// `tlb_ubc->flush_required`.
+    public var isFlushRequired = false
 }
 
 /// `migrate_pages()` of one page: `try_to_migrate_one()` -> `ptep_clear_flush()` under the
@@ -159,6 +211,12 @@ public struct FlushTLBMMRangeCall: Hashable, Sendable {
     public var start: Int
     public var end: Int?
     public var freedTables: Bool
+    /// `flush_tlb_mm_range_gen()` (RFC 15): the generation to flush to, taken earlier by the
+    /// gather; `nil` to bump it now (`inc_mm_tlb_gen()`).
+    public var presetGen: UInt64?
+    /// `arch_tlbbatch_flush()`: the batch's cpumask instead of `mm_cpumask(mm)`, and
+    /// `flush_tlb_info` with no mm and generation 0 (`TLB_GENERATION_INVALID`).
+    public var batch: CPUMask?
     public var pc: PC = .incGen
     /// CPUs of `mm_cpumask` other than the initiator, still to consider.
     public var candidates = CPUMask.empty

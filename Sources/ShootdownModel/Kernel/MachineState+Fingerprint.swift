@@ -82,6 +82,9 @@ extension AddressSpace {
         h.combine(tlbGen)
         h.combine(cpumask.bits)
         h.combine(tlbFlushPending)
+        h.combine(tlbFlushBatched.pending)
+        h.combine(tlbFlushBatched.flushed)
+        h.combine(tlbGenCompleted)
         for pte in ptes {
             h.combine(pte.frame)
             h.combine(
@@ -89,6 +92,9 @@ extension AddressSpace {
                     | (pte.isMigrationEntry ? 8 : 0) as UInt64)
         }
         for vma in vmas { h.combine(vma.map { Int($0.rawValue) }) }
+        for index in vmaIndex { h.combine(Int(index)) }
+        h.combine(deferTLBGen.count)
+        for gen in deferTLBGen { h.combine(gen) }
         h.combine(mmapLock.readers)
         h.combine(mmapLock.isWriteLocked)
         for owner in ptlOwners { h.combine(owner) }
@@ -115,6 +121,7 @@ extension KernelFrame {
             case .munmap: h.combine(0)
             case .madviseDontNeed: h.combine(1)
             case .mprotect(let prot): h.combine(2 + Int(prot.rawValue))
+            case .numaHint: h.combine(16)
             }
             h.combine(c.range.start)
             h.combine(c.range.end)
@@ -132,7 +139,18 @@ extension KernelFrame {
             case .free: h.combine(7)
             case .decPending: h.combine(8)
             case .unlockMmap: h.combine(9)
+            case .batchedPending(let table): h.combine(10 + 16 * table)
+            case .batchedFlushed(let table): h.combine(11 + 16 * table)
+            case .readDeferGen(let table): h.combine(12 + 16 * table)
+            case .incDeferGen(let table): h.combine(13 + 16 * table)
+            case .storeDeferGen(let table): h.combine(14 + 16 * table)
+            case .tlbFlush: h.combine(15)
             }
+            h.combine(c.deferGen)
+            h.combine(c.clearedInTable)
+            h.combine(c.batchedSeen.pending)
+            h.combine(c.batchedSeen.flushed)
+            h.combine(c.isPendingDropped)
             let g = c.gather
             h.combine(g.start)
             h.combine(g.end)
@@ -150,6 +168,18 @@ extension KernelFrame {
             h.combine(c.old.frame)
             h.combine((c.old.isPresent ? 1 : 0) | (c.old.isWritable ? 2 : 0) | (c.old.isProtNone ? 4 : 0))
             h.combine(c.newFrame)
+        case .reclaim(let c):
+            h.combine(8)
+            h.combine(c.page)
+            h.combine(c.thread)
+            h.combine(c.op)
+            h.combine(c.mm)
+            h.combine(Self.code(c.pc))
+            h.combine(c.isDeferred)
+            h.combine(c.old.frame)
+            h.combine((c.old.isPresent ? 1 : 0) | (c.old.isWritable ? 2 : 0) | (c.old.isProtNone ? 4 : 0))
+            h.combine(c.batch.bits)
+            h.combine(c.isFlushRequired)
         case .fault(let c):
             h.combine(3)
             h.combine(c.page)
@@ -177,6 +207,8 @@ extension KernelFrame {
             }
             h.combine(c.candidates.bits)
             h.combine(c.runsLocal)
+            h.combine(c.presetGen.map { Int(truncatingIfNeeded: $0) })
+            h.combine(c.batch.map { Int(truncatingIfNeeded: $0.bits) })
         case .flushTLBFunc(let c):
             h.combine(5)
             c.info.fingerprint(into: &h)

@@ -9,9 +9,11 @@ public struct MachineState: Hashable, Sendable {
 
     /// The state at the scenario's start: mappings in place, populated pages backed by frames
     /// 0, 1, 2, ... in order, and each CPU running its first thread: a user thread's mm loaded in
-    /// ASID 1 at generation 0 with the CPU in its cpumask (as `switch_mm_irqs_off()` would leave
+    /// ASID 1 at the mm's generation with the CPU in its cpumask (as `switch_mm_irqs_off()` would leave
     /// it), a kernel thread on `init_mm`; a CPU without threads idles in `init_mm`.
-    public init(scenario: Scenario) {
+    /// - Parameter initialTLBGen: where every mm's `tlb_gen` starts (the scheme's choice: 0 in
+    ///   Linux, 1 under RFC 08).
+    public init(scenario: Scenario, initialTLBGen: UInt64 = 0) {
         cpus = Array(repeating: CPU(), count: scenario.cpuCount)
         threads = Array(repeating: ThreadState(), count: scenario.threads.count)
         for i in threads.indices where scenario.threads[i].script.isEmpty {
@@ -24,9 +26,11 @@ public struct MachineState: Hashable, Sendable {
             // ctx_id: init_mm has 1; user mms count up from 2 (init_new_context).
             var mm = AddressSpace(
                 ctxID: UInt64(index) + 2, pages: scenario.pagesPerAddressSpace, ptesPerTable: scenario.ptesPerTable)
+            mm.tlbGen = initialTLBGen
+            mm.tlbGenCompleted = initialTLBGen
             for mapping in spec.mappings {
+                mm.addVMA(mapping.range, protection: mapping.protection)
                 for page in mapping.range.start..<mapping.range.end {
-                    mm.vmas[page] = mapping.protection
                     if mapping.isPopulated && mapping.protection != .none {
                         mm.ptes[page] = .mapping(nextFrame, writable: mapping.protection == .write)
                         nextFrame += 1
@@ -43,7 +47,7 @@ public struct MachineState: Hashable, Sendable {
             cpus[cpu].tlbState.loadedMM = mm
             cpus[cpu].tlbState.loadedASID = 1
             cpus[cpu].tlbState.nextASID = 2
-            cpus[cpu].tlbState.ctxs[1] = ASIDContext(ctxID: mms[mm].ctxID, tlbGen: 0)
+            cpus[cpu].tlbState.ctxs[1] = ASIDContext(ctxID: mms[mm].ctxID, tlbGen: initialTLBGen)
             mms[mm].cpumask.insert(cpu)
         }
     }

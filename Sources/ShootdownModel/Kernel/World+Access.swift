@@ -76,6 +76,13 @@ extension World {
                 }
                 mm.ptes[call.page] = .mapping(frame, writable: writable)
                 if isTracing { note(cpu, "handle_mm_fault", "do_anonymous_page: pte(\(call.page)) = frame \(frame)") }
+            } else if pte.isProtNone, mm.vmas[call.page].map({ $0 != .none }) ?? false {
+                // do_numa_page(): a NUMA hinting fault. The page stays on its node (a move is
+                // `migrate`): the PTE gets the VMA's protection back, pte_modify(old, vm_page_prot).
+                mm.ptes[call.page].isPresent = true
+                mm.ptes[call.page].isProtNone = false
+                mm.ptes[call.page].isWritable = writable
+                if isTracing { note(cpu, "do_numa_page", "pte(\(call.page)) restored to \(mm.vmas[call.page]!)") }
             } else if pte.isPresent, call.write, !pte.isWritable, writable {
                 mm.ptes[call.page].isWritable = true
                 if isTracing { note(cpu, "handle_mm_fault", "do_wp_page: pte(\(call.page)) made writable") }

@@ -24,12 +24,12 @@ extension World {
             call.pc = .ack
             if !call.isLocal {
                 counters.nrTLBRemoteFlushReceived += 1
-                // "Can only happen on remote CPUs"
-                if f.mm != loadedMM {
+                // "Can only happen on remote CPUs": if (f->mm && f->mm != loaded_mm) return;
+                if let mm = f.mm, mm != loadedMM {
                     if isTracing {
                         note(
                             cpu, "flush_tlb_func",
-                            "loaded_mm is \(scenario.mmName(loadedMM)), not \(scenario.mmName(f.mm)): return")
+                            "loaded_mm is \(scenario.mmName(loadedMM)), not \(scenario.mmName(mm)): return")
                     }
                     return .next
                 }

@@ -13,6 +13,25 @@ extension World {
                 call.start = 0
                 call.end = nil
             }
+            call.pc = .anyOtherCPU
+            if call.batch != nil {
+                // arch_tlbbatch_flush(): get_flush_tlb_info(NULL, 0, TLB_FLUSH_ALL, 0, false,
+                // TLB_GENERATION_INVALID); the generations were bumped when the PTEs were cleared.
+                state.cpus[cpu].flushInfo = FlushTLBInfo(
+                    mm: nil, start: 0, end: nil, freedTables: false, newTLBGen: 0, initiatingCPU: cpu)
+                if isTracing { note(cpu, "arch_tlbbatch_flush", "flush_tlb_info: mm = NULL, TLB_FLUSH_ALL, gen 0") }
+                return .next
+            }
+            if let gen = call.presetGen {
+                // flush_tlb_mm_range_gen() (RFC 15): the gather took its generation already.
+                state.cpus[cpu].flushInfo = FlushTLBInfo(
+                    mm: call.mm, start: call.start, end: call.end, freedTables: call.freedTables,
+                    newTLBGen: gen, initiatingCPU: cpu)
+                if isTracing {
+                    note(cpu, "flush_tlb_mm_range_gen", "new_tlb_gen = defer_gen = \(gen) for \(describe(call))")
+                }
+                return .next
+            }
             // "This is also a barrier that synchronizes with switch_mm()."
             touch(.tlbGen(mm: call.mm), write: true)
             state.mms[call.mm].tlbGen += 1
@@ -25,30 +44,40 @@ extension World {
                     cpu, "flush_tlb_mm_range",
                     "inc_mm_tlb_gen(\(scenario.mmName(call.mm))) = \(gen) for \(describe(call))")
             }
-            call.pc = .anyOtherCPU
             return .shared
         case .anyOtherCPU:
-            // if (cpumask_any_but(mm_cpumask(mm), cpu) < nr_cpu_ids)
-            touch(.cpumask(mm: call.mm), write: false)
-            let mask = state.mms[call.mm].cpumask
+            // if (cpumask_any_but(mm_cpumask(mm), cpu) < nr_cpu_ids); the batch's own cpumask
+            // is private to the reclaiming task.
+            let mask: CPUMask
+            if let batch = call.batch {
+                mask = batch
+            } else {
+                touch(.cpumask(mm: call.mm), write: false)
+                mask = state.mms[call.mm].cpumask
+            }
             if mask.containsAny(but: cpu) {
                 // flush_tlb_multi() -> native_flush_tlb_multi(): count_vm_tlb_event(NR_TLB_REMOTE_FLUSH).
                 counters.nrTLBRemoteFlush += 1
                 call.pc = .snapshotMask
                 if isTracing { note(cpu, "flush_tlb_mm_range", "mm_cpumask = \(cpuList(mask)): flush_tlb_multi") }
-            } else if state.cpus[cpu].tlbState.loadedMM == call.mm {
+            } else if call.batch.map({ $0.contains(cpu) }) ?? (state.cpus[cpu].tlbState.loadedMM == call.mm) {
                 call.pc = .localOnly
                 if isTracing { note(cpu, "flush_tlb_mm_range", "mm_cpumask = \(cpuList(mask)): local flush only") }
             } else {
                 call.pc = .finish
                 if isTracing { note(cpu, "flush_tlb_mm_range", "mm_cpumask = \(cpuList(mask)): nobody to flush") }
             }
-            return .shared
+            return call.batch == nil ? .shared : .next
         case .snapshotMask:
             // smp_call_function_many_cond(): cpumask_and(cfd->cpumask, mask, cpu_online_mask) reads
             // the mask again; CPUs that switched in or out since the first read count from here.
-            touch(.cpumask(mm: call.mm), write: false)
-            let mask = state.mms[call.mm].cpumask
+            let mask: CPUMask
+            if let batch = call.batch {
+                mask = batch
+            } else {
+                touch(.cpumask(mm: call.mm), write: false)
+                mask = state.mms[call.mm].cpumask
+            }
             call.runsLocal = mask.contains(cpu)
             var others = mask
             others.remove(cpu)
@@ -59,7 +88,7 @@ extension World {
                     cpu, "smp_call_function_many_cond",
                     "targets \(cpuList(others))\(call.runsLocal ? " and run_local" : "")")
             }
-            return .shared
+            return call.batch == nil ? .shared : .next
         case .target(let target):
             // on_each_cpu_cond_mask(tlb_is_not_lazy, ...) reads the target's is_lazy; with
             // freed_tables the kernel uses on_each_cpu_mask() and reads nothing, which the
@@ -104,8 +133,18 @@ extension World {
                 .flushTLBFunc(FlushTLBFuncCall(info: state.cpus[cpu].flushInfo!, isLocal: true)), shared: false)
         case .finish:
             // put_flush_tlb_info(); put_cpu();
+            let gen = state.cpus[cpu].flushInfo?.newTLBGen ?? 0
             state.cpus[cpu].flushInfo = nil
-            return .ret(shared: false)
+            guard scheme.tracksDeferredGenerations, call.batch == nil else { return .ret(shared: false) }
+            // RFC 08: mark_mm_tlb_gen_done(mm, new_tlb_gen), an atomic max.
+            touch(.flushPending(mm: call.mm), write: true)
+            state.mms[call.mm].tlbGenCompleted = max(state.mms[call.mm].tlbGenCompleted, gen)
+            if isTracing {
+                note(
+                    cpu, "flush_tlb_mm_range",
+                    "mark_mm_tlb_gen_done: tlb_gen_completed = \(state.mms[call.mm].tlbGenCompleted)")
+            }
+            return .ret(shared: true)
         }
     }
 

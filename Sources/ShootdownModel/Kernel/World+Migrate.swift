@@ -38,10 +38,9 @@ extension World {
         case .checkPending:
             // pte_accessible(): a PROT_NONE entry may still be cached while a flush is pending.
             call.pc = .unlockPTL
-            touch(.flushPending(mm: call.mm), write: false)
-            let pending = state.mms[call.mm].isFlushPending
+            let pending = protNoneMayBeCached(mm: call.mm, page: call.page)
             if isTracing {
-                note(cpu, "ptep_clear_flush", "pte_accessible: PROT_NONE, mm_tlb_flush_pending = \(pending)")
+                note(cpu, "ptep_clear_flush", "pte_accessible: PROT_NONE, flush pending = \(pending)")
             }
             return pending ? .call(flushTLBPage(call), shared: true) : .shared
         case .unlockPTL:
@@ -76,11 +75,13 @@ extension World {
             let pte = state.mms[call.mm].ptes[call.page]
             let target = call.newFrame ?? call.old.frame!
             if pte.isMigrationEntry {
-                let writable = call.old.isWritable && state.mms[call.mm].vmas[call.page] == .write
-                var new = call.old
-                new.frame = target
-                new.isWritable = writable
-                state.mms[call.mm].ptes[call.page] = new
+                // remove_migration_pte(): mk_pte(new, vma->vm_page_prot), so a NUMA-hinted
+                // PROT_NONE page comes back accessible, as the VMA allows.
+                let vma = state.mms[call.mm].vmas[call.page]
+                let accessible = vma.map { $0 != .none } ?? false
+                let writable = (call.old.isWritable || call.old.isProtNone) && vma == .write
+                state.mms[call.mm].ptes[call.page] = PTE(
+                    frame: target, isPresent: accessible, isWritable: writable, isProtNone: !accessible)
                 if isTracing { note(cpu, "remove_migration_ptes", "pte(\(call.page)) = frame \(target)") }
             } else {
                 if let newFrame = call.newFrame { freeFrame(newFrame) }
@@ -102,6 +103,22 @@ extension World {
 
     /// `flush_tlb_page(vma, addr)` = `flush_tlb_mm_range(mm, addr, addr + PAGE_SIZE, PAGE_SHIFT, false)`.
     func flushTLBPage(_ call: MigrateCall) -> KernelFrame {
-        .flushTLBMMRange(FlushTLBMMRangeCall(mm: call.mm, start: call.page, end: call.page + 1, freedTables: false))
+        flushTLBPage(mm: call.mm, page: call.page)
+    }
+
+    /// `flush_tlb_page()` of `page` in `mm`.
+    func flushTLBPage(mm: Int, page: Int) -> KernelFrame {
+        .flushTLBMMRange(FlushTLBMMRangeCall(mm: mm, start: page, end: page + 1, freedTables: false))
+    }
+
+    /// `pte_accessible()` of a PROT_NONE PTE (arch/x86/include/asm/pgtable.h): whether a TLB
+    /// may still cache its old translation, one shared read (`mm_tlb_flush_pending()`, or under
+    /// RFC 15 the VMA's `defer_tlb_gen` against `tlb_gen_completed`).
+    mutating func protNoneMayBeCached(mm: Int, page: Int) -> Bool {
+        touch(.flushPending(mm: mm), write: false)
+        let space = state.mms[mm]
+        return scheme.protNoneMayBeCached(
+            flushPending: space.isFlushPending, vmaDeferTLBGen: space.deferTLBGen[Int(space.vmaIndex[page])],
+            completed: space.tlbGenCompleted)
     }
 }

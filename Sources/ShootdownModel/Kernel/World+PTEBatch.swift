@@ -1,10 +1,12 @@
-/// munmap, madvise(MADV_DONTNEED) and mprotect: PTE changes batched in an `mmu_gather`,
-/// one flush at the end, frames freed only after it.
+/// munmap, madvise(MADV_DONTNEED), mprotect and NUMA hinting: PTE changes batched in an
+/// `mmu_gather`, one flush at the end, frames freed only after it.
 ///
 /// Follows `__vm_munmap()` -> `do_vmi_align_munmap()` -> `unmap_region()` (mm/mmap.c),
 /// `madvise_dontneed_single_vma()` -> `zap_page_range_single()` (mm/madvise.c, mm/memory.c),
-/// `do_mprotect_pkey()` -> `change_protection()` (mm/mprotect.c, 5.19+ with an mmu_gather), and
-/// `tlb_gather_mmu()` / `tlb_finish_mmu()` (mm/mmu_gather.c), as of Linux 6.6.
+/// `do_mprotect_pkey()` -> `change_protection()` (mm/mprotect.c, 5.19+ with an mmu_gather),
+/// `task_numa_work()` -> `change_prot_numa()` (kernel/sched/fair.c, mm/mempolicy.c), and
+/// `tlb_gather_mmu()` / `tlb_finish_mmu()` (mm/mmu_gather.c), as of Linux 6.6. Under the
+/// `rfc15` schemes each page table ends with RFC 15's `tlb_end_ptes()`.
 extension World {
     mutating func stepPTEBatch(_ cpu: Int, _ call: inout PTEBatchCall) -> StepOutcome {
         let name = call.kind.syscallName
@@ -30,7 +32,7 @@ extension World {
                     state.mms[call.mm].vmas[page] = prot
                 }
                 call.pc = .gather
-            case .madviseDontNeed:
+            case .madviseDontNeed, .numaHint:
                 call.pc = .gather
             }
             if isTracing {
@@ -63,11 +65,77 @@ extension World {
             let pages = state.mms[call.mm].pages(inTable: table).clamped(to: call.range.start..<call.range.end)
             coverRevocations(mm: call.mm, pages: pages, thread: call.thread)
             if isTracing { note(cpu, name, "spin_lock(ptl of table \(table))") }
+            call.pc = .batchedPending(table: table)
+            return .shared
+        case .batchedPending(let table):
+            // flush_tlb_batched_pending(mm), first thing under the PTL (zap_pte_range(),
+            // change_pte_range()): reclaim may have cleared PTEs here with its flush still batched.
+            touch(.flushBatched(mm: call.mm), write: false)
+            let batched = state.mms[call.mm].tlbFlushBatched
+            guard scheme.flushesBatchedPending(batched) else {
+                call.pc = nextChange(after: nil, table: table, in: call)
+                return .shared
+            }
+            call.batchedSeen = batched
+            call.pc = .batchedFlushed(table: table)
+            if isTracing {
+                note(
+                    cpu, "flush_tlb_batched_pending",
+                    "tlb_flush_batched pending \(batched.pending) != flushed \(batched.flushed): flush_tlb_mm")
+            }
+            // flush_tlb_mm(mm) = flush_tlb_mm_range(mm, 0UL, TLB_FLUSH_ALL, 0UL, true)
+            return .call(
+                .flushTLBMMRange(FlushTLBMMRangeCall(mm: call.mm, start: 0, end: nil, freedTables: true)),
+                shared: true)
+        case .batchedFlushed(let table):
+            // atomic_cmpxchg(&mm->tlb_flush_batched, batch, pending | (pending << 16)): "If the
+            // new TLB flushing is pending during flushing, leave mm->tlb_flush_batched as is".
+            touch(.flushBatched(mm: call.mm), write: true)
+            if state.mms[call.mm].tlbFlushBatched == call.batchedSeen {
+                state.mms[call.mm].tlbFlushBatched.flushed = call.batchedSeen.pending
+            }
+            if isTracing {
+                let now = state.mms[call.mm].tlbFlushBatched
+                note(cpu, "flush_tlb_batched_pending", "tlb_flush_batched = \(now.pending)/\(now.flushed)")
+            }
             call.pc = nextChange(after: nil, table: table, in: call)
             return .shared
         case .change(let page):
             changePTE(cpu, page: page, call: &call)
             call.pc = nextChange(after: page, table: state.mms[call.mm].table(of: page), in: call)
+            return .shared
+        case .readDeferGen(let table):
+            // RFC 15 read_defer_tlb_flush_gen(): smp_mb__after_atomic(); mm_gen = atomic64_read(&mm->tlb_gen);
+            touch(.tlbGen(mm: call.mm), write: false)
+            let mmGen = state.mms[call.mm].tlbGen
+            let bumps = scheme.bumpsDeferredGeneration(mmTLBGen: mmGen, deferGen: call.deferGen)
+            call.pc = bumps ? .incDeferGen(table: table) : .storeDeferGen(table: table)
+            if isTracing {
+                note(
+                    cpu, "read_defer_tlb_flush_gen",
+                    "mm_gen \(mmGen), defer_gen \(call.deferGen): \(bumps ? "inc_mm_tlb_gen" : "no bump")")
+            }
+            return .shared
+        case .incDeferGen(let table):
+            // tlb->defer_gen = inc_mm_tlb_gen(mm);
+            touch(.tlbGen(mm: call.mm), write: true)
+            state.mms[call.mm].tlbGen += 1
+            call.deferGen = state.mms[call.mm].tlbGen
+            if isTracing { note(cpu, "read_defer_tlb_flush_gen", "defer_gen = inc_mm_tlb_gen = \(call.deferGen)") }
+            call.pc = .storeDeferGen(table: table)
+            return .shared
+        case .storeDeferGen(let table):
+            // store_deferred_tlb_gen(): atomic max of vma->defer_tlb_gen, for the VMAs whose
+            // PTEs this page table holds.
+            touch(.flushPending(mm: call.mm), write: true)
+            let pages = state.mms[call.mm].pages(inTable: table).clamped(to: call.range.start..<call.range.end)
+            for page in pages {
+                let vma = Int(state.mms[call.mm].vmaIndex[page])
+                state.mms[call.mm].deferTLBGen[vma] = max(state.mms[call.mm].deferTLBGen[vma], call.deferGen)
+            }
+            call.clearedInTable = false
+            if isTracing { note(cpu, "store_deferred_tlb_gen", "vma->defer_tlb_gen >= \(call.deferGen)") }
+            call.pc = .unlockPTL(table: table)
             return .shared
         case .unlockPTL(let table):
             touch(.ptl(mm: call.mm, table: table), write: true)
@@ -93,6 +161,8 @@ extension World {
             return .shared
         case .finish:
             return finishMMU(cpu, &call)
+        case .tlbFlush:
+            return tlbFlushWithDeferredGeneration(cpu, &call)
         case .free:
             // tlb_flush_mmu_free(): the pages go back to the allocator only after the flush.
             for frame in call.gather.frames { freeFrame(frame) }
@@ -103,12 +173,9 @@ extension World {
             call.pc = .decPending
             return .shared
         case .decPending:
-            touch(.flushPending(mm: call.mm), write: true)
-            state.mms[call.mm].tlbFlushPending -= 1
-            if isTracing {
-                note(cpu, "tlb_finish_mmu", "dec_tlb_flush_pending(\(mmName)) = \(state.mms[call.mm].tlbFlushPending)")
-            }
             call.pc = .unlockMmap
+            if call.isPendingDropped { return .next }
+            decrementFlushPending(cpu, &call)
             return .shared
         case .unlockMmap:
             touch(.mmapLock(mm: call.mm), write: true)
@@ -117,11 +184,35 @@ extension World {
             } else {
                 state.mms[call.mm].mmapLock.readers -= 1
             }
-            if isTracing { note(cpu, name, "mmap_unlock; returns to user") }
-            reachCoherencePoint(of: call)
+            if case .numaHint = call.kind {
+                // task_numa_work() is no system call: nobody relies on its return. Its
+                // revocations come due when migration copies the page or the frame is freed.
+                if isTracing { note(cpu, name, "mmap_read_unlock") }
+            } else {
+                if isTracing { note(cpu, name, "mmap_unlock; returns to user") }
+                reachCoherencePoint(of: call)
+            }
             finishOperation(call.thread)
             return .ret(shared: true)
         }
+    }
+
+    /// `dec_tlb_flush_pending()`.
+    mutating func decrementFlushPending(_ cpu: Int, _ call: inout PTEBatchCall) {
+        touch(.flushPending(mm: call.mm), write: true)
+        state.mms[call.mm].tlbFlushPending -= 1
+        call.isPendingDropped = true
+        if isTracing {
+            note(
+                cpu, "tlb_finish_mmu",
+                "dec_tlb_flush_pending(\(scenario.mmName(call.mm))) = \(state.mms[call.mm].tlbFlushPending)")
+        }
+    }
+
+    /// Where a page table's PTL section ends: RFC 15's `tlb_end_ptes()` first when the scheme
+    /// tracks deferred generations and a PTE of this table needs a flush, then the unlock.
+    func endOfTable(_ table: Int, in call: PTEBatchCall) -> PTEBatchCall.PC {
+        scheme.tracksDeferredGenerations && call.clearedInTable ? .readDeferGen(table: table) : .unlockPTL(table: table)
     }
 
     /// The next PTE of the range in page-table page `table` that the call must change, or
@@ -141,9 +232,13 @@ extension World {
             case .mprotect:
                 // change_pte_range(): `if (pte_present(oldpte))`, which includes PROT_NONE.
                 if pte.isPresent || pte.isProtNone { return .change(page: next) }
+            case .numaHint:
+                // change_pte_range() with MM_CP_PROT_NUMA: "Avoid trapping faults against the
+                // zero or KSM pages" and skip PTEs already PROT_NONE.
+                if pte.isPresent && !pte.isProtNone { return .change(page: next) }
             }
         }
-        return .unlockPTL(table: table)
+        return endOfTable(table, in: call)
     }
 
     /// One PTE under the PTL: `ptep_get_and_clear_full()` + `tlb_remove_tlb_entry()` +
@@ -157,6 +252,7 @@ extension World {
             state.mms[call.mm].ptes[page] = .none
             if let frame = old.frame { call.gather.frames.append(frame) }
             call.gather.add(page: page)
+            call.clearedInTable = true
             openRevocation(mm: call.mm, page: page, removesTranslation: true, thread: call.thread, op: call.op)
             if isTracing {
                 note(cpu, call.kind.syscallName, "ptep_get_and_clear(\(page)) was frame \(old.frame ?? -1)")
@@ -170,6 +266,7 @@ extension World {
             // x86 pte_needs_flush(): PRESENT cleared, or RW changed in either direction.
             if old.isPresent != new.isPresent || old.isWritable != new.isWritable {
                 call.gather.add(page: page)
+                call.clearedInTable = true
             }
             if old.isPresent && !new.isPresent {
                 openRevocation(mm: call.mm, page: page, removesTranslation: true, thread: call.thread, op: call.op)
@@ -177,6 +274,15 @@ extension World {
                 openRevocation(mm: call.mm, page: page, removesTranslation: false, thread: call.thread, op: call.op)
             }
             if isTracing { note(cpu, "mprotect", "change_pte_range(\(page)) -> \(prot)") }
+        case .numaHint:
+            // ptep_modify_prot_start/commit() with PAGE_NONE: the frame stays, the hardware
+            // can no longer use the PTE; pte_needs_flush() (PRESENT cleared) adds the page.
+            state.mms[call.mm].ptes[page].isPresent = false
+            state.mms[call.mm].ptes[page].isProtNone = true
+            call.gather.add(page: page)
+            call.clearedInTable = true
+            openRevocation(mm: call.mm, page: page, removesTranslation: true, thread: call.thread, op: call.op)
+            if isTracing { note(cpu, "change_prot_numa", "change_pte_range(\(page)) -> PROT_NONE (flush deferred)") }
         }
     }
 
@@ -209,14 +315,50 @@ extension World {
             if isTracing { note(cpu, "tlb_finish_mmu", "mm_tlb_flush_nested = \(nested); nothing to flush") }
             return .shared
         }
-        let full = call.gather.isFullMM
-        let flush = FlushTLBMMRangeCall(
-            mm: call.mm, start: full ? 0 : call.gather.start, end: full ? nil : call.gather.end,
-            freedTables: call.gather.freedTables)
+        if scheme.decrementsPendingBeforeFlush {
+            // The mutant drops tlb_flush_pending here, in the same step as the nested check.
+            decrementFlushPending(cpu, &call)
+        }
+        if scheme.tracksDeferredGenerations && call.deferGen != 0 {
+            call.pc = .tlbFlush
+            if isTracing { note(cpu, "tlb_finish_mmu", "mm_tlb_flush_nested = \(nested)") }
+            return .shared
+        }
+        let flush = gatherFlush(call)
         if isTracing {
             note(
                 cpu, "tlb_finish_mmu",
                 "mm_tlb_flush_nested = \(nested); tlb_flush -> flush_tlb_mm_range(\(describe(flush)))")
+        }
+        return .call(.flushTLBMMRange(flush), shared: true)
+    }
+
+    /// x86 `tlb_flush()` (arch/x86/include/asm/tlb.h): the gather's range, or everything.
+    func gatherFlush(_ call: PTEBatchCall) -> FlushTLBMMRangeCall {
+        let full = call.gather.isFullMM
+        return FlushTLBMMRangeCall(
+            mm: call.mm, start: full ? 0 : call.gather.start, end: full ? nil : call.gather.end,
+            freedTables: call.gather.freedTables)
+    }
+
+    /// RFC 15's x86 `tlb_flush()`: skip when a newer generation completed, else
+    /// `flush_tlb_mm_range_gen()` with the gather's `defer_gen` (no new bump).
+    mutating func tlbFlushWithDeferredGeneration(_ cpu: Int, _ call: inout PTEBatchCall) -> StepOutcome {
+        touch(.flushPending(mm: call.mm), write: false)
+        let completed = state.mms[call.mm].tlbGenCompleted
+        call.pc = call.gather.frames.isEmpty ? .decPending : .free
+        if scheme.skipsGatherFlush(deferGen: call.deferGen, completed: completed, freedTables: call.gather.freedTables) {
+            if isTracing {
+                note(cpu, "tlb_flush", "tlb_gen_completed \(completed) > defer_gen \(call.deferGen): no flush")
+            }
+            return .shared
+        }
+        var flush = gatherFlush(call)
+        flush.presetGen = call.deferGen
+        if isTracing {
+            note(
+                cpu, "tlb_flush",
+                "tlb_gen_completed \(completed): flush_tlb_mm_range_gen(\(describe(flush)), \(call.deferGen))")
         }
         return .call(.flushTLBMMRange(flush), shared: true)
     }

@@ -63,6 +63,10 @@ extension World {
                 cpu, .pteBatch(PTEBatchCall(kind: .mprotect(prot), range: range, thread: thread, op: opIndex, mm: mm!)))
         case .migrate(let page):
             push(cpu, .migrate(MigrateCall(page: page, thread: thread, op: opIndex, mm: mm!)))
+        case .numaHint(let range):
+            push(cpu, .pteBatch(PTEBatchCall(kind: .numaHint, range: range, thread: thread, op: opIndex, mm: mm!)))
+        case .reclaim(let page):
+            push(cpu, .reclaim(ReclaimCall(page: page, thread: thread, op: opIndex, mm: mm!)))
         case .mmap(let range, let prot):
             mmap(cpu: cpu, thread: thread, mm: mm!, range: range, prot: prot)
         case .yield:
@@ -122,7 +126,7 @@ extension World {
         if taken {
             if isTracing { note(cpu, "mmap", "\(range) overlaps a mapping: EEXIST") }
         } else {
-            for page in range.start..<range.end { state.mms[mm].vmas[page] = prot }
+            state.mms[mm].addVMA(range, protection: prot)
             if isTracing { note(cpu, "mmap", "\(scenario.mmName(mm)) \(range) \(prot)") }
         }
         finishOperation(thread)

@@ -33,7 +33,7 @@ public struct World<S: Scheme>: Sendable {
     public init(scenario: Scenario, scheme: S, tracing: Bool = false) {
         self.setup = ScenarioBox(scenario)
         self.scheme = scheme
-        self.state = MachineState(scenario: scenario)
+        self.state = MachineState(scenario: scenario, initialTLBGen: scheme.initialTLBGen)
         self.isTracing = tracing
     }
 
@@ -106,6 +106,8 @@ public struct World<S: Scheme>: Sendable {
             case .lockPTL, .remap: return !state.mms[call.mm].isPTLFree(for: call.page)
             default: return false
             }
+        case .reclaim(let call):
+            return call.pc == .lockPTL && !state.mms[call.mm].isPTLFree(for: call.page)
         case .fault(let call):
             switch call.pc {
             case .lockMmap: return !state.mms[call.mm].mmapLock.canRead
@@ -133,6 +135,8 @@ public struct World<S: Scheme>: Sendable {
             case .lockPTL, .remap: return .ptl(mm: call.mm, table: state.mms[call.mm].table(of: call.page))
             default: return nil
             }
+        case .reclaim(let call):
+            return call.pc == .lockPTL ? .ptl(mm: call.mm, table: state.mms[call.mm].table(of: call.page)) : nil
         case .fault(let call):
             switch call.pc {
             case .lockMmap: return .mmapLock(mm: call.mm)
@@ -211,6 +215,9 @@ public struct World<S: Scheme>: Sendable {
             case .migrate(var call):
                 outcome = stepMigrate(cpu, &call)
                 frame = .migrate(call)
+            case .reclaim(var call):
+                outcome = stepReclaim(cpu, &call)
+                frame = .reclaim(call)
             case .fault(var call):
                 outcome = stepFault(cpu, &call)
                 frame = .fault(call)

@@ -11,10 +11,23 @@ public struct AddressSpace: Hashable, Sendable {
     public var cpumask: CPUMask = .empty
     /// `mm->tlb_flush_pending`: page-table changes whose flush is still in flight.
     public var tlbFlushPending: Int = 0
+    /// `mm->tlb_flush_batched` (6.x): reclaim's batched unmaps of this mm, as two counters,
+    /// generations of batched flushes set (`pending`) and done (`flushed`).
+    public var tlbFlushBatched = TLBFlushBatched()
+    /// `mm->tlb_gen_completed` (RFC 08): the newest generation whose flush completed; the
+    /// `rfc15` schemes keep it, Linux does not.
+    public var tlbGenCompleted: UInt64 = 0
     /// The page table: one PTE per virtual page.
     public var ptes: [PTE]
     /// The VMAs, per page: `nil` where no VMA covers the page.
     public var vmas: [Protection?]
+    /// Which VMA each page belongs to (an index into ``deferTLBGen``): the scenario's `map`
+    /// lines in order, then every `mmap` as it happens. A VMA split by mprotect keeps one index
+    /// for both halves (as `vm_area_dup()` copies the field, and updates after the split reach both).
+    public var vmaIndex: [UInt8]
+    /// `vma->defer_tlb_gen` (RFC 15), per VMA: the newest generation of a deferred flush of
+    /// PTEs in it.
+    public var deferTLBGen: [UInt64] = []
     /// `mmap_lock`.
     public var mmapLock = RWSemaphore()
     /// PTEs per page-table page (512 on x86-64: one PTE page maps 2 MiB).
@@ -27,6 +40,7 @@ public struct AddressSpace: Hashable, Sendable {
         self.ctxID = ctxID
         self.ptes = Array(repeating: .none, count: pages)
         self.vmas = Array(repeating: nil, count: pages)
+        self.vmaIndex = Array(repeating: 0, count: pages)
         self.ptesPerTable = ptesPerTable
         self.ptlOwners = Array(repeating: nil, count: (pages + ptesPerTable - 1) / ptesPerTable)
     }
@@ -46,6 +60,29 @@ public struct AddressSpace: Hashable, Sendable {
     public var isFlushPending: Bool { tlbFlushPending > 0 }
     /// `mm_tlb_flush_nested()`: two or more threads batch PTE changes at once.
     public var isFlushNested: Bool { tlbFlushPending > 1 }
+
+    /// Adds a VMA of `protection` over `range` (the scenario's `map`, or `mmap`).
+    public mutating func addVMA(_ range: PageRange, protection: Protection) {
+        precondition(deferTLBGen.count < 255, "at most 255 VMAs per address space")
+        for page in range.start..<range.end {
+            vmas[page] = protection
+            vmaIndex[page] = UInt8(deferTLBGen.count)
+        }
+        deferTLBGen.append(0)
+    }
+}
+
+/// `mm->tlb_flush_batched` as Linux 6.x encodes it (mm/rmap.c): bits 0-14 count batched
+/// flushes set by `set_tlb_ubc_flush_pending()`, bits 16-30 the count that
+/// `flush_tlb_batched_pending()` last saw flushed.
+public struct TLBFlushBatched: Hashable, Sendable {
+    /// `TLB_FLUSH_BATCH_PENDING_MASK` part.
+    public var pending = 0
+    /// `>> TLB_FLUSH_BATCH_FLUSHED_SHIFT` part.
+    public var flushed = 0
+
+    /// Whether a batched flush may still be outstanding (`pending != flushed`).
+    public var isOutstanding: Bool { pending != flushed }
 }
 
 /// `struct rw_semaphore`, as `mmap_lock` uses it.

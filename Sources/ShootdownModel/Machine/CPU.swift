@@ -24,8 +24,9 @@ public struct CPU: Hashable, Sendable {
 
 /// `struct flush_tlb_info`: what a flush asks its targets to do.
 public struct FlushTLBInfo: Hashable, Sendable {
-    /// The address space; `f->mm`.
-    public var mm: Int
+    /// The address space; `f->mm`; `nil` for reclaim's batched flush, which flushes whatever
+    /// mm each target has loaded.
+    public var mm: Int?
     /// First page; 0 for a full flush.
     public var start: Int
     /// One past the last page, or `nil` for `TLB_FLUSH_ALL`.

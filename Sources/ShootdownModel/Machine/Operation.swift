@@ -14,6 +14,14 @@ public enum Operation: Hashable, Sendable {
     /// Migrates the page to a new frame (`migrate_pages()`): unmap with `ptep_clear_flush()`,
     /// copy, remap, free the old frame. The flush is `flush_tlb_page()`, outside any mmu_gather.
     case migrate(page: Int)
+    /// NUMA hinting (`task_numa_work()` -> `change_prot_numa()`): present PTEs of the range
+    /// become PROT_NONE, the flush deferred to the end of the batch; the next access takes a
+    /// hinting fault (`do_numa_page()`) that restores the PTE.
+    case numaHint(PageRange)
+    /// Reclaims the page (`shrink_folio_list()`): unmapped with the flush batched
+    /// (`try_to_unmap_one()`, `set_tlb_ubc_flush_pending()`), flushed by `try_to_unmap_flush()`,
+    /// then freed. The next access faults a new page in.
+    case reclaim(page: Int)
     /// `sched_yield()`: lets another runnable thread of this CPU run.
     case yield
     /// Sleeps briefly: the CPU runs its idle task (lazy TLB mode) before this thread resumes.

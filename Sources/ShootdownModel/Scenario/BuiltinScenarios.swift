@@ -197,6 +197,52 @@ public enum BuiltinScenarios {
               wait freed; write 0; signal done
             """
         ),
+        (
+            "seed-thread",
+            """
+            # The seed thread: a CPU catches up on a switch while A's mprotect is mid-way, and must not skip the rest.
+            cpus 2
+            ptes-per-table 1
+            mm A
+              map 0-1 write populated
+            mm P
+              map 0 write populated
+            thread p mm=P cpu=0
+              yield; read 0; yield; read 0
+            thread t1 mm=A cpu=0
+              write 1; wait done; write 1
+            thread t0 mm=A cpu=1
+              mprotect 0-1 read; signal done
+            """
+        ),
+        (
+            "numa-migrate",
+            """
+            # NUMA hinting defers its flush; migrating the hinted page must flush before the copy.
+            cpus 3
+            mm A
+              map 0 write populated
+            thread w mm=A cpu=0
+              write 0; signal touched; spin migrated; write 0
+            thread h mm=A cpu=1
+              wait touched; numa-hint 0
+            thread m mm=A cpu=2
+              wait touched; migrate 0; signal migrated
+            """
+        ),
+        (
+            "reclaim-madvise",
+            """
+            # Reclaim batches its flush; a madvise that finds the PTE already gone must flush it first.
+            cpus 2
+            mm A
+              map 0 write populated
+            thread r mm=A cpu=0
+              wait touched; reclaim 0
+            thread t mm=A cpu=1
+              write 0; signal touched; madvise 0; write 0
+            """
+        ),
     ]
 
     /// The names of the built-in scenarios.

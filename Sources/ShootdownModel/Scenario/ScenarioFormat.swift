@@ -33,6 +33,8 @@ public enum ScenarioFormat {
         case .mprotect(let range, let prot): "mprotect \(range) \(prot)"
         case .mmap(let range, let prot): "mmap \(range) \(prot)"
         case .migrate(let page): "migrate \(page)"
+        case .numaHint(let range): "numa-hint \(range)"
+        case .reclaim(let page): "reclaim \(page)"
         case .yield: "yield"
         case .sleep: "sleep"
         case .wait(let event): "wait #\(event)"

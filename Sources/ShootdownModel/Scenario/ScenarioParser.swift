@@ -161,7 +161,9 @@ struct ScenarioParser {
     }
 
     mutating func operation(_ words: [String], isKernel: Bool) throws(ScenarioError) -> Operation {
-        let userOnly: Set = ["read", "write", "munmap", "madvise", "mprotect", "mmap", "migrate"]
+        let userOnly: Set = [
+            "read", "write", "munmap", "madvise", "mprotect", "mmap", "migrate", "numa-hint", "reclaim",
+        ]
         if isKernel, userOnly.contains(words[0]) {
             throw error("operation", "work, yield, sleep, wait, spin or signal in a kernel thread", words[0])
         }
@@ -186,6 +188,12 @@ struct ScenarioParser {
         case "migrate":
             try arity(2, "`migrate PAGE`")
             return .migrate(page: try page(words[1]))
+        case "numa-hint":
+            try arity(2, "`numa-hint RANGE` (change_prot_numa)")
+            return .numaHint(try pageRange(words[1]))
+        case "reclaim":
+            try arity(2, "`reclaim PAGE`")
+            return .reclaim(page: try page(words[1]))
         case "yield":
             try arity(1, "`yield`")
             return .yield
@@ -207,7 +215,8 @@ struct ScenarioParser {
         default:
             throw error(
                 "operation",
-                "read, write, munmap, madvise, mprotect, mmap, migrate, yield, sleep, wait, spin, signal or work",
+                "read, write, munmap, madvise, mprotect, mmap, migrate, numa-hint, reclaim, yield, sleep, wait, "
+                    + "spin, signal or work",
                 words[0])
         }
     }

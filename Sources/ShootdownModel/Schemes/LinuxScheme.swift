@@ -1,6 +1,17 @@
 /// `linux`: x86-64 Linux as of 6.6 LTS (arch/x86/mm/tlb.c), with mutants that break one
-/// decision each so the tests can show the checker catches it.
+/// decision each so the tests can show the checker catches it; and the same kernel with Nadav
+/// Amit's RFC 15 applied (`rfc15-buggy`, `rfc15`: see `LinuxScheme+RFC15.swift`).
 public struct LinuxScheme: Scheme {
+    /// The kernel, or the kernel with RFC 15 ("mm: detect deferred TLB flushes in vma granularity").
+    public enum Variant: String, Hashable, Sendable, CaseIterable {
+        /// Linux 6.6 as merged.
+        case linux
+        /// RFC 15 as posted: `read_defer_tlb_flush_gen()` bumps `tlb_gen` only when it moved.
+        case rfc15Buggy = "rfc15-buggy"
+        /// RFC 15 with Nadav's fix from the thread: bump on every deferred change.
+        case rfc15
+    }
+
     /// A deliberately broken variant of one decision.
     public enum Mutation: String, Hashable, Sendable, CaseIterable {
         /// `native_flush_tlb_multi()` never interrupts another CPU.
@@ -20,19 +31,31 @@ public struct LinuxScheme: Scheme {
         case freeBeforeFlush = "free-before-flush"
         /// `flush_tlb_mm_range()` returns without waiting for the acknowledgements (`wait = false`).
         case noWait = "no-wait"
+        /// `pte_accessible()` ignores `mm_tlb_flush_pending()`: migration of a PROT_NONE page
+        /// skips the flush while a NUMA hinting flush is still deferred (the 2013 bug fixed by
+        /// 20841405940e).
+        case accessibleIgnoresPending = "accessible-ignores-pending"
+        /// `tlb_finish_mmu()` calls `dec_tlb_flush_pending()` before the flush.
+        case earlyDecPending = "early-dec-pending"
+        /// `flush_tlb_batched_pending()` never flushes: a PTE change under the PTL does not wait
+        /// for reclaim's batched flush (the 2017 bug fixed by 3ea277194daa).
+        case noBatchedPending = "no-batched-pending"
     }
 
+    /// Linux, or Linux with RFC 15.
+    public var variant: Variant
     /// The broken decision, or `nil` for the kernel's code.
     public var mutation: Mutation?
     public var flushCeiling: Int
 
     /// The kernel's scheme (or one of its mutants) with the default 33-page ceiling.
-    public init(mutation: Mutation? = nil, flushCeiling: Int = 33) {
+    public init(_ variant: Variant = .linux, mutation: Mutation? = nil, flushCeiling: Int = 33) {
+        self.variant = variant
         self.mutation = mutation
         self.flushCeiling = flushCeiling
     }
 
-    public var name: String { mutation.map { "linux~\($0.rawValue)" } ?? "linux" }
+    public var name: String { variant.rawValue + (mutation.map { "~\($0.rawValue)" } ?? "") }
 
     /// `native_flush_tlb_multi()`: `on_each_cpu_mask()` when `freed_tables`, else
     /// `on_each_cpu_cond_mask(tlb_is_not_lazy, ...)`.
@@ -74,4 +97,11 @@ public struct LinuxScheme: Scheme {
     public var freesBeforeFlush: Bool { mutation == .freeBeforeFlush }
 
     public var waitsForAcknowledgements: Bool { mutation != .noWait }
+
+    public var decrementsPendingBeforeFlush: Bool { mutation == .earlyDecPending }
+
+    /// `flush_tlb_batched_pending()`: `if (pending != flushed) { flush_tlb_mm(mm); ... }`.
+    public func flushesBatchedPending(_ batched: TLBFlushBatched) -> Bool {
+        mutation != .noBatchedPending && batched.isOutstanding
+    }
 }

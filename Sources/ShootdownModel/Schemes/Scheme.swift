@@ -40,6 +40,29 @@ public protocol Scheme: Hashable, Sendable {
     /// `smp_call_function_many_cond()`: whether the initiator waits for every acknowledgement
     /// (`SCF_WAIT`, always in the kernel's TLB flushes).
     var waitsForAcknowledgements: Bool { get }
+
+    /// `tlb_finish_mmu()`: whether `dec_tlb_flush_pending()` comes before the flush (a mutant
+    /// only: the kernel decrements after it).
+    var decrementsPendingBeforeFlush: Bool { get }
+
+    /// `flush_tlb_batched_pending()` under the PTL: whether reclaim's batched flush must be
+    /// done first.
+    func flushesBatchedPending(_ batched: TLBFlushBatched) -> Bool
+
+    /// The value `mm->context.tlb_gen` (and each CPU's generation for it) starts at.
+    var initialTLBGen: UInt64 { get }
+
+    /// Whether `mmu_gather` takes a generation per page table and flushes with it (RFC 15).
+    var tracksDeferredGenerations: Bool { get }
+
+    /// `read_defer_tlb_flush_gen()`: whether to bump `tlb_gen` for this page table's changes.
+    func bumpsDeferredGeneration(mmTLBGen: UInt64, deferGen: UInt64) -> Bool
+
+    /// `pte_accessible()` of a PROT_NONE PTE: whether its old translation may still be cached.
+    func protNoneMayBeCached(flushPending: Bool, vmaDeferTLBGen: UInt64, completed: UInt64) -> Bool
+
+    /// The RFC's `tlb_flush()`: whether the gather's flush is already covered by a newer one.
+    func skipsGatherFlush(deferGen: UInt64, completed: UInt64, freedTables: Bool) -> Bool
 }
 
 /// What `flush_tlb_func()` does to catch a CPU up.

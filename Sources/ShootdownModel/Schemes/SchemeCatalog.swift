@@ -1,21 +1,23 @@
 /// The schemes and mutants the command line knows, by name.
 public enum SchemeCatalog {
-    /// The correct schemes.
-    public static let schemes = ["linux"]
+    /// The correct schemes (and `rfc15-buggy`, the seed thread's bug, kept as a scheme).
+    public static let schemes = LinuxScheme.Variant.allCases.map(\.rawValue)
 
-    /// Every mutant, as `SCHEME~MUTATION`.
+    /// Every mutant, as `SCHEME~MUTATION` (each mutation applies to the `rfc15` variants too).
     public static let mutants = LinuxScheme.Mutation.allCases.map { "linux~\($0.rawValue)" }
 
-    /// Parses a scheme name such as `linux` or `linux~no-ipi`.
+    /// Parses a scheme name such as `linux`, `rfc15-buggy` or `linux~no-ipi`.
     /// - Throws: ``SchemeError`` naming the unknown part and the known names.
     public static func linux(named name: String) throws(SchemeError) -> LinuxScheme {
         let parts = name.split(separator: "~", maxSplits: 1).map(String.init)
-        guard parts.first == "linux" else { throw SchemeError.unknownScheme(name) }
-        guard parts.count == 2 else { return LinuxScheme() }
+        guard let first = parts.first, let variant = LinuxScheme.Variant(rawValue: first) else {
+            throw SchemeError.unknownScheme(name)
+        }
+        guard parts.count == 2 else { return LinuxScheme(variant) }
         guard let mutation = LinuxScheme.Mutation(rawValue: parts[1]) else {
             throw SchemeError.unknownMutation(name)
         }
-        return LinuxScheme(mutation: mutation)
+        return LinuxScheme(variant, mutation: mutation)
     }
 }
 
