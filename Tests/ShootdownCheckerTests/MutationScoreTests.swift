@@ -14,6 +14,9 @@ import Testing
         (.noNestedFlush, "nested-madvise", 30),
         (.freeBeforeFlush, "remote-ipi", 20),
         (.noWait, "remote-ipi", 20),
+        (.accessibleIgnoresPending, "numa-migrate", 20),
+        (.earlyDecPending, "numa-migrate", 25),
+        (.noBatchedPending, "reclaim-madvise", 20),
     ]
 
     @Test func everyMutantIsInTheTable() {

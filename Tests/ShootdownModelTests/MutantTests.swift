@@ -20,7 +20,10 @@ import Testing
         Catch(mutation: .partialAlways, scenario: "concurrent-flushes", seed: 0, cpu: 2, page: 2),
         Catch(mutation: .noNestedFlush, scenario: "nested-madvise", seed: 3, cpu: 2, page: 0),
         Catch(mutation: .freeBeforeFlush, scenario: "frame-reuse", seed: 0, cpu: 0, page: 0),
-        Catch(mutation: .noWait, scenario: "remote-ipi", seed: 16, cpu: 0, page: 0),
+        Catch(mutation: .noWait, scenario: "remote-ipi", seed: 5, cpu: 0, page: 0),
+        Catch(mutation: .accessibleIgnoresPending, scenario: "numa-migrate", seed: 0, cpu: 0, page: 0),
+        Catch(mutation: .earlyDecPending, scenario: "numa-migrate", seed: 22, cpu: 0, page: 0),
+        Catch(mutation: .noBatchedPending, scenario: "reclaim-madvise", seed: 20, cpu: 1, page: 0),
     ]
 
     @Test func everyMutantHasAPinnedCatch() {

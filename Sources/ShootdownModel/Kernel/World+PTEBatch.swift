@@ -73,6 +73,9 @@ extension World {
             touch(.flushBatched(mm: call.mm), write: false)
             let batched = state.mms[call.mm].tlbFlushBatched
             guard scheme.flushesBatchedPending(batched) else {
+                if isTracing {
+                    note(cpu, "flush_tlb_batched_pending", "tlb_flush_batched \(batched.pending)/\(batched.flushed)")
+                }
                 call.pc = nextChange(after: nil, table: table, in: call)
                 return .shared
             }
@@ -347,7 +350,8 @@ extension World {
         touch(.flushPending(mm: call.mm), write: false)
         let completed = state.mms[call.mm].tlbGenCompleted
         call.pc = call.gather.frames.isEmpty ? .decPending : .free
-        if scheme.skipsGatherFlush(deferGen: call.deferGen, completed: completed, freedTables: call.gather.freedTables) {
+        if scheme.skipsGatherFlush(deferGen: call.deferGen, completed: completed, freedTables: call.gather.freedTables)
+        {
             if isTracing {
                 note(cpu, "tlb_flush", "tlb_gen_completed \(completed) > defer_gen \(call.deferGen): no flush")
             }

@@ -39,7 +39,8 @@ extension World {
             if isTracing {
                 note(
                     cpu, "try_to_unmap_one",
-                    "\(call.isDeferred ? "ptep_get_and_clear" : "ptep_clear_flush")(\(call.page)): was frame \(call.old.frame!)")
+                    "\(call.isDeferred ? "ptep_get_and_clear" : "ptep_clear_flush")(\(call.page)): was frame \(call.old.frame!)"
+                )
             }
             // pte_accessible() needs no shared read for a present PTE.
             if call.old.isPresent {
@@ -60,7 +61,9 @@ extension World {
             touch(.tlbGen(mm: call.mm), write: true)
             state.mms[call.mm].tlbGen += 1
             if isTracing {
-                note(cpu, "arch_tlbbatch_add_pending", "inc_mm_tlb_gen(\(scenario.mmName(call.mm))) = \(state.mms[call.mm].tlbGen)")
+                note(
+                    cpu, "arch_tlbbatch_add_pending",
+                    "inc_mm_tlb_gen(\(scenario.mmName(call.mm))) = \(state.mms[call.mm].tlbGen)")
             }
             call.pc = .orMask
             return .shared

@@ -81,6 +81,12 @@ public struct TLBFlushBatched: Hashable, Sendable {
     /// `>> TLB_FLUSH_BATCH_FLUSHED_SHIFT` part.
     public var flushed = 0
 
+    /// The two counts.
+    public init(pending: Int = 0, flushed: Int = 0) {
+        self.pending = pending
+        self.flushed = flushed
+    }
+
     /// Whether a batched flush may still be outstanding (`pending != flushed`).
     public var isOutstanding: Bool { pending != flushed }
 }

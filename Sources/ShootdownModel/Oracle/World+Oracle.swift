@@ -122,7 +122,13 @@ extension World {
             let r = v.revocation!
             let op = scenario.threads[r.thread].script[r.op]
             let access = v.kind == .staleWrite ? "wrote" : "used"
-            let point = if case .migrate = op { "began its copy" } else { "returned" }
+            let point =
+                switch op {
+                case .migrate: "began its copy"
+                case .numaHint: "made the PTE PROT_NONE (flush deferred) and the frame was copied or freed"
+                case .reclaim: "freed the frame"
+                default: "returned"
+                }
             return "cpu\(v.cpu) \(threadName(v.thread)) \(access) page \(v.page!) of \(scenario.mmName(v.mm!)) "
                 + "through a stale TLB entry (frame \(v.frame!)) after \(threadName(r.thread))'s "
                 + "`\(ScenarioFormat.format(op, in: scenario))` \(point)"

@@ -48,9 +48,9 @@ public enum BuiltinScenarios {
             mm A
               map 0-3 write populated
             thread t0 mm=A cpu=0
-              write 0; signal touched; sleep; write 0
+              write 0; sleep; write 0
             thread t1 mm=A cpu=1
-              wait touched; madvise 0
+              madvise 0
             """
         ),
         (
