@@ -19,6 +19,16 @@ let package = Package(
             ],
             path: "Benchmarks/FlushRingBenchmark",
             plugins: [.plugin(name: "BenchmarkPlugin", package: "benchmark")]
-        )
+        ),
+        .executableTarget(
+            name: "CheckerBenchmark",
+            dependencies: [
+                .product(name: "Benchmark", package: "benchmark"),
+                .product(name: "ShootdownChecker", package: "shootdown"),
+                .product(name: "ShootdownModel", package: "shootdown"),
+            ],
+            path: "Benchmarks/CheckerBenchmark",
+            plugins: [.plugin(name: "BenchmarkPlugin", package: "benchmark")]
+        ),
     ]
 )
