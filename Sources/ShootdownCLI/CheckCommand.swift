@@ -18,7 +18,7 @@ struct Check: ParsableCommand {
     @Option(help: "A built-in scenario name (see `shootdown list`) or a scenario file.")
     var scenario: String
 
-    @Option(help: "The scheme, e.g. linux or linux~no-ipi.")
+    @Option(help: "The scheme, e.g. linux, rfc15, ring-list:size=8,switch=ranged or linux~no-ipi.")
     var scheme = "linux"
 
     @Option(help: "exhaustive: every schedule within the bounds; random: seeded runs.")
@@ -65,12 +65,7 @@ struct Check: ParsableCommand {
 
     func run() throws {
         let scenario = try ScenarioSource.load(self.scenario)
-        let linux: LinuxScheme
-        do {
-            linux = try SchemeCatalog.linux(named: scheme)
-        } catch {
-            throw fail(error.description)
-        }
+        let parsed = try parseScheme(scheme)
         guard scenario.cpuCount <= 10 else {
             throw fail("the checker handles at most 10 CPUs; the scenario has \(scenario.cpuCount)")
         }
@@ -78,10 +73,14 @@ struct Check: ParsableCommand {
             throw fail(
                 "--max-depth, --runs and --depth must be positive, --max-preemptions not negative, --jobs 1...64")
         }
-        guard let strategy = RandomChecker<LinuxScheme>.Strategy(rawValue: strategy) else {
+        guard let strategy = RandomStrategy(rawValue: strategy) else {
             throw fail("unknown strategy '\(self.strategy)': use pct or uniform")
         }
-        var report = mode == .exhaustive ? exhaustive(scenario, linux) : random(scenario, linux, strategy)
+        var report =
+            switch parsed {
+            case .linux(let scheme): check(scenario, scheme, strategy)
+            case .ring(let scheme): check(scenario, scheme, strategy)
+            }
         if noTiming {
             report.seconds = 0
             report.statesPerSecond = 0
@@ -91,6 +90,10 @@ struct Check: ParsableCommand {
         case .text: print(report.text(cpus: scenario.cpuCount))
         }
         if report.counterexample != nil { throw ExitCode(1) }
+    }
+
+    func check<S: Scheme>(_ scenario: Scenario, _ scheme: S, _ strategy: RandomStrategy) -> CheckReport {
+        mode == .exhaustive ? exhaustive(scenario, scheme) : random(scenario, scheme, strategy)
     }
 
     func exhaustive<S: Scheme>(_ scenario: Scenario, _ scheme: S) -> CheckReport {

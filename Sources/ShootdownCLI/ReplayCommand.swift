@@ -35,15 +35,25 @@ struct Replay: ParsableCommand {
         } catch {
             throw fail("'\(file)': its scenarioText does not parse: \(error.description)")
         }
-        let scheme: LinuxScheme
+        let parsed: AnyScheme
         do {
-            scheme = try SchemeCatalog.linux(named: saved.scheme)
+            parsed = try SchemeCatalog.scheme(named: saved.scheme)
         } catch {
             throw fail("'\(file)': \(error.description)")
         }
         guard let actions = saved.actions else {
             throw fail("'\(file)': the schedule has an entry that is not `step N`, `irq N` or `preempt N`")
         }
+        let reproduced =
+            switch parsed {
+            case .linux(let scheme): replay(scenario, scheme, actions)
+            case .ring(let scheme): replay(scenario, scheme, actions)
+            }
+        if reproduced { throw ExitCode(1) }
+    }
+
+    /// Re-executes `actions` and prints the run; returns whether the violation reproduced.
+    func replay<S: Scheme>(_ scenario: Scenario, _ scheme: S, _ actions: [Action]) -> Bool {
         let result = Runner(scenario: scenario, scheme: scheme, tracing: true).run(.scripted(actions))
         let report = RunReport(result: result, seed: nil, policy: "replay", replay: "shootdown replay \(file)")
         switch format {
@@ -54,6 +64,6 @@ struct Replay: ParsableCommand {
                 print("\nthe violation does not reproduce (outcome \(result.outcome.rawValue))")
             }
         }
-        if result.violation != nil { throw ExitCode(1) }
+        return result.violation != nil
     }
 }

@@ -14,7 +14,7 @@ struct Run: ParsableCommand {
     @Option(help: "A built-in scenario name (see `shootdown list`) or a scenario file.")
     var scenario: String
 
-    @Option(help: "The scheme, e.g. linux or linux~no-ipi.")
+    @Option(help: "The scheme, e.g. linux, rfc15, ring-list:size=8,switch=ranged or linux~no-ipi.")
     var scheme = "linux"
 
     @Option(help: "The seed of the random schedule.")
@@ -39,13 +39,11 @@ struct Run: ParsableCommand {
 
     func run() throws {
         let scenario = try ScenarioSource.load(self.scenario)
-        let linux: LinuxScheme
-        do {
-            linux = try SchemeCatalog.linux(named: scheme)
-        } catch {
-            throw fail(error.description)
-        }
-        let violated = execute(scenario: scenario, scheme: linux)
+        let violated =
+            switch try parseScheme(scheme) {
+            case .linux(let scheme): execute(scenario: scenario, scheme: scheme)
+            case .ring(let scheme): execute(scenario: scenario, scheme: scheme)
+            }
         if violated { throw ExitCode(1) }
     }
 

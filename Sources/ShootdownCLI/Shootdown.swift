@@ -1,4 +1,5 @@
 import ArgumentParser
+import ShootdownModel
 
 @main
 struct Shootdown: ParsableCommand {
@@ -19,6 +20,15 @@ func fail(_ message: String) -> ExitCode {
     var stderr = StandardError()
     print("error: \(message)", to: &stderr)
     return ExitCode(2)
+}
+
+/// Parses `--scheme`, or fails with the message that names the problem.
+func parseScheme(_ name: String) throws -> AnyScheme {
+    do {
+        return try SchemeCatalog.scheme(named: name)
+    } catch {
+        throw fail(error.description)
+    }
 }
 
 struct StandardError: TextOutputStream {

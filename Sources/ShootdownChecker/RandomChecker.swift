@@ -13,9 +13,7 @@ import Synchronization
 /// 1/(2n k^(d-1)). Run i uses seed `seed + i`, so `--seed S+i --runs 1` replays run i alone.
 public struct RandomChecker<S: Scheme>: Sendable {
     /// How each run chooses.
-    public enum Strategy: String, Sendable, CaseIterable {
-        case pct, uniform
-    }
+    public typealias Strategy = RandomStrategy
 
     public var scenario: Scenario
     public var scheme: S
@@ -127,4 +125,9 @@ public struct RandomResult: Sendable {
     public var failingSeed: UInt64?
     public var violation: Violation?
     public var schedule: [Action]?
+}
+
+/// How each run of ``RandomChecker`` chooses: PCT's priorities, or every choice uniformly.
+public enum RandomStrategy: String, Sendable, CaseIterable {
+    case pct, uniform
 }

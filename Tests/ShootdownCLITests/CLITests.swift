@@ -41,7 +41,7 @@ struct CLI {
         let output = try CLI.run(["list", "--format", "json"])
         #expect(output.status == 0)
         let json = try #require(try JSONSerialization.jsonObject(with: Data(output.stdout.utf8)) as? [String: [String]])
-        #expect(json["schemes"] == ["linux", "rfc15-buggy", "rfc15"])
+        #expect(json["schemes"] == ["linux", "rfc15-buggy", "rfc15", "ring-list", "ring-union"])
         #expect(json["scenarios"]?.contains("remote-ipi") == true)
         #expect(json["mutants"]?.contains("linux~no-ipi") == true)
         #expect(json["mutants"]?.contains("linux~no-lazy-catchup") == true)
@@ -103,6 +103,10 @@ struct CLI {
         (["run", "--scenario", "no-such-scenario"], "unknown scenario 'no-such-scenario'"),
         (["run", "--scenario", "remote-ipi", "--scheme", "ring"], "unknown scheme 'ring'"),
         (["run", "--scenario", "remote-ipi", "--scheme", "linux~typo"], "unknown mutant 'linux~typo'"),
+        (["run", "--scenario", "remote-ipi", "--scheme", "ring-list:size=0"], "size must be 1...64 slots, found '0'"),
+        (["check", "--scenario", "remote-ipi", "--scheme", "ring-union:slots=2"], "unknown parameter 'slots'"),
+        (["run", "--scenario", "remote-ipi", "--scheme", "linux:size=2"], "linux takes no parameters"),
+        (["run", "--scenario", "remote-ipi", "--scheme", "ring-list~typo"], "unknown mutant 'ring-list~typo'"),
     ])
     func badNamesExitTwoWithTheWayOut(arguments: [String], message: String) throws {
         let output = try CLI.run(arguments)

@@ -37,6 +37,17 @@ import Testing
         #expect(c.pagesInvalidated == 0)
     }
 
+    @Test func theRingKeepsBothGenerationsRanged() throws {
+        // Each page table's generation records its page: the CPU two behind reads both slots.
+        let c = try runRoundRobin(Self.twoTables, scheme: RingScheme()).counters
+        #expect(c.violations == 0)
+        #expect(c.ipisSent == 1)
+        #expect(c.rangedFlushesIPI == 1)
+        #expect(c.rangedFlushesLocal == 1)
+        #expect(c.fullFlushes == 0)
+        #expect(c.pagesInvalidated == 4)
+    }
+
     @Test func theBuggyRFCBumpsOnceAndStaysRanged() throws {
         let c = try runRoundRobin(Self.twoTables, scheme: LinuxScheme(.rfc15Buggy)).counters
         #expect(c.violations == 0)

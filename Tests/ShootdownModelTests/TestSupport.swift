@@ -45,6 +45,11 @@ extension World {
 }
 
 /// Runs a built-in scenario or test scenario to its end under round-robin scheduling.
-func runRoundRobin(_ text: String, scheme: LinuxScheme = LinuxScheme()) throws -> RunResult<LinuxScheme> {
+func runRoundRobin<S: Scheme>(_ text: String, scheme: S) throws -> RunResult<S> {
     Runner(scenario: try scenario(text), scheme: scheme).run(.roundRobin)
+}
+
+/// The same under Linux's scheme.
+func runRoundRobin(_ text: String) throws -> RunResult<LinuxScheme> {
+    try runRoundRobin(text, scheme: LinuxScheme())
 }

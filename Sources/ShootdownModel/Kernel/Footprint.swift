@@ -12,6 +12,8 @@ public enum Location: Hashable, Sendable {
     case flushPending(mm: Int)
     /// `tlb_flush_batched`.
     case flushBatched(mm: Int)
+    /// The mm's flush ring (the ring schemes).
+    case ring(mm: Int)
     /// `mmap_lock` and the VMAs it protects.
     case mmapLock(mm: Int)
     case ptl(mm: Int, table: Int)
@@ -48,6 +50,7 @@ public enum Location: Hashable, Sendable {
         case .allocator: pack(11, 0)
         case .frame(let frame): pack(12, frame)
         case .flushBatched(let mm): pack(13, mm)
+        case .ring(let mm): pack(14, mm)
         }
     }
 }

@@ -168,6 +168,8 @@ public struct ReclaimCall: Hashable, Sendable {
     public var batch = CPUMask.empty
     /// `tlb_ubc->flush_required`.
     public var isFlushRequired = false
+    /// The generation `arch_tlbbatch_add_pending()` took.
+    public var gen: UInt64 = 0
 }
 
 /// `migrate_pages()` of one page: `try_to_migrate_one()` -> `ptep_clear_flush()` under the
@@ -203,6 +205,9 @@ public struct FaultCall: Hashable, Sendable {
 public struct FlushTLBMMRangeCall: Hashable, Sendable {
     public enum PC: Hashable, Sendable {
         case incGen, anyOtherCPU, snapshotMask
+        /// The ring writer split into steps (the `publish-before-fill` and `overtaken-race`
+        /// mutants): mark the slot busy, store the range, publish `seq`.
+        case ringClaim, ringFill, ringPublish
         case target(cpu: Int)
         case queue(cpu: Int)
         case runLocal, wait, localOnly, finish
@@ -217,6 +222,8 @@ public struct FlushTLBMMRangeCall: Hashable, Sendable {
     /// `arch_tlbbatch_flush()`: the batch's cpumask instead of `mm_cpumask(mm)`, and
     /// `flush_tlb_info` with no mm and generation 0 (`TLB_GENERATION_INVALID`).
     public var batch: CPUMask?
+    /// The ring schemes: the generation is taken and its slot not yet published.
+    public var isUnpublished = false
     public var pc: PC = .incGen
     /// CPUs of `mm_cpumask` other than the initiator, still to consider.
     public var candidates = CPUMask.empty

@@ -95,6 +95,13 @@ extension AddressSpace {
         for index in vmaIndex { h.combine(Int(index)) }
         h.combine(deferTLBGen.count)
         for gen in deferTLBGen { h.combine(gen) }
+        for slot in ring {
+            h.combine(slot.seq)
+            h.combine(slot.isBusy)
+            h.combine(slot.start)
+            h.combine(slot.end)
+            h.combine(slot.freedTables)
+        }
         h.combine(mmapLock.readers)
         h.combine(mmapLock.isWriteLocked)
         for owner in ptlOwners { h.combine(owner) }
@@ -180,6 +187,7 @@ extension KernelFrame {
             h.combine((c.old.isPresent ? 1 : 0) | (c.old.isWritable ? 2 : 0) | (c.old.isProtNone ? 4 : 0))
             h.combine(c.batch.bits)
             h.combine(c.isFlushRequired)
+            h.combine(c.gen)
         case .fault(let c):
             h.combine(3)
             h.combine(c.page)
@@ -204,11 +212,15 @@ extension KernelFrame {
             case .wait: h.combine(6)
             case .localOnly: h.combine(7)
             case .finish: h.combine(8)
+            case .ringClaim: h.combine(9)
+            case .ringFill: h.combine(10)
+            case .ringPublish: h.combine(11)
             }
             h.combine(c.candidates.bits)
             h.combine(c.runsLocal)
             h.combine(c.presetGen.map { Int(truncatingIfNeeded: $0) })
             h.combine(c.batch.map { Int(truncatingIfNeeded: $0.bits) })
+            h.combine(c.isUnpublished)
         case .flushTLBFunc(let c):
             h.combine(5)
             c.info.fingerprint(into: &h)

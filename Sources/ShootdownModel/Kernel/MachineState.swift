@@ -11,9 +11,11 @@ public struct MachineState: Hashable, Sendable {
     /// 0, 1, 2, ... in order, and each CPU running its first thread: a user thread's mm loaded in
     /// ASID 1 at the mm's generation with the CPU in its cpumask (as `switch_mm_irqs_off()` would leave
     /// it), a kernel thread on `init_mm`; a CPU without threads idles in `init_mm`.
-    /// - Parameter initialTLBGen: where every mm's `tlb_gen` starts (the scheme's choice: 0 in
-    ///   Linux, 1 under RFC 08).
-    public init(scenario: Scenario, initialTLBGen: UInt64 = 0) {
+    /// - Parameters:
+    ///   - initialTLBGen: where every mm's `tlb_gen` starts (the scheme's choice: 0 in Linux, 1
+    ///     under RFC 08).
+    ///   - ringSize: slots of each mm's flush ring (0: no ring).
+    public init(scenario: Scenario, initialTLBGen: UInt64 = 0, ringSize: Int = 0) {
         cpus = Array(repeating: CPU(), count: scenario.cpuCount)
         threads = Array(repeating: ThreadState(), count: scenario.threads.count)
         for i in threads.indices where scenario.threads[i].script.isEmpty {
@@ -28,6 +30,7 @@ public struct MachineState: Hashable, Sendable {
                 ctxID: UInt64(index) + 2, pages: scenario.pagesPerAddressSpace, ptesPerTable: scenario.ptesPerTable)
             mm.tlbGen = initialTLBGen
             mm.tlbGenCompleted = initialTLBGen
+            mm.ring = Array(repeating: RingSlot(), count: ringSize)
             for mapping in spec.mappings {
                 mm.addVMA(mapping.range, protection: mapping.protection)
                 for page in mapping.range.start..<mapping.range.end {

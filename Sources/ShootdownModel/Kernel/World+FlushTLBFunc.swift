@@ -59,19 +59,33 @@ extension World {
                 if isTracing { note(cpu, "flush_tlb_func", "local_tlb_gen == mm_tlb_gen = \(mmTLBGen): done") }
                 return .shared
             }
+            if let ring = scheme.ring, f.mm != nil {
+                // The ring replaces the partial/full decision: catch up through the slots.
+                touch(.ring(mm: loadedMM), write: false)
+                let plan = ringPlan(ring, mm: loadedMM, from: localTLBGen, to: mmTLBGen, forSwitch: false)
+                if plan == .full {
+                    fullFlush(cpu, asid: asid, isLocal: call.isLocal)
+                } else {
+                    let pages = applyRing(
+                        ring, plan, cpu: cpu, asid: asid, mm: loadedMM, from: localTLBGen, to: mmTLBGen)
+                    countRanged(pages: pages, isLocal: call.isLocal)
+                }
+                if isTracing {
+                    note(
+                        cpu, "flush_tlb_func",
+                        "local \(localTLBGen), new \(f.newTLBGen), mm \(mmTLBGen): "
+                            + "\(describe(plan, from: localTLBGen, to: mmTLBGen)); local_tlb_gen = \(mmTLBGen)")
+                }
+                state.cpus[cpu].tlbState.ctxs[asid].tlbGen = mmTLBGen
+                return .shared
+            }
             switch scheme.flushKind(f, localTLBGen: localTLBGen, mmTLBGen: mmTLBGen) {
             case .ranged:
                 let end = f.end!
                 for page in f.start..<end {
                     state.cpus[cpu].tlb.invalidate(asid: asid, page: page)
                 }
-                counters.pagesInvalidated += end - f.start
-                if call.isLocal {
-                    counters.rangedFlushesLocal += 1
-                    counters.nrTLBLocalFlushOne += end - f.start
-                } else {
-                    counters.rangedFlushesIPI += 1
-                }
+                countRanged(pages: end - f.start, isLocal: call.isLocal)
                 if isTracing {
                     note(
                         cpu, "flush_tlb_func",
@@ -79,13 +93,7 @@ extension World {
                     )
                 }
             case .full:
-                counters.entriesFlushed += state.cpus[cpu].tlb.flush(asid: asid)
-                if call.isLocal {
-                    counters.fullFlushesLocal += 1
-                    counters.nrTLBLocalFlushAll += 1
-                } else {
-                    counters.fullFlushesIPI += 1
-                }
+                fullFlush(cpu, asid: asid, isLocal: call.isLocal)
                 if isTracing {
                     note(
                         cpu, "flush_tlb_func",
@@ -103,6 +111,28 @@ extension World {
             state.cpus[f.initiatingCPU].pendingAcks -= 1
             if isTracing { note(cpu, "flush_tlb_func", "ack -> cpu\(f.initiatingCPU)") }
             return .ret(shared: true)
+        }
+    }
+
+    /// `flush_tlb_local()` in `flush_tlb_func()`, counted as the kernel's vm events count it.
+    mutating func fullFlush(_ cpu: Int, asid: Int, isLocal: Bool) {
+        counters.entriesFlushed += state.cpus[cpu].tlb.flush(asid: asid)
+        if isLocal {
+            counters.fullFlushesLocal += 1
+            counters.nrTLBLocalFlushAll += 1
+        } else {
+            counters.fullFlushesIPI += 1
+        }
+    }
+
+    /// A ranged flush of `pages` INVLPGs in `flush_tlb_func()`.
+    mutating func countRanged(pages: Int, isLocal: Bool) {
+        counters.pagesInvalidated += pages
+        if isLocal {
+            counters.rangedFlushesLocal += 1
+            counters.nrTLBLocalFlushOne += pages
+        } else {
+            counters.rangedFlushesIPI += 1
         }
     }
 }

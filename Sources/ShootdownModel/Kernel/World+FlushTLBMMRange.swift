@@ -44,8 +44,24 @@ extension World {
                     cpu, "flush_tlb_mm_range",
                     "inc_mm_tlb_gen(\(scenario.mmName(call.mm))) = \(gen) for \(describe(call))")
             }
+            call.isUnpublished = scheme.ring != nil
+            switch scheme.ring?.mutation {
+            case .publishBeforeFill: call.pc = .ringPublish
+            case .overtakenRace: call.pc = .ringClaim
+            default: break
+            }
             return .shared
+        case .ringClaim, .ringFill, .ringPublish:
+            return stepSplitRingWriter(cpu, &call)
         case .anyOtherCPU:
+            // The ring's writer publishes the range before any CPU is asked to read it (RO4).
+            if let ring = scheme.ring, call.isUnpublished {
+                let info = state.cpus[cpu].flushInfo!
+                publish(
+                    ring, cpu: cpu, mm: call.mm, gen: info.newTLBGen, range: info.end.map { PageRange(info.start, $0) },
+                    freedTables: info.freedTables)
+                call.isUnpublished = false
+            }
             // if (cpumask_any_but(mm_cpumask(mm), cpu) < nr_cpu_ids); the batch's own cpumask
             // is private to the reclaiming task.
             let mask: CPUMask
@@ -135,7 +151,7 @@ extension World {
             // put_flush_tlb_info(); put_cpu();
             let gen = state.cpus[cpu].flushInfo?.newTLBGen ?? 0
             state.cpus[cpu].flushInfo = nil
-            guard scheme.tracksDeferredGenerations, call.batch == nil else { return .ret(shared: false) }
+            guard scheme.keepsCompletedGeneration, call.batch == nil else { return .ret(shared: false) }
             // RFC 08: mark_mm_tlb_gen_done(mm, new_tlb_gen), an atomic max.
             touch(.flushPending(mm: call.mm), write: true)
             state.mms[call.mm].tlbGenCompleted = max(state.mms[call.mm].tlbGenCompleted, gen)
@@ -146,6 +162,42 @@ extension World {
             }
             return .ret(shared: true)
         }
+    }
+
+    /// The ring writer of the `publish-before-fill` and `overtaken-race` mutants, one store a
+    /// step and no claim: `publish-before-fill` publishes `seq`, then stores the range;
+    /// `overtaken-race` marks the slot busy, stores the range, publishes, whoever owns the slot.
+    mutating func stepSplitRingWriter(_ cpu: Int, _ call: inout FlushTLBMMRangeCall) -> StepOutcome {
+        let ring = scheme.ring!
+        let info = state.cpus[cpu].flushInfo!
+        let index = Int(info.newTLBGen % UInt64(ring.size))
+        touch(.ring(mm: call.mm), write: true)
+        switch call.pc {
+        case .ringClaim:
+            state.mms[call.mm].ring[index].seq = info.newTLBGen
+            state.mms[call.mm].ring[index].isBusy = true
+            call.pc = .ringFill
+            if isTracing { note(cpu, "ring_publish", "ring[\(index)].seq = busy(\(info.newTLBGen))") }
+        case .ringFill:
+            state.mms[call.mm].ring[index].start = info.start
+            state.mms[call.mm].ring[index].end = info.end
+            state.mms[call.mm].ring[index].freedTables = info.freedTables
+            call.pc = ring.mutation == .publishBeforeFill ? .anyOtherCPU : .ringPublish
+            if isTracing {
+                note(
+                    cpu, "ring_publish",
+                    "ring[\(index)] range = \(info.end.map { "\(PageRange(info.start, $0))" } ?? "ALL")")
+            }
+        case .ringPublish:
+            state.mms[call.mm].ring[index].seq = info.newTLBGen
+            state.mms[call.mm].ring[index].isBusy = false
+            call.pc = ring.mutation == .publishBeforeFill ? .ringFill : .anyOtherCPU
+            if isTracing { note(cpu, "ring_publish", "ring[\(index)].seq = \(info.newTLBGen)") }
+        default:
+            preconditionFailure("not a ring writer step")
+        }
+        call.isUnpublished = false
+        return .shared
     }
 
     /// The next candidate CPU to consider, or the local run once all were considered.

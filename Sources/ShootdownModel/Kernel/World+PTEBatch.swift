@@ -138,6 +138,13 @@ extension World {
             }
             call.clearedInTable = false
             if isTracing { note(cpu, "store_deferred_tlb_gen", "vma->defer_tlb_gen >= \(call.deferGen)") }
+            if let ring = scheme.ring {
+                // The ring records this page table's range under its generation.
+                publish(
+                    ring, cpu: cpu, mm: call.mm, gen: call.deferGen,
+                    range: PageRange(pages.lowerBound, pages.upperBound),
+                    freedTables: false)
+            }
             call.pc = .unlockPTL(table: table)
             return .shared
         case .unlockPTL(let table):
@@ -215,7 +222,8 @@ extension World {
     /// Where a page table's PTL section ends: RFC 15's `tlb_end_ptes()` first when the scheme
     /// tracks deferred generations and a PTE of this table needs a flush, then the unlock.
     func endOfTable(_ table: Int, in call: PTEBatchCall) -> PTEBatchCall.PC {
-        scheme.tracksDeferredGenerations && call.clearedInTable ? .readDeferGen(table: table) : .unlockPTL(table: table)
+        scheme.takesGenerationPerTable(call.kind) && call.clearedInTable
+            ? .readDeferGen(table: table) : .unlockPTL(table: table)
     }
 
     /// The next PTE of the range in page-table page `table` that the call must change, or
@@ -322,12 +330,14 @@ extension World {
             // The mutant drops tlb_flush_pending here, in the same step as the nested check.
             decrementFlushPending(cpu, &call)
         }
-        if scheme.tracksDeferredGenerations && call.deferGen != 0 {
+        if scheme.keepsCompletedGeneration && call.deferGen != 0 {
             call.pc = .tlbFlush
             if isTracing { note(cpu, "tlb_finish_mmu", "mm_tlb_flush_nested = \(nested)") }
             return .shared
         }
-        let flush = gatherFlush(call)
+        var flush = gatherFlush(call)
+        // The ring's deferred changes took and recorded their generations already.
+        if call.deferGen != 0 { flush.presetGen = call.deferGen }
         if isTracing {
             note(
                 cpu, "tlb_finish_mmu",

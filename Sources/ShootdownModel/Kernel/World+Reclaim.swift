@@ -60,6 +60,7 @@ extension World {
             // arch_tlbbatch_add_pending(): inc_mm_tlb_gen(mm);
             touch(.tlbGen(mm: call.mm), write: true)
             state.mms[call.mm].tlbGen += 1
+            call.gen = state.mms[call.mm].tlbGen
             if isTracing {
                 note(
                     cpu, "arch_tlbbatch_add_pending",
@@ -72,6 +73,12 @@ extension World {
             touch(.cpumask(mm: call.mm), write: false)
             call.batch.bits |= state.mms[call.mm].cpumask.bits
             call.isFlushRequired = true
+            if let ring = scheme.ring {
+                // The ring knows the page (6.x passes uaddr): catch-ups can flush just it.
+                publish(
+                    ring, cpu: cpu, mm: call.mm, gen: call.gen, range: PageRange(call.page, call.page + 1),
+                    freedTables: false)
+            }
             if isTracing { note(cpu, "arch_tlbbatch_add_pending", "batch cpumask = \(cpuList(call.batch))") }
             call.pc = .markBatched
             return .shared

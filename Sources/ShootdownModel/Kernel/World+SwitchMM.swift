@@ -50,6 +50,10 @@ extension World {
                 return .ret(shared: true)
             }
             // "TLB contents went out of date while we were in lazy mode."
+            if let plan = ringSwitchPlan(cpu, mm: next, from: local, to: nextTLBGen) {
+                applySwitchCatchUp(plan, cpu: cpu, mm: next, asid: call.prevASID, from: local, to: nextTLBGen)
+                return .ret(shared: true)
+            }
             loadNewMM(
                 cpu, next: next, asid: call.prevASID, nextTLBGen: nextTLBGen, needFlush: true,
                 why: "back from lazy, tlb_gen \(local) != \(nextTLBGen)")
@@ -74,9 +78,43 @@ extension World {
             if next != initMM { touch(.tlbGen(mm: next), write: false) }
             let nextTLBGen = next == initMM ? 0 : state.mms[next].tlbGen
             let (asid, needFlush, why) = chooseNewASID(cpu, next: next, nextTLBGen: nextTLBGen)
+            let local = state.cpus[cpu].tlbState.ctxs[asid].tlbGen
+            let ownSlot = next != initMM && state.cpus[cpu].tlbState.ctxs[asid].ctxID == state.mms[next].ctxID
+            if needFlush, ownSlot, local < nextTLBGen,
+                let plan = ringSwitchPlan(cpu, mm: next, from: local, to: nextTLBGen)
+            {
+                // The ring: CR3 without a flush, then INVLPG in the new PCID (INVLPG acts on the
+                // current one only).
+                loadNewMM(cpu, next: next, asid: asid, nextTLBGen: local, needFlush: false, why: why)
+                applySwitchCatchUp(plan, cpu: cpu, mm: next, asid: asid, from: local, to: nextTLBGen)
+                return .ret(shared: true)
+            }
             loadNewMM(cpu, next: next, asid: asid, nextTLBGen: nextTLBGen, needFlush: needFlush, why: why)
             return .ret(shared: true)
         }
+    }
+
+    /// The ring schemes with `switch=ranged`: how to catch `mm`'s ASID on this CPU up from
+    /// `local` to `target` (the caller's step already read `tlb_gen`; the slots join that
+    /// read). `nil` when the scheme flushes fully on a switch or the ring asks for a full flush.
+    mutating func ringSwitchPlan(_ cpu: Int, mm: Int, from local: UInt64, to target: UInt64) -> RingPlan? {
+        guard let ring = scheme.ring, ring.switchCatchUp == .ranged else { return nil }
+        touch(.ring(mm: mm), write: false)
+        let plan = ringPlan(ring, mm: mm, from: local, to: target, forSwitch: true)
+        if isTracing {
+            note(cpu, "switch_mm_irqs_off", "\(scenario.mmName(mm)): \(describe(plan, from: local, to: target))")
+        }
+        return plan == .full ? nil : plan
+    }
+
+    /// INVLPGs the plan in the loaded `asid` and records the ASID caught up to `target`.
+    mutating func applySwitchCatchUp(
+        _ plan: RingPlan, cpu: Int, mm: Int, asid: Int, from local: UInt64, to target: UInt64
+    ) {
+        counters.pagesInvalidated += applyRing(
+            scheme.ring!, plan, cpu: cpu, asid: asid, mm: mm, from: local, to: target)
+        counters.rangedFlushesSwitch += 1
+        state.cpus[cpu].tlbState.ctxs[asid].tlbGen = target
     }
 
     /// Follows `choose_new_asid()` in arch/x86/mm/tlb.c (PCID enabled): the mm's own slot if

@@ -33,7 +33,8 @@ public struct World<S: Scheme>: Sendable {
     public init(scenario: Scenario, scheme: S, tracing: Bool = false) {
         self.setup = ScenarioBox(scenario)
         self.scheme = scheme
-        self.state = MachineState(scenario: scenario, initialTLBGen: scheme.initialTLBGen)
+        self.state = MachineState(
+            scenario: scenario, initialTLBGen: scheme.initialTLBGen, ringSize: scheme.ring?.size ?? 0)
         self.isTracing = tracing
     }
 
@@ -55,6 +56,7 @@ public struct World<S: Scheme>: Sendable {
     /// Specialised for each scheme (`@_specialize`), so that the engines in other modules run
     /// the kernel paths with static dispatch.
     @_specialize(exported:true,where S == LinuxScheme)
+    @_specialize(exported:true,where S == RingScheme)
     public func enabledActions(into actions: inout [Action]) {
         for cpu in state.cpus.indices {
             if canInterrupt(cpu) { actions.append(.interrupt(cpu: cpu)) }
@@ -169,6 +171,7 @@ public struct World<S: Scheme>: Sendable {
 
     /// Runs one action. The action must be enabled.
     @_specialize(exported:true,where S == LinuxScheme)
+    @_specialize(exported:true,where S == RingScheme)
     public mutating func perform(_ action: Action) {
         counters.steps += 1
         currentStep = counters.steps

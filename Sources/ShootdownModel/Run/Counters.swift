@@ -16,6 +16,8 @@ public struct Counters: Hashable, Sendable {
     /// Ranged flushes (one `flush_tlb_func()` run doing INVLPGs), by cause.
     public var rangedFlushesIPI = 0
     public var rangedFlushesLocal = 0
+    /// ... and by the ring's catch-up in `switch_mm_irqs_off()` (`switch=ranged`).
+    public var rangedFlushesSwitch = 0
     /// Flush IPIs queued to another CPU.
     public var ipisSent = 0
     /// CPUs of the cpumask not interrupted because they were lazy.
@@ -57,6 +59,7 @@ public struct Counters: Hashable, Sendable {
         fullFlushesSwitch += other.fullFlushesSwitch
         rangedFlushesIPI += other.rangedFlushesIPI
         rangedFlushesLocal += other.rangedFlushesLocal
+        rangedFlushesSwitch += other.rangedFlushesSwitch
         ipisSent += other.ipisSent
         ipisSkippedLazy += other.ipisSkippedLazy
         pagesInvalidated += other.pagesInvalidated
@@ -75,7 +78,7 @@ public struct Counters: Hashable, Sendable {
     /// Full flushes on all CPUs, all causes.
     public var fullFlushes: Int { fullFlushesIPI + fullFlushesLocal + fullFlushesSwitch }
     /// Ranged flushes on all CPUs, all causes.
-    public var rangedFlushes: Int { rangedFlushesIPI + rangedFlushesLocal }
+    public var rangedFlushes: Int { rangedFlushesIPI + rangedFlushesLocal + rangedFlushesSwitch }
 
     /// Every counter with its printed name, in a fixed order.
     public var named: [(name: String, value: Int)] {
@@ -91,6 +94,7 @@ public struct Counters: Hashable, Sendable {
             ("ranged_flushes", rangedFlushes),
             ("ranged_flushes_ipi", rangedFlushesIPI),
             ("ranged_flushes_local", rangedFlushesLocal),
+            ("ranged_flushes_switch", rangedFlushesSwitch),
             ("ipis_sent", ipisSent),
             ("ipis_skipped_lazy", ipisSkippedLazy),
             ("pages_invalidated", pagesInvalidated),

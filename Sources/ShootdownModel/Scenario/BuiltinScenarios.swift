@@ -243,6 +243,20 @@ public enum BuiltinScenarios {
               write 0; signal touched; madvise 0; write 0
             """
         ),
+        (
+            "racing-writers",
+            """
+            # Two CPUs flush at once; one caught up between the two generations and caches the page it then migrates.
+            cpus 2
+            ptes-per-table 1
+            mm A
+              map 0-1 write populated
+            thread m mm=A cpu=0
+              migrate 0
+            thread t mm=A cpu=1
+              sleep; read 1; migrate 1; read 1
+            """
+        ),
     ]
 
     /// The names of the built-in scenarios.

@@ -100,6 +100,9 @@ public struct LinuxScheme: Scheme {
 
     public var decrementsPendingBeforeFlush: Bool { mutation == .earlyDecPending }
 
+    /// No ring: `flush_tlb_info` carries the range.
+    public var ring: RingScheme? { nil }
+
     /// `flush_tlb_batched_pending()`: `if (pending != flushed) { flush_tlb_mm(mm); ... }`.
     public func flushesBatchedPending(_ batched: TLBFlushBatched) -> Bool {
         mutation != .noBatchedPending && batched.isOutstanding

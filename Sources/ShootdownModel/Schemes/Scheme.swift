@@ -52,8 +52,15 @@ public protocol Scheme: Hashable, Sendable {
     /// The value `mm->context.tlb_gen` (and each CPU's generation for it) starts at.
     var initialTLBGen: UInt64 { get }
 
-    /// Whether `mmu_gather` takes a generation per page table and flushes with it (RFC 15).
-    var tracksDeferredGenerations: Bool { get }
+    /// Whether a gather of this kind takes a generation per page table it changed and flushes
+    /// with the last one (RFC 15's `tlb_end_ptes()`, the ring's deferred changes).
+    func takesGenerationPerTable(_ kind: PTEBatchCall.Kind) -> Bool
+
+    /// Whether `tlb_gen_completed` is kept (RFC 08) and a gather's flush may be skipped for it.
+    var keepsCompletedGeneration: Bool { get }
+
+    /// The per-mm flush ring, for the ring schemes; `nil` where `flush_tlb_info` carries the range.
+    var ring: RingScheme? { get }
 
     /// `read_defer_tlb_flush_gen()`: whether to bump `tlb_gen` for this page table's changes.
     func bumpsDeferredGeneration(mmTLBGen: UInt64, deferGen: UInt64) -> Bool

@@ -28,7 +28,13 @@ extension LinuxScheme {
 
     /// Whether `mmu_gather` takes its generation per page table (`track_defer_tlb_flush()`)
     /// and flushes with it (`flush_tlb_mm_range_gen()`), keeping `tlb_gen_completed`.
-    public var tracksDeferredGenerations: Bool { variant != .linux }
+    var tracksDeferredGenerations: Bool { variant != .linux }
+
+    /// Every gather under RFC 15 (`tlb_end_ptes()` is in the generic mmu_gather code).
+    public func takesGenerationPerTable(_ kind: PTEBatchCall.Kind) -> Bool { tracksDeferredGenerations }
+
+    /// RFC 08's `tlb_gen_completed`, with the `rfc15` schemes.
+    public var keepsCompletedGeneration: Bool { tracksDeferredGenerations }
 
     /// `read_defer_tlb_flush_gen()`: whether to call `inc_mm_tlb_gen()` now.
     /// - Parameters:

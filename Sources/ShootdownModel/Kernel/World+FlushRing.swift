@@ -1,0 +1,108 @@
+/// The per-mm flush ring (`RingScheme`): the writer that records a generation's range and the
+/// reader that catches a CPU up from its local generation (kernel-reference.md §4.2, W1-W8 and
+/// R1-R13).
+extension World {
+    /// What a catch-up through the ring must do.
+    enum RingPlan: Equatable {
+        /// `flush_tlb_local()`: the ring cannot say what changed.
+        case full
+        /// INVLPG each page of the slots' ranges (`ring-list`), `pages` in all.
+        case list(pages: Int)
+        /// INVLPG `[start, end)`, the union of the slots' ranges (`ring-union`).
+        case union(start: Int, end: Int)
+    }
+
+    /// W3-W7 as one step, under `ring_lock`: unless a newer generation owns the slot already
+    /// (Andy: "check that the ring didn't overflow while you were getting the lock -- if
+    /// new_tlb_gen > gen, abort"), store the range and publish `seq = gen`.
+    /// - Parameter range: the pages, or `nil` for `TLB_FLUSH_ALL`.
+    mutating func publish(_ ring: RingScheme, cpu: Int, mm: Int, gen: UInt64, range: PageRange?, freedTables: Bool) {
+        touch(.ring(mm: mm), write: true)
+        let index = Int(gen % UInt64(ring.size))
+        let slot = state.mms[mm].ring[index]
+        if slot.seq > gen {
+            if isTracing { note(cpu, "ring_publish", "slot \(index) holds generation \(slot.seq) > \(gen): give up") }
+            return
+        }
+        var new = RingSlot()
+        new.seq = gen
+        new.start = range?.start ?? 0
+        new.end = range?.end
+        new.freedTables = freedTables
+        state.mms[mm].ring[index] = new
+        if isTracing {
+            note(cpu, "ring_publish", "ring[\(index)] = gen \(gen): \(range.map { "\($0)" } ?? "TLB_FLUSH_ALL")")
+        }
+    }
+
+    /// R1-R11: reads the slots of generations `local+1 ... target` (one snapshot; the caller's
+    /// step) and decides.
+    /// - Parameter forSwitch: catching up in `switch_mm_irqs_off()`, where a slot that freed page
+    ///   tables forces a full flush (its paging-structure caches may point at them).
+    func ringPlan(_ ring: RingScheme, mm: Int, from local: UInt64, to target: UInt64, forSwitch: Bool) -> RingPlan {
+        let mutation = ring.mutation
+        // R2: more generations missed than the ring holds.
+        if mutation != .noOverflowCheck, target - local > UInt64(ring.size) { return .full }
+        let last = mutation == .oneShort ? target - 1 : target
+        guard last > local else { return .list(pages: 0) }
+        let slots = state.mms[mm].ring
+        var pages = 0
+        var lowest = Int.max
+        var highest = 0
+        for gen in (local + 1)...last {
+            let slot = slots[Int(gen % UInt64(ring.size))]
+            // R6: unpublished, mid-write or overwritten.
+            let holdsGen =
+                mutation == .noOverflowCheck ? !slot.isBusy && slot.seq != 0 : !slot.isBusy && slot.seq == gen
+            if !holdsGen {
+                if mutation == .skipUnpublished { continue }
+                return .full
+            }
+            // R9: the slot asks for a full flush.
+            guard let end = slot.end else { return .full }
+            if forSwitch && slot.freedTables { return .full }
+            pages += end - slot.start
+            lowest = min(lowest, slot.start)
+            highest = max(highest, end)
+        }
+        switch ring.variant {
+        case .list:
+            return pages > ring.flushCeiling ? .full : .list(pages: pages)
+        case .union:
+            guard highest > lowest else { return .list(pages: 0) }
+            return highest - lowest > ring.flushCeiling ? .full : .union(start: lowest, end: highest)
+        }
+    }
+
+    /// R12: INVLPGs the plan's pages in `asid`; returns the number of pages.
+    mutating func applyRing(
+        _ ring: RingScheme, _ plan: RingPlan, cpu: Int, asid: Int, mm: Int, from local: UInt64, to target: UInt64
+    ) -> Int {
+        switch plan {
+        case .full:
+            preconditionFailure("a full flush is not applied page by page")
+        case .union(let start, let end):
+            for page in start..<end { state.cpus[cpu].tlb.invalidate(asid: asid, page: page) }
+            return end - start
+        case .list(let pages):
+            guard pages > 0 else { return 0 }
+            let last = ring.mutation == .oneShort ? target - 1 : target
+            for gen in (local + 1)...last {
+                let slot = state.mms[mm].ring[Int(gen % UInt64(ring.size))]
+                guard let end = slot.end, !slot.isBusy, slot.seq != 0 else { continue }
+                if ring.mutation != .noOverflowCheck && slot.seq != gen { continue }
+                for page in slot.start..<end { state.cpus[cpu].tlb.invalidate(asid: asid, page: page) }
+            }
+            return pages
+        }
+    }
+
+    /// How the plan reads in a timeline.
+    func describe(_ plan: RingPlan, from local: UInt64, to target: UInt64) -> String {
+        switch plan {
+        case .full: "ring \(local + 1)...\(target): full flush"
+        case .list(let pages): "ring \(local + 1)...\(target): INVLPG \(pages) pages"
+        case .union(let start, let end): "ring \(local + 1)...\(target): INVLPG \(PageRange(start, end))"
+        }
+    }
+}

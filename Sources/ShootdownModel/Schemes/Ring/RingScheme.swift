@@ -1,0 +1,130 @@
+/// `ring-list` and `ring-union`: Andy Lutomirski's per-mm ring buffer of flushes (seed thread,
+/// 1 Feb 2021), as `kernel-reference.md` §4.2 works it out, on top of Linux 6.6.
+///
+/// Every generation taken with `inc_mm_tlb_gen()` (a flush in `flush_tlb_mm_range()`, each page
+/// table of a deferred protection change, reclaim's `arch_tlbbatch_add_pending()`) records its
+/// range in slot `gen % size` of the mm's ring. A CPU catching up from its local generation L
+/// to the mm's generation T, in `flush_tlb_func()` and (with `switch=ranged`) in
+/// `switch_mm_irqs_off()`, reads slots L+1...T and flushes their ranges together; it flushes
+/// everything when T - L exceeds the ring, a slot does not hold its generation (unpublished,
+/// mid-write or overwritten), a slot asks for a full flush, or the pages exceed the ceiling.
+/// `ring-list` sums the pages of each slot's range; `ring-union` (Nadav Amit's sketch) merges
+/// them into one `[min start, max end)`.
+///
+/// The writer's critical section (Nadav's `ring_lock`: claim the slot unless a newer generation
+/// owns it, as Andy asked, fill the range, publish `seq = gen`) is one step of the model, the one
+/// after the generation was taken, so readers see a slot unpublished or published, never half
+/// written; the reader takes its snapshot of `tlb_gen` and the slots in one step too. The
+/// mutants `publish-before-fill` and `overtaken-race` split the writer into steps to show what
+/// an ordering mistake there does; `FlushRing` (the library) implements the full seqlock.
+public struct RingScheme: Scheme {
+    /// How a reader combines the ranges of the slots it reads.
+    public enum Variant: String, Hashable, Sendable, CaseIterable {
+        /// Each slot's range flushed on its own; pages summed against the ceiling.
+        case list = "ring-list"
+        /// Nadav Amit's sketch: one range from the lowest start to the highest end.
+        case union = "ring-union"
+    }
+
+    /// How `switch_mm_irqs_off()` catches a CPU up that fell behind.
+    public enum SwitchCatchUp: String, Hashable, Sendable, CaseIterable {
+        /// CR3 without a flush, then the ring's ranges (full when a slot freed page tables).
+        case ranged
+        /// A CR3 write that flushes the ASID, as Linux does.
+        case full
+    }
+
+    /// A deliberately broken step of the ring.
+    public enum Mutation: String, Hashable, Sendable, CaseIterable {
+        /// The reader neither checks that it fell more than the ring behind nor that a slot still
+        /// holds its generation, only that the slot is published: after a wrap it flushes a newer
+        /// flush's range in place of the one overwritten.
+        case noOverflowCheck = "no-overflow-check"
+        /// The writer publishes `seq = gen` before it stores the range (one step later).
+        case publishBeforeFill = "publish-before-fill"
+        /// The reader's loop stops at T - 1 (`for (gen = ...; gen < tlb_gen; gen++)`, a defect of
+        /// Nadav's sketch): the newest generation's range is never flushed.
+        case oneShort = "one-short"
+        /// A slot that does not hold its generation is skipped instead of forcing a full flush.
+        case skipUnpublished = "skip-unpublished"
+        /// Writers of a slot neither exclude each other nor check for a newer owner (Andy's
+        /// review of Nadav's sketch): mark busy, store the range and publish are three plain
+        /// steps, so an overtaken writer's range can land under a newer generation.
+        case overtakenRace = "overtaken-race"
+    }
+
+    public var variant: Variant
+    /// Slots per mm.
+    public var size: Int
+    public var flushCeiling: Int
+    public var switchCatchUp: SwitchCatchUp
+    public var mutation: Mutation?
+
+    /// A ring scheme; the defaults are 8 slots, Linux's 33-page ceiling and ranged catch-up on
+    /// switch.
+    public init(
+        _ variant: Variant = .list, size: Int = 8, flushCeiling: Int = 33, switchCatchUp: SwitchCatchUp = .ranged,
+        mutation: Mutation? = nil
+    ) {
+        precondition(size >= 1, "a ring needs at least one slot")
+        self.variant = variant
+        self.size = size
+        self.flushCeiling = flushCeiling
+        self.switchCatchUp = switchCatchUp
+        self.mutation = mutation
+    }
+
+    /// `ring-list:size=8,switch=ranged`, with `ceiling=N` when not 33 and `~MUTATION` for a mutant.
+    public var name: String {
+        var parameters = "size=\(size)"
+        if flushCeiling != 33 { parameters += ",ceiling=\(flushCeiling)" }
+        parameters += ",switch=\(switchCatchUp.rawValue)"
+        return "\(variant.rawValue):\(parameters)" + (mutation.map { "~\($0.rawValue)" } ?? "")
+    }
+
+    public var ring: RingScheme? { self }
+
+    // Linux's decisions, unchanged: the ring replaces only how a CPU catches up.
+
+    public func sendsIPI(targetIsLazy: Bool, freedTables: Bool) -> Bool { freedTables || !targetIsLazy }
+
+    public func isAlreadyCovered(newTLBGen: UInt64, localTLBGen: UInt64) -> Bool {
+        newTLBGen != 0 && newTLBGen <= localTLBGen
+    }
+
+    public func flushKind(_ info: FlushTLBInfo, localTLBGen: UInt64, mmTLBGen: UInt64) -> FlushKind {
+        LinuxScheme().flushKind(info, localTLBGen: localTLBGen, mmTLBGen: mmTLBGen)
+    }
+
+    public func lazyReturnIsCurrent(localTLBGen: UInt64, mmTLBGen: UInt64) -> Bool { localTLBGen == mmTLBGen }
+
+    public func asidNeedsFlush(localTLBGen: UInt64, mmTLBGen: UInt64) -> Bool { localTLBGen < mmTLBGen }
+
+    public var flushesWhenNested: Bool { true }
+    public var freesBeforeFlush: Bool { false }
+    public var waitsForAcknowledgements: Bool { true }
+    public var decrementsPendingBeforeFlush: Bool { false }
+
+    public func flushesBatchedPending(_ batched: TLBFlushBatched) -> Bool { batched.isOutstanding }
+
+    public var initialTLBGen: UInt64 { 0 }
+
+    /// Deferred protection changes (mprotect, NUMA hinting) take a generation per page table and
+    /// record its range, so the final flush needs no new one; zaps flush as Linux does.
+    public func takesGenerationPerTable(_ kind: PTEBatchCall.Kind) -> Bool {
+        switch kind {
+        case .mprotect, .numaHint: true
+        case .munmap, .madviseDontNeed: false
+        }
+    }
+
+    public var keepsCompletedGeneration: Bool { false }
+
+    public func bumpsDeferredGeneration(mmTLBGen: UInt64, deferGen: UInt64) -> Bool { true }
+
+    public func protNoneMayBeCached(flushPending: Bool, vmaDeferTLBGen: UInt64, completed: UInt64) -> Bool {
+        flushPending
+    }
+
+    public func skipsGatherFlush(deferGen: UInt64, completed: UInt64, freedTables: Bool) -> Bool { false }
+}
