@@ -4,9 +4,11 @@ import ShootdownReport
 
 struct Demo: ParsableCommand {
     static let configuration = CommandConfiguration(
-        abstract: "A short showcase: Linux's protocol on the built-in scenarios, and a mutant caught.")
+        abstract:
+            "A showcase: the seed thread's bug found, Linux, the RFC's fix and the flush ring compared, every mutant caught."
+    )
 
-    @Option(help: "Seeds to try per scenario.")
+    @Option(help: "Random schedules per scenario for the flush counts.")
     var seeds = 50
 
     func run() throws {

@@ -7,77 +7,82 @@ public enum DemoText {
     /// Runs the showcase over seeds `0..<seeds`.
     public static func render(seeds: Int) -> String {
         var lines = [
-            "Shootdown demo: x86-64 Linux 6.6 TLB shootdowns, and Nadav Amit's RFC 15 from the seed thread.",
+            "Shootdown demo: x86-64 Linux 6.6 TLB shootdowns, Nadav Amit's RFC 15 and Andy Lutomirski's flush ring.",
             "",
         ]
-        lines += seedThread()
+        let (verdicts, counterexample) = seedThread()
+        lines += verdicts
         lines.append("")
         lines += schemeCosts(seeds: seeds)
         lines.append("")
-        lines += mutants(seeds: seeds)
+        lines += counterexample
+        lines.append("")
+        lines += mutants()
         return lines.joined(separator: "\n")
     }
 
-    /// The schemes side by side on `seed-thread`, exhaustively, with the buggy RFC's shrunk
+    /// The schemes side by side on `seed-thread`, exhaustively; and the buggy RFC's shrunk
     /// counterexample.
-    static func seedThread() -> [String] {
+    static func seedThread() -> (verdicts: [String], counterexample: [String]) {
         let scenario = BuiltinScenarios.named("seed-thread")!
         var lines = ["1. The seed thread: every schedule of `seed-thread` (exhaustive check)."]
         var rows: [[String]] = []
-        var counterexample: (LinuxScheme, [Action])?
-        for variant in [LinuxScheme.Variant.rfc15Buggy, .rfc15, .linux] {
-            let scheme = LinuxScheme(variant)
+        var counterexample: [String] = []
+        func check<S: Scheme>(_ scheme: S) {
             let result = ExhaustiveChecker(scenario: scenario, scheme: scheme).run()
             var verdict = "pass"
             if let violation = result.violation, let schedule = result.schedule {
                 verdict = "VIOLATION (\(violation.kind.rawValue))"
-                counterexample = (scheme, Shrinker(scenario: scenario, scheme: scheme).shrink(schedule))
+                let shrunk = Shrinker(scenario: scenario, scheme: scheme).shrink(schedule)
+                let replay = Runner(scenario: scenario, scheme: scheme, tracing: true).run(.scripted(shrunk))
+                counterexample = [
+                    "3. \(scheme.name) on seed-thread, shrunk to \(shrunk.count) steps: "
+                        + replay.world.describe(replay.violation!),
+                    Timeline.render(replay.world.trace, cpus: scenario.cpuCount),
+                    "replay: shootdown check --scenario seed-thread --scheme \(scheme.name)",
+                ]
             }
             rows.append([scheme.name, verdict, "\(result.stats.states)", "\(result.stats.transitions)"])
         }
+        check(LinuxScheme(.rfc15Buggy))
+        check(LinuxScheme(.rfc15))
+        check(LinuxScheme(.linux))
+        check(RingScheme())
         lines.append(TextTable.render(header: ["scheme", "result", "states", "transitions"], rows: rows))
-        if let (scheme, schedule) = counterexample {
-            let replay = Runner(scenario: scenario, scheme: scheme, tracing: true).run(.scripted(schedule))
-            lines.append("")
-            lines.append(
-                "\(scheme.name), shrunk to \(schedule.count) steps: \(replay.world.describe(replay.violation!))")
-            lines.append(Timeline.render(replay.world.trace, cpus: scenario.cpuCount))
-            lines.append("replay: shootdown check --scenario seed-thread --scheme \(scheme.name)")
-        }
-        return lines
+        return (lines, counterexample)
     }
 
-    /// Full and ranged flushes of each scheme on every built-in scenario, totals over the seeds.
+    /// Full and ranged flushes of Linux, the RFC's fix and the ring on every built-in scenario,
+    /// totals over the seeds.
     static func schemeCosts(seeds: Int) -> [String] {
         var lines = [
-            "2. What each scheme costs: flushes on every built-in scenario, totals over \(seeds) random schedules.",
-            "   (full = full flushes of an ASID, all causes; ranged = flush_tlb_func runs that INVLPG a range)",
+            "2. Full flushes (of an ASID, any cause) and ranged flushes (INVLPG runs), totals over \(seeds) "
+                + "random schedules."
         ]
-        let variants = LinuxScheme.Variant.allCases
-        var header = ["scenario"]
-        for variant in variants { header += ["\(variant.rawValue) full", "ranged"] }
-        header += ["ipis", "violations"]
+        let ring = RingScheme()
         var rows: [[String]] = []
         for name in BuiltinScenarios.names {
             let scenario = BuiltinScenarios.named(name)!
-            var row = [name]
-            var linux = Counters()
-            var violations: [String] = []
-            for variant in variants {
-                let total = totals(scenario, LinuxScheme(variant), seeds: seeds)
-                if variant == .linux { linux = total }
-                if total.violations > 0 { violations.append("\(variant.rawValue) \(total.violations)") }
-                row += ["\(total.fullFlushes)", "\(total.rangedFlushes)"]
-            }
-            row += ["\(linux.ipisSent)", violations.isEmpty ? "0" : violations.joined(separator: ", ")]
-            rows.append(row)
+            let linux = totals(scenario, LinuxScheme(), seeds: seeds)
+            let rfc15 = totals(scenario, LinuxScheme(.rfc15), seeds: seeds)
+            let ringTotals = totals(scenario, ring, seeds: seeds)
+            let buggy = totals(scenario, LinuxScheme(.rfc15Buggy), seeds: seeds)
+            rows.append(
+                [name]
+                    + [linux, rfc15, ringTotals].flatMap { ["\($0.fullFlushes)", "\($0.rangedFlushes)"] }
+                    + ["\(linux.violations + rfc15.violations + ringTotals.violations)", "\(buggy.violations)"])
         }
+        let header = [
+            "scenario", "linux full", "ranged", "rfc15 full", "ranged", "ring full", "ranged", "violations",
+            "rfc15-buggy violations",
+        ]
         lines.append(TextTable.render(header: header, rows: rows))
+        lines.append("   (ring = \(ring.name))")
         return lines
     }
 
     /// Counters summed over `seeds` random schedules.
-    static func totals(_ scenario: Scenario, _ scheme: LinuxScheme, seeds: Int) -> Counters {
+    static func totals<S: Scheme>(_ scenario: Scenario, _ scheme: S, seeds: Int) -> Counters {
         let runner = Runner(scenario: scenario, scheme: scheme)
         var total = Counters()
         for seed in 0..<seeds {
@@ -86,38 +91,41 @@ public enum DemoText {
         return total
     }
 
-    /// Each mutant and the first scenario and seed that expose it, with the timeline of one catch.
-    static func mutants(seeds: Int) -> [String] {
-        // Mutants are looked for over at least 200 seeds: a deferred-flush bug needs a narrow window.
-        let mutantSeeds = max(seeds, 200)
+    /// Each mutant, the first built-in scenario where the exhaustive checker catches it, and the
+    /// shrunk counterexample of the first mutant.
+    static func mutants() -> [String] {
         var lines = [
-            "3. Mutants: the first scenario and seed (of \(mutantSeeds)) where each one lets a CPU use a stale translation."
+            "4. Mutants: the first built-in scenario where the exhaustive checker finds each one using a stale "
+                + "translation."
         ]
-        var firstCatch: (RunResult<LinuxScheme>, String)?
         var rows: [[String]] = []
-        for mutation in LinuxScheme.Mutation.allCases {
-            let scheme = LinuxScheme(mutation: mutation)
-            var found: [String] = [scheme.name, "not caught", "", ""]
-            search: for name in BuiltinScenarios.names {
-                let runner = Runner(scenario: BuiltinScenarios.named(name)!, scheme: scheme, tracing: firstCatch == nil)
-                for seed in 0..<mutantSeeds {
-                    let result = runner.run(.random(seed: UInt64(seed)))
-                    guard let violation = result.violation else { continue }
-                    let replay = "shootdown run --scenario \(name) --scheme \(scheme.name) --seed \(seed)"
-                    found = [scheme.name, name, "\(seed)", violation.kind.rawValue]
-                    if firstCatch == nil { firstCatch = (result, replay) }
-                    break search
+        var firstCatch: [String] = []
+        func search<S: Scheme>(_ scheme: S) {
+            for name in BuiltinScenarios.names {
+                let scenario = BuiltinScenarios.named(name)!
+                let result = ExhaustiveChecker(scenario: scenario, scheme: scheme).run()
+                guard let violation = result.violation, let schedule = result.schedule else { continue }
+                let shrunk = Shrinker(scenario: scenario, scheme: scheme).shrink(schedule)
+                rows.append([scheme.name, name, "\(result.stats.states)", "\(shrunk.count)", violation.kind.rawValue])
+                if firstCatch.isEmpty {
+                    let replay = Runner(scenario: scenario, scheme: scheme, tracing: true).run(.scripted(shrunk))
+                    firstCatch = [
+                        "The first catch, \(scheme.name): \(replay.world.describe(replay.violation!))",
+                        Timeline.render(replay.world.trace, cpus: scenario.cpuCount),
+                        "replay: shootdown check --scenario \(name) --scheme \(scheme.name)",
+                    ]
                 }
+                return
             }
-            rows.append(found)
+            rows.append([scheme.name, "not caught", "", "", ""])
         }
-        lines.append(TextTable.render(header: ["mutant", "scenario", "seed", "violation"], rows: rows))
-        if let (result, replay) = firstCatch {
-            lines.append("")
-            lines.append("The first catch, \(result.world.scheme.name): \(result.world.describe(result.violation!))")
-            lines.append(Timeline.render(result.world.trace, cpus: result.world.scenario.cpuCount, last: 14))
-            lines.append("replay: \(replay)")
-        }
+        for mutation in LinuxScheme.Mutation.allCases { search(LinuxScheme(mutation: mutation)) }
+        // A one-slot ring wraps at every second generation: the ring mutants' windows open there.
+        for mutation in RingScheme.Mutation.allCases { search(RingScheme(size: 1, mutation: mutation)) }
+        lines.append(
+            TextTable.render(header: ["mutant", "scenario", "states", "shrunk steps", "violation"], rows: rows))
+        lines.append("")
+        lines += firstCatch
         return lines
     }
 }

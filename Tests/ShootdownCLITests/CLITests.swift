@@ -120,6 +120,9 @@ struct CLI {
         #expect(output.status == 0)
         #expect(!output.stdout.contains("not caught"))
         #expect(output.stdout.contains("linux~no-ipi"))
-        #expect(output.stdout.contains("replay: shootdown run"))
+        #expect(output.stdout.contains("replay: shootdown check"))
+        #expect(output.stdout.contains("rfc15-buggy                     VIOLATION (stale-write)"))
+        #expect(output.stdout.contains("ring-list:size=8,switch=ranged                     pass"))
+        #expect(output.stdout.contains("ring-list:size=1,switch=ranged~overtaken-race"))
     }
 }
