@@ -62,15 +62,8 @@ extension World {
                     freedTables: info.freedTables)
                 call.isUnpublished = false
             }
-            // if (cpumask_any_but(mm_cpumask(mm), cpu) < nr_cpu_ids); the batch's own cpumask
-            // is private to the reclaiming task.
-            let mask: CPUMask
-            if let batch = call.batch {
-                mask = batch
-            } else {
-                touch(.cpumask(mm: call.mm), write: false)
-                mask = state.mms[call.mm].cpumask
-            }
+            // if (cpumask_any_but(mm_cpumask(mm), cpu) < nr_cpu_ids)
+            let mask = readTargetMask(call)
             if mask.containsAny(but: cpu) {
                 // flush_tlb_multi() -> native_flush_tlb_multi(): count_vm_tlb_event(NR_TLB_REMOTE_FLUSH).
                 counters.nrTLBRemoteFlush += 1
@@ -87,13 +80,7 @@ extension World {
         case .snapshotMask:
             // smp_call_function_many_cond(): cpumask_and(cfd->cpumask, mask, cpu_online_mask) reads
             // the mask again; CPUs that switched in or out since the first read count from here.
-            let mask: CPUMask
-            if let batch = call.batch {
-                mask = batch
-            } else {
-                touch(.cpumask(mm: call.mm), write: false)
-                mask = state.mms[call.mm].cpumask
-            }
+            let mask = readTargetMask(call)
             call.runsLocal = mask.contains(cpu)
             var others = mask
             others.remove(cpu)
@@ -162,6 +149,14 @@ extension World {
             }
             return .ret(shared: true)
         }
+    }
+
+    /// The CPUs a flush goes to: `mm_cpumask(mm)` (a shared read), or the reclaiming task's own
+    /// batch cpumask for `arch_tlbbatch_flush()`.
+    mutating func readTargetMask(_ call: FlushTLBMMRangeCall) -> CPUMask {
+        if let batch = call.batch { return batch }
+        touch(.cpumask(mm: call.mm), write: false)
+        return state.mms[call.mm].cpumask
     }
 
     /// The ring writer of the `publish-before-fill` and `overtaken-race` mutants, one store a
