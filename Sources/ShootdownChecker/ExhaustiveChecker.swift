@@ -27,10 +27,11 @@ public struct ExhaustiveChecker<S: Scheme>: Sendable {
     struct Frame {
         var fingerprint: UInt64
         var preemptions: Int
+        /// The state; successors are computed from it when the search takes an action.
+        var world: World<S>
         var actions: [Action]
-        var footprints: [Footprint]
-        /// Each action's successor, taken (set to `nil`) when the search descends into it.
-        var successors: [World<S>?]
+        /// Each action's footprint, once the action was performed from here.
+        var footprints: [Footprint?]
         var next = 0
         /// Actions asleep here: explored already on a path that reaches the same states.
         var sleep: ActionSet
@@ -78,7 +79,9 @@ public struct ExhaustiveChecker<S: Scheme>: Sendable {
             stack[top].next += 1
             let action = stack[top].actions[index]
             if stack[top].skip.contains(action) { continue }
-            let child = stack[top].successors[index].take()!
+            var child = stack[top].world
+            child.perform(action)
+            stack[top].footprints[index] = child.footprint
             stats.transitions += 1
             if let v = child.violation {
                 violation = v
@@ -88,10 +91,10 @@ public struct ExhaustiveChecker<S: Scheme>: Sendable {
             // The child's sleep set: asleep or already explored here, and independent of `action`.
             var childSleep = ActionSet()
             if usesReduction {
-                let footprint = stack[top].footprints[index]
+                let taken = child.footprint
                 for (i, other) in stack[top].actions.enumerated() where other.cpu != action.cpu {
-                    let asleep = stack[top].sleep.contains(other) || stack[top].done.contains(other)
-                    if asleep && !stack[top].footprints[i].conflicts(with: footprint) {
+                    guard stack[top].sleep.contains(other) || stack[top].done.contains(other) else { continue }
+                    if !footprint(of: i, in: &stack[top]).conflicts(with: taken) {
                         childSleep.insert(other)
                     }
                 }
@@ -141,23 +144,22 @@ public struct ExhaustiveChecker<S: Scheme>: Sendable {
         var actions: [Action] = []
         world.enabledActions(into: &actions)
         if preemptions >= bounds.maxPreemptions { actions.removeAll { $0.isPreemption } }
-        var successors: [World<S>?] = []
-        var footprints: [Footprint] = []
-        successors.reserveCapacity(actions.count)
-        footprints.reserveCapacity(actions.count)
-        for action in actions {
-            var next = world
-            next.perform(action)
-            footprints.append(next.footprint)
-            successors.append(consume next)
-        }
         if actions.isEmpty, !world.isFinished, world.violation == nil {
             var stuck = world
             if stuck.checkDeadlock() { stats.deadlocks += 1 }
         }
         return Frame(
-            fingerprint: fingerprint, preemptions: preemptions, actions: actions,
-            footprints: footprints, successors: successors, sleep: sleep, skip: skip, via: via)
+            fingerprint: fingerprint, preemptions: preemptions, world: world, actions: actions,
+            footprints: Array(repeating: nil, count: actions.count), sleep: sleep, skip: skip, via: via)
+    }
+
+    /// The footprint of action `i` of `frame`, performing it once if the search has not yet.
+    func footprint(of i: Int, in frame: inout Frame) -> Footprint {
+        if let known = frame.footprints[i] { return known }
+        var next = frame.world
+        next.perform(frame.actions[i])
+        frame.footprints[i] = next.footprint
+        return next.footprint
     }
 
     func fingerprint(_ world: World<S>, preemptions: Int) -> UInt64 {
