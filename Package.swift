@@ -7,6 +7,7 @@ let package = Package(
         .library(name: "ShootdownModel", targets: ["ShootdownModel"]),
         .library(name: "ShootdownReport", targets: ["ShootdownReport"]),
         .library(name: "ShootdownChecker", targets: ["ShootdownChecker"]),
+        .library(name: "ShootdownSimulator", targets: ["ShootdownSimulator"]),
         .executable(name: "shootdown", targets: ["ShootdownCLI"]),
         .library(name: "FlushRing", targets: ["FlushRing"]),
     ],
@@ -19,11 +20,12 @@ let package = Package(
             swiftSettings: [.define("SHOOTDOWN_INTERNAL_CHECKS", .when(configuration: .debug))]
         ),
         .target(name: "ShootdownChecker", dependencies: ["ShootdownModel"]),
-        .target(name: "ShootdownReport", dependencies: ["ShootdownModel", "ShootdownChecker"]),
+        .target(name: "ShootdownSimulator", dependencies: ["ShootdownModel"]),
+        .target(name: "ShootdownReport", dependencies: ["ShootdownModel", "ShootdownChecker", "ShootdownSimulator"]),
         .executableTarget(
             name: "ShootdownCLI",
             dependencies: [
-                "ShootdownModel", "ShootdownReport", "ShootdownChecker",
+                "ShootdownModel", "ShootdownReport", "ShootdownChecker", "ShootdownSimulator",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ]
         ),
@@ -31,6 +33,7 @@ let package = Package(
         .testTarget(name: "ShootdownModelTests", dependencies: ["ShootdownModel"]),
         .testTarget(name: "ShootdownCheckerTests", dependencies: ["ShootdownModel", "ShootdownChecker"]),
         .testTarget(name: "FlushRingTests", dependencies: ["FlushRing"]),
+        .testTarget(name: "ShootdownSimulatorTests", dependencies: ["ShootdownModel", "ShootdownSimulator"]),
         .testTarget(
             name: "ShootdownCLITests",
             dependencies: ["ShootdownModel", "ShootdownReport", "ShootdownCLI"]

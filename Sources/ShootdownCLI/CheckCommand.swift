@@ -80,6 +80,7 @@ struct Check: ParsableCommand {
             switch parsed {
             case .linux(let scheme): check(scenario, scheme, strategy)
             case .ring(let scheme): check(scenario, scheme, strategy)
+            case .oracle(let scheme): check(scenario, scheme, strategy)
             }
         if noTiming {
             report.seconds = 0

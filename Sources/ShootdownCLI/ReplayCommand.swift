@@ -48,6 +48,7 @@ struct Replay: ParsableCommand {
             switch parsed {
             case .linux(let scheme): replay(scenario, scheme, actions)
             case .ring(let scheme): replay(scenario, scheme, actions)
+            case .oracle(let scheme): replay(scenario, scheme, actions)
             }
         if reproduced { throw ExitCode(1) }
     }

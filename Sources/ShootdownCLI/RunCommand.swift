@@ -43,6 +43,7 @@ struct Run: ParsableCommand {
             switch try parseScheme(scheme) {
             case .linux(let scheme): execute(scenario: scenario, scheme: scheme)
             case .ring(let scheme): execute(scenario: scenario, scheme: scheme)
+            case .oracle(let scheme): execute(scenario: scenario, scheme: scheme)
             }
         if violated { throw ExitCode(1) }
     }

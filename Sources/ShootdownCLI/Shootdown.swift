@@ -6,7 +6,7 @@ struct Shootdown: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "shootdown",
         abstract: "A laboratory for TLB flush protocols: is a flush-tracking scheme correct, and what does it cost?",
-        subcommands: [Demo.self, Run.self, Check.self, Replay.self, List.self]
+        subcommands: [Demo.self, Run.self, Check.self, Replay.self, Compare.self, List.self]
     )
 }
 

@@ -47,6 +47,7 @@ public struct ExhaustiveChecker<S: Scheme>: Sendable {
     /// Explores; `progress` is called about every 4096 new states.
     @_specialize(exported:true,where S == LinuxScheme)
     @_specialize(exported:true,where S == RingScheme)
+    @_specialize(exported:true,where S == OracleScheme)
     public func run(
         progress: ((ExplorationStats) -> Void)? = nil, onState: ((UInt64) -> Void)? = nil
     ) -> ExhaustiveResult {

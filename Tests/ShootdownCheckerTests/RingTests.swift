@@ -91,7 +91,9 @@ import Testing
         let linux = Runner(scenario: scenario, scheme: LinuxScheme())
         let ring = Runner(scenario: scenario, scheme: RingScheme(.list, size: 1, switchCatchUp: .full))
         for seed in UInt64(0)..<100 {
-            #expect(linux.run(.random(seed: seed)).counters == ring.run(.random(seed: seed)).counters, "seed \(seed)")
+            var counters = ring.run(.random(seed: seed)).counters
+            counters.ringSlotsRead = 0  // the one counter Linux has no use for
+            #expect(linux.run(.random(seed: seed)).counters == counters, "seed \(seed)")
         }
     }
 

@@ -39,38 +39,52 @@ extension World {
     /// step) and decides.
     /// - Parameter forSwitch: catching up in `switch_mm_irqs_off()`, where a slot that freed page
     ///   tables forces a full flush (its paging-structure caches may point at them).
-    func ringPlan(_ ring: RingScheme, mm: Int, from local: UInt64, to target: UInt64, forSwitch: Bool) -> RingPlan {
+    mutating func ringPlan(_ ring: RingScheme, mm: Int, from local: UInt64, to target: UInt64, forSwitch: Bool)
+        -> RingPlan
+    {
+        touch(.ring(mm: mm), write: false)
+        let (plan, slots) = readRing(ring, mm: mm, from: local, to: target, forSwitch: forSwitch)
+        counters.ringSlotsRead += slots
+        return plan
+    }
+
+    /// The decision of ``ringPlan(_:mm:from:to:forSwitch:)`` and the number of slots it read.
+    func readRing(_ ring: RingScheme, mm: Int, from local: UInt64, to target: UInt64, forSwitch: Bool)
+        -> (RingPlan, slots: Int)
+    {
         let mutation = ring.mutation
         // R2: more generations missed than the ring holds.
-        if mutation != .noOverflowCheck, target - local > UInt64(ring.size) { return .full }
+        if mutation != .noOverflowCheck, target - local > UInt64(ring.size) { return (.full, 0) }
         let last = mutation == .oneShort ? target - 1 : target
-        guard last > local else { return .list(pages: 0) }
+        guard last > local else { return (.list(pages: 0), 0) }
         let slots = state.mms[mm].ring
+        var read = 0
         var pages = 0
         var lowest = Int.max
         var highest = 0
         for gen in (local + 1)...last {
             let slot = slots[Int(gen % UInt64(ring.size))]
+            read += 1
             // R6: unpublished, mid-write or overwritten.
             let holdsGen =
                 mutation == .noOverflowCheck ? !slot.isBusy && slot.seq != 0 : !slot.isBusy && slot.seq == gen
             if !holdsGen {
                 if mutation == .skipUnpublished { continue }
-                return .full
+                return (.full, read)
             }
             // R9: the slot asks for a full flush.
-            guard let end = slot.end else { return .full }
-            if forSwitch && slot.freedTables { return .full }
+            guard let end = slot.end else { return (.full, read) }
+            if forSwitch && slot.freedTables { return (.full, read) }
             pages += end - slot.start
             lowest = min(lowest, slot.start)
             highest = max(highest, end)
         }
         switch ring.variant {
         case .list:
-            return pages > ring.flushCeiling ? .full : .list(pages: pages)
+            return (pages > ring.flushCeiling ? .full : .list(pages: pages), read)
         case .union:
-            guard highest > lowest else { return .list(pages: 0) }
-            return highest - lowest > ring.flushCeiling ? .full : .union(start: lowest, end: highest)
+            guard highest > lowest else { return (.list(pages: 0), read) }
+            return (highest - lowest > ring.flushCeiling ? .full : .union(start: lowest, end: highest), read)
         }
     }
 

@@ -40,6 +40,14 @@ extension World {
                 if isTracing { note(cpu, "flush_tlb_func", "is_lazy: switch to init_mm") }
                 return .call(.switchMM(SwitchMMCall(next: initMM)), shared: false)
             }
+            if scheme.oracle == .software {
+                // oracle-sw: invalidate exactly the stale entries of the range, nothing else.
+                let pages = state.cpus[cpu].tlb.removeStaleEntries(
+                    asid: asid, range: f.end.map { PageRange(f.start, $0) })
+                if pages > 0 { countRanged(pages: pages, isLocal: call.isLocal) }
+                if isTracing { note(cpu, "flush_tlb_func", "oracle-sw: \(pages) stale entries dropped") }
+                return .next
+            }
             if scheme.isAlreadyCovered(newTLBGen: f.newTLBGen, localTLBGen: localTLBGen) {
                 if isTracing {
                     note(cpu, "flush_tlb_func", "new_tlb_gen \(f.newTLBGen) <= local_tlb_gen \(localTLBGen): return")
@@ -61,7 +69,6 @@ extension World {
             }
             if let ring = scheme.ring, f.mm != nil {
                 // The ring replaces the partial/full decision: catch up through the slots.
-                touch(.ring(mm: loadedMM), write: false)
                 let plan = ringPlan(ring, mm: loadedMM, from: localTLBGen, to: mmTLBGen, forSwitch: false)
                 if plan == .full {
                     fullFlush(cpu, asid: asid, isLocal: call.isLocal)

@@ -8,6 +8,10 @@ extension World {
     mutating func stepFlushTLBMMRange(_ cpu: Int, _ call: inout FlushTLBMMRangeCall) -> StepOutcome {
         switch call.pc {
         case .incGen:
+            if scheme.oracle == .hardware {
+                // oracle-hw removed the stale entries with the PTE changes: nothing to do.
+                return .ret(shared: false)
+            }
             // "Should we flush just the requested range?"
             if let end = call.end, end - call.start > scheme.flushCeiling {
                 call.start = 0
@@ -22,7 +26,8 @@ extension World {
                 if isTracing { note(cpu, "arch_tlbbatch_flush", "flush_tlb_info: mm = NULL, TLB_FLUSH_ALL, gen 0") }
                 return .next
             }
-            if let gen = call.presetGen {
+            if let gen = call.presetGen ?? (scheme.oracle != nil ? 0 : nil) {
+                // oracle-sw takes no generation: it knows where the stale entries are.
                 // flush_tlb_mm_range_gen() (RFC 15): the gather took its generation already.
                 state.cpus[cpu].flushInfo = FlushTLBInfo(
                     mm: call.mm, start: call.start, end: call.end, freedTables: call.freedTables,
@@ -98,6 +103,11 @@ extension World {
             // scheme's decision reproduces by ignoring the value.
             touch(.isLazy(cpu: target), write: false)
             let lazy = state.cpus[target].tlbState.isLazy
+            if scheme.oracle == .software, !holdsStaleEntries(target, call) {
+                call.pc = nextTarget(&call)
+                if isTracing { note(cpu, "flush_tlb_mm_range", "cpu\(target) holds no stale entry: skip") }
+                return .shared
+            }
             if scheme.sendsIPI(targetIsLazy: lazy, freedTables: call.freedTables) {
                 call.pc = .queue(cpu: target)
                 if isTracing { note(cpu, "flush_tlb_mm_range", "cpu\(target) is_lazy = \(lazy): send IPI") }
@@ -149,6 +159,12 @@ extension World {
             }
             return .ret(shared: true)
         }
+    }
+
+    /// `oracle-sw`: whether `target` runs the mm and holds a stale entry of the flush's range.
+    func holdsStaleEntries(_ target: Int, _ call: FlushTLBMMRangeCall) -> Bool {
+        state.cpus[target].tlbState.loadedMM == call.mm
+            && state.cpus[target].tlb.holdsStaleEntry(mm: call.mm, range: call.end.map { PageRange(call.start, $0) })
     }
 
     /// The CPUs a flush goes to: `mm_cpumask(mm)` (a shared read), or the reclaiming task's own

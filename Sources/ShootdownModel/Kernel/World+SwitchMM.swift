@@ -41,6 +41,7 @@ extension World {
             let nextTLBGen = state.mms[next].tlbGen
             let local = state.cpus[cpu].tlbState.ctxs[call.prevASID].tlbGen
             if scheme.lazyReturnIsCurrent(localTLBGen: local, mmTLBGen: nextTLBGen) {
+                dropStaleEntriesOnSwitch(cpu, asid: call.prevASID)
                 if isTracing {
                     note(
                         cpu, "switch_mm_irqs_off",
@@ -99,7 +100,6 @@ extension World {
     /// read). `nil` when the scheme flushes fully on a switch or the ring asks for a full flush.
     mutating func ringSwitchPlan(_ cpu: Int, mm: Int, from local: UInt64, to target: UInt64) -> RingPlan? {
         guard let ring = scheme.ring, ring.switchCatchUp == .ranged else { return nil }
-        touch(.ring(mm: mm), write: false)
         let plan = ringPlan(ring, mm: mm, from: local, to: target, forSwitch: true)
         if isTracing {
             note(cpu, "switch_mm_irqs_off", "\(scenario.mmName(mm)): \(describe(plan, from: local, to: target))")
@@ -149,11 +149,21 @@ extension World {
         }
         state.cpus[cpu].tlbState.loadedMM = next
         state.cpus[cpu].tlbState.loadedASID = asid
+        if !needFlush { dropStaleEntriesOnSwitch(cpu, asid: asid) }
         if isTracing {
             note(
                 cpu, "switch_mm_irqs_off",
                 "\(scenario.mmName(next)): \(why): \(needFlush ? "CR3 with flush" : "CR3 | NOFLUSH")")
         }
+    }
+
+    /// `oracle-sw`: a CPU switching to an mm drops exactly its stale entries of it.
+    mutating func dropStaleEntriesOnSwitch(_ cpu: Int, asid: Int) {
+        guard scheme.oracle == .software else { return }
+        let pages = state.cpus[cpu].tlb.removeStaleEntries(asid: asid, range: nil)
+        guard pages > 0 else { return }
+        counters.pagesInvalidated += pages
+        counters.rangedFlushesSwitch += 1
     }
 
     /// Follows `enter_lazy_tlb()` in arch/x86/mm/tlb.c: keep the mm loaded, mark the CPU lazy.

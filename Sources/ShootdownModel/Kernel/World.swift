@@ -57,6 +57,7 @@ public struct World<S: Scheme>: Sendable {
     /// the kernel paths with static dispatch.
     @_specialize(exported:true,where S == LinuxScheme)
     @_specialize(exported:true,where S == RingScheme)
+    @_specialize(exported:true,where S == OracleScheme)
     public func enabledActions(into actions: inout [Action]) {
         for cpu in state.cpus.indices {
             if canInterrupt(cpu) { actions.append(.interrupt(cpu: cpu)) }
@@ -172,6 +173,7 @@ public struct World<S: Scheme>: Sendable {
     /// Runs one action. The action must be enabled.
     @_specialize(exported:true,where S == LinuxScheme)
     @_specialize(exported:true,where S == RingScheme)
+    @_specialize(exported:true,where S == OracleScheme)
     public mutating func perform(_ action: Action) {
         counters.steps += 1
         currentStep = counters.steps

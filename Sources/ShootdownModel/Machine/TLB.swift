@@ -105,6 +105,31 @@ public struct TLB: Hashable, Sendable {
         return before - entries.count
     }
 
+    /// Drops every entry of `mm` for `page` (in any ASID), or only the writable ones: what the
+    /// `oracle-hw` bound does at a PTE change.
+    mutating func removeEntries(mm: Int, page: Int, writableOnly: Bool) {
+        entries.removeAll { $0.mm == mm && $0.page == page && (!writableOnly || $0.isWritable) }
+    }
+
+    /// Drops the entries of `asid` that a PTE change made stale (their revocation marks), in
+    /// `range` if given; returns how many: what the `oracle-sw` bound invalidates.
+    mutating func removeStaleEntries(asid: Int, range: PageRange?) -> Int {
+        let before = entries.count
+        entries.removeAll { entry in
+            entry.asid == asid && (entry.unmapped != nil || entry.writeRevoked != nil)
+                && (range.map { $0.contains(entry.page) } ?? true)
+        }
+        return before - entries.count
+    }
+
+    /// Whether an entry of `mm` in `range` (all pages if `nil`) is stale.
+    func holdsStaleEntry(mm: Int, range: PageRange?) -> Bool {
+        entries.contains { entry in
+            entry.mm == mm && (entry.unmapped != nil || entry.writeRevoked != nil)
+                && (range.map { $0.contains(entry.page) } ?? true)
+        }
+    }
+
     /// Applies `change` to every entry that translates to `frame` (ghost bookkeeping).
     mutating func updateEntries(frame: Int, _ change: (inout TLBEntry) -> Void) {
         for i in entries.indices where entries[i].frame == frame {

@@ -10,6 +10,13 @@ extension World {
     /// Marks the TLB entries of `page` in `mm` that predate the PTE change.
     /// - Parameter removesTranslation: the change removed the translation (else: write permission).
     mutating func openRevocation(mm: Int, page: Int, removesTranslation: Bool, thread: Int, op: Int) {
+        if scheme.oracle == .hardware {
+            // oracle-hw: the stale entries vanish with the PTE change, everywhere, at no cost.
+            for cpu in state.cpus.indices {
+                state.cpus[cpu].tlb.removeEntries(mm: mm, page: page, writableOnly: !removesTranslation)
+            }
+            return
+        }
         let revocation = Revocation(thread: thread, op: op, coveredBy: 1 << UInt64(thread), isDue: false)
         for cpu in state.cpus.indices {
             state.cpus[cpu].tlb.updateEntries(mm: mm, page: page) { entry in

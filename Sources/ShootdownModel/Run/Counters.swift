@@ -18,6 +18,8 @@ public struct Counters: Hashable, Sendable {
     public var rangedFlushesLocal = 0
     /// ... and by the ring's catch-up in `switch_mm_irqs_off()` (`switch=ranged`).
     public var rangedFlushesSwitch = 0
+    /// Slots of the flush ring read by catch-ups (the ring schemes).
+    public var ringSlotsRead = 0
     /// Flush IPIs queued to another CPU.
     public var ipisSent = 0
     /// CPUs of the cpumask not interrupted because they were lazy.
@@ -60,6 +62,7 @@ public struct Counters: Hashable, Sendable {
         rangedFlushesIPI += other.rangedFlushesIPI
         rangedFlushesLocal += other.rangedFlushesLocal
         rangedFlushesSwitch += other.rangedFlushesSwitch
+        ringSlotsRead += other.ringSlotsRead
         ipisSent += other.ipisSent
         ipisSkippedLazy += other.ipisSkippedLazy
         pagesInvalidated += other.pagesInvalidated
@@ -95,6 +98,7 @@ public struct Counters: Hashable, Sendable {
             ("ranged_flushes_ipi", rangedFlushesIPI),
             ("ranged_flushes_local", rangedFlushesLocal),
             ("ranged_flushes_switch", rangedFlushesSwitch),
+            ("ring_slots_read", ringSlotsRead),
             ("ipis_sent", ipisSent),
             ("ipis_skipped_lazy", ipisSkippedLazy),
             ("pages_invalidated", pagesInvalidated),

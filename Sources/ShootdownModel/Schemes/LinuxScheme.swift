@@ -103,6 +103,8 @@ public struct LinuxScheme: Scheme {
     /// No ring: `flush_tlb_info` carries the range.
     public var ring: RingScheme? { nil }
 
+    public var oracle: OracleScheme.Kind? { nil }
+
     /// `flush_tlb_batched_pending()`: `if (pending != flushed) { flush_tlb_mm(mm); ... }`.
     public func flushesBatchedPending(_ batched: TLBFlushBatched) -> Bool {
         mutation != .noBatchedPending && batched.isOutstanding

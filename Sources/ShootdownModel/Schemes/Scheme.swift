@@ -62,6 +62,9 @@ public protocol Scheme: Hashable, Sendable {
     /// The per-mm flush ring, for the ring schemes; `nil` where `flush_tlb_info` carries the range.
     var ring: RingScheme? { get }
 
+    /// The lower bound this scheme stands for, for the oracle schemes; `nil` for real schemes.
+    var oracle: OracleScheme.Kind? { get }
+
     /// `read_defer_tlb_flush_gen()`: whether to bump `tlb_gen` for this page table's changes.
     func bumpsDeferredGeneration(mmTLBGen: UInt64, deferGen: UInt64) -> Bool
 

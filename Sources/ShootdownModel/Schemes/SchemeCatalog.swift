@@ -2,12 +2,15 @@
 public enum AnyScheme: Hashable, Sendable {
     case linux(LinuxScheme)
     case ring(RingScheme)
+    /// The lower bounds, for `shootdown compare`.
+    case oracle(OracleScheme)
 
     /// The name as the command line spells it.
     public var name: String {
         switch self {
         case .linux(let scheme): scheme.name
         case .ring(let scheme): scheme.name
+        case .oracle(let scheme): scheme.name
         }
     }
 }
@@ -22,6 +25,7 @@ public enum SchemeCatalog {
     /// The schemes (`rfc15-buggy` included: the seed thread's bug, kept as a scheme).
     public static let schemes =
         LinuxScheme.Variant.allCases.map(\.rawValue) + RingScheme.Variant.allCases.map(\.rawValue)
+        + OracleScheme.Kind.allCases.map(\.rawValue)
 
     /// Every mutant, as `SCHEME~MUTATION` (each Linux mutation applies to the `rfc15` schemes
     /// too, each ring mutation to both ring variants and any parameters).
@@ -43,6 +47,12 @@ public enum SchemeCatalog {
                 throw SchemeError.unknownMutation(name)
             }
             return .linux(LinuxScheme(variant, mutation: mutation))
+        }
+        if let kind = OracleScheme.Kind(rawValue: base) {
+            guard head.count == 1, mutationName == nil else {
+                throw SchemeError.badParameter(name, "\(base) takes no parameters and has no mutants")
+            }
+            return .oracle(OracleScheme(kind))
         }
         guard let variant = RingScheme.Variant(rawValue: base) else { throw SchemeError.unknownScheme(name) }
         var ring = RingScheme(variant)

@@ -83,6 +83,7 @@ public struct RingScheme: Scheme {
     }
 
     public var ring: RingScheme? { self }
+    public var oracle: OracleScheme.Kind? { nil }
 
     // Linux's decisions, unchanged: the ring replaces only how a CPU catches up.
 

@@ -1,0 +1,55 @@
+/// The lower bounds no flush-tracking scheme can beat, for the simulator (`shootdown compare`):
+///
+/// - `oracle-hw`: hardware that removes exactly the stale entries, on every CPU, the moment a
+///   PTE change makes them stale, at no cost: no generation, no IPI, no flush.
+/// - `oracle-sw`: software that knows which CPUs hold stale entries: a flush interrupts only
+///   those running the mm (not lazy) and invalidates exactly their stale entries; every other
+///   CPU drops its stale entries of the mm, and only those, when it next switches to it.
+///
+/// Both read the safety oracle's marks on TLB entries, which no real kernel can.
+public struct OracleScheme: Scheme {
+    /// Which bound.
+    public enum Kind: String, Hashable, Sendable, CaseIterable {
+        case hardware = "oracle-hw"
+        case software = "oracle-sw"
+    }
+
+    public var kind: Kind
+    public var flushCeiling: Int { 33 }
+
+    public init(_ kind: Kind) { self.kind = kind }
+
+    public var name: String { kind.rawValue }
+    public var oracle: Kind? { kind }
+    public var ring: RingScheme? { nil }
+
+    /// `oracle-sw` interrupts a CPU only if it runs the mm and holds a stale entry of it: the
+    /// flush path decides that from the marks; lazy CPUs catch up when they switch back.
+    public func sendsIPI(targetIsLazy: Bool, freedTables: Bool) -> Bool { !targetIsLazy }
+
+    public func isAlreadyCovered(newTLBGen: UInt64, localTLBGen: UInt64) -> Bool { false }
+
+    public func flushKind(_ info: FlushTLBInfo, localTLBGen: UInt64, mmTLBGen: UInt64) -> FlushKind { .ranged }
+
+    /// A TLB is never stale but for the entries the oracle removes itself.
+    public func lazyReturnIsCurrent(localTLBGen: UInt64, mmTLBGen: UInt64) -> Bool { true }
+
+    public func asidNeedsFlush(localTLBGen: UInt64, mmTLBGen: UInt64) -> Bool { false }
+
+    public var flushesWhenNested: Bool { false }
+    public var freesBeforeFlush: Bool { false }
+    public var waitsForAcknowledgements: Bool { true }
+    public var decrementsPendingBeforeFlush: Bool { false }
+    public func flushesBatchedPending(_ batched: TLBFlushBatched) -> Bool { false }
+    public var initialTLBGen: UInt64 { 0 }
+    public func takesGenerationPerTable(_ kind: PTEBatchCall.Kind) -> Bool { false }
+    public var keepsCompletedGeneration: Bool { false }
+    public func bumpsDeferredGeneration(mmTLBGen: UInt64, deferGen: UInt64) -> Bool { false }
+
+    /// The oracle knows no stale entry survives its flush: migration never needs one.
+    public func protNoneMayBeCached(flushPending: Bool, vmaDeferTLBGen: UInt64, completed: UInt64) -> Bool {
+        false
+    }
+
+    public func skipsGatherFlush(deferGen: UInt64, completed: UInt64, freedTables: Bool) -> Bool { false }
+}

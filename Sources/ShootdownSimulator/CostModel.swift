@@ -1,0 +1,91 @@
+import Foundation
+
+/// Cycles charged per kind of event by the timed simulation. Every default names its source;
+/// a JSON file can override any of them (`shootdown compare --cost-model FILE`).
+public struct CostModel: Hashable, Sendable, Codable {
+    /// One step of a kernel path that the cost model does not price otherwise (a shared
+    /// access, a branch, a lock taken): about a cache miss on a contended line.
+    public var step = 50
+    /// An access served by the TLB.
+    public var tlbHit = 1
+    /// A TLB miss: the page walk and the fill. Haswell: an L2 TLB hit costs about 12 cycles,
+    /// a miss that walks through the caches about 20 more (pc.watch measurements, via
+    /// kernel-reference.md §5); a walk that misses the caches costs hundreds: 30 is the cached case.
+    public var pageWalk = 30
+    /// A page fault handled (entry, VMA lookup, allocation, PTE update, return).
+    public var pageFault = 2_000
+    /// A context switch, `switch_mm_irqs_off()` excluded.
+    public var contextSwitch = 1_500
+    /// One INVLPG. Dave Hansen's 2014 measurements of a local `flush_tlb_mm_range()`, 1 page
+    /// 1,276 cycles and 33 pages 8,534, fit 227 cycles a page plus a fixed part (below);
+    /// Molnar (2015) measured 260, Hansen (2017) about 200.
+    public var invlpg = 227
+    /// A full flush of one ASID (a CR3 write): Hansen 2014, full `flush_tlb_mm_range()` 2,283
+    /// cycles, less the fixed part; its real price is the refills it causes, priced per walk.
+    public var fullFlush = 1_200
+    /// The fixed part of a `flush_tlb_func()` run (the handler or the local call, its
+    /// generation reads and bookkeeping): from the same fit, 1,049 cycles less the steps of
+    /// `flush_tlb_mm_range()` the model prices as steps.
+    public var flushSetup = 900
+    /// Queuing one flush IPI (`llist_add` and the APIC write), per target.
+    public var ipiSend = 300
+    /// From the IPI's send to the target's handler running: "TLB shootdown can take
+    /// microseconds" (Amit, ATC'17); a remote acknowledgement at least 1,000 cycles (EuroSys'20);
+    /// a round trip of 1-3 us on Xeons. 2,000 cycles each way at 3 GHz.
+    public var ipiLatency = 2_000
+    /// From the target's acknowledgement to the initiator seeing it (`csd_unlock()` to
+    /// `csd_lock_wait()`): one cache-line transfer.
+    public var ackLatency = 200
+    /// Reading one slot of the flush ring (one cache line, possibly contended with writers).
+    public var ringSlotRead = 40
+
+    /// The defaults above.
+    public init() {}
+
+    /// The keys a cost-model file may set, and the fields they set.
+    public static let fields: [(key: String, field: WritableKeyPath<CostModel, Int> & Sendable)] = [
+        ("step", \.step), ("tlbHit", \.tlbHit), ("pageWalk", \.pageWalk), ("pageFault", \.pageFault),
+        ("contextSwitch", \.contextSwitch), ("invlpg", \.invlpg), ("fullFlush", \.fullFlush),
+        ("flushSetup", \.flushSetup), ("ipiSend", \.ipiSend), ("ipiLatency", \.ipiLatency),
+        ("ackLatency", \.ackLatency), ("ringSlotRead", \.ringSlotRead),
+    ]
+
+    /// Reads a cost-model file: a JSON object whose keys are any of ``fields`` and whose values
+    /// are non-negative whole cycles; keys not given keep their defaults.
+    /// - Throws: ``CostModelError`` naming the bad key or value and the keys known.
+    public static func parse(_ text: String, source: String) throws(CostModelError) -> CostModel {
+        let object: Any
+        do {
+            object = try JSONSerialization.jsonObject(with: Data(text.utf8))
+        } catch {
+            throw CostModelError(source: source, problem: "not JSON: \(error.localizedDescription)")
+        }
+        guard let values = object as? [String: Any] else {
+            throw CostModelError(source: source, problem: "expected a JSON object of cycle counts")
+        }
+        var model = CostModel()
+        for key in values.keys.sorted() {
+            guard let field = fields.first(where: { $0.key == key })?.field else {
+                throw CostModelError(source: source, problem: "unknown key '\(key)'")
+            }
+            guard let number = values[key] as? NSNumber, number.doubleValue >= 0,
+                number.doubleValue == number.doubleValue.rounded(), number.doubleValue < 1e12
+            else {
+                throw CostModelError(source: source, problem: "'\(key)' must be a whole number of cycles >= 0")
+            }
+            model[keyPath: field] = number.intValue
+        }
+        return model
+    }
+}
+
+/// A cost-model file that could not be used.
+public struct CostModelError: Error, Equatable, CustomStringConvertible {
+    public var source: String
+    public var problem: String
+
+    public var description: String {
+        "\(source): \(problem); a cost model is a JSON object with any of "
+            + CostModel.fields.map(\.key).joined(separator: ", ") + " (cycles)"
+    }
+}

@@ -1,0 +1,168 @@
+import ShootdownModel
+
+/// Runs a scenario's step machines in simulated time under a cost model: the same ``World``
+/// the checker explores, scheduled as a discrete-event simulation instead of by choice.
+///
+/// Every CPU has a clock. The next action is always the enabled one that can start earliest
+/// (ties go to the lowest CPU), so the schedule, and every figure, follows from the scenario,
+/// the scheme and the cost model alone. An action costs what it did: its counters' changes
+/// priced by the ``CostModel`` (INVLPGs, full flushes, page walks, IPIs queued, faults, context
+/// switches), or one ``CostModel/step`` for a kernel step the model prices no other way. A flush
+/// IPI can be taken ``CostModel/ipiLatency`` after it was queued; an initiator's wait ends
+/// ``CostModel/ackLatency`` after the last acknowledgement; a CPU that could not run (a lock,
+/// an event, idle) resumes no earlier than the action that let it.
+public struct Simulator<S: Scheme>: Sendable {
+    public var scenario: Scenario
+    public var scheme: S
+    public var costs: CostModel
+    /// Actions after which the run stops (a spin that never ends).
+    public var maxEvents: Int
+
+    public init(scenario: Scenario, scheme: S, costs: CostModel = CostModel(), maxEvents: Int = 50_000_000) {
+        self.scenario = scenario
+        self.scheme = scheme
+        self.costs = costs
+        self.maxEvents = maxEvents
+    }
+
+    /// Runs the scenario to its end.
+    /// - Complexity: O(events x CPUs).
+    @_specialize(exported:true,where S == LinuxScheme)
+    @_specialize(exported:true,where S == RingScheme)
+    @_specialize(exported:true,where S == OracleScheme)
+    public func run() -> SimulationResult {
+        var world = World(scenario: scenario, scheme: scheme)
+        let cpus = scenario.cpuCount
+        var clock = Array(repeating: 0, count: cpus)
+        var arrivals = Array(repeating: [Int](), count: cpus)
+        var arrivalHead = Array(repeating: 0, count: cpus)
+        var ackReady = Array(repeating: 0, count: cpus)
+        var couldRun = Array(repeating: true, count: cpus)
+        var flushStart: [Int?] = Array(repeating: nil, count: cpus)
+        var result = SimulationResult()
+        var enabled: [Action] = []
+        var runnable = Array(repeating: false, count: cpus)
+        var mailboxes = Array(repeating: 0, count: cpus)
+        var acks = Array(repeating: 0, count: cpus)
+        var now = 0
+        while result.events < maxEvents, world.violation == nil {
+            enabled.removeAll(keepingCapacity: true)
+            world.enabledActions(into: &enabled)
+            guard !enabled.isEmpty else {
+                if world.checkDeadlock() || !world.isFinished { result.isStuck = true }
+                break
+            }
+            for cpu in 0..<cpus { runnable[cpu] = false }
+            for action in enabled { runnable[action.cpu] = true }
+            for cpu in 0..<cpus {
+                // A CPU that waited for a lock, an event or acknowledgements resumes no earlier
+                // than the action that released it.
+                if runnable[cpu] && !couldRun[cpu] { clock[cpu] = max(clock[cpu], now) }
+                couldRun[cpu] = runnable[cpu]
+            }
+            var best: (action: Action, start: Int)?
+            for action in enabled {
+                let cpu = action.cpu
+                var start = clock[cpu]
+                switch action {
+                case .preempt: continue  // threads switch at their own blocking points
+                case .interrupt: start = max(start, arrivals[cpu][arrivalHead[cpu]])
+                case .step:
+                    if case .flushTLBMMRange(let call)? = world.state.cpus[cpu].stack.last, call.pc == .wait {
+                        start = max(start, ackReady[cpu])
+                    }
+                }
+                if best == nil || start < best!.start { best = (action, start) }
+            }
+            guard let (action, start) = best else { break }
+            let cpu = action.cpu
+            let before = world.counters
+            for other in 0..<cpus {
+                mailboxes[other] = world.state.cpus[other].mailbox.count
+                acks[other] = world.state.cpus[other].pendingAcks
+            }
+            let wasFlushing = isFlushing(world, cpu)
+            world.perform(action)
+            result.events += 1
+            if case .interrupt = action { arrivalHead[cpu] += 1 }
+            let cost = price(world.counters, since: before, into: &result)
+            clock[cpu] = start + cost
+            now = clock[cpu]
+            for other in 0..<cpus where world.state.cpus[other].mailbox.count > mailboxes[other] {
+                arrivals[other].append(now + costs.ipiLatency)
+            }
+            for other in 0..<cpus where world.state.cpus[other].pendingAcks < acks[other] {
+                ackReady[other] = max(ackReady[other], now + costs.ackLatency)
+            }
+            let isNowFlushing = isFlushing(world, cpu)
+            if !wasFlushing && isNowFlushing { flushStart[cpu] = now }
+            if wasFlushing && !isNowFlushing, let began = flushStart[cpu] {
+                result.flushLatencies.append(now - began)
+                flushStart[cpu] = nil
+            }
+        }
+        result.counters = world.counters
+        result.cycles = clock.max() ?? 0
+        result.violation = world.violation.map { world.describe($0) }
+        result.flushLatencies.sort()
+        return result
+    }
+
+    /// Whether `cpu` is inside `flush_tlb_mm_range()`.
+    func isFlushing(_ world: World<S>, _ cpu: Int) -> Bool {
+        world.state.cpus[cpu].stack.contains {
+            if case .flushTLBMMRange = $0 { return true }
+            return false
+        }
+    }
+
+    /// The cycles of an action from its counters' changes; adds the flushing and refilling
+    /// parts to `result`.
+    func price(_ after: Counters, since before: Counters, into result: inout SimulationResult) -> Int {
+        let fills = after.tlbFills - before.tlbFills
+        let hits = after.tlbHits - before.tlbHits
+        let refill = fills * costs.pageWalk
+        let flushRuns =
+            (after.rangedFlushes - before.rangedFlushes) + (after.fullFlushesIPI - before.fullFlushesIPI)
+            + (after.fullFlushesLocal - before.fullFlushesLocal)
+        let flush =
+            (after.pagesInvalidated - before.pagesInvalidated) * costs.invlpg
+            + (after.fullFlushes - before.fullFlushes) * costs.fullFlush
+            + flushRuns * costs.flushSetup
+            + (after.ipisSent - before.ipisSent) * costs.ipiSend
+            + (after.ringSlotsRead - before.ringSlotsRead) * costs.ringSlotRead
+        result.flushCycles += flush
+        result.refillCycles += refill
+        let base = fills + hits > 0 ? hits * costs.tlbHit : costs.step
+        return base + refill + flush
+            + (after.pageFaults - before.pageFaults) * costs.pageFault
+            + (after.contextSwitches - before.contextSwitches) * costs.contextSwitch
+    }
+}
+
+/// What a timed simulation measured.
+public struct SimulationResult: Hashable, Sendable {
+    /// The model's counters at the end.
+    public var counters = Counters()
+    /// Simulated time: the latest CPU clock, in cycles.
+    public var cycles = 0
+    /// Cycles spent invalidating: INVLPGs, full flushes, handler runs, IPIs queued, ring reads.
+    public var flushCycles = 0
+    /// Cycles spent walking page tables to fill the TLB.
+    public var refillCycles = 0
+    /// Cycles from entering to leaving `flush_tlb_mm_range()` on the initiator, sorted.
+    public var flushLatencies: [Int] = []
+    /// Actions simulated.
+    public var events = 0
+    /// The first violation, described.
+    public var violation: String?
+    /// The run ended with threads that could never finish.
+    public var isStuck = false
+
+    /// The `p`-th percentile (0...100) of the initiator latencies, nearest rank; 0 when none.
+    public func latency(percentile p: Int) -> Int {
+        guard !flushLatencies.isEmpty else { return 0 }
+        let rank = (p * flushLatencies.count + 99) / 100
+        return flushLatencies[max(0, min(flushLatencies.count - 1, rank - 1))]
+    }
+}

@@ -1,0 +1,191 @@
+import ShootdownModel
+
+/// A standard workload: a generator of a scenario (threads with scripts) named after the
+/// benchmark it imitates, with its parameters. The scenario is rendered in the scenario format
+/// (``scenarioText``), so any workload can be saved, read and run like a hand-written one.
+public struct Workload: Hashable, Sendable {
+    /// The generators.
+    public enum Kind: String, Hashable, Sendable, CaseIterable {
+        /// will-it-scale `tlb_flush1` (processes): every CPU runs its own process, which writes
+        /// its pages and zaps them with madvise(MADV_DONTNEED). No flush leaves its CPU.
+        case tlbFlush1 = "tlb-flush1"
+        /// will-it-scale `tlb_flush2` (threads): the same in threads of one process, so every
+        /// zap is a shootdown to every CPU running it.
+        case tlbFlush2 = "tlb-flush2"
+        /// Our variant of the above whose zaps exceed the 33-page ceiling (64 pages): every
+        /// flush is a full flush.
+        case tlbFlush3 = "tlb-flush3"
+        /// LATR's `mmap_micro`: reference threads touch the pages of a fresh mapping, then the
+        /// initiator munmaps it (page tables freed: idle CPUs are interrupted too).
+        case munmapMicro = "munmap-micro"
+        /// Threads read a shared range while one of them write-protects it and back.
+        case mprotectThreaded = "mprotect-threaded"
+    }
+
+    public var kind: Kind
+    /// CPUs, one thread pinned to each (1-64).
+    public var cpus: Int
+    /// Rounds of the workload's loop per thread.
+    public var iterations: Int
+    /// Pages each thread writes and zaps a round (tlb-flush3: 64).
+    public var pages: Int
+    /// Pages of data each thread reads a round, drawn with locality from a working set of
+    /// 4 x `reads` pages: three in four from its hot quarter.
+    public var reads: Int
+    /// Seed of the access streams.
+    public var seed: UInt64
+
+    /// A workload; the defaults make one round of `tlb-flush2` on 16 CPUs about 30 accesses and
+    /// one zap of 8 pages per thread.
+    public init(_ kind: Kind, cpus: Int, iterations: Int = 20, pages: Int = 8, reads: Int = 16, seed: UInt64 = 0) {
+        self.kind = kind
+        self.cpus = cpus
+        self.iterations = iterations
+        self.pages = kind == .tlbFlush3 ? max(pages, 64) : pages
+        self.reads = reads
+        self.seed = seed
+    }
+
+    /// Checks the parameters.
+    /// - Throws: ``WorkloadError`` naming the parameter, its range and the value found.
+    public func validate() throws(WorkloadError) {
+        guard (1...64).contains(cpus) else { throw WorkloadError("--cpus", "1...64 (the model's cpumask)", cpus) }
+        guard (1...10_000).contains(iterations) else { throw WorkloadError("--iterations", "1...10000", iterations) }
+        guard (1...512).contains(pages) else { throw WorkloadError("--pages", "1...512", pages) }
+        guard (0...256).contains(reads) else { throw WorkloadError("--reads", "0...256", reads) }
+    }
+
+    /// The scenario, in the scenario format.
+    public var scenarioText: String {
+        var lines = ["# \(kind.rawValue): \(summary)", "cpus \(cpus)"]
+        var generator = SeededGenerator(seed: seed)
+        switch kind {
+        case .tlbFlush1:
+            let data = pages
+            lines += ["pages \(pages + 4 * max(reads, 1))", "frames \(cpus * (pages + 4 * max(reads, 1)) + 1)"]
+            for cpu in 0..<cpus {
+                lines += ["mm P\(cpu)", "  map 0-\(pages + 4 * max(reads, 1) - 1) write"]
+            }
+            for cpu in 0..<cpus {
+                lines.append("thread t\(cpu) mm=P\(cpu) cpu=\(cpu)")
+                var ops: [String] = []
+                for _ in 0..<iterations {
+                    ops += (0..<pages).map { "write \($0)" }
+                    ops += readStream(from: data, using: &generator)
+                    ops.append("madvise \(range(0, pages))")
+                }
+                lines.append("  " + ops.joined(separator: "; "))
+            }
+        case .tlbFlush2, .tlbFlush3:
+            let data = cpus * pages
+            lines += [
+                "frames \(data + 4 * max(reads, 1) + 1)", "mm A", "  map 0-\(data + 4 * max(reads, 1) - 1) write",
+            ]
+            for cpu in 0..<cpus {
+                lines.append("thread t\(cpu) mm=A cpu=\(cpu)")
+                let own = cpu * pages
+                var ops: [String] = []
+                for _ in 0..<iterations {
+                    ops += (own..<own + pages).map { "write \($0)" }
+                    ops += readStream(from: data, using: &generator)
+                    ops.append("madvise \(range(own, own + pages))")
+                }
+                lines.append("  " + ops.joined(separator: "; "))
+            }
+        case .munmapMicro:
+            // The region is its own page table (512 PTEs), so each munmap frees it.
+            lines += [
+                "frames \(pages + 4 * max(reads, 1) + 1)", "mm A", "  map 512-\(512 + 4 * max(reads, 1) - 1) write",
+            ]
+            lines.append("thread t0 mm=A cpu=0")
+            var initiator: [String] = []
+            for round in 0..<iterations {
+                initiator.append("mmap \(range(0, pages)) write")
+                initiator += (0..<pages).map { "write \($0)" }
+                initiator.append("signal mapped\(round)")
+                initiator += (1..<cpus).map { "wait touched\(round)_\($0)" }
+                initiator.append("munmap \(range(0, pages))")
+                initiator.append("signal unmapped\(round)")
+            }
+            lines.append("  " + initiator.joined(separator: "; "))
+            for cpu in 1..<max(cpus, 1) {
+                lines.append("thread t\(cpu) mm=A cpu=\(cpu)")
+                var ops: [String] = []
+                for round in 0..<iterations {
+                    ops.append("wait mapped\(round)")
+                    ops += (0..<pages).map { "read \($0)" }
+                    ops += readStream(from: 512, using: &generator)
+                    ops += ["signal touched\(round)_\(cpu)", "wait unmapped\(round)"]
+                }
+                lines.append("  " + ops.joined(separator: "; "))
+            }
+        case .mprotectThreaded:
+            let data = pages
+            lines += [
+                "frames \(pages + 4 * max(reads, 1) + 1)", "mm A", "  map 0-\(pages + 4 * max(reads, 1) - 1) write",
+            ]
+            for cpu in 0..<cpus {
+                lines.append("thread t\(cpu) mm=A cpu=\(cpu)")
+                var ops: [String] = []
+                for _ in 0..<iterations {
+                    if cpu == 0 {
+                        ops += ["mprotect \(range(0, pages)) read", "mprotect \(range(0, pages)) write"]
+                        ops += (0..<pages).map { "write \($0)" }
+                    } else {
+                        ops += (0..<pages).map { "read \($0)" }
+                    }
+                    ops += readStream(from: data, using: &generator)
+                }
+                lines.append("  " + ops.joined(separator: "; "))
+            }
+        }
+        return lines.joined(separator: "\n") + "\n"
+    }
+
+    /// The scenario, parsed.
+    public func scenario() throws -> Scenario {
+        try validate()
+        return try ScenarioFormat.parse(scenarioText, source: kind.rawValue)
+    }
+
+    /// One line on what the workload does.
+    public var summary: String {
+        switch kind {
+        case .tlbFlush1: "\(cpus) processes write \(pages) pages and madvise them away, \(iterations) rounds"
+        case .tlbFlush2: "\(cpus) threads of one process write \(pages) pages each and madvise them away"
+        case .tlbFlush3: "\(cpus) threads zap \(pages) pages each, beyond the ceiling"
+        case .munmapMicro: "\(cpus - 1) threads touch \(pages) fresh pages, then cpu0 munmaps them"
+        case .mprotectThreaded: "\(cpus - 1) threads read \(pages) pages while cpu0 write-protects them and back"
+        }
+    }
+
+    /// `reads` reads from the working set `base..<base + 4 * reads`: three in four from its
+    /// first quarter (locality), the rest anywhere in it.
+    func readStream(from base: Int, using generator: inout SeededGenerator) -> [String] {
+        guard reads > 0 else { return [] }
+        let span = 4 * reads
+        return (0..<reads).map { _ in
+            let hot = generator.next(below: 4) < 3
+            return "read \(base + generator.next(below: hot ? reads : span))"
+        }
+    }
+
+    func range(_ start: Int, _ end: Int) -> String {
+        end - start == 1 ? "\(start)" : "\(start)-\(end - 1)"
+    }
+}
+
+/// A workload parameter out of range.
+public struct WorkloadError: Error, Equatable, CustomStringConvertible {
+    public var option: String
+    public var expected: String
+    public var found: Int
+
+    init(_ option: String, _ expected: String, _ found: Int) {
+        self.option = option
+        self.expected = expected
+        self.found = found
+    }
+
+    public var description: String { "\(option) must be \(expected), found \(found)" }
+}

@@ -1,0 +1,136 @@
+import ShootdownModel
+import ShootdownSimulator
+import Testing
+
+/// The timed simulation: calibrated against Dave Hansen's measurements, deterministic, safe
+/// for the correct schemes, and the workloads and cost-model files it reads.
+@Suite struct SimulatorTests {
+    /// One CPU zaps `pages` pages it has cached: one local `flush_tlb_mm_range()`.
+    func localFlushLatency(pages: Int) throws -> Int {
+        let text = """
+            cpus 1
+            mm A
+              map 0-63 write populated
+            thread t mm=A cpu=0
+              madvise 0-\(pages - 1)
+            """
+        let scenario = try ScenarioFormat.parse(text, source: "calibration")
+        let result = Simulator(scenario: scenario, scheme: LinuxScheme()).run()
+        #expect(result.flushLatencies.count == 1)
+        return try #require(result.flushLatencies.first)
+    }
+
+    @Test(arguments: [(1, 1_276), (33, 8_534)])
+    func localFlushCostIsWithinTwentyPercentOfHansen2014(pages: Int, cycles: Int) throws {
+        let measured = try localFlushLatency(pages: pages)
+        #expect(abs(measured - cycles) * 5 <= cycles, "\(pages) pages: \(measured) cycles, measured 2014: \(cycles)")
+    }
+
+    @Test func sameInputsSameFigures() throws {
+        let scenario = try Workload(.tlbFlush2, cpus: 8, iterations: 5).scenario()
+        let a = Simulator(scenario: scenario, scheme: RingScheme()).run()
+        let b = Simulator(scenario: scenario, scheme: RingScheme()).run()
+        #expect(a == b)
+        #expect(a.events > 0)
+    }
+
+    @Test(arguments: Workload.Kind.allCases)
+    func correctSchemesRunEveryWorkloadWithoutViolation(_ kind: Workload.Kind) throws {
+        let scenario = try Workload(kind, cpus: 6, iterations: 4).scenario()
+        let results = [
+            Simulator(scenario: scenario, scheme: LinuxScheme()).run(),
+            Simulator(scenario: scenario, scheme: LinuxScheme(.rfc15)).run(),
+            Simulator(scenario: scenario, scheme: RingScheme()).run(),
+        ]
+        for result in results {
+            #expect(result.violation == nil)
+            #expect(!result.isStuck)
+            #expect(result.counters.accesses > 0)
+            #expect(result.counters.segfaults == 0)
+        }
+    }
+
+    @Test func tlbFlush1NeverLeavesItsCPUAndTlbFlush2Does() throws {
+        let one = Simulator(
+            scenario: try Workload(.tlbFlush1, cpus: 4, iterations: 3).scenario(), scheme: LinuxScheme()
+        )
+        .run()
+        #expect(one.counters.ipisSent == 0)
+        #expect(one.counters.rangedFlushesLocal == 12)
+        let two = Simulator(
+            scenario: try Workload(.tlbFlush2, cpus: 4, iterations: 3).scenario(), scheme: LinuxScheme()
+        )
+        .run()
+        #expect(two.counters.ipisSent > 0)
+        #expect(two.counters.nrTLBRemoteFlush == 12)
+    }
+
+    @Test func tlbFlush3FlushesFully() throws {
+        let result = Simulator(
+            scenario: try Workload(.tlbFlush3, cpus: 2, iterations: 2).scenario(), scheme: LinuxScheme()
+        ).run()
+        #expect(result.counters.rangedFlushes == 0)
+        #expect(result.counters.fullFlushesLocal == 4)
+    }
+
+    @Test func anIPIAddsItsLatencyToTheInitiator() throws {
+        // cpu1 keeps A loaded; cpu0's flush waits for its acknowledgement.
+        let text = """
+            cpus 2
+            mm A
+              map 0-1 write populated
+            thread t0 mm=A cpu=0
+              write 0; wait go; madvise 0; signal done
+            thread t1 mm=A cpu=1
+              read 1; signal go; spin done
+            """
+        let scenario = try ScenarioFormat.parse(text, source: "ipi")
+        var costs = CostModel()
+        let near = Simulator(scenario: scenario, scheme: LinuxScheme(), costs: costs).run()
+        costs.ipiLatency += 10_000
+        let far = Simulator(scenario: scenario, scheme: LinuxScheme(), costs: costs).run()
+        #expect(near.counters.ipisSent == 1)
+        #expect(far.flushLatencies[0] - near.flushLatencies[0] == 10_000)
+    }
+
+    @Test(arguments: Workload.Kind.allCases)
+    func theOraclesAreLowerBoundsOverAHundredSeeds(_ kind: Workload.Kind) throws {
+        for seed in UInt64(0)..<100 {
+            let scenario = try Workload(kind, cpus: 3, iterations: 2, pages: 4, reads: 4, seed: seed).scenario()
+            let hardware = Simulator(scenario: scenario, scheme: OracleScheme(.hardware)).run()
+            let software = Simulator(scenario: scenario, scheme: OracleScheme(.software)).run()
+            let schemes = [
+                Simulator(scenario: scenario, scheme: LinuxScheme()).run(),
+                Simulator(scenario: scenario, scheme: LinuxScheme(.rfc15)).run(),
+                Simulator(scenario: scenario, scheme: RingScheme()).run(),
+                Simulator(scenario: scenario, scheme: RingScheme(.union, size: 2)).run(),
+            ]
+            #expect(hardware.flushCycles == 0 && hardware.counters.ipisSent == 0)
+            #expect(software.counters.fullFlushes == 0 && hardware.counters.fullFlushes == 0)
+            for scheme in schemes + [software] {
+                #expect(hardware.counters.tlbFills <= scheme.counters.tlbFills, "seed \(seed)")
+            }
+            for scheme in schemes {
+                #expect(software.counters.ipisSent <= scheme.counters.ipisSent, "seed \(seed)")
+                #expect(software.counters.tlbFills <= scheme.counters.tlbFills, "seed \(seed)")
+                #expect(software.counters.entriesFlushed <= scheme.counters.entriesFlushed, "seed \(seed)")
+            }
+            #expect((schemes + [hardware, software]).allSatisfy { $0.violation == nil })
+        }
+    }
+
+    @Test func costModelFilesSetKeysAndRejectUnknownOnes() throws {
+        let model = try CostModel.parse(#"{"invlpg": 100, "ipiLatency": 3000}"#, source: "c.json")
+        #expect(model.invlpg == 100)
+        #expect(model.ipiLatency == 3_000)
+        #expect(model.step == CostModel().step)
+        #expect(throws: CostModelError.self) { try CostModel.parse(#"{"invlpgs": 1}"#, source: "c.json") }
+        #expect(throws: CostModelError.self) { try CostModel.parse(#"{"invlpg": -1}"#, source: "c.json") }
+        #expect(throws: CostModelError.self) { try CostModel.parse("[1]", source: "c.json") }
+    }
+
+    @Test func workloadParametersAreChecked() {
+        #expect(throws: WorkloadError.self) { try Workload(.tlbFlush2, cpus: 65).validate() }
+        #expect(throws: WorkloadError.self) { try Workload(.tlbFlush2, cpus: 4, iterations: 0).validate() }
+    }
+}
