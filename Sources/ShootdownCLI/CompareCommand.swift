@@ -1,4 +1,5 @@
 import ArgumentParser
+import Foundation
 import ShootdownModel
 import ShootdownReport
 import ShootdownSimulator
@@ -39,6 +40,12 @@ struct Compare: ParsableCommand {
     @Option(help: "Output format: text, json or csv.")
     var format: CompareFormat = .text
 
+    @Option(help: "Run once per CPU count, e.g. cpus=4,8,16,32,64 (replaces --cpus).")
+    var sweep: String?
+
+    @Option(help: "Write an SVG chart: bars per scheme, or with --sweep lines over the CPU counts.")
+    var svg: String?
+
     enum CompareFormat: String, ExpressibleByArgument, CaseIterable { case text, json, csv }
 
     func run() throws {
@@ -47,13 +54,7 @@ struct Compare: ParsableCommand {
                 "unknown workload '\(workload)'; known workloads: "
                     + Workload.Kind.allCases.map(\.rawValue).joined(separator: ", "))
         }
-        let load = Workload(kind, cpus: cpus, iterations: iterations, pages: pages, reads: reads, seed: seed)
-        let scenario: Scenario
-        do {
-            scenario = try load.scenario()
-        } catch {
-            throw fail("\(error)")
-        }
+        let cpuCounts = try sweptCPUs()
         var costs = CostModel()
         if let costModel {
             guard let text = try FileHandleOutput.read(costModel) else {
@@ -72,17 +73,53 @@ struct Compare: ParsableCommand {
         for oracle in OracleScheme.Kind.allCases where !parsed.contains(.oracle(OracleScheme(oracle))) {
             parsed.append(.oracle(OracleScheme(oracle)))
         }
-        let results = parsed.map { scheme in
-            (scheme: scheme.name, result: simulate(scheme, scenario, costs))
+        let meter = Progress(enabled: true)
+        var reports: [CompareReport] = []
+        for cpus in cpuCounts {
+            let load = Workload(kind, cpus: cpus, iterations: iterations, pages: pages, reads: reads, seed: seed)
+            let scenario: Scenario
+            do {
+                scenario = try load.scenario()
+            } catch {
+                throw fail("\(error)")
+            }
+            var results: [(scheme: String, result: SimulationResult)] = []
+            for scheme in parsed {
+                meter.update("\(load.kind.rawValue) on \(cpus) CPUs: \(scheme.name)")
+                results.append((scheme.name, simulate(scheme, scenario, costs)))
+            }
+            let oracle = results.first { $0.scheme == OracleScheme.Kind.software.rawValue }!.result
+            reports.append(CompareReport(workload: load, results: results, oracle: oracle))
         }
-        let oracle = results.first { $0.scheme == OracleScheme.Kind.software.rawValue }!.result
-        let report = CompareReport(workload: load, results: results, oracle: oracle)
+        meter.finish()
         switch format {
-        case .text: print(report.text())
-        case .json: print(report.json())
-        case .csv: print(report.csv())
+        case .text: print(reports.map { $0.text() }.joined(separator: "\n\n"))
+        case .json:
+            print(sweep == nil ? reports[0].json() : JSONOutput.encode(CompareSweep(cpus: cpuCounts, reports: reports)))
+        case .csv: print(CompareReport.csv(reports))
         }
-        if report.schemes.contains(where: { $0.violation != nil }) { throw ExitCode(1) }
+        if let svg {
+            let chart = sweep == nil ? reports[0].barChart() : CompareReport.lineChart(reports)
+            do {
+                try chart.write(toFile: svg, atomically: true, encoding: .utf8)
+            } catch {
+                throw fail("cannot write '\(svg)': \(error.localizedDescription)")
+            }
+        }
+        if reports.contains(where: { $0.schemes.contains { $0.violation != nil } }) { throw ExitCode(1) }
+    }
+
+    /// The CPU counts to run: `--sweep cpus=...`, or `--cpus`.
+    func sweptCPUs() throws -> [Int] {
+        guard let sweep else { return [cpus] }
+        let parts = sweep.split(separator: "=", maxSplits: 1).map(String.init)
+        let values = parts.count == 2 ? parts[1].split(separator: ",").compactMap { Int($0) } : []
+        guard parts.count == 2, parts[0] == "cpus", !values.isEmpty,
+            values.count == parts[1].split(separator: ",").count
+        else {
+            throw fail("--sweep takes cpus=N,N,..., e.g. cpus=4,8,16,32,64; found '\(sweep)'")
+        }
+        return values
     }
 
     func simulate(_ scheme: AnyScheme, _ scenario: Scenario, _ costs: CostModel) -> SimulationResult {

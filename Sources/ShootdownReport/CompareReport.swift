@@ -81,15 +81,47 @@ public struct CompareReport: Codable, Sendable {
         return lines.joined(separator: "\n")
     }
 
-    /// Comma-separated values: a header line, then a line per scheme (counters only).
-    public func csv() -> String {
-        let header = (["workload", "cpus", "seed", "scheme"] + Self.columns).joined(separator: ",")
-        let rows = schemes.map { row in
-            // Scheme names hold commas (ring-list:size=8,switch=ranged): quoted, as RFC 4180 says.
-            ([workload, "\(cpus)", "\(seed)", "\"\(row.scheme)\""] + Self.columns.map { "\(row.counters[$0] ?? 0)" })
-                .joined(separator: ",")
+    /// Comma-separated values of `reports`: a header line, then a line per report and scheme.
+    public static func csv(_ reports: [CompareReport]) -> String {
+        let header = (["workload", "cpus", "seed", "scheme"] + columns).joined(separator: ",")
+        let rows = reports.flatMap { report in
+            report.schemes.map { row in
+                // Scheme names hold commas (ring-list:size=8,switch=ranged): quoted, as RFC 4180 says.
+                ([report.workload, "\(report.cpus)", "\(report.seed)", "\"\(row.scheme)\""]
+                    + columns.map { "\(row.counters[$0] ?? 0)" })
+                    .joined(separator: ",")
+            }
         }
         return ([header] + rows).joined(separator: "\n")
+    }
+
+    /// The figures the charts show.
+    static let charted = [
+        "ipis_sent", "full_flushes", "pages_invalidated", "tlb_misses", "cycles_flush", "latency_p99",
+    ]
+
+    /// Bars: each charted figure, one bar per scheme.
+    public func barChart() -> String {
+        SVGChart.bars(
+            title: "\(workload) on \(cpus) CPUs", groups: Self.charted,
+            series: schemes.map { row in (row.scheme, Self.charted.map { row.counters[$0] ?? 0 }) })
+    }
+
+    /// Lines over the CPU counts of a sweep: cycles spent flushing and refilling, per scheme.
+    public static func lineChart(_ reports: [CompareReport]) -> String {
+        let names = reports.first?.schemes.map(\.scheme) ?? []
+        let series = names.map { name in
+            (
+                name,
+                reports.map { report in
+                    let row = report.schemes.first { $0.scheme == name }
+                    return (row?.counters["cycles_flush"] ?? 0) + (row?.counters["cycles_refill"] ?? 0)
+                }
+            )
+        }
+        return SVGChart.lines(
+            title: "\(reports.first?.workload ?? ""): cycles flushing and refilling", xLabel: "CPUs",
+            x: reports.map(\.cpus), yLabel: "cycles", series: series)
     }
 
     /// The JSON form.
@@ -99,5 +131,16 @@ public struct CompareReport: Codable, Sendable {
         let hundredths = Int((ratio * 100).rounded())
         let cents = hundredths % 100
         return "\(hundredths / 100).\(cents < 10 ? "0" : "")\(cents)"
+    }
+}
+
+/// `shootdown compare --sweep --format json`: the CPU counts and a report for each.
+public struct CompareSweep: Codable, Sendable {
+    public var cpus: [Int]
+    public var reports: [CompareReport]
+
+    public init(cpus: [Int], reports: [CompareReport]) {
+        self.cpus = cpus
+        self.reports = reports
     }
 }

@@ -20,6 +20,13 @@ public struct Workload: Hashable, Sendable {
         case munmapMicro = "munmap-micro"
         /// Threads read a shared range while one of them write-protects it and back.
         case mprotectThreaded = "mprotect-threaded"
+        /// Automatic NUMA balancing: cpu0's `task_numa_work()` makes the threads' pages PROT_NONE
+        /// (deferred flush), their next touches take hinting faults, and each thread migrates
+        /// one of its pages a round.
+        case numaBalancing = "numa-balancing"
+        /// A mix per thread and round, drawn from the seed: writes and reads, a zap of its pages,
+        /// a write-protect and back, a migration, a NUMA hint.
+        case mixed
     }
 
     public var kind: Kind
@@ -119,6 +126,33 @@ public struct Workload: Hashable, Sendable {
                 }
                 lines.append("  " + ops.joined(separator: "; "))
             }
+        case .numaBalancing, .mixed:
+            let data = cpus * pages
+            lines += [
+                "frames \(2 * (data + 4 * max(reads, 1)) + 1)", "mm A", "  map 0-\(data + 4 * max(reads, 1) - 1) write",
+            ]
+            for cpu in 0..<cpus {
+                lines.append("thread t\(cpu) mm=A cpu=\(cpu)")
+                let own = range(cpu * pages, cpu * pages + pages)
+                var ops: [String] = []
+                for _ in 0..<iterations {
+                    let writes = (cpu * pages..<cpu * pages + pages).map { "write \($0)" }
+                    let moved = "migrate \(cpu * pages + generator.next(below: pages))"
+                    if kind == .numaBalancing {
+                        if cpu == 0 { ops.append("numa-hint \(range(0, data))") }
+                        ops += writes + readStream(from: data, using: &generator) + [moved]
+                        continue
+                    }
+                    ops += writes + readStream(from: data, using: &generator)
+                    switch generator.next(below: 4) {
+                    case 0: ops.append("madvise \(own)")
+                    case 1: ops += ["mprotect \(own) read", "mprotect \(own) write"]
+                    case 2: ops.append(moved)
+                    default: ops.append("numa-hint \(own)")
+                    }
+                }
+                lines.append("  " + ops.joined(separator: "; "))
+            }
         case .mprotectThreaded:
             let data = pages
             lines += [
@@ -156,6 +190,9 @@ public struct Workload: Hashable, Sendable {
         case .tlbFlush3: "\(cpus) threads zap \(pages) pages each, beyond the ceiling"
         case .munmapMicro: "\(cpus - 1) threads touch \(pages) fresh pages, then cpu0 munmaps them"
         case .mprotectThreaded: "\(cpus - 1) threads read \(pages) pages while cpu0 write-protects them and back"
+        case .numaBalancing:
+            "\(cpus) threads touch their pages while cpu0 NUMA-hints them all; each migrates one a round"
+        case .mixed: "\(cpus) threads write, read, zap, write-protect, migrate and NUMA-hint their pages at random"
         }
     }
 

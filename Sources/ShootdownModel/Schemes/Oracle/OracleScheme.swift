@@ -36,19 +36,25 @@ public struct OracleScheme: Scheme {
 
     public func asidNeedsFlush(localTLBGen: UInt64, mmTLBGen: UInt64) -> Bool { false }
 
-    public var flushesWhenNested: Bool { false }
+    /// `oracle-sw` flushes where Linux does, so a gather that found the PTEs already cleared by
+    /// another must still flush (`mm_tlb_flush_nested()`), and a PTE change must first wait
+    /// for reclaim's batched flush; `oracle-hw` has nothing to wait for.
+    public var flushesWhenNested: Bool { kind == .software }
     public var freesBeforeFlush: Bool { false }
     public var waitsForAcknowledgements: Bool { true }
     public var decrementsPendingBeforeFlush: Bool { false }
-    public func flushesBatchedPending(_ batched: TLBFlushBatched) -> Bool { false }
+    public func flushesBatchedPending(_ batched: TLBFlushBatched) -> Bool {
+        kind == .software && batched.isOutstanding
+    }
     public var initialTLBGen: UInt64 { 0 }
     public func takesGenerationPerTable(_ kind: PTEBatchCall.Kind) -> Bool { false }
     public var keepsCompletedGeneration: Bool { false }
     public func bumpsDeferredGeneration(mmTLBGen: UInt64, deferGen: UInt64) -> Bool { false }
 
-    /// The oracle knows no stale entry survives its flush: migration never needs one.
+    /// `oracle-hw` leaves no stale entry to flush; `oracle-sw` flushes at the same points as
+    /// Linux, so migration must ask as Linux does.
     public func protNoneMayBeCached(flushPending: Bool, vmaDeferTLBGen: UInt64, completed: UInt64) -> Bool {
-        false
+        kind == .software && flushPending
     }
 
     public func skipsGatherFlush(deferGen: UInt64, completed: UInt64, freedTables: Bool) -> Bool { false }
