@@ -34,65 +34,90 @@ public struct Simulator<S: Scheme>: Sendable {
         var world = World(scenario: scenario, scheme: scheme)
         let cpus = scenario.cpuCount
         var clock = Array(repeating: 0, count: cpus)
+        // Per CPU: whether it can take an IPI, whether it can step (cached; refreshed for the
+        // CPUs an action can have changed).
+        var canInterrupt = Array(repeating: false, count: cpus)
+        var canStep = Array(repeating: false, count: cpus)
         var arrivals = Array(repeating: [Int](), count: cpus)
         var arrivalHead = Array(repeating: 0, count: cpus)
         var ackReady = Array(repeating: 0, count: cpus)
-        var couldRun = Array(repeating: true, count: cpus)
+        var waitingAcks: [(cpu: Int, pending: Int)] = []
         var flushStart: [Int?] = Array(repeating: nil, count: cpus)
         var result = SimulationResult()
-        var enabled: [Action] = []
-        var runnable = Array(repeating: false, count: cpus)
-        var mailboxes = Array(repeating: 0, count: cpus)
-        var acks = Array(repeating: 0, count: cpus)
         var now = 0
+
+        /// Re-reads `cpu`'s enabled actions; a CPU that could not run and now can resumes no
+        /// earlier than `now`.
+        func refresh(_ cpu: Int) {
+            let couldRun = canInterrupt[cpu] || canStep[cpu]
+            canInterrupt[cpu] = world.canInterrupt(cpu)
+            canStep[cpu] = world.canStep(cpu)
+            if !couldRun && (canInterrupt[cpu] || canStep[cpu]) { clock[cpu] = max(clock[cpu], now) }
+        }
+        for cpu in 0..<cpus { refresh(cpu) }
+
         while result.events < maxEvents, world.violation == nil {
-            enabled.removeAll(keepingCapacity: true)
-            world.enabledActions(into: &enabled)
-            guard !enabled.isEmpty else {
-                if world.checkDeadlock() || !world.isFinished { result.isStuck = true }
-                break
-            }
-            for cpu in 0..<cpus { runnable[cpu] = false }
-            for action in enabled { runnable[action.cpu] = true }
-            for cpu in 0..<cpus {
-                // A CPU that waited for a lock, an event or acknowledgements resumes no earlier
-                // than the action that released it.
-                if runnable[cpu] && !couldRun[cpu] { clock[cpu] = max(clock[cpu], now) }
-                couldRun[cpu] = runnable[cpu]
-            }
+            // The action that can start earliest; ties go to the lowest CPU, an IPI first.
             var best: (action: Action, start: Int)?
-            for action in enabled {
-                let cpu = action.cpu
-                var start = clock[cpu]
-                switch action {
-                case .preempt: continue  // threads switch at their own blocking points
-                case .interrupt: start = max(start, arrivals[cpu][arrivalHead[cpu]])
-                case .step:
+            for cpu in 0..<cpus {
+                if canInterrupt[cpu] {
+                    let start = max(clock[cpu], arrivals[cpu][arrivalHead[cpu]])
+                    if best == nil || start < best!.start { best = (.interrupt(cpu: cpu), start) }
+                }
+                if canStep[cpu] {
+                    var start = clock[cpu]
                     if case .flushTLBMMRange(let call)? = world.state.cpus[cpu].stack.last, call.pc == .wait {
                         start = max(start, ackReady[cpu])
                     }
+                    if best == nil || start < best!.start { best = (.step(cpu: cpu), start) }
                 }
-                if best == nil || start < best!.start { best = (action, start) }
             }
-            guard let (action, start) = best else { break }
+            guard let (action, start) = best else {
+                if world.checkDeadlock() || !world.isFinished { result.isStuck = true }
+                break
+            }
             let cpu = action.cpu
             let before = world.counters
-            for other in 0..<cpus {
-                mailboxes[other] = world.state.cpus[other].mailbox.count
-                acks[other] = world.state.cpus[other].pendingAcks
-            }
             let wasFlushing = isFlushing(world, cpu)
             world.perform(action)
             result.events += 1
             if case .interrupt = action { arrivalHead[cpu] += 1 }
-            let cost = price(world.counters, since: before, into: &result)
-            clock[cpu] = start + cost
+            clock[cpu] = start + price(world.counters, since: before, into: &result)
             now = clock[cpu]
-            for other in 0..<cpus where world.state.cpus[other].mailbox.count > mailboxes[other] {
-                arrivals[other].append(now + costs.ipiLatency)
+            if world.counters.ipisSent > before.ipisSent {
+                // __smp_call_single_queue(): the IPIs this action queued arrive ipiLatency later.
+                for target in 0..<cpus
+                where world.state.cpus[target].mailbox.count > arrivals[target].count - arrivalHead[target] {
+                    arrivals[target].append(now + costs.ipiLatency)
+                    refresh(target)
+                }
+                if !waitingAcks.contains(where: { $0.cpu == cpu }) {
+                    waitingAcks.append((cpu, world.state.cpus[cpu].pendingAcks))
+                }
+                waitingAcks = waitingAcks.map {
+                    ($0.cpu, $0.cpu == cpu ? world.state.cpus[cpu].pendingAcks : $0.pending)
+                }
             }
-            for other in 0..<cpus where world.state.cpus[other].pendingAcks < acks[other] {
-                ackReady[other] = max(ackReady[other], now + costs.ackLatency)
+            // csd_unlock(): an initiator sees each acknowledgement ackLatency later.
+            var index = 0
+            while index < waitingAcks.count {
+                let (initiator, pending) = waitingAcks[index]
+                let left = world.state.cpus[initiator].pendingAcks
+                if left < pending {
+                    ackReady[initiator] = max(ackReady[initiator], now + costs.ackLatency)
+                    refresh(initiator)
+                }
+                if left == 0 {
+                    waitingAcks.remove(at: index)
+                } else {
+                    waitingAcks[index].pending = left
+                    index += 1
+                }
+            }
+            if world.footprint.mayWakeOtherCPUs {
+                for other in 0..<cpus { refresh(other) }
+            } else {
+                refresh(cpu)
             }
             let isNowFlushing = isFlushing(world, cpu)
             if !wasFlushing && isNowFlushing { flushStart[cpu] = now }

@@ -127,6 +127,20 @@ public struct Footprint: Hashable, Sendable {
         return false
     }
 
+    /// Whether the action wrote state that can let any other CPU run again: a lock
+    /// (`mmap_lock`, a PTL), an event or a run queue. (A mailbox or acknowledgements concern one
+    /// known CPU.) The simulator re-checks every waiting CPU only after such an action.
+    public var mayWakeOtherCPUs: Bool {
+        if isEverything { return true }
+        for i in 0..<Int(count) where isWrite(at: i) {
+            switch code(at: i) >> 28 {
+            case 3, 4, 9, 10: return true
+            default: continue
+            }
+        }
+        return false
+    }
+
     /// The locations read and written, for diagnostics.
     public var description: String {
         (0..<Int(count)).map { "\(isWrite(at: $0) ? "W" : "R"):\(String(code(at: $0), radix: 16))" }
