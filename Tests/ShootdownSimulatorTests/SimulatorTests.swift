@@ -110,9 +110,11 @@ import Testing
             for scheme in schemes + [software] {
                 #expect(hardware.counters.tlbFills <= scheme.counters.tlbFills, "seed \(seed)")
             }
+            // oracle-sw flushes where Linux does, exactly: no more IPIs and no entry dropped but
+            // a stale one. (Its misses are no bound: a deferred flush that lands later, in another
+            // schedule, leaves a pre-change entry usable longer.)
             for scheme in schemes {
                 #expect(software.counters.ipisSent <= scheme.counters.ipisSent, "seed \(seed)")
-                #expect(software.counters.tlbFills <= scheme.counters.tlbFills, "seed \(seed)")
                 #expect(software.counters.entriesFlushed <= scheme.counters.entriesFlushed, "seed \(seed)")
             }
             #expect((schemes + [hardware, software]).allSatisfy { $0.violation == nil })

@@ -105,10 +105,9 @@ public struct TLB: Hashable, Sendable {
         return before - entries.count
     }
 
-    /// Drops every entry of `mm` for `page` (in any ASID), or only the writable ones: what the
-    /// `oracle-hw` bound does at a PTE change.
-    mutating func removeEntries(mm: Int, page: Int, writableOnly: Bool) {
-        entries.removeAll { $0.mm == mm && $0.page == page && (!writableOnly || $0.isWritable) }
+    /// Drops every entry with a revocation that came due: what the `oracle-hw` bound does.
+    mutating func removeDueEntries() {
+        entries.removeAll { $0.unmapped?.isDue == true || $0.writeRevoked?.isDue == true }
     }
 
     /// Drops the entries of `asid` that a PTE change made stale (their revocation marks), in

@@ -10,13 +10,6 @@ extension World {
     /// Marks the TLB entries of `page` in `mm` that predate the PTE change.
     /// - Parameter removesTranslation: the change removed the translation (else: write permission).
     mutating func openRevocation(mm: Int, page: Int, removesTranslation: Bool, thread: Int, op: Int) {
-        if scheme.oracle == .hardware {
-            // oracle-hw: the stale entries vanish with the PTE change, everywhere, at no cost.
-            for cpu in state.cpus.indices {
-                state.cpus[cpu].tlb.removeEntries(mm: mm, page: page, writableOnly: !removesTranslation)
-            }
-            return
-        }
         let revocation = Revocation(thread: thread, op: op, coveredBy: 1 << UInt64(thread), isDue: false)
         for cpu in state.cpus.indices {
             state.cpus[cpu].tlb.updateEntries(mm: mm, page: page) { entry in
@@ -63,8 +56,16 @@ extension World {
                     if promisesGone, let r = entry.unmapped, r.coveredBy & bit != 0 { entry.unmapped?.isDue = true }
                     if let r = entry.writeRevoked, r.coveredBy & bit != 0 { entry.writeRevoked?.isDue = true }
                 }
+                dropDueEntriesForOracle(cpu)
             }
         }
+    }
+
+    /// `oracle-hw`: stale entries vanish, at no cost, at the last moment the kernel allows them:
+    /// when their revocation comes due.
+    mutating func dropDueEntriesForOracle(_ cpu: Int) {
+        guard scheme.oracle == .hardware else { return }
+        state.cpus[cpu].tlb.removeDueEntries()
     }
 
     /// `free_page()`: the frame goes back to the allocator. From now on it may belong to anyone,
@@ -79,6 +80,7 @@ extension World {
                 entry.unmapped?.isDue = true
                 entry.writeRevoked?.isDue = true
             }
+            dropDueEntriesForOracle(cpu)
         }
     }
 

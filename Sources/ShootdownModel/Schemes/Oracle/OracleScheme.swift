@@ -1,7 +1,9 @@
 /// The lower bounds no flush-tracking scheme can beat, for the simulator (`shootdown compare`):
 ///
-/// - `oracle-hw`: hardware that removes exactly the stale entries, on every CPU, the moment a
-///   PTE change makes them stale, at no cost: no generation, no IPI, no flush.
+/// - `oracle-hw`: hardware that removes exactly the stale entries, on every CPU, at no cost,
+///   at the last moment the kernel allows them to live: when the operation that made them
+///   stale reaches its coherence point (it returns, the page is copied or the frame freed). No
+///   generation, no IPI, no flush.
 /// - `oracle-sw`: software that knows which CPUs hold stale entries: a flush interrupts only
 ///   those running the mm (not lazy) and invalidates exactly their stale entries; every other
 ///   CPU drops its stale entries of the mm, and only those, when it next switches to it.
