@@ -30,5 +30,15 @@ let package = Package(
             path: "Benchmarks/CheckerBenchmark",
             plugins: [.plugin(name: "BenchmarkPlugin", package: "benchmark")]
         ),
+        .executableTarget(
+            name: "SimulatorBenchmark",
+            dependencies: [
+                .product(name: "Benchmark", package: "benchmark"),
+                .product(name: "ShootdownSimulator", package: "shootdown"),
+                .product(name: "ShootdownModel", package: "shootdown"),
+            ],
+            path: "Benchmarks/SimulatorBenchmark",
+            plugins: [.plugin(name: "BenchmarkPlugin", package: "benchmark")]
+        ),
     ]
 )

@@ -38,6 +38,8 @@ public struct Simulator<S: Scheme>: Sendable {
         // CPUs an action can have changed).
         var canInterrupt = Array(repeating: false, count: cpus)
         var canStep = Array(repeating: false, count: cpus)
+        /// Whether the CPU's next step ends a wait for acknowledgements (`csd_lock_wait()`).
+        var waitsForAcks = Array(repeating: false, count: cpus)
         var arrivals = Array(repeating: [Int](), count: cpus)
         var arrivalHead = Array(repeating: 0, count: cpus)
         var ackReady = Array(repeating: 0, count: cpus)
@@ -52,6 +54,11 @@ public struct Simulator<S: Scheme>: Sendable {
             let couldRun = canInterrupt[cpu] || canStep[cpu]
             canInterrupt[cpu] = world.canInterrupt(cpu)
             canStep[cpu] = world.canStep(cpu)
+            if case .flushTLBMMRange(let call)? = world.state.cpus[cpu].stack.last, call.pc == .wait {
+                waitsForAcks[cpu] = true
+            } else {
+                waitsForAcks[cpu] = false
+            }
             if !couldRun && (canInterrupt[cpu] || canStep[cpu]) { clock[cpu] = max(clock[cpu], now) }
         }
         for cpu in 0..<cpus { refresh(cpu) }
@@ -65,10 +72,7 @@ public struct Simulator<S: Scheme>: Sendable {
                     if best == nil || start < best!.start { best = (.interrupt(cpu: cpu), start) }
                 }
                 if canStep[cpu] {
-                    var start = clock[cpu]
-                    if case .flushTLBMMRange(let call)? = world.state.cpus[cpu].stack.last, call.pc == .wait {
-                        start = max(start, ackReady[cpu])
-                    }
+                    let start = waitsForAcks[cpu] ? max(clock[cpu], ackReady[cpu]) : clock[cpu]
                     if best == nil || start < best!.start { best = (.step(cpu: cpu), start) }
                 }
             }

@@ -1,0 +1,43 @@
+import Benchmark
+import ShootdownModel
+import ShootdownSimulator
+
+// Timed simulation throughput: simulated events (scheduler actions) per second of one core,
+// on standard workloads under Linux's scheme and the ring, with the default cost model.
+// The event count itself is reported too: it must not change between runs.
+
+let eventsPerSecond = BenchmarkMetric.custom("events/s", polarity: .prefersLarger, useScalingFactor: false)
+let events = BenchmarkMetric.custom("events", useScalingFactor: false)
+
+let benchmarks: @Sendable () -> Void = {
+    Benchmark.defaultConfiguration = .init(
+        metrics: [.wallClock, .throughput, .mallocCountTotal, .peakMemoryResident, eventsPerSecond, events],
+        timeUnits: .milliseconds,
+        maxDuration: .seconds(10),
+        maxIterations: 10
+    )
+    for (kind, cpus) in [(Workload.Kind.tlbFlush2, 64), (.mixed, 16)] {
+        let scenario = try! Workload(kind, cpus: cpus).scenario()
+        Benchmark("simulate \(kind.rawValue) on \(cpus) CPUs (linux)") { benchmark in
+            simulate(benchmark, Simulator(scenario: scenario, scheme: LinuxScheme()))
+        }
+        Benchmark("simulate \(kind.rawValue) on \(cpus) CPUs (ring-list)") { benchmark in
+            simulate(benchmark, Simulator(scenario: scenario, scheme: RingScheme()))
+        }
+    }
+}
+
+func simulate<S: Scheme>(_ benchmark: Benchmark, _ simulator: Simulator<S>) {
+    let clock = ContinuousClock()
+    var simulated = 0
+    var elapsed = Duration.zero
+    for _ in benchmark.scaledIterations {
+        let start = clock.now
+        simulated = simulator.run().events
+        elapsed += clock.now - start
+    }
+    let seconds = Double(elapsed.components.seconds) + Double(elapsed.components.attoseconds) / 1e18
+    let runs = benchmark.scaledIterations.count
+    benchmark.measurement(eventsPerSecond, Int(Double(simulated * runs) / max(seconds, 1e-9)))
+    benchmark.measurement(events, simulated)
+}
