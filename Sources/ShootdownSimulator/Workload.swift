@@ -60,6 +60,10 @@ public struct Workload: Hashable, Sendable {
         guard (1...10_000).contains(iterations) else { throw WorkloadError("--iterations", "1...10000", iterations) }
         guard (1...512).contains(pages) else { throw WorkloadError("--pages", "1...512", pages) }
         guard (0...256).contains(reads) else { throw WorkloadError("--reads", "0...256", reads) }
+        let span = (kind == .munmapMicro ? 512 : cpus * pages) + 4 * max(reads, 1)
+        guard span <= 16_384 else {
+            throw WorkloadError("--cpus x --pages + 4 x --reads", "at most 16384 pages of one address space", span)
+        }
     }
 
     /// The scenario, in the scenario format.

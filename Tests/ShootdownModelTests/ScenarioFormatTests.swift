@@ -58,7 +58,7 @@ import Testing
         BadInput(text: "cpus 2\nmm A\n  map 0 write\nthread t mm=A cpu=2\n  read 0\n", line: 4, field: "cpu"),
         BadInput(text: "cpus 1\nmm A\nthread t mm=B cpu=0\n", line: 3, field: "mm"),
         BadInput(text: "cpus 1\npages 64\nmm A\nthread t mm=A cpu=0\n  read 64\n", line: 5, field: "page"),
-        BadInput(text: "cpus 1\nmm A\nthread t mm=A cpu=0\n  read 4096\n", line: 4, field: "page"),
+        BadInput(text: "cpus 1\nmm A\nthread t mm=A cpu=0\n  read 16384\n", line: 4, field: "page"),
         BadInput(text: "cpus 1\nmm A\nthread t mm=A cpu=0\n  jump 1\n", line: 4, field: "operation"),
         BadInput(text: "cpus 1\nmm A\n  map 0 rw\n", line: 3, field: "protection"),
         BadInput(text: "cpus 1\nmm A\nthread t mm=A cpu=0\n  munmap 3-1\n", line: 4, field: "range"),

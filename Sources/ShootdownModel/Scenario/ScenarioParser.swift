@@ -7,7 +7,10 @@ struct ScenarioParser {
     /// the scenario names (so that the state the checker stores and hashes stays small).
     var declaredPages: Int?
     var highestPage = 0
-    var pages: Int { declaredPages ?? 4096 }
+    var pages: Int { declaredPages ?? Self.maxPages }
+
+    /// The most virtual pages an address space may have (a TLB entry keeps the page in 16 bits).
+    static let maxPages = 16_384
     var ptesPerTable = 512
     var frames: Int?
     var addressSpaces: [Scenario.AddressSpaceSpec] = []
@@ -63,8 +66,10 @@ struct ScenarioParser {
             cpuCount = n
             block = .none
         case "pages":
-            let n = try number(words, 1, "pages", "pages per address space, 1 to 4096")
-            guard (1...4096).contains(n) else { throw error("pages", "pages per address space, 1 to 4096", words[1]) }
+            let n = try number(words, 1, "pages", "pages per address space, 1 to \(Self.maxPages)")
+            guard (1...Self.maxPages).contains(n) else {
+                throw error("pages", "pages per address space, 1 to \(Self.maxPages)", words[1])
+            }
             guard addressSpaces.isEmpty else { throw error("pages", "`pages` before the first `mm`", "pages after mm") }
             declaredPages = n
             block = .none
