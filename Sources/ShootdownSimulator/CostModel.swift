@@ -6,8 +6,16 @@ public struct CostModel: Hashable, Sendable, Codable {
     /// One step of a kernel path that the cost model does not price otherwise (a shared
     /// access, a branch, a lock taken): about a cache miss on a contended line.
     public var step = 50
-    /// An access served by the TLB.
+    /// An access served by the first-level TLB.
     public var tlbHit = 1
+    /// An access served by the second-level TLB: about 12 cycles on Haswell (pc.watch
+    /// measurements, via kernel-reference.md §5).
+    public var l2Hit = 12
+    /// First-level data TLB entries (4K pages): 64 on Haswell and Skylake.
+    public var l1Entries = 64
+    /// Second-level TLB entries, the first level included: 1,536 on Skylake and Broadwell
+    /// (Intel Optimization Manual table 2-15; 2,048 on newer cores). 0 makes the TLB unbounded.
+    public var l2Entries = 1_536
     /// A TLB miss: the page walk and the fill. Haswell: an L2 TLB hit costs about 12 cycles,
     /// a miss that walks through the caches about 20 more (pc.watch measurements, via
     /// kernel-reference.md §5); a walk that misses the caches costs hundreds: 30 is the cached case.
@@ -44,7 +52,8 @@ public struct CostModel: Hashable, Sendable, Codable {
 
     /// The keys a cost-model file may set, and the fields they set.
     public static let fields: [(key: String, field: WritableKeyPath<CostModel, Int> & Sendable)] = [
-        ("step", \.step), ("tlbHit", \.tlbHit), ("pageWalk", \.pageWalk), ("pageFault", \.pageFault),
+        ("step", \.step), ("tlbHit", \.tlbHit), ("l2Hit", \.l2Hit), ("l1Entries", \.l1Entries),
+        ("l2Entries", \.l2Entries), ("pageWalk", \.pageWalk), ("pageFault", \.pageFault),
         ("contextSwitch", \.contextSwitch), ("invlpg", \.invlpg), ("fullFlush", \.fullFlush),
         ("flushSetup", \.flushSetup), ("ipiSend", \.ipiSend), ("ipiLatency", \.ipiLatency),
         ("ackLatency", \.ackLatency), ("ringSlotRead", \.ringSlotRead),

@@ -8,7 +8,8 @@ import ShootdownModel
 /// the scheme and the cost model alone. An action costs what it did: its counters' changes
 /// priced by the ``CostModel`` (INVLPGs, full flushes, page walks, IPIs queued, faults, context
 /// switches), or one ``CostModel/step`` for a kernel step the model prices no other way. A flush
-/// IPI can be taken ``CostModel/ipiLatency`` after it was queued; an initiator's wait ends
+/// IPI can be taken ``CostModel/ipiLatency`` after it was queued; each CPU's TLB holds
+/// ``CostModel/l2Entries`` entries with least-recently-used replacement; an initiator's wait ends
 /// ``CostModel/ackLatency`` after the last acknowledgement; a CPU that could not run (a lock,
 /// an event, idle) resumes no earlier than the action that let it.
 public struct Simulator<S: Scheme>: Sendable {
@@ -31,7 +32,8 @@ public struct Simulator<S: Scheme>: Sendable {
     @_specialize(exported:true,where S == RingScheme)
     @_specialize(exported:true,where S == OracleScheme)
     public func run() -> SimulationResult {
-        var world = World(scenario: scenario, scheme: scheme)
+        var world = World(
+            scenario: scenario, scheme: scheme, tlb: TLB(capacity: costs.l2Entries, l1Capacity: costs.l1Entries))
         let cpus = scenario.cpuCount
         var clock = Array(repeating: 0, count: cpus)
         // Per CPU: whether it can take an IPI, whether it can step (cached; refreshed for the
@@ -162,7 +164,8 @@ public struct Simulator<S: Scheme>: Sendable {
             + (after.ringSlotsRead - before.ringSlotsRead) * costs.ringSlotRead
         result.flushCycles += flush
         result.refillCycles += refill
-        let base = fills + hits > 0 ? hits * costs.tlbHit : costs.step
+        let l2Hits = after.tlbL2Hits - before.tlbL2Hits
+        let base = fills + hits > 0 ? (hits - l2Hits) * costs.tlbHit + l2Hits * costs.l2Hit : costs.step
         return base + refill + flush
             + (after.pageFaults - before.pageFaults) * costs.pageFault
             + (after.contextSwitches - before.contextSwitches) * costs.contextSwitch

@@ -121,6 +121,19 @@ import Testing
         }
     }
 
+    @Test func aWorkingSetBeyondTheTLBEvictsAndMissesMore() throws {
+        let scenario = try Workload(.tlbFlush1, cpus: 1, iterations: 4, pages: 4, reads: 64).scenario()
+        var costs = CostModel()
+        let roomy = Simulator(scenario: scenario, scheme: LinuxScheme(), costs: costs).run()
+        costs.l2Entries = 32
+        let small = Simulator(scenario: scenario, scheme: LinuxScheme(), costs: costs).run()
+        #expect(roomy.counters.tlbEvictions == 0)
+        #expect(small.counters.tlbEvictions > 0)
+        #expect(small.counters.tlbFills > roomy.counters.tlbFills)
+        #expect(small.counters.tlbL2Hits <= roomy.counters.tlbL2Hits)
+        #expect(small.refillCycles > roomy.refillCycles)
+    }
+
     @Test func costModelFilesSetKeysAndRejectUnknownOnes() throws {
         let model = try CostModel.parse(#"{"invlpg": 100, "ipiLatency": 3000}"#, source: "c.json")
         #expect(model.invlpg == 100)

@@ -15,8 +15,9 @@ public struct MachineState: Hashable, Sendable {
     ///   - initialTLBGen: where every mm's `tlb_gen` starts (the scheme's choice: 0 in Linux, 1
     ///     under RFC 08).
     ///   - ringSize: slots of each mm's flush ring (0: no ring).
-    public init(scenario: Scenario, initialTLBGen: UInt64 = 0, ringSize: Int = 0) {
-        cpus = Array(repeating: CPU(), count: scenario.cpuCount)
+    ///   - tlb: each CPU's empty TLB (its capacity; unbounded by default).
+    public init(scenario: Scenario, initialTLBGen: UInt64 = 0, ringSize: Int = 0, tlb: TLB = TLB()) {
+        cpus = Array(repeating: CPU(tlb: tlb), count: scenario.cpuCount)
         threads = Array(repeating: ThreadState(), count: scenario.threads.count)
         for i in threads.indices where scenario.threads[i].script.isEmpty {
             threads[i].status = .done

@@ -15,6 +15,7 @@ extension World {
             if !write || entry.isWritable {
                 touch(.frame(entry.frame), write: false)
                 counters.tlbHits += 1
+                if !state.cpus[cpu].tlb.use(asid: asid, page: page) { counters.tlbL2Hits += 1 }
                 counters.accesses += 1
                 if isTracing { note(cpu, "user", "\(kind) page \(page): TLB hit -> frame \(entry.frame)") }
                 checkUse(of: entry, cpu: cpu, thread: thread, page: page, write: write)
@@ -30,9 +31,10 @@ extension World {
             push(cpu, .fault(FaultCall(page: page, write: write, thread: thread, mm: mm)))
             return
         }
-        state.cpus[cpu].tlb.fill(
+        let evicted = state.cpus[cpu].tlb.fill(
             TLBEntry(asid: asid, page: page, frame: frame, isWritable: pte.isWritable, mm: mm))
         counters.tlbFills += 1
+        if evicted { counters.tlbEvictions += 1 }
         counters.accesses += 1
         if isTracing { note(cpu, "user", "\(kind) page \(page): TLB miss, walk fills -> frame \(frame)") }
         finishOperation(thread)

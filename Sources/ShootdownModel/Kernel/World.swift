@@ -30,11 +30,12 @@ public struct World<S: Scheme>: Sendable {
     public internal(set) var footprint = Footprint()
 
     /// A machine at boot for `scenario`.
-    public init(scenario: Scenario, scheme: S, tracing: Bool = false) {
+    /// - Parameter tlb: each CPU's empty TLB: unbounded for the checker, sized for the simulator.
+    public init(scenario: Scenario, scheme: S, tracing: Bool = false, tlb: TLB = TLB()) {
         self.setup = ScenarioBox(scenario)
         self.scheme = scheme
         self.state = MachineState(
-            scenario: scenario, initialTLBGen: scheme.initialTLBGen, ringSize: scheme.ring?.size ?? 0)
+            scenario: scenario, initialTLBGen: scheme.initialTLBGen, ringSize: scheme.ring?.size ?? 0, tlb: tlb)
         self.isTracing = tracing
     }
 

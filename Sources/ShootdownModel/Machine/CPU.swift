@@ -1,7 +1,7 @@
 /// One CPU: its TLB, its `cpu_tlbstate`, what it runs, and the kernel code it is in.
 public struct CPU: Hashable, Sendable {
     /// The hardware TLB (all ASIDs).
-    public var tlb = TLB()
+    public var tlb: TLB
     /// `cpu_tlbstate` and `cpu_tlbstate_shared`.
     public var tlbState = CPUTLBState()
     /// The thread running, or `nil` for the idle task.
@@ -16,6 +16,11 @@ public struct CPU: Hashable, Sendable {
     public var flushInfo: FlushTLBInfo?
     /// Acknowledgements this CPU still waits for (its `call_function_data` csds still locked).
     public var pendingAcks = 0
+
+    /// A CPU at boot with `tlb` empty.
+    public init(tlb: TLB = TLB()) {
+        self.tlb = tlb
+    }
 
     /// Whether interrupts are enabled: in user mode, idle, and in kernel paths except
     /// `switch_mm_irqs_off` and `flush_tlb_func`, which run with interrupts off.

@@ -14,6 +14,9 @@ public struct TLBEntry: Hashable, Sendable {
     public var unmapped: Revocation?
     /// Ghost: write permission was removed after this fill.
     public var writeRevoked: Revocation?
+    /// When the entry was last filled or used, in the TLB's ticks (0 in an unbounded TLB,
+    /// which keeps no recency).
+    public internal(set) var lastUse: UInt32 = 0
 
     /// A translation of `page` to `frame` under `asid`, filled from `mm`'s page table.
     public init(asid: Int, page: Int, frame: Int, isWritable: Bool, mm: Int) {
@@ -58,12 +61,39 @@ public struct Revocation: Hashable, Sendable {
 }
 
 /// A CPU's TLB: entries of any ASID, kept sorted by (ASID, page) so equal contents hash equal.
+///
+/// The checker's TLB is unbounded (`capacity` 0): only flushes drop entries. The simulator's
+/// holds `capacity` entries with least-recently-used replacement, the `l1Capacity` most
+/// recently used of which count as first-level hits (a second level inclusive of the first,
+/// as a reuse distance approximates it).
 public struct TLB: Hashable, Sendable {
     /// The cached translations.
     public private(set) var entries: [TLBEntry] = []
+    /// Entries held at most; 0 for no limit.
+    public let capacity: Int
+    /// Entries of the first level.
+    public let l1Capacity: Int
+    /// Fills and uses so far (bounded TLBs only).
+    private var tick: UInt32 = 0
 
-    /// An empty TLB.
-    public init() {}
+    /// An empty TLB of `capacity` entries (0: unbounded), `l1Capacity` of them first-level.
+    public init(capacity: Int = 0, l1Capacity: Int = 0) {
+        self.capacity = capacity
+        self.l1Capacity = l1Capacity
+    }
+
+    /// A hit on `page` under `asid` in a bounded TLB: marks the entry used and says whether the
+    /// first level served it (fewer than `l1Capacity` uses since its last one). An unbounded
+    /// TLB serves every hit from its first level.
+    public mutating func use(asid: Int, page: Int) -> Bool {
+        guard capacity > 0 else { return true }
+        let (found, at) = index(asid: asid, page: page)
+        guard found else { return true }
+        tick &+= 1
+        let isFirstLevel = tick &- entries[at].lastUse <= UInt32(l1Capacity)
+        entries[at].lastUse = tick
+        return isFirstLevel
+    }
 
     private func index(asid: Int, page: Int) -> (found: Bool, at: Int) {
         var low = 0
@@ -83,10 +113,31 @@ public struct TLB: Hashable, Sendable {
         return found ? entries[at] : nil
     }
 
-    /// Caches a translation, replacing any entry for the same page and ASID.
-    public mutating func fill(_ entry: TLBEntry) {
-        let (found, at) = index(asid: entry.asid, page: entry.page)
-        if found { entries[at] = entry } else { entries.insert(entry, at: at) }
+    /// Caches a translation, replacing any entry for the same page and ASID; in a full
+    /// bounded TLB the least recently used entry makes room.
+    /// - Returns: whether an entry was evicted.
+    @discardableResult
+    public mutating func fill(_ entry: TLBEntry) -> Bool {
+        var entry = entry
+        if capacity > 0 {
+            tick &+= 1
+            entry.lastUse = tick
+        }
+        var (found, at) = index(asid: entry.asid, page: entry.page)
+        if found {
+            entries[at] = entry
+            return false
+        }
+        var evicted = false
+        if capacity > 0, entries.count >= capacity,
+            let victim = entries.indices.min(by: { entries[$0].lastUse < entries[$1].lastUse })
+        {
+            entries.remove(at: victim)
+            if victim < at { at -= 1 }
+            evicted = true
+        }
+        entries.insert(entry, at: at)
+        return evicted
     }
 
     /// `INVLPG`: drops the entry of `page` in `asid`; returns whether one was cached.

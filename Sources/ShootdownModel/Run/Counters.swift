@@ -32,6 +32,10 @@ public struct Counters: Hashable, Sendable {
     public var tlbFills = 0
     /// Accesses served by a cached translation.
     public var tlbHits = 0
+    /// ... of which the second-level TLB served (bounded TLBs: the simulator).
+    public var tlbL2Hits = 0
+    /// Entries a fill evicted from a full TLB (bounded TLBs: the simulator).
+    public var tlbEvictions = 0
     /// User accesses completed.
     public var accesses = 0
     /// Page faults handled (a page installed or found installed).
@@ -69,6 +73,8 @@ public struct Counters: Hashable, Sendable {
         entriesFlushed += other.entriesFlushed
         tlbFills += other.tlbFills
         tlbHits += other.tlbHits
+        tlbL2Hits += other.tlbL2Hits
+        tlbEvictions += other.tlbEvictions
         accesses += other.accesses
         pageFaults += other.pageFaults
         segfaults += other.segfaults
@@ -105,6 +111,8 @@ public struct Counters: Hashable, Sendable {
             ("entries_flushed", entriesFlushed),
             ("tlb_fills", tlbFills),
             ("tlb_hits", tlbHits),
+            ("tlb_l2_hits", tlbL2Hits),
+            ("tlb_evictions", tlbEvictions),
             ("accesses", accesses),
             ("page_faults", pageFaults),
             ("segfaults", segfaults),
