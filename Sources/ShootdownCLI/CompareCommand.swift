@@ -75,6 +75,8 @@ struct Compare: ParsableCommand {
         }
         let meter = Progress(enabled: true)
         var reports: [CompareReport] = []
+        let runs = cpuCounts.count * parsed.count
+        var done = 0
         for cpus in cpuCounts {
             let load = Workload(kind, cpus: cpus, iterations: iterations, pages: pages, reads: reads, seed: seed)
             let scenario: Scenario
@@ -85,8 +87,9 @@ struct Compare: ParsableCommand {
             }
             var results: [(scheme: String, result: SimulationResult)] = []
             for scheme in parsed {
-                meter.update("\(load.kind.rawValue) on \(cpus) CPUs: \(scheme.name)")
+                meter.update(Self.bar(done: done, of: runs) + " \(load.kind.rawValue) on \(cpus) CPUs: \(scheme.name)")
                 results.append((scheme.name, simulate(scheme, scenario, costs)))
+                done += 1
             }
             let oracle = results.first { $0.scheme == OracleScheme.Kind.software.rawValue }!.result
             reports.append(CompareReport(workload: load, results: results, oracle: oracle))
@@ -107,6 +110,13 @@ struct Compare: ParsableCommand {
             }
         }
         if reports.contains(where: { $0.schemes.contains { $0.violation != nil } }) { throw ExitCode(1) }
+    }
+
+    /// `[#####-----] 5/10`: simulations done of all.
+    static func bar(done: Int, of total: Int) -> String {
+        let filled = total > 0 ? done * 20 / total : 0
+        return "[" + String(repeating: "#", count: filled) + String(repeating: "-", count: 20 - filled)
+            + "] \(done)/\(total)"
     }
 
     /// The CPU counts to run: `--sweep cpus=...`, or `--cpus`.
