@@ -89,9 +89,7 @@ public struct Workload: Hashable, Sendable {
             }
         case .tlbFlush2, .tlbFlush3:
             let data = cpus * pages
-            lines += [
-                "frames \(data + 4 * max(reads, 1) + 1)", "mm A", "  map 0-\(data + 4 * max(reads, 1) - 1) write",
-            ]
+            lines += processHeader(data: data)
             for cpu in 0..<cpus {
                 lines.append("thread t\(cpu) mm=A cpu=\(cpu)")
                 let own = cpu * pages
@@ -132,9 +130,7 @@ public struct Workload: Hashable, Sendable {
             }
         case .numaBalancing, .mixed:
             let data = cpus * pages
-            lines += [
-                "frames \(2 * (data + 4 * max(reads, 1)) + 1)", "mm A", "  map 0-\(data + 4 * max(reads, 1) - 1) write",
-            ]
+            lines += processHeader(data: data, framesPerPage: 2)
             for cpu in 0..<cpus {
                 lines.append("thread t\(cpu) mm=A cpu=\(cpu)")
                 let own = range(cpu * pages, cpu * pages + pages)
@@ -159,9 +155,7 @@ public struct Workload: Hashable, Sendable {
             }
         case .mprotectThreaded:
             let data = pages
-            lines += [
-                "frames \(pages + 4 * max(reads, 1) + 1)", "mm A", "  map 0-\(pages + 4 * max(reads, 1) - 1) write",
-            ]
+            lines += processHeader(data: data)
             for cpu in 0..<cpus {
                 lines.append("thread t\(cpu) mm=A cpu=\(cpu)")
                 var ops: [String] = []
@@ -198,6 +192,13 @@ public struct Workload: Hashable, Sendable {
             "\(cpus) threads touch their pages while cpu0 NUMA-hints them all; each migrates one a round"
         case .mixed: "\(cpus) threads write, read, zap, write-protect, migrate and NUMA-hint their pages at random"
         }
+    }
+
+    /// The header of a one-process workload: address space A maps `data` pages and the working
+    /// set after them; frames for all of them (`framesPerPage` times over where pages move).
+    func processHeader(data: Int, framesPerPage: Int = 1) -> [String] {
+        let span = data + 4 * max(reads, 1)
+        return ["frames \(framesPerPage * span + 1)", "mm A", "  map 0-\(span - 1) write"]
     }
 
     /// `reads` reads from the working set `base..<base + 4 * reads`: three in four from its
