@@ -72,6 +72,20 @@ import Testing
         #expect(again.schedule == result.schedule)
     }
 
+    @Test func theOriginal2017ReclaimBugIsAStaleWriteAfterMprotect() throws {
+        // 3ea277194daa: mprotect(PROT_READ) found the PTE already cleared by reclaim and returned
+        // while the writable entry was still cached, its flush still batched.
+        let scenario = try #require(BuiltinScenarios.named("reclaim-mprotect"))
+        let scheme = LinuxScheme(mutation: .noBatchedPending)
+        let result = ExhaustiveChecker(scenario: scenario, scheme: scheme).run()
+        #expect(result.violation?.kind == .staleWrite)
+        let shrunk = Shrinker(scenario: scenario, scheme: scheme).shrink(try #require(result.schedule))
+        let example = try #require(Counterexample(scenario: scenario, scheme: scheme, schedule: shrunk, replay: "x"))
+        #expect(example.violation.contains("after t's `mprotect 0 read` returned"))
+        #expect(example.steps.contains { $0.function == "set_tlb_ubc_flush_pending" })
+        #expect(ExhaustiveChecker(scenario: scenario, scheme: LinuxScheme()).run().violation == nil)
+    }
+
     @Test func jobsDoNotChangeTheResult() throws {
         let scenario = try #require(BuiltinScenarios.named("nested-madvise"))
         let scheme = LinuxScheme(mutation: .noNestedFlush)

@@ -5,7 +5,7 @@ import Testing
 /// The seed thread's bug: RFC 15 as posted loses a flush, the checker finds it on `seed-thread`
 /// by itself, and the fix (and Linux) pass every deferred-flush scenario.
 @Suite struct RFC15Tests {
-    static let deferredScenarios = ["seed-thread", "numa-migrate", "reclaim-madvise"]
+    static let deferredScenarios = ["seed-thread", "numa-migrate", "reclaim-madvise", "reclaim-mprotect"]
 
     /// The shrunk counterexample of `rfc15-buggy` on `seed-thread`, replayed with its timeline.
     static func seedCounterexample() throws -> Counterexample {

@@ -59,7 +59,8 @@ extension World {
             touch(.allocator, write: true)
             call.newFrame = state.frames.allocate()
             reachCoherencePoint(
-                mm: call.mm, range: PageRange(call.page, call.page + 1), thread: call.thread, promisesGone: true)
+                mm: call.mm, range: PageRange(call.page, call.page + 1), thread: call.thread, op: call.op,
+                promisesGone: true)
             if isTracing {
                 note(
                     cpu, "move_to_new_folio",

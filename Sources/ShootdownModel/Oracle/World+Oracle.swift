@@ -42,18 +42,28 @@ extension World {
     mutating func reachCoherencePoint(of call: PTEBatchCall) {
         var promisesGone = true
         if case .mprotect(let prot) = call.kind, prot != .none { promisesGone = false }
-        reachCoherencePoint(mm: call.mm, range: call.range, thread: call.thread, promisesGone: promisesGone)
+        reachCoherencePoint(
+            mm: call.mm, range: call.range, thread: call.thread, op: call.op, promisesGone: promisesGone)
     }
 
-    /// Makes due the revocations of `range` that `thread`'s operation opened or covered.
+    /// Makes due the revocations of `range` that `thread`'s operation `op` opened or covered.
     /// - Parameter promisesGone: the caller relies on no translation at all (else: no write).
-    mutating func reachCoherencePoint(mm: Int, range: PageRange, thread: Int, promisesGone: Bool) {
+    mutating func reachCoherencePoint(mm: Int, range: PageRange, thread: Int, op: Int, promisesGone: Bool) {
         let bit: UInt64 = 1 << UInt64(thread)
         for page in range.start..<range.end {
             touch(.page(mm: mm, page: page), write: true)
             for cpu in state.cpus.indices {
                 state.cpus[cpu].tlb.updateEntries(mm: mm, page: page) { entry in
-                    if promisesGone, let r = entry.unmapped, r.coveredBy & bit != 0 { entry.unmapped?.isDue = true }
+                    if let r = entry.unmapped, r.coveredBy & bit != 0 {
+                        if promisesGone {
+                            entry.unmapped?.isDue = true
+                        } else if entry.isWritable, entry.writeRevoked == nil {
+                            // mprotect(PROT_READ) found the PTE already unmapped (reclaim, say)
+                            // and returns promising no write gets through: a write through the
+                            // entry is now stale, though the unmap's own point comes later.
+                            entry.writeRevoked = Revocation(thread: thread, op: op, coveredBy: bit, isDue: true)
+                        }
+                    }
                     if let r = entry.writeRevoked, r.coveredBy & bit != 0 { entry.writeRevoked?.isDue = true }
                 }
                 dropDueEntriesForOracle(cpu)

@@ -244,6 +244,19 @@ public enum BuiltinScenarios {
             """
         ),
         (
+            "reclaim-mprotect",
+            """
+            # The 2017 bug: reclaim batches its flush; mprotect finds the PTE gone, and a write must not get through after it returns.
+            cpus 2
+            mm A
+              map 0 write populated
+            thread r mm=A cpu=0
+              wait touched; reclaim 0
+            thread t mm=A cpu=1
+              write 0; signal touched; mprotect 0 read; write 0
+            """
+        ),
+        (
             "racing-writers",
             """
             # Two CPUs flush at once; one caught up between the two generations and caches the page it then migrates.
