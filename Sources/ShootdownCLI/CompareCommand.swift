@@ -57,7 +57,13 @@ struct Compare: ParsableCommand {
         let cpuCounts = try sweptCPUs()
         var costs = CostModel()
         if let costModel {
-            guard let text = try FileHandleOutput.read(costModel) else {
+            let contents: String?
+            do {
+                contents = try FileHandleOutput.read(costModel)
+            } catch {
+                throw fail("cannot read cost model '\(costModel)': \(error.localizedDescription)")
+            }
+            guard let text = contents else {
                 throw fail("cannot read cost model '\(costModel)': no such file")
             }
             do {
