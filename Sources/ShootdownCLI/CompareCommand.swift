@@ -98,7 +98,7 @@ struct Compare: ParsableCommand {
                 done += 1
             }
             let oracle = results.first { $0.scheme == OracleScheme.Kind.software.rawValue }!.result
-            reports.append(CompareReport(workload: load, results: results, oracle: oracle))
+            reports.append(CompareReport(workload: load, costModel: costs, results: results, oracle: oracle))
         }
         meter.finish()
         switch format {

@@ -9,6 +9,8 @@ public struct CompareReport: Codable, Sendable {
     public var cpus: Int
     public var seed: UInt64
     public var iterations: Int
+    /// The cost model the figures were priced with, so that a report says how to reproduce it.
+    public var costModel: CostModel
     public var schemes: [Row]
 
     /// One scheme's figures.
@@ -30,9 +32,11 @@ public struct CompareReport: Codable, Sendable {
 
     /// Builds the report; `oracle` is the result ratios are taken against.
     public init(
-        workload: Workload, results: [(scheme: String, result: SimulationResult)], oracle: SimulationResult
+        workload: Workload, costModel: CostModel, results: [(scheme: String, result: SimulationResult)],
+        oracle: SimulationResult
     ) {
         self.workload = workload.kind.rawValue
+        self.costModel = costModel
         cpus = workload.cpus
         seed = workload.seed
         iterations = workload.iterations

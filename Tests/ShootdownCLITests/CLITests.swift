@@ -46,6 +46,8 @@ struct CLI {
         #expect(json["scenarios"]?.contains("remote-ipi") == true)
         #expect(json["mutants"]?.contains("linux~no-ipi") == true)
         #expect(json["mutants"]?.contains("linux~no-lazy-catchup") == true)
+        #expect(json["mutants"]?.contains("ring-list~overtaken-race") == true)
+        #expect(json["workloads"]?.contains("tlb-flush2") == true)
     }
 
     @Test func runPrintsCountersAndIsByteIdentical() throws {

@@ -15,6 +15,8 @@ import Testing
         #expect(json["workload"] as? String == "tlb-flush2")
         #expect(json["cpus"] as? Int == 4)
         #expect(json["seed"] as? Int == 0)
+        let costs = try #require(json["costModel"] as? [String: Int])
+        #expect(costs["invlpg"] == 227)
         let schemes = try #require(json["schemes"] as? [[String: Any]])
         #expect(
             schemes.map { $0["scheme"] as? String } == [
