@@ -85,12 +85,7 @@ extension AddressSpace {
         h.combine(tlbFlushBatched.pending)
         h.combine(tlbFlushBatched.flushed)
         h.combine(tlbGenCompleted)
-        for pte in ptes {
-            h.combine(pte.frame)
-            h.combine(
-                (pte.isPresent ? 1 : 0) | (pte.isWritable ? 2 : 0) | (pte.isProtNone ? 4 : 0)
-                    | (pte.isMigrationEntry ? 8 : 0) as UInt64)
-        }
+        for pte in ptes { pte.fingerprint(into: &h) }
         for vma in vmas { h.combine(vma.map { Int($0.rawValue) }) }
         for index in vmaIndex { h.combine(Int(index)) }
         h.combine(deferTLBGen.count)
@@ -105,6 +100,14 @@ extension AddressSpace {
         h.combine(mmapLock.readers)
         h.combine(mmapLock.isWriteLocked)
         for owner in ptlOwners { h.combine(owner) }
+    }
+}
+
+extension PTE {
+    func fingerprint(into h: inout StableHasher) {
+        h.combine(frame)
+        h.combine(
+            (isPresent ? 1 : 0) | (isWritable ? 2 : 0) | (isProtNone ? 4 : 0) | (isMigrationEntry ? 8 : 0) as UInt64)
     }
 }
 
@@ -172,8 +175,7 @@ extension KernelFrame {
             h.combine(c.op)
             h.combine(c.mm)
             h.combine(Self.code(c.pc))
-            h.combine(c.old.frame)
-            h.combine((c.old.isPresent ? 1 : 0) | (c.old.isWritable ? 2 : 0) | (c.old.isProtNone ? 4 : 0))
+            c.old.fingerprint(into: &h)
             h.combine(c.newFrame)
         case .reclaim(let c):
             h.combine(8)
@@ -183,8 +185,7 @@ extension KernelFrame {
             h.combine(c.mm)
             h.combine(Self.code(c.pc))
             h.combine(c.isDeferred)
-            h.combine(c.old.frame)
-            h.combine((c.old.isPresent ? 1 : 0) | (c.old.isWritable ? 2 : 0) | (c.old.isProtNone ? 4 : 0))
+            c.old.fingerprint(into: &h)
             h.combine(c.batch.bits)
             h.combine(c.isFlushRequired)
             h.combine(c.gen)
