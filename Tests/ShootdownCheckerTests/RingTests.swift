@@ -119,6 +119,16 @@ import Testing
         #expect(union.pagesInvalidated == 9)
     }
 
+    @Test func aSwitchPastFreedPageTablesFlushesFully() throws {
+        // freed-tables: cpu0, lazy while cpu1's munmap freed the page table, returns to A
+        // later: its paging-structure caches may point at the freed table, so the ring's
+        // catch-up must not be ranged.
+        let scenario = try #require(BuiltinScenarios.named("freed-tables"))
+        let ranged = Runner(scenario: scenario, scheme: RingScheme(switchCatchUp: .ranged)).run(.roundRobin).counters
+        #expect(ranged.fullFlushesSwitch == 1)
+        #expect(ranged.rangedFlushesSwitch == 0)
+    }
+
     @Test func aRangedSwitchCatchesUpWithoutAFullFlush() throws {
         for name in ["switch-away", "lazy-return"] {
             let scenario = try #require(BuiltinScenarios.named(name))
