@@ -72,6 +72,26 @@ import Testing
         #expect(ring.violations == 0)
     }
 
+    @Test func migratingAHintedPageAfterItsFlushCompletedFlushesNothing() throws {
+        // pte_accessible(): Linux asks tlb_flush_pending (back to 0), RFC 15 asks whether the
+        // VMA's defer_tlb_gen is past tlb_gen_completed (mark_mm_tlb_gen_done() caught up).
+        let text = """
+            cpus 1
+            mm A
+              map 0 write populated
+            thread t mm=A cpu=0
+              write 0; numa-hint 0; migrate 0; write 0
+            """
+        let linux = try runRoundRobin(text).counters
+        let rfc15 = try runRoundRobin(text, scheme: LinuxScheme(.rfc15)).counters
+        let ring = try runRoundRobin(text, scheme: RingScheme()).counters
+        for counters in [linux, rfc15, ring] {
+            #expect(counters.rangedFlushesLocal == 1)  // the hint's own deferred flush only
+            #expect(counters.fullFlushes == 0)
+            #expect(counters.violations == 0)
+        }
+    }
+
     @Test func theBuggyRFCBumpsOnceAndStaysRanged() throws {
         let c = try runRoundRobin(Self.twoTables, scheme: LinuxScheme(.rfc15Buggy)).counters
         #expect(c.violations == 0)
