@@ -46,6 +46,9 @@ public struct CostModel: Hashable, Sendable, Codable {
     public var ackLatency = 200
     /// Reading one slot of the flush ring (one cache line, possibly contended with writers).
     public var ringSlotRead = 40
+    /// How long a thread runs before the scheduler may preempt it for another runnable thread of
+    /// its CPU: Linux 6.6's EEVDF base slice, 0.75 ms (`sysctl_sched_base_slice`), at 3 GHz.
+    public var timeSlice = 2_250_000
 
     /// The defaults above.
     public init() {}
@@ -56,7 +59,7 @@ public struct CostModel: Hashable, Sendable, Codable {
         ("l2Entries", \.l2Entries), ("pageWalk", \.pageWalk), ("pageFault", \.pageFault),
         ("contextSwitch", \.contextSwitch), ("invlpg", \.invlpg), ("fullFlush", \.fullFlush),
         ("flushSetup", \.flushSetup), ("ipiSend", \.ipiSend), ("ipiLatency", \.ipiLatency),
-        ("ackLatency", \.ackLatency), ("ringSlotRead", \.ringSlotRead),
+        ("ackLatency", \.ackLatency), ("ringSlotRead", \.ringSlotRead), ("timeSlice", \.timeSlice),
     ]
 
     /// Reads a cost-model file: a JSON object whose keys are any of ``fields`` and whose values

@@ -8,7 +8,8 @@ import ShootdownModel
 /// the scheme and the cost model alone. An action costs what it did: its counters' changes
 /// priced by the ``CostModel`` (INVLPGs, full flushes, page walks, IPIs queued, faults, context
 /// switches), or one ``CostModel/step`` for a kernel step the model prices no other way. A flush
-/// IPI can be taken ``CostModel/ipiLatency`` after it was queued; each CPU's TLB holds
+/// IPI can be taken ``CostModel/ipiLatency`` after it was queued; a thread that ran a
+/// ``CostModel/timeSlice`` is preempted for another runnable thread of its CPU; each CPU's TLB holds
 /// ``CostModel/l2Entries`` entries with least-recently-used replacement; an initiator's wait ends
 /// ``CostModel/ackLatency`` after the last acknowledgement; a CPU that could not run (a lock,
 /// an event, idle) resumes no earlier than the action that let it.
@@ -47,6 +48,8 @@ public struct Simulator<S: Scheme>: Sendable {
         var ackReady = Array(repeating: 0, count: cpus)
         var waitingAcks: [(cpu: Int, pending: Int)] = []
         var flushStart: [Int?] = Array(repeating: nil, count: cpus)
+        /// When each CPU's current thread was switched in (for the time slice).
+        var sliceStart = Array(repeating: 0, count: cpus)
         var result = SimulationResult()
         var now = 0
 
@@ -75,7 +78,11 @@ public struct Simulator<S: Scheme>: Sendable {
                 }
                 if canStep[cpu] {
                     let start = waitsForAcks[cpu] ? max(clock[cpu], ackReady[cpu]) : clock[cpu]
-                    if best == nil || start < best!.start { best = (.step(cpu: cpu), start) }
+                    // The slice is over and another thread of the CPU can run: preempt.
+                    let preempts = clock[cpu] - sliceStart[cpu] >= costs.timeSlice && world.canPreempt(cpu)
+                    if best == nil || start < best!.start {
+                        best = (preempts ? .preempt(cpu: cpu) : .step(cpu: cpu), start)
+                    }
                 }
             }
             guard let (action, start) = best else {
@@ -90,6 +97,7 @@ public struct Simulator<S: Scheme>: Sendable {
             if case .interrupt = action { arrivalHead[cpu] += 1 }
             clock[cpu] = start + price(world.counters, since: before, into: &result)
             now = clock[cpu]
+            if world.counters.contextSwitches > before.contextSwitches { sliceStart[cpu] = now }
             if world.counters.ipisSent > before.ipisSent {
                 // __smp_call_single_queue(): the IPIs this action queued arrive ipiLatency later.
                 for target in 0..<cpus

@@ -134,6 +134,27 @@ import Testing
         #expect(small.refillCycles > roomy.refillCycles)
     }
 
+    @Test func aThreadIsPreemptedWhenItsSliceRunsOut() throws {
+        // Two threads share cpu0 and never block: only the time slice switches between them.
+        let text = """
+            cpus 1
+            mm A
+              map 0-1 write populated
+            thread a mm=A cpu=0
+              write 0 x200
+            thread b mm=A cpu=0
+              write 1 x200
+            """
+        let scenario = try ScenarioFormat.parse(text, source: "slices")
+        var costs = CostModel()
+        let long = Simulator(scenario: scenario, scheme: LinuxScheme(), costs: costs).run()
+        costs.timeSlice = 50
+        let short = Simulator(scenario: scenario, scheme: LinuxScheme(), costs: costs).run()
+        #expect(long.counters.contextSwitches == 2)  // a runs to its end, then b, then idle
+        #expect(short.counters.contextSwitches >= long.counters.contextSwitches + 6)
+        #expect(short.counters.accesses == 400 && long.counters.accesses == 400)
+    }
+
     @Test func costModelFilesSetKeysAndRejectUnknownOnes() throws {
         let model = try CostModel.parse(#"{"invlpg": 100, "ipiLatency": 3000}"#, source: "c.json")
         #expect(model.invlpg == 100)
