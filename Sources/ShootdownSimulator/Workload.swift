@@ -27,6 +27,11 @@ public struct Workload: Hashable, Sendable {
         /// A mix per thread and round, drawn from the seed: writes and reads, a zap of its pages,
         /// a write-protect and back, a migration, a NUMA hint.
         case mixed
+        /// fork() and copy on write: each round cpu0 forks a new child process (its thread on
+        /// the last CPU writes the shared pages, copying them), and the parent's threads write
+        /// theirs, each first write a copy-on-write fault whose `ptep_clear_flush()` interrupts
+        /// the parent's other CPUs.
+        case forkCow = "fork-cow"
     }
 
     public var kind: Kind
@@ -60,6 +65,12 @@ public struct Workload: Hashable, Sendable {
         guard (1...10_000).contains(iterations) else { throw WorkloadError("--iterations", "1...10000", iterations) }
         guard (1...512).contains(pages) else { throw WorkloadError("--pages", "1...512", pages) }
         guard (0...256).contains(reads) else { throw WorkloadError("--reads", "0...256", reads) }
+        if kind == .forkCow {
+            guard cpus >= 2 else { throw WorkloadError("--cpus", "2...64 for fork-cow (parent and children)", cpus) }
+            guard iterations <= 200 else {
+                throw WorkloadError("--iterations", "1...200 for fork-cow (a child address space a round)", iterations)
+            }
+        }
         let span = (kind == .munmapMicro ? 512 : cpus * pages) + 4 * max(reads, 1)
         guard span <= 16_384 else {
             throw WorkloadError("--cpus x --pages + 4 x --reads", "at most 16384 pages of one address space", span)
@@ -153,6 +164,27 @@ public struct Workload: Hashable, Sendable {
                 }
                 lines.append("  " + ops.joined(separator: "; "))
             }
+        case .forkCow:
+            let parents = cpus - 1
+            let data = parents * pages
+            let span = data + 4 * max(reads, 1)
+            lines += ["frames \((iterations + 2) * span + 1)", "mm A", "  map 0-\(span - 1) write populated"]
+            lines += (0..<iterations).map { "mm C\($0)" }
+            for cpu in 0..<parents {
+                lines.append("thread t\(cpu) mm=A cpu=\(cpu)")
+                var ops: [String] = []
+                for round in 0..<iterations {
+                    ops.append(cpu == 0 ? "fork C\(round); signal forked\(round)" : "wait forked\(round)")
+                    ops += (cpu * pages..<cpu * pages + pages).map { "write \($0)" }
+                    ops += readStream(from: data, using: &generator)
+                }
+                lines.append("  " + ops.joined(separator: "; "))
+            }
+            for round in 0..<iterations {
+                lines.append("thread c\(round) mm=C\(round) cpu=\(cpus - 1)")
+                let writes = (0..<pages).map { "write \($0)" }.joined(separator: "; ")
+                lines.append("  wait forked\(round); \(writes)")
+            }
         case .mprotectThreaded:
             let data = pages
             lines += processHeader(data: data)
@@ -191,6 +223,7 @@ public struct Workload: Hashable, Sendable {
         case .numaBalancing:
             "\(cpus) threads touch their pages while cpu0 NUMA-hints them all; each migrates one a round"
         case .mixed: "\(cpus) threads write, read, zap, write-protect, migrate and NUMA-hint their pages at random"
+        case .forkCow: "\(cpus - 1) threads write their pages while cpu0 forks a child each round (copy on write)"
         }
     }
 

@@ -9,6 +9,8 @@ public enum KernelFrame: Hashable, Sendable {
     case migrate(MigrateCall)
     /// Reclaim of one page with the flush batched (`shrink_folio_list()`).
     case reclaim(ReclaimCall)
+    /// `fork()`'s `dup_mmap()`.
+    case fork(ForkCall)
     /// `handle_mm_fault()` for a page with no usable PTE.
     case fault(FaultCall)
     /// `flush_tlb_mm_range()`.
@@ -23,7 +25,7 @@ public enum KernelFrame: Hashable, Sendable {
     /// Whether interrupts are enabled while this frame is innermost.
     public var irqsEnabled: Bool {
         switch self {
-        case .pteBatch, .migrate, .reclaim, .fault, .flushTLBMMRange, .enterLazyTLB: true
+        case .pteBatch, .migrate, .reclaim, .fork, .fault, .flushTLBMMRange, .enterLazyTLB: true
         case .flushTLBFunc, .switchMM: false
         }
     }
@@ -34,6 +36,7 @@ public enum KernelFrame: Hashable, Sendable {
         case .pteBatch(let call): call.kind.syscallName
         case .migrate: "migrate_pages"
         case .reclaim: "shrink_folio_list"
+        case .fork: "dup_mmap"
         case .fault: "handle_mm_fault"
         case .flushTLBMMRange: "flush_tlb_mm_range"
         case .flushTLBFunc: "flush_tlb_func"
@@ -189,14 +192,35 @@ public struct MigrateCall: Hashable, Sendable {
     public var newFrame: Int?
 }
 
+/// `fork()`'s `dup_mmap()` (kernel/fork.c): with both `mmap_lock`s held for writing, copy the
+/// VMAs, then each PTE (`copy_present_pte()`: a private writable page is write-protected in
+/// the parent and mapped read-only in the child, one more reference to its frame), then
+/// `flush_tlb_mm(oldmm)` before the parent's lock is dropped.
+public struct ForkCall: Hashable, Sendable {
+    public enum PC: Hashable, Sendable {
+        case lockMmap
+        case copy(page: Int)
+        case flush, unlockMmap
+    }
+    public var child: Int
+    public var thread: Int
+    public var op: Int
+    public var mm: Int
+    public var pc: PC = .lockMmap
+}
+
 /// The anonymous-page fault path.
 public struct FaultCall: Hashable, Sendable {
-    public enum PC: Hashable, Sendable, CaseIterable { case lockMmap, install, unlockMmap }
+    /// `cowInstall`: `wp_page_copy()` after its `ptep_clear_flush()`, still under the PTL.
+    public enum PC: Hashable, Sendable, CaseIterable { case lockMmap, install, cowInstall, unlockMmap }
     public var page: Int
     public var write: Bool
     public var thread: Int
     public var mm: Int
     public var pc: PC = .lockMmap
+    /// Copy on write: the shared frame being replaced and its private copy.
+    public var oldFrame: Int?
+    public var newFrame: Int?
     /// The access is not allowed (no VMA or protection): SIGSEGV after unlocking.
     public var isSegfault = false
 }

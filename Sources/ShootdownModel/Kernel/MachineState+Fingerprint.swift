@@ -30,6 +30,9 @@ extension MachineState {
         h.combine(frames.nextFresh)
         h.combine(frames.freeList.count)
         for f in frames.freeList { h.combine(f) }
+        for (frame, extra) in frames.sharers.enumerated() where extra > 0 {
+            h.combine(UInt64(frame) << 8 | UInt64(extra))
+        }
     }
 }
 
@@ -197,6 +200,20 @@ extension KernelFrame {
             h.combine(c.mm)
             h.combine(Self.code(c.pc))
             h.combine(c.isSegfault)
+            h.combine(c.oldFrame)
+            h.combine(c.newFrame)
+        case .fork(let c):
+            h.combine(9)
+            h.combine(c.child)
+            h.combine(c.thread)
+            h.combine(c.op)
+            h.combine(c.mm)
+            switch c.pc {
+            case .lockMmap: h.combine(0)
+            case .copy(let page): h.combine(1 + 4 * page)
+            case .flush: h.combine(2)
+            case .unlockMmap: h.combine(3)
+            }
         case .flushTLBMMRange(let c):
             h.combine(4)
             h.combine(c.mm)

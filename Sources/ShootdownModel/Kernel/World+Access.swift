@@ -40,6 +40,33 @@ extension World {
         finishOperation(thread)
     }
 
+    /// `do_wp_page()` -> `wp_page_copy()` of a page another address space shares since `fork()`:
+    /// copy it to a new frame, then, still under the PTL, `ptep_clear_flush()` (the old
+    /// read-only translation may be cached on every CPU running this mm) before the copy is
+    /// mapped writable. One step up to the flush; the install is the next.
+    mutating func copyOnWrite(_ cpu: Int, _ call: inout FaultCall, old: Int) -> StepOutcome {
+        counters.pageFaults += 1
+        guard let copy = state.frames.allocate() else {
+            if isTracing { note(cpu, "handle_mm_fault", "out of memory copying page \(call.page)") }
+            call.isSegfault = true
+            call.pc = .unlockMmap
+            return .shared
+        }
+        call.oldFrame = old
+        call.newFrame = copy
+        let table = state.mms[call.mm].table(of: call.page)
+        state.mms[call.mm].ptlOwners[table] = cpu
+        state.mms[call.mm].ptes[call.page] = .none
+        openRevocation(
+            mm: call.mm, page: call.page, removesTranslation: true, thread: call.thread,
+            op: state.threads[call.thread].pc)
+        if isTracing {
+            note(cpu, "wp_page_copy", "copy frame \(old) -> \(copy); ptep_clear_flush(\(call.page))")
+        }
+        call.pc = .cowInstall
+        return .call(flushTLBPage(mm: call.mm, page: call.page), shared: true)
+    }
+
     /// `handle_mm_fault()` -> `do_anonymous_page()` / `do_wp_page()`, with `mmap_lock` held for
     /// reading. Allocation and the PTE update under the page-table lock are one step: the
     /// allocator takes part in no flush protocol, and the PTL makes the update atomic to every
@@ -85,6 +112,8 @@ extension World {
                 mm.ptes[call.page].isProtNone = false
                 mm.ptes[call.page].isWritable = writable
                 if isTracing { note(cpu, "do_numa_page", "pte(\(call.page)) restored to \(mm.vmas[call.page]!)") }
+            } else if pte.isPresent, call.write, !pte.isWritable, writable, state.frames.isShared(pte.frame!) {
+                return copyOnWrite(cpu, &call, old: pte.frame!)
             } else if pte.isPresent, call.write, !pte.isWritable, writable {
                 mm.ptes[call.page].isWritable = true
                 if isTracing { note(cpu, "handle_mm_fault", "do_wp_page: pte(\(call.page)) made writable") }
@@ -93,6 +122,25 @@ extension World {
             }
             state.mms[call.mm] = mm
             counters.pageFaults += 1
+            call.pc = .unlockMmap
+            return .shared
+        case .cowInstall:
+            // set_pte_at_notify() of the private copy, pte_unmap_unlock(), then the old
+            // page's reference goes (it stays mapped in the other address space).
+            let table = state.mms[call.mm].table(of: call.page)
+            touch(.page(mm: call.mm, page: call.page), write: true)
+            touch(.ptl(mm: call.mm, table: table), write: true)
+            state.mms[call.mm].ptes[call.page] = .mapping(call.newFrame!, writable: true)
+            state.mms[call.mm].ptlOwners[table] = nil
+            freeFrame(call.oldFrame!)
+            reachCoherencePoint(
+                mm: call.mm, range: PageRange(call.page, call.page + 1), thread: call.thread,
+                op: state.threads[call.thread].pc, promisesGone: true)
+            if isTracing {
+                note(
+                    cpu, "wp_page_copy",
+                    "pte(\(call.page)) = frame \(call.newFrame!) writable; put_page(\(call.oldFrame!))")
+            }
             call.pc = .unlockMmap
             return .shared
         case .unlockMmap:

@@ -23,6 +23,14 @@ extension World {
                 call.pc = .unlockPTL
                 return .shared
             }
+            if state.frames.isShared(call.old.frame!) {
+                // Shared since fork(): rmap would unmap every mapping; the model moves one
+                // address space's pages only, so this migration fails (-EAGAIN) and leaves it.
+                if isTracing { note(cpu, "migrate_pages", "page \(call.page) is shared: not migrated") }
+                call.old = .none
+                call.pc = .unlockPTL
+                return .shared
+            }
             state.mms[call.mm].ptes[call.page] = PTE(
                 frame: nil, isPresent: false, isWritable: false, isProtNone: false, isMigrationEntry: true)
             openRevocation(mm: call.mm, page: call.page, removesTranslation: true, thread: call.thread, op: call.op)

@@ -67,6 +67,8 @@ extension World {
             push(cpu, .pteBatch(PTEBatchCall(kind: .numaHint, range: range, thread: thread, op: opIndex, mm: mm!)))
         case .reclaim(let page):
             push(cpu, .reclaim(ReclaimCall(page: page, thread: thread, op: opIndex, mm: mm!)))
+        case .fork(let child):
+            push(cpu, .fork(ForkCall(child: child, thread: thread, op: opIndex, mm: mm!)))
         case .mmap(let range, let prot):
             mmap(cpu: cpu, thread: thread, mm: mm!, range: range, prot: prot)
         case .yield:

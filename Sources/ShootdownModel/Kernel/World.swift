@@ -112,11 +112,17 @@ public struct World<S: Scheme>: Sendable {
             }
         case .reclaim(let call):
             return call.pc == .lockPTL && !state.mms[call.mm].isPTLFree(for: call.page)
+        case .fork(let call):
+            switch call.pc {
+            case .lockMmap: return !state.mms[call.mm].mmapLock.canWrite || !state.mms[call.child].mmapLock.canWrite
+            case .copy(let page): return !state.mms[call.mm].isPTLFree(for: page)
+            case .flush, .unlockMmap: return false
+            }
         case .fault(let call):
             switch call.pc {
             case .lockMmap: return !state.mms[call.mm].mmapLock.canRead
             case .install: return !state.mms[call.mm].isPTLFree(for: call.page)
-            case .unlockMmap: return false
+            case .cowInstall, .unlockMmap: return false
             }
         case .flushTLBMMRange(let call):
             return call.pc == .wait && scheme.waitsForAcknowledgements && state.cpus[cpu].pendingAcks > 0
@@ -141,11 +147,17 @@ public struct World<S: Scheme>: Sendable {
             }
         case .reclaim(let call):
             return call.pc == .lockPTL ? .ptl(mm: call.mm, table: state.mms[call.mm].table(of: call.page)) : nil
+        case .fork(let call):
+            switch call.pc {
+            case .lockMmap: return .mmapLock(mm: call.mm)
+            case .copy(let page): return .ptl(mm: call.mm, table: state.mms[call.mm].table(of: page))
+            case .flush, .unlockMmap: return nil
+            }
         case .fault(let call):
             switch call.pc {
             case .lockMmap: return .mmapLock(mm: call.mm)
             case .install: return .ptl(mm: call.mm, table: state.mms[call.mm].table(of: call.page))
-            case .unlockMmap: return nil
+            case .cowInstall, .unlockMmap: return nil
             }
         case .flushTLBMMRange(let call):
             return call.pc == .wait ? .acks(cpu: cpu) : nil
@@ -224,6 +236,9 @@ public struct World<S: Scheme>: Sendable {
             case .reclaim(var call):
                 outcome = stepReclaim(cpu, &call)
                 frame = .reclaim(call)
+            case .fork(var call):
+                outcome = stepFork(cpu, &call)
+                frame = .fork(call)
             case .fault(var call):
                 outcome = stepFault(cpu, &call)
                 frame = .fault(call)

@@ -8,6 +8,9 @@ public struct FrameAllocator: Hashable, Sendable {
     public private(set) var nextFresh: Int
     /// How many frames exist.
     public let capacity: Int
+    /// Per frame, the references beyond the first (`fork()` shares pages copy-on-write: each
+    /// mapping holds one; `put_page()` frees the frame with its last).
+    public private(set) var sharers: [UInt8]
 
     /// A pool of `capacity` frames of which `used` (0..<used) are already handed out.
     public init(capacity: Int, used: Int) {
@@ -15,6 +18,27 @@ public struct FrameAllocator: Hashable, Sendable {
         self.capacity = capacity
         self.freeList = []
         self.nextFresh = used
+        self.sharers = Array(repeating: 0, count: capacity)
+    }
+
+    /// `get_page()` for one more mapping of `frame`.
+    public mutating func share(_ frame: Int) {
+        precondition(sharers[frame] < UInt8.max, "frame \(frame) mapped too many times")
+        sharers[frame] += 1
+    }
+
+    /// Whether `frame` has more than one mapping.
+    public func isShared(_ frame: Int) -> Bool { sharers[frame] > 0 }
+
+    /// `put_page()`: drops one reference; frees the frame with the last one.
+    /// - Returns: whether the frame was freed.
+    public mutating func release(_ frame: Int) -> Bool {
+        if sharers[frame] > 0 {
+            sharers[frame] -= 1
+            return false
+        }
+        free(frame)
+        return true
     }
 
     /// `alloc_page()`: a frame, or `nil` when memory is exhausted.

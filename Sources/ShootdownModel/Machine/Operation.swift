@@ -18,6 +18,10 @@ public enum Operation: Hashable, Sendable {
     /// become PROT_NONE, the flush deferred to the end of the batch; the next access takes a
     /// hinting fault (`do_numa_page()`) that restores the PTE.
     case numaHint(PageRange)
+    /// `fork()` into the address space `mm` (declared, still empty): `dup_mmap()` copies the
+    /// VMAs and PTEs, write-protecting both sides of every private writable page (copy on
+    /// write), then `flush_tlb_mm()` of the parent.
+    case fork(mm: Int)
     /// Reclaims the page (`shrink_folio_list()`): unmapped with the flush batched
     /// (`try_to_unmap_one()`, `set_tlb_ubc_flush_pending()`), flushed by `try_to_unmap_flush()`,
     /// then freed. The next access faults a new page in.

@@ -78,13 +78,15 @@ extension World {
         state.cpus[cpu].tlb.removeDueEntries()
     }
 
-    /// `free_page()`: the frame goes back to the allocator. From now on it may belong to anyone,
+    /// `put_page()`: drops a mapping's reference; with the last one, `free_page()`: the frame
+    /// goes back to the allocator. From now on it may belong to anyone,
     /// so every open revocation of an entry still reaching it is due ("we must never free a page
     /// before we have ensured there are no live translations left to it", asm-generic/tlb.h).
     mutating func freeFrame(_ frame: Int) {
         touch(.allocator, write: true)
         touch(.frame(frame), write: true)
-        state.frames.free(frame)
+        // put_page(): a frame another mapping still holds (fork's copy-on-write) is not freed.
+        guard state.frames.release(frame) else { return }
         for cpu in state.cpus.indices {
             state.cpus[cpu].tlb.updateEntries(frame: frame) { entry in
                 entry.unmapped?.isDue = true
@@ -146,6 +148,7 @@ extension World {
                 case .migrate: "began its copy"
                 case .numaHint: "made the PTE PROT_NONE (flush deferred) and the frame was copied or freed"
                 case .reclaim: "freed the frame"
+                case .access: "broke copy-on-write"
                 default: "returned"
                 }
             return "cpu\(v.cpu) \(threadName(v.thread)) \(access) page \(v.page!) of \(scenario.mmName(v.mm!)) "

@@ -257,6 +257,20 @@ public enum BuiltinScenarios {
             """
         ),
         (
+            "fork-cow",
+            """
+            # fork shares a page copy-on-write: the parent's CPUs lose write access at fork, and a write that copies the page flushes the old entry everywhere.
+            cpus 2
+            mm P
+              map 0 write populated
+            mm C
+            thread t0 mm=P cpu=0
+              write 0; fork C; signal forked; write 0
+            thread t1 mm=P cpu=1
+              write 0; spin forked; read 0; read 0; write 0
+            """
+        ),
+        (
             "racing-writers",
             """
             # Two CPUs flush at once; one caught up between the two generations and caches the page it then migrates.

@@ -35,6 +35,7 @@ public enum ScenarioFormat {
         case .migrate(let page): "migrate \(page)"
         case .numaHint(let range): "numa-hint \(range)"
         case .reclaim(let page): "reclaim \(page)"
+        case .fork(let mm): "fork #\(mm)"
         case .yield: "yield"
         case .sleep: "sleep"
         case .wait(let event): "wait #\(event)"
@@ -50,6 +51,7 @@ public enum ScenarioFormat {
         case .wait(let event): "wait \(scenario.events[event])"
         case .spin(let event): "spin \(scenario.events[event])"
         case .signal(let event): "signal \(scenario.events[event])"
+        case .fork(let mm): "fork \(scenario.addressSpaces[mm].name)"
         default: format(op)
         }
     }

@@ -167,7 +167,7 @@ struct ScenarioParser {
 
     mutating func operation(_ words: [String], isKernel: Bool) throws(ScenarioError) -> Operation {
         let userOnly: Set = [
-            "read", "write", "munmap", "madvise", "mprotect", "mmap", "migrate", "numa-hint", "reclaim",
+            "read", "write", "munmap", "madvise", "mprotect", "mmap", "migrate", "numa-hint", "reclaim", "fork",
         ]
         if isKernel, userOnly.contains(words[0]) {
             throw error("operation", "work, yield, sleep, wait, spin or signal in a kernel thread", words[0])
@@ -199,6 +199,15 @@ struct ScenarioParser {
         case "reclaim":
             try arity(2, "`reclaim PAGE`")
             return .reclaim(page: try page(words[1]))
+        case "fork":
+            try arity(2, "`fork MM` (an address space declared before)")
+            guard let child = addressSpaces.firstIndex(where: { $0.name == words[1] }) else {
+                throw error("mm", "an address space declared before this line", words[1])
+            }
+            guard addressSpaces[child].mappings.isEmpty else {
+                throw error("mm", "an address space with no map lines (fork fills it)", words[1])
+            }
+            return .fork(mm: child)
         case "yield":
             try arity(1, "`yield`")
             return .yield
@@ -220,8 +229,8 @@ struct ScenarioParser {
         default:
             throw error(
                 "operation",
-                "read, write, munmap, madvise, mprotect, mmap, migrate, numa-hint, reclaim, yield, sleep, wait, "
-                    + "spin, signal or work",
+                "read, write, munmap, madvise, mprotect, mmap, migrate, numa-hint, reclaim, fork, yield, sleep, "
+                    + "wait, spin, signal or work",
                 words[0])
         }
     }

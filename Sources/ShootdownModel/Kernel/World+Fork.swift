@@ -1,0 +1,87 @@
+/// `fork()`: the page tables copied copy-on-write, and the parent's TLBs flushed.
+///
+/// Follows `dup_mmap()` (kernel/fork.c, 6.6): `mmap_write_lock_killable(oldmm)` and the new
+/// mm's lock, `vm_area_dup()` of each VMA, `copy_page_range()` -> `copy_pte_range()` under the
+/// parent's PTL, where `copy_present_pte()` of a private writable page calls
+/// `ptep_set_wrprotect(src_mm, ...)` and maps the page read-only in the child too
+/// (`page_dup_file_rmap`/`folio_try_dup_anon_rmap`: one more reference), then
+/// `flush_tlb_mm(oldmm)` before `mmap_write_unlock(oldmm)`: the parent's writable entries must
+/// be gone before any of its threads can write again and the child can see the page.
+extension World {
+    mutating func stepFork(_ cpu: Int, _ call: inout ForkCall) -> StepOutcome {
+        let name = scenario.mmName(call.mm)
+        switch call.pc {
+        case .lockMmap:
+            touch(.mmapLock(mm: call.mm), write: true)
+            touch(.mmapLock(mm: call.child), write: true)
+            let child = state.mms[call.child]
+            guard call.child != call.mm, !child.vmas.contains(where: { $0 != nil }),
+                !child.ptes.contains(where: \.isSet)
+            else {
+                if isTracing { note(cpu, "fork", "\(scenario.mmName(call.child)) is in use: fork fails") }
+                finishOperation(call.thread)
+                return .ret(shared: true)
+            }
+            state.mms[call.mm].mmapLock.isWriteLocked = true
+            state.mms[call.child].mmapLock.isWriteLocked = true
+            // vm_area_dup() of every VMA.
+            let parent = state.mms[call.mm]
+            state.mms[call.child].vmas = parent.vmas
+            state.mms[call.child].vmaIndex = parent.vmaIndex
+            state.mms[call.child].deferTLBGen = Array(repeating: 0, count: parent.deferTLBGen.count)
+            if isTracing {
+                note(cpu, "dup_mmap", "mmap_write_lock(\(name), \(scenario.mmName(call.child))); copy VMAs")
+            }
+            call.pc = nextCopy(after: nil, call)
+            return .shared
+        case .copy(let page):
+            let table = state.mms[call.mm].table(of: page)
+            touch(.ptl(mm: call.mm, table: table), write: true)
+            touch(.page(mm: call.mm, page: page), write: true)
+            touch(.page(mm: call.child, page: page), write: true)
+            touch(.allocator, write: true)
+            var pte = state.mms[call.mm].ptes[page]
+            if pte.isWritable {
+                // copy_present_pte(): "If it's a COW mapping, write protect it both in the
+                // parent and the child."
+                pte.isWritable = false
+                state.mms[call.mm].ptes[page] = pte
+                openRevocation(mm: call.mm, page: page, removesTranslation: false, thread: call.thread, op: call.op)
+            }
+            state.mms[call.child].ptes[page] = pte
+            state.frames.share(pte.frame!)
+            if isTracing { note(cpu, "copy_present_pte", "page \(page): frame \(pte.frame!) shared read-only") }
+            call.pc = nextCopy(after: page, call)
+            return .shared
+        case .flush:
+            // flush_tlb_mm(oldmm) = flush_tlb_mm_range(oldmm, 0UL, TLB_FLUSH_ALL, 0UL, true)
+            call.pc = .unlockMmap
+            if isTracing { note(cpu, "dup_mmap", "flush_tlb_mm(\(name))") }
+            return .call(
+                .flushTLBMMRange(FlushTLBMMRangeCall(mm: call.mm, start: 0, end: nil, freedTables: true)),
+                shared: false)
+        case .unlockMmap:
+            touch(.mmapLock(mm: call.mm), write: true)
+            touch(.mmapLock(mm: call.child), write: true)
+            state.mms[call.mm].mmapLock.isWriteLocked = false
+            state.mms[call.child].mmapLock.isWriteLocked = false
+            if isTracing { note(cpu, "dup_mmap", "mmap_write_unlock; fork returns") }
+            // The parent's threads may write again only through a fault that copies the page.
+            reachCoherencePoint(
+                mm: call.mm, range: PageRange(0, state.mms[call.mm].ptes.count), thread: call.thread, op: call.op,
+                promisesGone: false)
+            finishOperation(call.thread)
+            return .ret(shared: true)
+        }
+    }
+
+    /// The next page after `page` whose PTE maps a frame, or the flush once none is left.
+    func nextCopy(after page: Int?, _ call: ForkCall) -> ForkCall.PC {
+        let ptes = state.mms[call.mm].ptes
+        let first = page.map { $0 + 1 } ?? 0
+        for next in first..<ptes.count where ptes[next].frame != nil && !ptes[next].isMigrationEntry {
+            return .copy(page: next)
+        }
+        return .flush
+    }
+}
