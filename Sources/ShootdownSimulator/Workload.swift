@@ -67,8 +67,10 @@ public struct Workload: Hashable, Sendable {
         guard (0...256).contains(reads) else { throw WorkloadError("--reads", "0...256", reads) }
         if kind == .forkCow {
             guard cpus >= 2 else { throw WorkloadError("--cpus", "2...64 for fork-cow (parent and children)", cpus) }
-            guard iterations <= 200 else {
-                throw WorkloadError("--iterations", "1...200 for fork-cow (a child address space a round)", iterations)
+            guard cpus - 1 + iterations <= 64 else {
+                throw WorkloadError(
+                    "--cpus - 1 + --iterations", "at most 64 for fork-cow (a parent thread a CPU, a child a round)",
+                    cpus - 1 + iterations)
             }
         }
         let span = (kind == .munmapMicro ? 512 : cpus * pages) + 4 * max(reads, 1)

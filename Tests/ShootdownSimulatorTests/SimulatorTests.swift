@@ -185,5 +185,7 @@ import Testing
     @Test func workloadParametersAreChecked() {
         #expect(throws: WorkloadError.self) { try Workload(.tlbFlush2, cpus: 65).validate() }
         #expect(throws: WorkloadError.self) { try Workload(.tlbFlush2, cpus: 4, iterations: 0).validate() }
+        #expect(throws: WorkloadError.self) { try Workload(.forkCow, cpus: 60, iterations: 10).validate() }
+        #expect(throws: WorkloadError.self) { try Workload(.forkCow, cpus: 1).validate() }
     }
 }
