@@ -249,6 +249,16 @@ public struct FlushTLBMMRangeCall: Hashable, Sendable {
     /// The ring schemes: the generation is taken and its slot not yet published.
     public var isUnpublished = false
     public var pc: PC = .incGen
+
+    /// `flush_tlb_page(vma, addr)` = `flush_tlb_mm_range(mm, addr, addr + PAGE_SIZE, PAGE_SHIFT, false)`.
+    static func page(_ page: Int, of mm: Int) -> FlushTLBMMRangeCall {
+        FlushTLBMMRangeCall(mm: mm, start: page, end: page + 1, freedTables: false)
+    }
+
+    /// `flush_tlb_mm(mm)` = `flush_tlb_mm_range(mm, 0UL, TLB_FLUSH_ALL, 0UL, true)`.
+    static func wholeMM(_ mm: Int) -> FlushTLBMMRangeCall {
+        FlushTLBMMRangeCall(mm: mm, start: 0, end: nil, freedTables: true)
+    }
     /// CPUs of `mm_cpumask` other than the initiator, still to consider.
     public var candidates = CPUMask.empty
     /// Whether the initiator itself was in the cpumask (`run_local`).

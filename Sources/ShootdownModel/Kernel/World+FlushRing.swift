@@ -55,7 +55,7 @@ extension World {
         let mutation = ring.mutation
         // R2: more generations missed than the ring holds.
         if mutation != .noOverflowCheck, target - local > UInt64(ring.size) { return (.full, 0) }
-        let last = mutation == .oneShort ? target - 1 : target
+        let last = ring.lastGeneration(to: target)
         guard last > local else { return (.list(pages: 0), 0) }
         let slots = state.mms[mm].ring
         var read = 0
@@ -66,9 +66,7 @@ extension World {
             let slot = slots[Int(gen % UInt64(ring.size))]
             read += 1
             // R6: unpublished, mid-write or overwritten.
-            let holdsGen =
-                mutation == .noOverflowCheck ? !slot.isBusy && slot.seq != 0 : !slot.isBusy && slot.seq == gen
-            if !holdsGen {
+            if !ring.accepts(slot, for: gen) {
                 if mutation == .skipUnpublished { continue }
                 return (.full, read)
             }
@@ -100,11 +98,10 @@ extension World {
             return end - start
         case .list(let pages):
             guard pages > 0 else { return 0 }
-            let last = ring.mutation == .oneShort ? target - 1 : target
-            for gen in (local + 1)...last {
+            for gen in (local + 1)...ring.lastGeneration(to: target) {
                 let slot = state.mms[mm].ring[Int(gen % UInt64(ring.size))]
-                guard let end = slot.end, !slot.isBusy, slot.seq != 0 else { continue }
-                if ring.mutation != .noOverflowCheck && slot.seq != gen { continue }
+                // The slots the plan counted: accepted ones (skip-unpublished passes over the rest).
+                guard ring.accepts(slot, for: gen), let end = slot.end else { continue }
                 for page in slot.start..<end { state.cpus[cpu].tlb.invalidate(asid: asid, page: page) }
             }
             return pages

@@ -54,12 +54,9 @@ extension World {
             call.pc = nextCopy(after: page, call)
             return .shared
         case .flush:
-            // flush_tlb_mm(oldmm) = flush_tlb_mm_range(oldmm, 0UL, TLB_FLUSH_ALL, 0UL, true)
             call.pc = .unlockMmap
             if isTracing { note(cpu, "dup_mmap", "flush_tlb_mm(\(name))") }
-            return .call(
-                .flushTLBMMRange(FlushTLBMMRangeCall(mm: call.mm, start: 0, end: nil, freedTables: true)),
-                shared: false)
+            return .call(.flushTLBMMRange(.wholeMM(call.mm)), shared: false)
         case .unlockMmap:
             touch(.mmapLock(mm: call.mm), write: true)
             touch(.mmapLock(mm: call.child), write: true)

@@ -39,7 +39,7 @@ extension World {
             }
             if call.old.isPresent {
                 call.pc = .unlockPTL
-                return .call(flushTLBPage(call), shared: true)
+                return .call(.flushTLBMMRange(.page(call.page, of: call.mm)), shared: true)
             }
             call.pc = .checkPending
             return .shared
@@ -50,7 +50,7 @@ extension World {
             if isTracing {
                 note(cpu, "ptep_clear_flush", "pte_accessible: PROT_NONE, flush pending = \(pending)")
             }
-            return pending ? .call(flushTLBPage(call), shared: true) : .shared
+            return pending ? .call(.flushTLBMMRange(.page(call.page, of: call.mm)), shared: true) : .shared
         case .unlockPTL:
             touch(.ptl(mm: call.mm, table: state.mms[call.mm].table(of: call.page)), write: true)
             state.mms[call.mm].ptlOwners[state.mms[call.mm].table(of: call.page)] = nil
@@ -108,16 +108,6 @@ extension World {
             finishOperation(call.thread)
             return .ret(shared: true)
         }
-    }
-
-    /// `flush_tlb_page(vma, addr)` = `flush_tlb_mm_range(mm, addr, addr + PAGE_SIZE, PAGE_SHIFT, false)`.
-    func flushTLBPage(_ call: MigrateCall) -> KernelFrame {
-        flushTLBPage(mm: call.mm, page: call.page)
-    }
-
-    /// `flush_tlb_page()` of `page` in `mm`.
-    func flushTLBPage(mm: Int, page: Int) -> KernelFrame {
-        .flushTLBMMRange(FlushTLBMMRangeCall(mm: mm, start: page, end: page + 1, freedTables: false))
     }
 
     /// `pte_accessible()` of a PROT_NONE PTE (arch/x86/include/asm/pgtable.h): whether a TLB

@@ -86,10 +86,7 @@ extension World {
                     cpu, "flush_tlb_batched_pending",
                     "tlb_flush_batched pending \(batched.pending) != flushed \(batched.flushed): flush_tlb_mm")
             }
-            // flush_tlb_mm(mm) = flush_tlb_mm_range(mm, 0UL, TLB_FLUSH_ALL, 0UL, true)
-            return .call(
-                .flushTLBMMRange(FlushTLBMMRangeCall(mm: call.mm, start: 0, end: nil, freedTables: true)),
-                shared: true)
+            return .call(.flushTLBMMRange(.wholeMM(call.mm)), shared: true)
         case .batchedFlushed(let table):
             // atomic_cmpxchg(&mm->tlb_flush_batched, batch, pending | (pending << 16)): "If the
             // new TLB flushing is pending during flushing, leave mm->tlb_flush_batched as is".

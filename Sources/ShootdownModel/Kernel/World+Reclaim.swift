@@ -131,6 +131,6 @@ extension World {
             return .shared
         }
         call.pc = .unlockPTL
-        return .call(flushTLBPage(mm: call.mm, page: page), shared: true)
+        return .call(.flushTLBMMRange(.page(page, of: call.mm)), shared: true)
     }
 }

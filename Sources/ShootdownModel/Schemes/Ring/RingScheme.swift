@@ -83,6 +83,18 @@ public struct RingScheme: Scheme {
     }
 
     public var ring: RingScheme? { self }
+
+    /// R6: whether a reader catching up through generation `gen` may use `slot`: published, and
+    /// holding `gen` (the `no-overflow-check` mutant asks only that it be published).
+    public func accepts(_ slot: RingSlot, for gen: UInt64) -> Bool {
+        guard !slot.isBusy else { return false }
+        return mutation == .noOverflowCheck ? slot.seq != 0 : slot.seq == gen
+    }
+
+    /// The newest generation a reader catching up to `target` reads (`one-short` stops before it).
+    public func lastGeneration(to target: UInt64) -> UInt64 {
+        mutation == .oneShort ? target - 1 : target
+    }
     public var oracle: OracleScheme.Kind? { nil }
 
     // Linux's decisions, unchanged: the ring replaces only how a CPU catches up.
