@@ -16,7 +16,7 @@ struct Compare: ParsableCommand {
     @Option(help: "The workload: \(Workload.Kind.allCases.map(\.rawValue).joined(separator: ", ")).")
     var workload: String
 
-    @Option(help: "CPUs, one thread each (1-64).")
+    @Option(help: "CPUs, one thread each (1-256).")
     var cpus = 16
 
     @Option(help: "Schemes to compare, comma-separated; oracle-sw and oracle-hw are always added.")

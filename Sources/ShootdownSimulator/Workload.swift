@@ -35,7 +35,7 @@ public struct Workload: Hashable, Sendable {
     }
 
     public var kind: Kind
-    /// CPUs, one thread pinned to each (1-64).
+    /// CPUs, one thread pinned to each (1-256).
     public var cpus: Int
     /// Rounds of the workload's loop per thread.
     public var iterations: Int
@@ -61,15 +61,17 @@ public struct Workload: Hashable, Sendable {
     /// Checks the parameters.
     /// - Throws: ``WorkloadError`` naming the parameter, its range and the value found.
     public func validate() throws(WorkloadError) {
-        guard (1...64).contains(cpus) else { throw WorkloadError("--cpus", "1...64 (the model's cpumask)", cpus) }
+        guard (1...maxCPUs).contains(cpus) else {
+            throw WorkloadError("--cpus", "1...\(maxCPUs) (the model's cpumask)", cpus)
+        }
         guard (1...10_000).contains(iterations) else { throw WorkloadError("--iterations", "1...10000", iterations) }
         guard (1...512).contains(pages) else { throw WorkloadError("--pages", "1...512", pages) }
         guard (0...256).contains(reads) else { throw WorkloadError("--reads", "0...256", reads) }
         if kind == .forkCow {
-            guard cpus >= 2 else { throw WorkloadError("--cpus", "2...64 for fork-cow (parent and children)", cpus) }
-            guard cpus - 1 + iterations <= 64 else {
+            guard cpus >= 2 else { throw WorkloadError("--cpus", "2...\(maxCPUs) for fork-cow (parent and children)", cpus) }
+            guard cpus - 1 + iterations <= maxCPUs - 1 else {
                 throw WorkloadError(
-                    "--cpus - 1 + --iterations", "at most 64 for fork-cow (a parent thread a CPU, a child a round)",
+                    "--cpus - 1 + --iterations", "at most \(maxCPUs - 1) for fork-cow (a parent thread a CPU, a child process a round, 255 address spaces)",
                     cpus - 1 + iterations)
             }
         }

@@ -52,7 +52,7 @@ import Testing
 
     @Test(arguments: [
         (["compare", "--workload", "tlb-flush9"], "unknown workload 'tlb-flush9'"),
-        (["compare", "--workload", "tlb-flush2", "--cpus", "65"], "--cpus must be 1...64"),
+        (["compare", "--workload", "tlb-flush2", "--cpus", "257"], "--cpus must be 1...256"),
         (["compare", "--workload", "tlb-flush2", "--sweep", "cpu=4"], "--sweep takes cpus=N,N"),
         (["compare", "--workload", "tlb-flush2", "--schemes", "linux,ring"], "unknown scheme 'ring'"),
         (["compare", "--workload", "tlb-flush2", "--cost-model", "/nonexistent.json"], "cannot read cost model"),

@@ -183,9 +183,9 @@ import Testing
     }
 
     @Test func workloadParametersAreChecked() {
-        #expect(throws: WorkloadError.self) { try Workload(.tlbFlush2, cpus: 65).validate() }
+        #expect(throws: WorkloadError.self) { try Workload(.tlbFlush2, cpus: 257).validate() }
         #expect(throws: WorkloadError.self) { try Workload(.tlbFlush2, cpus: 4, iterations: 0).validate() }
-        #expect(throws: WorkloadError.self) { try Workload(.forkCow, cpus: 60, iterations: 10).validate() }
+        #expect(throws: WorkloadError.self) { try Workload(.forkCow, cpus: 250, iterations: 10).validate() }
         #expect(throws: WorkloadError.self) { try Workload(.forkCow, cpus: 1).validate() }
     }
 }

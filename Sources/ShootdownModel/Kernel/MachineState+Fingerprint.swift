@@ -75,7 +75,7 @@ extension TLBEntry {
             return
         }
         h.combine(UInt64(r.thread) << 32 | UInt64(r.op) << 1 | (r.isDue ? 1 : 0) | 1 << 63)
-        h.combine(r.coveredBy)
+        r.coveredBy.fingerprint(into: &h)
     }
 }
 
@@ -83,7 +83,7 @@ extension AddressSpace {
     func fingerprint(into h: inout StableHasher) {
         h.combine(ctxID)
         h.combine(tlbGen)
-        h.combine(cpumask.bits)
+        cpumask.fingerprint(into: &h)
         h.combine(tlbFlushPending)
         h.combine(tlbFlushBatched.pending)
         h.combine(tlbFlushBatched.flushed)
@@ -189,7 +189,7 @@ extension KernelFrame {
             h.combine(Self.code(c.pc))
             h.combine(c.isDeferred)
             c.old.fingerprint(into: &h)
-            h.combine(c.batch.bits)
+            c.batch.fingerprint(into: &h)
             h.combine(c.isFlushRequired)
             h.combine(c.gen)
         case .fault(let c):
@@ -234,10 +234,11 @@ extension KernelFrame {
             case .ringFill: h.combine(10)
             case .ringPublish: h.combine(11)
             }
-            h.combine(c.candidates.bits)
+            c.candidates.fingerprint(into: &h)
             h.combine(c.runsLocal)
             h.combine(c.presetGen.map { Int(truncatingIfNeeded: $0) })
-            h.combine(c.batch.map { Int(truncatingIfNeeded: $0.bits) })
+            h.combine(c.batch != nil)
+            c.batch?.fingerprint(into: &h)
             h.combine(c.isUnpublished)
         case .flushTLBFunc(let c):
             h.combine(5)

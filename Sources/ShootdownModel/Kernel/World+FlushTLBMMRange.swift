@@ -213,7 +213,7 @@ extension World {
 
     /// The next candidate CPU to consider, or the local run once all were considered.
     func nextTarget(_ call: inout FlushTLBMMRangeCall) -> FlushTLBMMRangeCall.PC {
-        guard let target = call.candidates.first(where: { _ in true }) else { return .runLocal }
+        guard let target = call.candidates.first else { return .runLocal }
         call.candidates.remove(target)
         return .target(cpu: target)
     }

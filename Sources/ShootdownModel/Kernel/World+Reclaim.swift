@@ -71,7 +71,7 @@ extension World {
         case .orMask:
             // cpumask_or(&batch->cpumask, &batch->cpumask, mm_cpumask(mm)); flush_required = true;
             touch(.cpumask(mm: call.mm), write: false)
-            call.batch.bits |= state.mms[call.mm].cpumask.bits
+            call.batch.formUnion(state.mms[call.mm].cpumask)
             call.isFlushRequired = true
             if let ring = scheme.ring {
                 // The ring knows the page (6.x passes uaddr): catch-ups can flush just it.

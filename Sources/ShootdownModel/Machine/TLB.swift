@@ -41,13 +41,13 @@ public struct TLBEntry: Hashable, Sendable {
 public struct Revocation: Hashable, Sendable {
     /// Threads (a bit each) whose current operation found this revocation open when it took
     /// the page's PTL, or opened it: when that operation returns, the revocation is due.
-    public var coveredBy: UInt64
+    public var coveredBy: CPUMask
     private var _op: UInt16
     private var _thread: UInt8
     /// The operation reached its coherence point: from now on, using the entry is a violation.
     public var isDue: Bool
 
-    public init(thread: Int, op: Int, coveredBy: UInt64, isDue: Bool) {
+    public init(thread: Int, op: Int, coveredBy: CPUMask, isDue: Bool) {
         _thread = UInt8(thread)
         _op = UInt16(op)
         self.coveredBy = coveredBy

@@ -61,8 +61,8 @@ struct ScenarioParser {
     mutating func parseHeader(_ words: [String]) throws(ScenarioError) {
         switch words[0] {
         case "cpus":
-            let n = try number(words, 1, "cpus", "a CPU count from 1 to 64")
-            guard (1...64).contains(n) else { throw error("cpus", "a CPU count from 1 to 64", words[1]) }
+            let n = try number(words, 1, "cpus", "a CPU count from 1 to \(maxCPUs)")
+            guard (1...maxCPUs).contains(n) else { throw error("cpus", "a CPU count from 1 to \(maxCPUs)", words[1]) }
             cpuCount = n
             block = .none
         case "pages":
@@ -89,6 +89,8 @@ struct ScenarioParser {
             guard !addressSpaces.contains(where: { $0.name == words[1] }) else {
                 throw error("mm", "a new address space name", words[1])
             }
+            // TLB entries tag their address space in a byte.
+            guard addressSpaces.count < 255 else { throw error("mm", "at most 255 address spaces", words[1]) }
             addressSpaces.append(.init(name: words[1], mappings: []))
             block = .mm(addressSpaces.count - 1)
         case "thread", "kthread":
@@ -107,7 +109,7 @@ struct ScenarioParser {
         guard let cpuCount else { throw error("cpus", "`cpus N` before the first thread", words[0]) }
         let name = words[1]
         guard !threads.contains(where: { $0.name == name }) else { throw error("thread", "a new thread name", name) }
-        guard threads.count < 64 else { throw error("thread", "at most 64 threads", name) }
+        guard threads.count < maxCPUs else { throw error("thread", "at most \(maxCPUs) threads", name) }
         var mm: Int?
         var cpu: Int?
         for word in words[2...] {
