@@ -55,6 +55,32 @@ public enum Location: Hashable, Sendable {
     }
 }
 
+extension Location {
+    /// The location `code` stands for (the inverse of ``code``).
+    init(code: UInt32) {
+        let a = Int(code >> 14 & 0x3FFF)
+        let b = Int(code & 0x3FFF)
+        self =
+            switch code >> 28 {
+            case 0: .tlbGen(mm: a)
+            case 1: .cpumask(mm: a)
+            case 2: .flushPending(mm: a)
+            case 3: .mmapLock(mm: a)
+            case 4: .ptl(mm: a, table: b)
+            case 5: .page(mm: a, page: b)
+            case 6: .isLazy(cpu: a)
+            case 7: .mailbox(cpu: a)
+            case 8: .acks(cpu: a)
+            case 9: .event(a)
+            case 10: .runqueue(cpu: a)
+            case 11: .allocator
+            case 12: .frame(a)
+            case 13: .flushBatched(mm: a)
+            default: .ring(mm: a)
+            }
+    }
+}
+
 /// The shared state one action read and wrote, in fixed inline storage (no allocation: it is
 /// recorded on every step).
 public struct Footprint: Hashable, Sendable {
@@ -127,18 +153,10 @@ public struct Footprint: Hashable, Sendable {
         return false
     }
 
-    /// Whether the action wrote state that can let any other CPU run again: a lock
-    /// (`mmap_lock`, a PTL), an event or a run queue. (A mailbox or acknowledgements concern one
-    /// known CPU.) The simulator re-checks every waiting CPU only after such an action.
-    public var mayWakeOtherCPUs: Bool {
-        if isEverything { return true }
-        for i in 0..<Int(count) where isWrite(at: i) {
-            switch code(at: i) >> 28 {
-            case 3, 4, 9, 10: return true
-            default: continue
-            }
-        }
-        return false
+    /// Calls `body` with each location written, in the order first touched (all of them are
+    /// not known when ``isEverything``).
+    public func forEachWrite(_ body: (Location) -> Void) {
+        for i in 0..<Int(count) where isWrite(at: i) { body(Location(code: code(at: i))) }
     }
 
     /// The locations read and written, for diagnostics.

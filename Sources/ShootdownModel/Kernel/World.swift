@@ -69,29 +69,50 @@ public struct World<S: Scheme>: Sendable {
 
     /// Whether `cpu` can take a pending flush IPI now.
     public func canInterrupt(_ cpu: Int) -> Bool {
-        let c = state.cpus[cpu]
-        return !c.mailbox.isEmpty && c.irqsEnabled
+        !state.cpus[cpu].mailbox.isEmpty && state.cpus[cpu].irqsEnabled
     }
 
     /// Whether `cpu` has a step to run now.
     public func canStep(_ cpu: Int) -> Bool {
-        let c = state.cpus[cpu]
-        if let top = c.stack.last { return !isBlocked(top, on: cpu) }
-        guard let thread = c.current else { return nextRunnable(on: cpu, after: nil) != nil }
-        let t = state.threads[thread]
-        guard t.status == .runnable else { return true }  // switch away
-        let script = scenario.threads[thread].script
-        guard t.pc < script.count else { return true }
-        if case .mmap = script[t.pc] { return state.mms[scenario.threads[thread].mm!].mmapLock.canWrite }
-        return true
+        if let top = state.cpus[cpu].stack.last { return !isBlocked(top, on: cpu) }
+        guard let thread = state.cpus[cpu].current else { return nextRunnable(on: cpu, after: nil) != nil }
+        if let mm = mmapAtBoundary(thread) { return state.mms[mm].mmapLock.canWrite }
+        return true  // an operation to start, or a switch away
+    }
+
+    /// The mm of `thread`'s next operation when that is an mmap (which takes `mmap_lock` for
+    /// write before its first step) and the thread can run it.
+    func mmapAtBoundary(_ thread: Int) -> Int? {
+        guard state.threads[thread].status == .runnable else { return nil }
+        let pc = state.threads[thread].pc
+        guard pc < scenario.threads[thread].script.count, case .mmap = scenario.threads[thread].script[pc] else {
+            return nil
+        }
+        return scenario.threads[thread].mm
     }
 
     /// Whether the scheduler may preempt `cpu`'s thread for another runnable thread now.
     public func canPreempt(_ cpu: Int) -> Bool {
-        let c = state.cpus[cpu]
-        guard c.stack.isEmpty, let thread = c.current, state.threads[thread].status == .runnable
+        guard state.cpus[cpu].stack.isEmpty, let thread = state.cpus[cpu].current,
+            state.threads[thread].status == .runnable
         else { return false }
         return nextRunnable(on: cpu, after: thread) != nil
+    }
+
+    /// What the timed simulation needs to know about `cpu` now, read in one call.
+    @_specialize(exported:true,where S == LinuxScheme)
+    @_specialize(exported:true,where S == RingScheme)
+    @_specialize(exported:true,where S == OracleScheme)
+    public func readiness(_ cpu: Int) -> CPUReadiness {
+        var wait: Location?
+        if let top = state.cpus[cpu].stack.last {
+            wait = blockingLocation(of: top, on: cpu)
+        } else if let thread = state.cpus[cpu].current, let mm = mmapAtBoundary(thread) {
+            wait = .mmapLock(mm: mm)
+        }
+        return CPUReadiness(
+            canInterrupt: canInterrupt(cpu), canStep: canStep(cpu), canPreempt: canPreempt(cpu), waitsOn: wait,
+            isFlushing: state.cpus[cpu].stack.contains { $0.isFlushTLBMMRange })
     }
 
     /// Whether the innermost frame waits for a lock or for acknowledgements.
