@@ -26,6 +26,7 @@ struct EventQueue {
 
     /// Sets `cpu`'s next start (`nil`: nothing to run).
     mutating func set(_ cpu: Int, start: Int?) {
+        guard starts[cpu] != start ?? Int.max else { return }
         starts[cpu] = start ?? Int.max
         var node = (size + cpu) >> 1
         while node >= 1 {

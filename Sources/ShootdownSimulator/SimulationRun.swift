@@ -16,6 +16,8 @@ struct SimulationRun<S: Scheme> {
     var clock: [Int]
     /// What each CPU can do (as last read).
     var readiness: [CPUReadiness]
+    /// The ``Location/code`` of the lock each CPU's next step waits for, or `UInt32.max`.
+    var waitCodes: [UInt32]
     /// The action each CPU would run next, when it can run one.
     var next: [Action?]
     /// Arrival times of each CPU's queued IPIs, in mailbox order, from `arrivalHead` on.
@@ -38,6 +40,7 @@ struct SimulationRun<S: Scheme> {
         queue = EventQueue(cpus: cpus)
         clock = Array(repeating: 0, count: cpus)
         readiness = (0..<cpus).map { world.readiness($0) }
+        waitCodes = readiness.map { $0.waitsOn?.code ?? UInt32.max }
         next = Array(repeating: nil, count: cpus)
         arrivals = Array(repeating: [], count: cpus)
         arrivalHead = Array(repeating: 0, count: cpus)
@@ -64,10 +67,16 @@ struct SimulationRun<S: Scheme> {
 
     mutating func perform(_ action: Action, on cpu: Int, at start: Int) {
         let before = world.counters
-        let wasFlushing = readiness[cpu].isFlushing
+        let wasFlushing = world.isFlushing(cpu)
         world.perform(action)
         result.events += 1
-        if case .interrupt = action { arrivalHead[cpu] += 1 }
+        if case .interrupt = action {
+            arrivalHead[cpu] += 1
+            if arrivalHead[cpu] == arrivals[cpu].count {
+                arrivals[cpu].removeAll(keepingCapacity: true)
+                arrivalHead[cpu] = 0
+            }
+        }
         now = start + price(world.counters, since: before)
         clock[cpu] = now
         if world.counters.contextSwitches > before.contextSwitches { sliceStart[cpu] = now }
@@ -78,7 +87,7 @@ struct SimulationRun<S: Scheme> {
             footprint.forEachWrite { wake($0, by: cpu) }
         }
         refresh(cpu)
-        let isFlushing = readiness[cpu].isFlushing
+        let isFlushing = world.isFlushing(cpu)
         if !wasFlushing && isFlushing { flushStart[cpu] = now }
         if wasFlushing && !isFlushing, let began = flushStart[cpu] {
             result.flushLatencies.append(now - began)
@@ -101,9 +110,8 @@ struct SimulationRun<S: Scheme> {
         case .runqueue(let other) where other != cpu:
             refresh(other)
         case .mmapLock, .ptl:
-            for other in readiness.indices where other != cpu && readiness[other].waitsOn == location {
-                refresh(other)
-            }
+            let code = location.code
+            for other in waitCodes.indices where waitCodes[other] == code && other != cpu { refresh(other) }
         default:
             break
         }
@@ -114,6 +122,7 @@ struct SimulationRun<S: Scheme> {
     mutating func refresh(_ cpu: Int) {
         let could = readiness[cpu].canInterrupt || readiness[cpu].canStep
         readiness[cpu] = world.readiness(cpu)
+        waitCodes[cpu] = readiness[cpu].waitsOn?.code ?? UInt32.max
         if !could && (readiness[cpu].canInterrupt || readiness[cpu].canStep) { clock[cpu] = max(clock[cpu], now) }
         schedule(cpu)
     }

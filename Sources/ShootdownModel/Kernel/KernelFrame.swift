@@ -64,7 +64,8 @@ enum StepOutcome {
     case ret(shared: Bool)
 }
 
-/// `struct mmu_gather`: the range to flush and the frames to free after the flush.
+/// `struct mmu_gather`: the range to flush (the pages to free after the flush are the CPU's
+/// ``CPU/gatherFrames``).
 public struct MMUGather: Hashable, Sendable {
     /// Lowest page cleared; `start` of the gather.
     public var start = Int.max
@@ -74,8 +75,6 @@ public struct MMUGather: Hashable, Sendable {
     public var isFullMM = false
     /// `freed_tables`.
     public var freedTables = false
-    /// Pages queued by `__tlb_remove_page()`, freed by `tlb_flush_mmu_free()` after the flush.
-    public var frames: [Int] = []
 
     /// `tlb_flush_pte_range()`: widens the range to cover `page`.
     mutating func add(page: Int) {

@@ -52,6 +52,8 @@ extension CPU {
         h.combine(current)
         h.combine(stack.count)
         for frame in stack { frame.fingerprint(into: &h) }
+        h.combine(gatherFrames.count)
+        for f in gatherFrames { h.combine(f) }
         h.combine(mailbox.count)
         for info in mailbox { info.fingerprint(into: &h) }
         h.combine(flushInfo != nil)
@@ -169,8 +171,6 @@ extension KernelFrame {
             h.combine(g.end)
             h.combine(g.isFullMM)
             h.combine(g.freedTables)
-            h.combine(g.frames.count)
-            for f in g.frames { h.combine(f) }
         case .migrate(let c):
             h.combine(2)
             h.combine(c.page)

@@ -172,11 +172,11 @@ extension World {
             return tlbFlushWithDeferredGeneration(cpu, &call)
         case .free:
             // tlb_flush_mmu_free(): the pages go back to the allocator only after the flush.
-            for frame in call.gather.frames { freeFrame(frame) }
+            for frame in state.cpus[cpu].gatherFrames { freeFrame(frame) }
             if isTracing {
-                note(cpu, "tlb_finish_mmu", "free frames \(call.gather.frames.map(String.init).joined(separator: ","))")
+                note(cpu, "tlb_finish_mmu", "free frames \(state.cpus[cpu].gatherFrames.map(String.init).joined(separator: ","))")
             }
-            call.gather.frames = []
+            state.cpus[cpu].gatherFrames = []
             call.pc = .decPending
             return .shared
         case .decPending:
@@ -258,7 +258,7 @@ extension World {
         switch call.kind {
         case .munmap, .madviseDontNeed:
             state.mms[call.mm].ptes[page] = .none
-            if let frame = old.frame { call.gather.frames.append(frame) }
+            if let frame = old.frame { state.cpus[cpu].gatherFrames.append(frame) }
             call.gather.add(page: page)
             call.clearedInTable = true
             openRevocation(mm: call.mm, page: page, removesTranslation: true, thread: call.thread, op: call.op)
@@ -314,10 +314,10 @@ extension World {
             call.gather.freedTables = true
         }
         if scheme.freesBeforeFlush {
-            for frame in call.gather.frames { freeFrame(frame) }
-            call.gather.frames = []
+            for frame in state.cpus[cpu].gatherFrames { freeFrame(frame) }
+            state.cpus[cpu].gatherFrames = []
         }
-        call.pc = call.gather.frames.isEmpty ? .decPending : .free
+        call.pc = state.cpus[cpu].gatherFrames.isEmpty ? .decPending : .free
         // tlb_flush_mmu_tlbonly(): nothing to flush unless PTEs were cleared or tables freed.
         guard call.gather.hasRange || call.gather.freedTables || call.gather.isFullMM else {
             if isTracing { note(cpu, "tlb_finish_mmu", "mm_tlb_flush_nested = \(nested); nothing to flush") }
@@ -356,7 +356,7 @@ extension World {
     mutating func tlbFlushWithDeferredGeneration(_ cpu: Int, _ call: inout PTEBatchCall) -> StepOutcome {
         touch(.flushPending(mm: call.mm), write: false)
         let completed = state.mms[call.mm].tlbGenCompleted
-        call.pc = call.gather.frames.isEmpty ? .decPending : .free
+        call.pc = state.cpus[cpu].gatherFrames.isEmpty ? .decPending : .free
         if scheme.skipsGatherFlush(deferGen: call.deferGen, completed: completed, freedTables: call.gather.freedTables)
         {
             if isTracing {

@@ -104,15 +104,20 @@ public struct World<S: Scheme>: Sendable {
     @_specialize(exported:true,where S == RingScheme)
     @_specialize(exported:true,where S == OracleScheme)
     public func readiness(_ cpu: Int) -> CPUReadiness {
-        var wait: Location?
+        let hasIPI = !state.cpus[cpu].mailbox.isEmpty
         if let top = state.cpus[cpu].stack.last {
-            wait = blockingLocation(of: top, on: cpu)
-        } else if let thread = state.cpus[cpu].current, let mm = mmapAtBoundary(thread) {
-            wait = .mmapLock(mm: mm)
+            return CPUReadiness(
+                canInterrupt: hasIPI && top.irqsEnabled, canStep: !isBlocked(top, on: cpu), canPreempt: false,
+                waitsOn: blockingLocation(of: top, on: cpu))
         }
-        return CPUReadiness(
-            canInterrupt: canInterrupt(cpu), canStep: canStep(cpu), canPreempt: canPreempt(cpu), waitsOn: wait,
-            isFlushing: state.cpus[cpu].stack.contains { $0.isFlushTLBMMRange })
+        var wait: Location?
+        if let thread = state.cpus[cpu].current, let mm = mmapAtBoundary(thread) { wait = .mmapLock(mm: mm) }
+        return CPUReadiness(canInterrupt: hasIPI, canStep: canStep(cpu), canPreempt: canPreempt(cpu), waitsOn: wait)
+    }
+
+    /// Whether `cpu` is inside `flush_tlb_mm_range()`.
+    public func isFlushing(_ cpu: Int) -> Bool {
+        state.cpus[cpu].stack.contains { $0.isFlushTLBMMRange }
     }
 
     /// Whether the innermost frame waits for a lock or for acknowledgements.
@@ -189,15 +194,12 @@ public struct World<S: Scheme>: Sendable {
 
     /// The next runnable thread pinned to `cpu`, round-robin after `thread`, excluding it.
     func nextRunnable(on cpu: Int, after thread: Int?) -> Int? {
-        let count = scenario.threads.count
-        let first = thread.map { $0 + 1 } ?? 0
-        for offset in 0..<count {
-            let candidate = (first + offset) % count
-            if candidate != thread, scenario.threads[candidate].cpu == cpu,
-                state.threads[candidate].status == .runnable
-            {
-                return candidate
-            }
+        let pinned = setup.threadsOnCPU[cpu]
+        // Round-robin: the threads after `thread` first, then from the lowest.
+        let first = thread.map { t in pinned.firstIndex { $0 > t } ?? pinned.count } ?? 0
+        for offset in 0..<pinned.count {
+            let candidate = pinned[(first + offset) % pinned.count]
+            if candidate != thread, state.threads[candidate].status == .runnable { return candidate }
         }
         return nil
     }

@@ -8,6 +8,11 @@ public struct CPU: Hashable, Sendable {
     public var current: Int?
     /// The kernel call stack: innermost frame last. Empty in user mode or idle.
     public var stack: [KernelFrame] = []
+    /// The pages the running `mmu_gather` will free after its flush (`tlb->local` and its
+    /// batches). Kept with the CPU rather than in the frame, so that frames hold no reference
+    /// and copy as plain bytes: a CPU runs at most one `mmu_gather` at a time, since kernel paths
+    /// are not preempted in the model.
+    public var gatherFrames: [Int] = []
     /// Pending flush IPIs in arrival order (the `call_single_queue`), each with the initiator's
     /// `flush_tlb_info` as it was when queued (the initiator keeps it unchanged until every
     /// target acknowledged).

@@ -10,6 +10,4 @@ public struct CPUReadiness: Hashable, Sendable {
     /// The shared state that decides whether the next step can run: a lock (`mmap_lock`, a
     /// PTL), or the CPU's own acknowledgements while `flush_tlb_mm_range()` waits for them.
     public var waitsOn: Location?
-    /// The CPU is inside `flush_tlb_mm_range()`.
-    public var isFlushing: Bool
 }

@@ -1,8 +1,12 @@
-/// A scenario shared by reference between the copies of a ``World``.
+/// The static setup of a world, shared by all its copies, with what the scheduler looks up on
+/// every step precomputed.
 final class ScenarioBox: Sendable {
     let scenario: Scenario
+    /// The threads pinned to each CPU, in increasing order.
+    let threadsOnCPU: [[Int]]
 
     init(_ scenario: Scenario) {
         self.scenario = scenario
+        threadsOnCPU = (0..<scenario.cpuCount).map { scenario.threads(on: $0) }
     }
 }
