@@ -90,13 +90,18 @@ public struct ExhaustiveChecker<S: Scheme>: Sendable {
                 break search
             }
             // The child's sleep set: asleep or already explored here, and independent of `action`.
+            // Each sleeper's footprint goes with it: `action` wrote nothing it reads, so it
+            // would do the same from the child (no need to perform it there to find out).
             var childSleep = ActionSet()
+            var carried = SleeperFootprints()
             if usesReduction {
                 let taken = child.footprint
                 for (i, other) in stack[top].actions.enumerated() where other.cpu != action.cpu {
                     guard stack[top].sleep.contains(other) || stack[top].done.contains(other) else { continue }
-                    if !footprint(of: i, in: &stack[top]).conflicts(with: taken) {
+                    let sleeper = footprint(of: i, in: &stack[top])
+                    if !sleeper.conflicts(with: taken) {
                         childSleep.insert(other)
+                        carried[other] = sleeper
                     }
                 }
             }
@@ -127,7 +132,7 @@ public struct ExhaustiveChecker<S: Scheme>: Sendable {
             stack.append(
                 expand(
                     child, fingerprint: childFingerprint, preemptions: preemptions, sleep: childSleep, skip: skip,
-                    via: action, stats: &stats))
+                    via: action, carried: carried, stats: &stats))
             stats.maxDepth = max(stats.maxDepth, stack.count - 1)
         }
         stats.seconds = seconds(since: start, clock)
@@ -138,9 +143,10 @@ public struct ExhaustiveChecker<S: Scheme>: Sendable {
 
     /// The frame of a newly reached state: its enabled actions (within the preemption bound),
     /// each one's successor and footprint.
+    /// - Parameter carried: the footprints of the actions in `sleep`.
     func expand(
         _ world: World<S>, fingerprint: UInt64, preemptions: Int, sleep: ActionSet, skip: ActionSet, via: Action?,
-        stats: inout ExplorationStats
+        carried: SleeperFootprints = SleeperFootprints(), stats: inout ExplorationStats
     ) -> Frame {
         var actions: [Action] = []
         world.enabledActions(into: &actions)
@@ -151,7 +157,7 @@ public struct ExhaustiveChecker<S: Scheme>: Sendable {
         }
         return Frame(
             fingerprint: fingerprint, preemptions: preemptions, world: world, actions: actions,
-            footprints: Array(repeating: nil, count: actions.count), sleep: sleep, skip: skip, via: via)
+            footprints: actions.map { sleep.contains($0) ? carried[$0] : nil }, sleep: sleep, skip: skip, via: via)
     }
 
     /// The footprint of action `i` of `frame`, performing it once if the search has not yet.
