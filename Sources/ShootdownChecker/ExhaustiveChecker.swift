@@ -27,8 +27,9 @@ public struct ExhaustiveChecker<S: Scheme>: Sendable {
     struct Frame {
         var fingerprint: UInt64
         var preemptions: Int
-        /// The state; successors are computed from it when the search takes an action.
-        var world: World<S>
+        /// The state; successors are computed from it when the search takes an action. Moved
+        /// out (`nil`) when the last action is taken, so that successor is made in place.
+        var world: World<S>?
         var actions: [Action]
         /// Each action's footprint, once the action was performed from here.
         var footprints: [Footprint?]
@@ -80,7 +81,8 @@ public struct ExhaustiveChecker<S: Scheme>: Sendable {
             stack[top].next += 1
             let action = stack[top].actions[index]
             if stack[top].skip.contains(action) { continue }
-            var child = stack[top].world
+            var child = stack[top].world!
+            if stack[top].next == stack[top].actions.count { stack[top].world = nil }
             child.perform(action)
             stack[top].footprints[index] = child.footprint
             stats.transitions += 1
@@ -98,7 +100,8 @@ public struct ExhaustiveChecker<S: Scheme>: Sendable {
                 let taken = child.footprint
                 for (i, other) in stack[top].actions.enumerated() where other.cpu != action.cpu {
                     guard stack[top].sleep.contains(other) || stack[top].done.contains(other) else { continue }
-                    let sleeper = footprint(of: i, in: &stack[top])
+                    // Done here, or asleep with its footprint carried: known either way.
+                    let sleeper = stack[top].footprints[i]!
                     if !sleeper.conflicts(with: taken) {
                         childSleep.insert(other)
                         carried[other] = sleeper
@@ -149,6 +152,7 @@ public struct ExhaustiveChecker<S: Scheme>: Sendable {
         carried: SleeperFootprints = SleeperFootprints(), stats: inout ExplorationStats
     ) -> Frame {
         var actions: [Action] = []
+        actions.reserveCapacity(3 * scenario.cpuCount)
         world.enabledActions(into: &actions)
         if preemptions >= bounds.maxPreemptions { actions.removeAll { $0.isPreemption } }
         if actions.isEmpty, !world.isFinished, world.violation == nil {
@@ -158,15 +162,6 @@ public struct ExhaustiveChecker<S: Scheme>: Sendable {
         return Frame(
             fingerprint: fingerprint, preemptions: preemptions, world: world, actions: actions,
             footprints: actions.map { sleep.contains($0) ? carried[$0] : nil }, sleep: sleep, skip: skip, via: via)
-    }
-
-    /// The footprint of action `i` of `frame`, performing it once if the search has not yet.
-    func footprint(of i: Int, in frame: inout Frame) -> Footprint {
-        if let known = frame.footprints[i] { return known }
-        var next = frame.world
-        next.perform(frame.actions[i])
-        frame.footprints[i] = next.footprint
-        return next.footprint
     }
 
     func fingerprint(_ world: World<S>, preemptions: Int) -> UInt64 {
