@@ -172,8 +172,6 @@ public struct ReclaimCall: Hashable, Sendable {
     public var isDeferred = false
     /// The PTE `ptep_get_and_clear()` took out.
     public var old = PTE.none
-    /// `current->tlb_ubc.arch.cpumask`: the CPUs the batched flush goes to.
-    public var batch = CPUMask.empty
     /// `tlb_ubc->flush_required`.
     public var isFlushRequired = false
     /// The generation `arch_tlbbatch_add_pending()` took.
@@ -248,9 +246,10 @@ public struct FlushTLBMMRangeCall: Hashable, Sendable {
     /// `flush_tlb_mm_range_gen()` (RFC 15): the generation to flush to, taken earlier by the
     /// gather; `nil` to bump it now (`inc_mm_tlb_gen()`).
     public var presetGen: UInt64?
-    /// `arch_tlbbatch_flush()`: the batch's cpumask instead of `mm_cpumask(mm)`, and
-    /// `flush_tlb_info` with no mm and generation 0 (`TLB_GENERATION_INVALID`).
-    public var batch: CPUMask?
+    /// `arch_tlbbatch_flush()`: the running task's batch cpumask (``ThreadState/tlbUBC``)
+    /// instead of `mm_cpumask(mm)`, and `flush_tlb_info` with no mm and generation 0
+    /// (`TLB_GENERATION_INVALID`).
+    public var isBatch = false
     /// The ring schemes: the generation is taken and its slot not yet published.
     public var isUnpublished = false
     public var pc: PC = .incGen
@@ -264,8 +263,6 @@ public struct FlushTLBMMRangeCall: Hashable, Sendable {
     static func wholeMM(_ mm: Int) -> FlushTLBMMRangeCall {
         FlushTLBMMRangeCall(mm: mm, start: 0, end: nil, freedTables: true)
     }
-    /// CPUs of `mm_cpumask` other than the initiator, still to consider.
-    public var candidates = CPUMask.empty
     /// Whether the initiator itself was in the cpumask (`run_local`).
     public var runsLocal = false
 }

@@ -22,6 +22,7 @@ extension MachineState {
             case .waiting(let event): h.combine(1 + 2 * event)
             case .done: h.combine(2)
             }
+            t.tlbUBC.fingerprint(into: &h)
         }
         var events: UInt64 = 0
         for (i, e) in self.events.enumerated() where e { events |= 1 << UInt64(i % 64) }
@@ -40,17 +41,15 @@ extension CPU {
     func fingerprint(into h: inout StableHasher) {
         h.combine(tlb.entries.count)
         for e in tlb.entries { e.fingerprint(into: &h) }
+        // Small fields packed a word at a time: mms and threads fit 16 bits, ASIDs and depths 8,
+        // and a generation 48 (2^48 flushes are beyond any run).
         let s = tlbState
-        h.combine(s.loadedMM)
-        h.combine(s.loadedASID)
-        h.combine(s.nextASID)
-        h.combine(s.isLazy)
-        for ctx in s.ctxs {
-            h.combine(ctx.ctxID)
-            h.combine(ctx.tlbGen)
-        }
-        h.combine(current)
-        h.combine(stack.count)
+        let mm = UInt64(UInt16(truncatingIfNeeded: s.loadedMM))
+        let asids = UInt64(s.loadedASID) << 16 | UInt64(s.nextASID) << 24
+        let lazy: UInt64 = s.isLazy ? 1 << 32 : 0
+        let running = UInt64(current.map { $0 + 1 } ?? 0) << 40 | UInt64(stack.count) << 56
+        h.combine(mm | asids | lazy | running)
+        for ctx in s.ctxs { h.combine(ctx.ctxID | ctx.tlbGen << 16) }
         for frame in stack { frame.fingerprint(into: &h) }
         h.combine(gatherFrames.count)
         for f in gatherFrames { h.combine(f) }
@@ -59,14 +58,14 @@ extension CPU {
         h.combine(flushInfo != nil)
         flushInfo?.fingerprint(into: &h)
         h.combine(pendingAcks)
+        cfdMask.fingerprint(into: &h)
     }
 }
 
 extension TLBEntry {
     func fingerprint(into h: inout StableHasher) {
-        h.combine(UInt64(asid) | UInt64(page) << 8 | UInt64(frame) << 32)
-        h.combine(isWritable)
-        h.combine(mm)
+        h.combine(
+            UInt64(asid) | UInt64(page) << 8 | (isWritable ? 1 << 24 : 0) | UInt64(mm) << 25 | UInt64(frame) << 33)
         Self.fingerprint(unmapped, into: &h)
         Self.fingerprint(writeRevoked, into: &h)
     }
@@ -86,9 +85,9 @@ extension AddressSpace {
         h.combine(ctxID)
         h.combine(tlbGen)
         cpumask.fingerprint(into: &h)
-        h.combine(tlbFlushPending)
-        h.combine(tlbFlushBatched.pending)
-        h.combine(tlbFlushBatched.flushed)
+        h.combine(
+            UInt64(tlbFlushPending) | UInt64(tlbFlushBatched.pending) << 16 | UInt64(tlbFlushBatched.flushed) << 32
+                | UInt64(mmapLock.readers) << 48 | (mmapLock.isWriteLocked ? 1 << 63 : 0))
         h.combine(tlbGenCompleted)
         for pte in ptes { pte.fingerprint(into: &h) }
         for vma in vmas { h.combine(vma.map { Int($0.rawValue) }) }
@@ -102,17 +101,15 @@ extension AddressSpace {
             h.combine(slot.end)
             h.combine(slot.freedTables)
         }
-        h.combine(mmapLock.readers)
-        h.combine(mmapLock.isWriteLocked)
         for owner in ptlOwners { h.combine(owner) }
     }
 }
 
 extension PTE {
     func fingerprint(into h: inout StableHasher) {
-        h.combine(frame)
         h.combine(
-            (isPresent ? 1 : 0) | (isWritable ? 2 : 0) | (isProtNone ? 4 : 0) | (isMigrationEntry ? 8 : 0) as UInt64)
+            UInt64(frame.map { $0 + 1 } ?? 0) << 4 | (isPresent ? 1 : 0) | (isWritable ? 2 : 0) | (isProtNone ? 4 : 0)
+                | (isMigrationEntry ? 8 : 0))
     }
 }
 
@@ -189,7 +186,6 @@ extension KernelFrame {
             h.combine(Self.code(c.pc))
             h.combine(c.isDeferred)
             c.old.fingerprint(into: &h)
-            c.batch.fingerprint(into: &h)
             h.combine(c.isFlushRequired)
             h.combine(c.gen)
         case .fault(let c):
@@ -234,11 +230,9 @@ extension KernelFrame {
             case .ringFill: h.combine(10)
             case .ringPublish: h.combine(11)
             }
-            c.candidates.fingerprint(into: &h)
             h.combine(c.runsLocal)
             h.combine(c.presetGen.map { Int(truncatingIfNeeded: $0) })
-            h.combine(c.batch != nil)
-            c.batch?.fingerprint(into: &h)
+            h.combine(c.isBatch)
             h.combine(c.isUnpublished)
         case .flushTLBFunc(let c):
             h.combine(5)

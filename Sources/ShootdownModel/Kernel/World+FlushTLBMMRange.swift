@@ -18,7 +18,7 @@ extension World {
                 call.end = nil
             }
             call.pc = .anyOtherCPU
-            if call.batch != nil {
+            if call.isBatch {
                 // arch_tlbbatch_flush(): get_flush_tlb_info(NULL, 0, TLB_FLUSH_ALL, 0, false,
                 // TLB_GENERATION_INVALID); the generations were bumped when the PTEs were cleared.
                 state.cpus[cpu].flushInfo = FlushTLBInfo(
@@ -68,35 +68,35 @@ extension World {
                 call.isUnpublished = false
             }
             // if (cpumask_any_but(mm_cpumask(mm), cpu) < nr_cpu_ids)
-            let mask = readTargetMask(call)
+            let mask = readTargetMask(cpu, call)
             if mask.containsAny(but: cpu) {
                 // flush_tlb_multi() -> native_flush_tlb_multi(): count_vm_tlb_event(NR_TLB_REMOTE_FLUSH).
                 counters.nrTLBRemoteFlush += 1
                 call.pc = .snapshotMask
                 if isTracing { note(cpu, "flush_tlb_mm_range", "mm_cpumask = \(cpuList(mask)): flush_tlb_multi") }
-            } else if call.batch.map({ $0.contains(cpu) }) ?? (state.cpus[cpu].tlbState.loadedMM == call.mm) {
+            } else if call.isBatch ? mask.contains(cpu) : state.cpus[cpu].tlbState.loadedMM == call.mm {
                 call.pc = .localOnly
                 if isTracing { note(cpu, "flush_tlb_mm_range", "mm_cpumask = \(cpuList(mask)): local flush only") }
             } else {
                 call.pc = .finish
                 if isTracing { note(cpu, "flush_tlb_mm_range", "mm_cpumask = \(cpuList(mask)): nobody to flush") }
             }
-            return call.batch == nil ? .shared : .next
+            return call.isBatch ? .next : .shared
         case .snapshotMask:
             // smp_call_function_many_cond(): cpumask_and(cfd->cpumask, mask, cpu_online_mask) reads
             // the mask again; CPUs that switched in or out since the first read count from here.
-            let mask = readTargetMask(call)
+            let mask = readTargetMask(cpu, call)
             call.runsLocal = mask.contains(cpu)
             var others = mask
             others.remove(cpu)
-            call.candidates = others
-            call.pc = nextTarget(&call)
+            state.cpus[cpu].cfdMask = others
+            call.pc = nextTarget(cpu)
             if isTracing {
                 note(
                     cpu, "smp_call_function_many_cond",
                     "targets \(cpuList(others))\(call.runsLocal ? " and run_local" : "")")
             }
-            return call.batch == nil ? .shared : .next
+            return call.isBatch ? .next : .shared
         case .target(let target):
             // on_each_cpu_cond_mask(tlb_is_not_lazy, ...) reads the target's is_lazy; with
             // freed_tables the kernel uses on_each_cpu_mask() and reads nothing, which the
@@ -104,7 +104,7 @@ extension World {
             touch(.isLazy(cpu: target), write: false)
             let lazy = state.cpus[target].tlbState.isLazy
             if scheme.oracle == .software, !holdsStaleEntries(target, call) {
-                call.pc = nextTarget(&call)
+                call.pc = nextTarget(cpu)
                 if isTracing { note(cpu, "flush_tlb_mm_range", "cpu\(target) holds no stale entry: skip") }
                 return .shared
             }
@@ -113,7 +113,7 @@ extension World {
                 if isTracing { note(cpu, "flush_tlb_mm_range", "cpu\(target) is_lazy = \(lazy): send IPI") }
             } else {
                 if lazy { counters.ipisSkippedLazy += 1 }
-                call.pc = nextTarget(&call)
+                call.pc = nextTarget(cpu)
                 if isTracing { note(cpu, "flush_tlb_mm_range", "cpu\(target) is_lazy = \(lazy): skip") }
             }
             return .shared
@@ -124,7 +124,7 @@ extension World {
             state.cpus[target].mailbox.append(state.cpus[cpu].flushInfo!)
             state.cpus[cpu].pendingAcks += 1
             counters.ipisSent += 1
-            call.pc = nextTarget(&call)
+            call.pc = nextTarget(cpu)
             if isTracing { note(cpu, "flush_tlb_mm_range", "IPI -> cpu\(target)") }
             return .shared
         case .runLocal:
@@ -148,7 +148,7 @@ extension World {
             // put_flush_tlb_info(); put_cpu();
             let gen = state.cpus[cpu].flushInfo?.newTLBGen ?? 0
             state.cpus[cpu].flushInfo = nil
-            guard scheme.keepsCompletedGeneration, call.batch == nil else { return .ret(shared: false) }
+            guard scheme.keepsCompletedGeneration, !call.isBatch else { return .ret(shared: false) }
             // RFC 08: mark_mm_tlb_gen_done(mm, new_tlb_gen), an atomic max.
             touch(.flushPending(mm: call.mm), write: true)
             state.mms[call.mm].tlbGenCompleted = max(state.mms[call.mm].tlbGenCompleted, gen)
@@ -169,8 +169,8 @@ extension World {
 
     /// The CPUs a flush goes to: `mm_cpumask(mm)` (a shared read), or the reclaiming task's own
     /// batch cpumask for `arch_tlbbatch_flush()`.
-    mutating func readTargetMask(_ call: FlushTLBMMRangeCall) -> CPUMask {
-        if let batch = call.batch { return batch }
+    mutating func readTargetMask(_ cpu: Int, _ call: FlushTLBMMRangeCall) -> CPUMask {
+        if call.isBatch { return state.threads[state.cpus[cpu].current!].tlbUBC }
         touch(.cpumask(mm: call.mm), write: false)
         return state.mms[call.mm].cpumask
     }
@@ -212,9 +212,9 @@ extension World {
     }
 
     /// The next candidate CPU to consider, or the local run once all were considered.
-    func nextTarget(_ call: inout FlushTLBMMRangeCall) -> FlushTLBMMRangeCall.PC {
-        guard let target = call.candidates.first else { return .runLocal }
-        call.candidates.remove(target)
+    mutating func nextTarget(_ cpu: Int) -> FlushTLBMMRangeCall.PC {
+        guard let target = state.cpus[cpu].cfdMask.first else { return .runLocal }
+        state.cpus[cpu].cfdMask.remove(target)
         return .target(cpu: target)
     }
 

@@ -71,7 +71,7 @@ extension World {
         case .orMask:
             // cpumask_or(&batch->cpumask, &batch->cpumask, mm_cpumask(mm)); flush_required = true;
             touch(.cpumask(mm: call.mm), write: false)
-            call.batch.formUnion(state.mms[call.mm].cpumask)
+            state.threads[call.thread].tlbUBC.formUnion(state.mms[call.mm].cpumask)
             call.isFlushRequired = true
             if let ring = scheme.ring {
                 // The ring knows the page (6.x passes uaddr): catch-ups can flush just it.
@@ -79,7 +79,7 @@ extension World {
                     ring, cpu: cpu, mm: call.mm, gen: call.gen, range: PageRange(call.page, call.page + 1),
                     freedTables: false)
             }
-            if isTracing { note(cpu, "arch_tlbbatch_add_pending", "batch cpumask = \(cpuList(call.batch))") }
+            if isTracing { note(cpu, "arch_tlbbatch_add_pending", "batch cpumask = \(cpuList(state.threads[call.thread].tlbUBC))") }
             call.pc = .markBatched
             return .shared
         case .markBatched:
@@ -107,14 +107,16 @@ extension World {
             // cpumask_clear(&batch->cpumask), flush_required = false.
             call.pc = .free
             guard call.isFlushRequired else { return .next }
-            let batch = call.batch
-            call.batch = .empty
             call.isFlushRequired = false
-            if isTracing { note(cpu, "try_to_unmap_flush", "arch_tlbbatch_flush(\(cpuList(batch)))") }
+            if isTracing {
+                note(cpu, "try_to_unmap_flush", "arch_tlbbatch_flush(\(cpuList(state.threads[call.thread].tlbUBC)))")
+            }
             var flush = FlushTLBMMRangeCall(mm: call.mm, start: 0, end: nil, freedTables: false)
-            flush.batch = batch
+            flush.isBatch = true
             return .call(.flushTLBMMRange(flush), shared: false)
         case .free:
+            // arch_tlbbatch_flush() ends with cpumask_clear(&batch->cpumask).
+            state.threads[call.thread].tlbUBC = .empty
             // free_unref_folios(): the frame goes back only after the flush.
             freeFrame(call.old.frame!)
             if isTracing { note(cpu, "shrink_folio_list", "free frame \(call.old.frame!)") }

@@ -19,6 +19,9 @@ public struct CPU: Hashable, Sendable {
     public var mailbox: [FlushTLBInfo] = []
     /// This CPU's `flush_tlb_info`, filled while it initiates a flush.
     public var flushInfo: FlushTLBInfo?
+    /// `cfd_data->cpumask` of this CPU: the targets `smp_call_function_many_cond()` has yet
+    /// to consider while it initiates a flush.
+    public var cfdMask = CPUMask.empty
     /// Acknowledgements this CPU still waits for (its `call_function_data` csds still locked).
     public var pendingAcks = 0
 

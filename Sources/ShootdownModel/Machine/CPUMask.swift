@@ -69,9 +69,15 @@ public struct CPUMask: Hashable, Sendable, Sequence {
         return nil
     }
 
-    /// Mixes the four words into a state fingerprint.
+    /// Mixes the mask into a state fingerprint: the first word, then the other three only
+    /// when one is not empty (a flag word tells which, so the encoding stays unambiguous).
     func fingerprint(into h: inout StableHasher) {
         h.combine(w0)
+        guard w1 | w2 | w3 != 0 else {
+            h.combine(0 as UInt64)
+            return
+        }
+        h.combine(1 as UInt64)
         h.combine(w1)
         h.combine(w2)
         h.combine(w3)

@@ -14,4 +14,6 @@ public struct ThreadState: Hashable, Sendable {
     public var pc: Int = 0
     /// Runnable, waiting or done.
     public var status: Status = .runnable
+    /// `current->tlb_ubc.arch.cpumask`: the CPUs the task's batched reclaim flush goes to.
+    public var tlbUBC = CPUMask.empty
 }
