@@ -86,8 +86,8 @@ public struct ExhaustiveChecker<S: Scheme>: Sendable {
             child.perform(action)
             stack[top].footprints[index] = child.footprint
             stats.transitions += 1
-            if let v = child.violation {
-                violation = v
+            if child.hasViolation {
+                violation = child.violation
                 violationPath = stack.dropFirst().compactMap(\.via) + [action]
                 break search
             }

@@ -25,7 +25,8 @@ struct SimulationRun<S: Scheme> {
     var arrivalHead: [Int]
     /// When an initiator sees its latest acknowledgement (`csd_unlock()` plus the latency).
     var ackReady: [Int]
-    /// When each CPU's `flush_tlb_mm_range()` began, while it runs.
+    /// When each CPU's `flush_tlb_mm_range()` began, while it runs (`nil`: not inside it; only
+    /// a CPU's own actions change that).
     var flushStart: [Int?]
     /// When each CPU's current thread was switched in (for the time slice).
     var sliceStart: [Int]
@@ -52,7 +53,7 @@ struct SimulationRun<S: Scheme> {
 
     /// Runs actions until the scenario ends, a violation, or `maxEvents`.
     mutating func run(maxEvents: Int) {
-        while result.events < maxEvents, world.violation == nil {
+        while result.events < maxEvents, !world.hasViolation {
             guard let (cpu, start) = queue.earliest, let action = next[cpu] else {
                 if world.checkDeadlock() || !world.isFinished { result.isStuck = true }
                 break
@@ -67,7 +68,7 @@ struct SimulationRun<S: Scheme> {
 
     mutating func perform(_ action: Action, on cpu: Int, at start: Int) {
         let before = world.counters
-        let wasFlushing = world.isFlushing(cpu)
+        let wasFlushing = flushStart[cpu] != nil
         world.perform(action)
         result.events += 1
         if case .interrupt = action {
@@ -89,8 +90,8 @@ struct SimulationRun<S: Scheme> {
         refresh(cpu)
         let isFlushing = world.isFlushing(cpu)
         if !wasFlushing && isFlushing { flushStart[cpu] = now }
-        if wasFlushing && !isFlushing, let began = flushStart[cpu] {
-            result.flushLatencies.append(now - began)
+        if wasFlushing && !isFlushing {
+            result.flushLatencies.append(now - flushStart[cpu]!)
             flushStart[cpu] = nil
         }
     }

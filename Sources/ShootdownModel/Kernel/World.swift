@@ -20,6 +20,8 @@ public struct World<S: Scheme>: Sendable {
     var violationRecord: ViolationRecord?
     /// The first violation, once one happened.
     public var violation: Violation? { violationRecord?.violation }
+    /// Whether a violation happened (without copying it out).
+    public var hasViolation: Bool { violationRecord != nil }
     /// Whether to record ``trace``.
     public var isTracing: Bool
     /// The timeline, when ``isTracing``.
@@ -279,7 +281,7 @@ public struct World<S: Scheme>: Sendable {
             }
             switch outcome {
             case .next:
-                if violation != nil {
+                if hasViolation {
                     state.cpus[cpu].stack.append(frame)
                     return
                 }
@@ -288,13 +290,13 @@ public struct World<S: Scheme>: Sendable {
                 return
             case .call(let callee, let shared):
                 state.cpus[cpu].stack.append(frame)
-                if shared || violation != nil {
+                if shared || hasViolation {
                     state.cpus[cpu].stack.append(callee)
                     return
                 }
                 frame = callee
             case .ret(let shared):
-                guard !shared, violation == nil, let caller = state.cpus[cpu].stack.popLast() else { return }
+                guard !shared, !hasViolation, let caller = state.cpus[cpu].stack.popLast() else { return }
                 frame = caller
             }
         }

@@ -108,7 +108,7 @@ extension World {
             kind = .staleWrite
             revocation = r
         }
-        guard let kind, violation == nil else { return }
+        guard let kind, !hasViolation else { return }
         counters.violations += 1
         violationRecord = ViolationRecord(
             Violation(
@@ -120,7 +120,7 @@ extension World {
     /// Records a deadlock when nothing can run but the machine has not finished.
     /// - Returns: whether a deadlock was recorded.
     public mutating func checkDeadlock() -> Bool {
-        guard violation == nil, !isFinished else { return false }
+        guard !hasViolation, !isFinished else { return false }
         guard let waiting = state.cpus.indices.first(where: { !state.cpus[$0].stack.isEmpty }) else {
             return false  // threads wait on events nobody signals: a scenario problem, not a deadlock
         }

@@ -64,7 +64,7 @@ public struct Runner<S: Scheme>: Sendable {
         var outcome = RunOutcome.completed
         var turn = 0
         while true {
-            if world.violation != nil {
+            if world.hasViolation {
                 outcome = .violation
                 break
             }
