@@ -213,7 +213,17 @@ public struct Workload: Hashable, Sendable {
     /// The scenario, parsed.
     public func scenario() throws -> Scenario {
         try validate()
-        return try ScenarioFormat.parse(scenarioText, source: kind.rawValue)
+        do {
+            return try ScenarioFormat.parse(scenarioText, source: kind.rawValue)
+        } catch {
+            // The rounds times a round's operations overflow a thread's script: say which option.
+            guard error.field == "operation" else { throw error }
+            throw WorkloadError(
+                "--iterations",
+                "fewer for \(kind.rawValue) with these --pages and --reads "
+                    + "(a thread runs at most \(Scenario.maxOperations) operations; \(error.found))",
+                iterations)
+        }
     }
 
     /// One line on what the workload does.

@@ -187,5 +187,7 @@ import Testing
         #expect(throws: WorkloadError.self) { try Workload(.tlbFlush2, cpus: 4, iterations: 0).validate() }
         #expect(throws: WorkloadError.self) { try Workload(.forkCow, cpus: 250, iterations: 10).validate() }
         #expect(throws: WorkloadError.self) { try Workload(.forkCow, cpus: 1).validate() }
+        // Rounds whose operations overflow a thread's script name --iterations, not the scenario format.
+        #expect(throws: WorkloadError.self) { try Workload(.tlbFlush2, cpus: 2, iterations: 3000).scenario() }
     }
 }

@@ -45,6 +45,9 @@ public struct Scenario: Hashable, Sendable {
     public var events: [String]
 
     /// The threads pinned to `cpu`, in scenario order.
+    /// The most operations a thread's script may have (revocations name theirs in 16 bits).
+    public static let maxOperations = 60_000
+
     public func threads(on cpu: Int) -> [Int] {
         threads.indices.filter { threads[$0].cpu == cpu }
     }

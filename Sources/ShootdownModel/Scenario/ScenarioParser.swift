@@ -278,8 +278,10 @@ struct ScenarioParser {
         line = lastContentLine
         guard let cpuCount else { throw error("cpus", "a `cpus N` line", "no cpus line") }
         guard !threads.isEmpty else { throw error("thread", "at least one thread", "no thread") }
-        if let long = threads.first(where: { $0.script.count > 60_000 }) {
-            throw error("operation", "at most 60000 operations per thread", "\(long.script.count) in \(long.name)")
+        if let long = threads.first(where: { $0.script.count > Scenario.maxOperations }) {
+            throw error(
+                "operation", "at most \(Scenario.maxOperations) operations per thread",
+                "\(long.script.count) in \(long.name)")
         }
         guard addressSpaces.count <= 255 else {
             throw error("mm", "at most 255 address spaces", "\(addressSpaces.count)")
