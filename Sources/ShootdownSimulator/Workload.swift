@@ -68,10 +68,13 @@ public struct Workload: Hashable, Sendable {
         guard (1...512).contains(pages) else { throw WorkloadError("--pages", "1...512", pages) }
         guard (0...256).contains(reads) else { throw WorkloadError("--reads", "0...256", reads) }
         if kind == .forkCow {
-            guard cpus >= 2 else { throw WorkloadError("--cpus", "2...\(maxCPUs) for fork-cow (parent and children)", cpus) }
+            guard cpus >= 2 else {
+                throw WorkloadError("--cpus", "2...\(maxCPUs) for fork-cow (parent and children)", cpus)
+            }
             guard cpus - 1 + iterations <= maxCPUs - 1 else {
                 throw WorkloadError(
-                    "--cpus - 1 + --iterations", "at most \(maxCPUs - 1) for fork-cow (a parent thread a CPU, a child process a round, 255 address spaces)",
+                    "--cpus - 1 + --iterations",
+                    "at most \(maxCPUs - 1) for fork-cow (a parent thread a CPU, a child process a round, 255 address spaces)",
                     cpus - 1 + iterations)
             }
         }

@@ -65,6 +65,37 @@ import Testing
         #expect(two.counters.nrTLBRemoteFlush == 12)
     }
 
+    @Test func aCPUWaitingForALockRunsWhenItIsReleased() throws {
+        // t1's mprotect waits for mmap_lock, which t0's munmap holds for write: it must run
+        // once the lock is dropped (the simulator re-reads the lock's waiters then), not stall.
+        let text = """
+            cpus 2
+            mm A
+              map 0-3 write populated
+            thread t0 mm=A cpu=0
+              munmap 0-1; signal done
+            thread t1 mm=A cpu=1
+              mprotect 2-3 read; wait done
+            """
+        let result = Simulator(scenario: try ScenarioFormat.parse(text, source: "lock"), scheme: LinuxScheme()).run()
+        #expect(!result.isStuck)
+        #expect(result.violation == nil)
+        #expect(result.counters.rangedFlushesLocal == 2)
+    }
+
+    @Test func twoHundredFiftySixCPUs() throws {
+        // Every thread madvises its page once; every other CPU runs the mm, so each flush
+        // interrupts the other 255, most of them beyond the first 64 bits of the cpumask.
+        let result = Simulator(
+            scenario: try Workload(.tlbFlush2, cpus: 256, iterations: 1, pages: 1, reads: 1).scenario(),
+            scheme: LinuxScheme()
+        ).run()
+        #expect(result.violation == nil && !result.isStuck)
+        #expect(result.counters.nrTLBRemoteFlush == 256)
+        #expect(result.counters.ipisSent == 256 * 255)
+        #expect(result.counters.nrTLBRemoteFlushReceived == 256 * 255)
+    }
+
     @Test func forkCowCopiesEveryPageAndFlushesTheOthers() throws {
         // Two parent threads (cpu0 forks each round) and a child a round on cpu2.
         let result = Simulator(
@@ -105,6 +136,11 @@ import Testing
         let far = Simulator(scenario: scenario, scheme: LinuxScheme(), costs: costs).run()
         #expect(near.counters.ipisSent == 1)
         #expect(far.flushLatencies[0] - near.flushLatencies[0] == 10_000)
+        // And the acknowledgement's way back (csd_unlock() seen by the waiting initiator).
+        costs = CostModel()
+        costs.ackLatency += 10_000
+        let slowAck = Simulator(scenario: scenario, scheme: LinuxScheme(), costs: costs).run()
+        #expect(slowAck.flushLatencies[0] - near.flushLatencies[0] == 10_000)
     }
 
     @Test(arguments: Workload.Kind.allCases)

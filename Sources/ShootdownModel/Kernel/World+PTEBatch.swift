@@ -174,7 +174,9 @@ extension World {
             // tlb_flush_mmu_free(): the pages go back to the allocator only after the flush.
             for frame in state.cpus[cpu].gatherFrames { freeFrame(frame) }
             if isTracing {
-                note(cpu, "tlb_finish_mmu", "free frames \(state.cpus[cpu].gatherFrames.map(String.init).joined(separator: ","))")
+                note(
+                    cpu, "tlb_finish_mmu",
+                    "free frames \(state.cpus[cpu].gatherFrames.map(String.init).joined(separator: ","))")
             }
             state.cpus[cpu].gatherFrames = []
             call.pc = .decPending

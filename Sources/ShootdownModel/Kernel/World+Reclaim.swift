@@ -79,7 +79,9 @@ extension World {
                     ring, cpu: cpu, mm: call.mm, gen: call.gen, range: PageRange(call.page, call.page + 1),
                     freedTables: false)
             }
-            if isTracing { note(cpu, "arch_tlbbatch_add_pending", "batch cpumask = \(cpuList(state.threads[call.thread].tlbUBC))") }
+            if isTracing {
+                note(cpu, "arch_tlbbatch_add_pending", "batch cpumask = \(cpuList(state.threads[call.thread].tlbUBC))")
+            }
             call.pc = .markBatched
             return .shared
         case .markBatched:

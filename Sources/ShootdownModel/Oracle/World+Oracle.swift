@@ -59,7 +59,8 @@ extension World {
                             // mprotect(PROT_READ) found the PTE already unmapped (reclaim, say)
                             // and returns promising no write gets through: a write through the
                             // entry is now stale, though the unmap's own point comes later.
-                            entry.writeRevoked = Revocation(thread: thread, op: op, coveredBy: CPUMask(thread), isDue: true)
+                            entry.writeRevoked = Revocation(
+                                thread: thread, op: op, coveredBy: CPUMask(thread), isDue: true)
                         }
                     }
                     if let r = entry.writeRevoked, r.coveredBy.contains(thread) { entry.writeRevoked?.isDue = true }
