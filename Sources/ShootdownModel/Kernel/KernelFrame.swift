@@ -67,10 +67,13 @@ enum StepOutcome {
 /// `struct mmu_gather`: the range to flush (the pages to free after the flush are the CPU's
 /// ``CPU/gatherFrames``).
 public struct MMUGather: Hashable, Sendable {
-    /// Lowest page cleared; `start` of the gather.
-    public var start = Int.max
+    // Pages fit 32 bits: frames stay small, and frames are copied on every step.
+    private var _start = Int32.max
+    private var _end: Int32 = 0
+    /// Lowest page cleared; `start` of the gather (`Int.max` before the first).
+    public var start: Int { _start == .max ? .max : Int(_start) }
     /// One past the highest page cleared.
-    public var end = 0
+    public var end: Int { Int(_end) }
     /// `fullmm`: flush the whole mm.
     public var isFullMM = false
     /// `freed_tables`.
@@ -78,8 +81,8 @@ public struct MMUGather: Hashable, Sendable {
 
     /// `tlb_flush_pte_range()`: widens the range to cover `page`.
     mutating func add(page: Int) {
-        start = min(start, page)
-        end = max(end, page + 1)
+        _start = min(_start, Int32(page))
+        _end = max(_end, Int32(page + 1))
     }
 
     /// Whether any PTE was cleared or changed (`cleared_ptes`).
@@ -139,21 +142,38 @@ public struct PTEBatchCall: Hashable, Sendable {
     }
 
     public var kind: Kind
+    // Narrow fields first, so that they share a word: frames are copied on every step.
+    private let _thread: UInt8
+    private let _op: UInt16
+    private let _mm: UInt8
+    /// `tlb->cleared_ptes_in_table` (RFC 15): a PTE of the current page table needs a flush.
+    public var clearedInTable = false
+    /// `dec_tlb_flush_pending()` already ran (the early-dec-pending mutant only).
+    public var isPendingDropped = false
     public var range: PageRange
-    /// The thread and the index of the operation in its script (for revocations).
-    public var thread: Int
-    public var op: Int
-    public var mm: Int
     public var pc: PC = .lockMmap
     public var gather = MMUGather()
     /// `tlb->defer_gen` (RFC 15): the generation this gather took last, 0 before the first.
     public var deferGen: UInt64 = 0
-    /// `tlb->cleared_ptes_in_table` (RFC 15): a PTE of the current page table needs a flush.
-    public var clearedInTable = false
     /// `mm->tlb_flush_batched` as `flush_tlb_batched_pending()` read it before flushing.
     public var batchedSeen = TLBFlushBatched()
-    /// `dec_tlb_flush_pending()` already ran (the early-dec-pending mutant only).
-    public var isPendingDropped = false
+
+    /// The call of `kind` over `range` of `mm`, made by `thread` as operation `op` of its
+    /// script.
+    public init(kind: Kind, range: PageRange, thread: Int, op: Int, mm: Int) {
+        self.kind = kind
+        self.range = range
+        _thread = UInt8(thread)
+        _op = UInt16(op)
+        _mm = UInt8(mm)
+    }
+
+    /// The thread making the call (for revocations).
+    public var thread: Int { Int(_thread) }
+    /// The index of the operation in the thread's script (for revocations).
+    public var op: Int { Int(_op) }
+    /// The address space.
+    public var mm: Int { Int(_mm) }
 }
 
 /// Reclaim of one page (`shrink_folio_list()` -> `try_to_unmap(folio, TTU_BATCH_FLUSH)`, as

@@ -78,15 +78,25 @@ public struct AddressSpace: Hashable, Sendable {
 /// flushes set by `set_tlb_ubc_flush_pending()`, bits 16-30 the count that
 /// `flush_tlb_batched_pending()` last saw flushed.
 public struct TLBFlushBatched: Hashable, Sendable {
+    // 32 bits each, as in the kernel's atomic_t (and a frame copies fewer bytes).
+    private var _pending: Int32
+    private var _flushed: Int32
+
     /// `TLB_FLUSH_BATCH_PENDING_MASK` part.
-    public var pending = 0
+    public var pending: Int {
+        get { Int(_pending) }
+        set { _pending = Int32(newValue) }
+    }
     /// `>> TLB_FLUSH_BATCH_FLUSHED_SHIFT` part.
-    public var flushed = 0
+    public var flushed: Int {
+        get { Int(_flushed) }
+        set { _flushed = Int32(newValue) }
+    }
 
     /// The two counts.
     public init(pending: Int = 0, flushed: Int = 0) {
-        self.pending = pending
-        self.flushed = flushed
+        _pending = Int32(pending)
+        _flushed = Int32(flushed)
     }
 
     /// Whether a batched flush may still be outstanding (`pending != flushed`).
