@@ -16,7 +16,7 @@ let benchmarks: @Sendable () -> Void = {
         maxDuration: .seconds(10),
         maxIterations: 10
     )
-    for (kind, cpus) in [(Workload.Kind.tlbFlush2, 64), (.mixed, 16)] {
+    for (kind, cpus) in [(Workload.Kind.tlbFlush2, 64), (.mixed, 16), (.tlbFlush2, 256)] {
         let scenario = try! Workload(kind, cpus: cpus).scenario()
         Benchmark("simulate \(kind.rawValue) on \(cpus) CPUs (linux)") { benchmark in
             simulate(benchmark, Simulator(scenario: scenario, scheme: LinuxScheme()))
