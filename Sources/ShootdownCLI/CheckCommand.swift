@@ -66,8 +66,11 @@ struct Check: ParsableCommand {
     func run() throws {
         let scenario = try ScenarioSource.load(self.scenario)
         let parsed = try parseScheme(scheme)
-        guard scenario.cpuCount <= 10 else {
-            throw fail("the checker handles at most 10 CPUs; the scenario has \(scenario.cpuCount)")
+        let most = mode == .exhaustive ? ExhaustiveChecker<LinuxScheme>.maxCPUs : 10
+        guard scenario.cpuCount <= most else {
+            throw fail(
+                "the \(mode.rawValue) checker handles at most \(most) CPUs; the scenario has \(scenario.cpuCount)"
+                    + (mode == .exhaustive ? " (random mode takes up to 10: --mode random)" : ""))
         }
         guard maxDepth > 0, maxPreemptions >= 0, runs > 0, depth > 0, (1...64).contains(jobs) else {
             throw fail(

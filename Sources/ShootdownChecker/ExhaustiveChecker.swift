@@ -15,8 +15,12 @@ public struct ExhaustiveChecker<S: Scheme>: Sendable {
     /// Whether to use sleep sets.
     public var usesReduction: Bool
 
+    /// The most CPUs a scenario may have (the visited table keeps 16 bits of sleep set, three
+    /// actions per CPU).
+    public static var maxCPUs: Int { ActionSet.maxCPUs }
+
     public init(scenario: Scenario, scheme: S, bounds: CheckBounds = .standard, usesReduction: Bool = true) {
-        precondition(scenario.cpuCount <= ActionSet.maxCPUs, "the checker handles at most \(ActionSet.maxCPUs) CPUs")
+        precondition(scenario.cpuCount <= Self.maxCPUs, "the checker handles at most \(Self.maxCPUs) CPUs")
         self.scenario = scenario
         self.scheme = scheme
         self.bounds = bounds

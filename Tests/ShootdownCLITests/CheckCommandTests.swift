@@ -84,4 +84,17 @@ import Testing
         #expect(output.status == 2)
         #expect(output.stderr.contains("unknown strategy 'dfs'"))
     }
+
+    @Test func tooManyCPUsForExhaustiveModeExitTwo() throws {
+        // Six CPUs: beyond the exhaustive checker's sleep sets, within random mode's reach.
+        let path = temporaryPath("six-cpus")
+        try "cpus 6\nmm A\n  map 0 write populated\nthread t mm=A cpu=0\n  read 0\n".write(
+            toFile: path, atomically: true, encoding: .utf8)
+        defer { try? FileManager.default.removeItem(atPath: path) }
+        let exhaustive = try CLI.run(["check", "--scenario", path])
+        #expect(exhaustive.status == 2)
+        #expect(exhaustive.stderr.contains("at most 5 CPUs; the scenario has 6 (random mode takes up to 10"))
+        let random = try CLI.run(["check", "--scenario", path, "--mode", "random", "--runs", "2"])
+        #expect(random.status == 0)
+    }
 }
