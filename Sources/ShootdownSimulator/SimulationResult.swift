@@ -1,3 +1,5 @@
+import ShootdownModel
+
 /// What a timed simulation measured.
 public struct SimulationResult: Hashable, Sendable {
     /// The model's counters at the end.
