@@ -87,9 +87,10 @@ extension World {
             touch(.ptl(mm: call.mm, table: state.mms[call.mm].table(of: call.page)), write: true)
             touch(.page(mm: call.mm, page: call.page), write: true)
             touch(.allocator, write: true)
-            var mm = state.mms[call.mm]
-            let pte = mm.ptes[call.page]
-            let writable = mm.vmas[call.page] == .write
+            // The PTE changes in place (a copy of the address space would copy its page table).
+            let pte = state.mms[call.mm].ptes[call.page]
+            let vma = state.mms[call.mm].vmas[call.page]
+            let writable = vma == .write
             if pte.isMigrationEntry {
                 // migration_entry_wait(): the page is being migrated; retry after it.
                 if isTracing { note(cpu, "handle_mm_fault", "migration_entry_wait(\(call.page))") }
@@ -103,24 +104,23 @@ extension World {
                     call.pc = .unlockMmap
                     return .shared
                 }
-                mm.ptes[call.page] = .mapping(frame, writable: writable)
+                state.mms[call.mm].ptes[call.page] = .mapping(frame, writable: writable)
                 if isTracing { note(cpu, "handle_mm_fault", "do_anonymous_page: pte(\(call.page)) = frame \(frame)") }
-            } else if pte.isProtNone, mm.vmas[call.page].map({ $0 != .none }) ?? false {
+            } else if pte.isProtNone, vma.map({ $0 != .none }) ?? false {
                 // do_numa_page(): a NUMA hinting fault. The page stays on its node (a move is
                 // `migrate`): the PTE gets the VMA's protection back, pte_modify(old, vm_page_prot).
-                mm.ptes[call.page].isPresent = true
-                mm.ptes[call.page].isProtNone = false
-                mm.ptes[call.page].isWritable = writable
-                if isTracing { note(cpu, "do_numa_page", "pte(\(call.page)) restored to \(mm.vmas[call.page]!)") }
+                state.mms[call.mm].ptes[call.page].isPresent = true
+                state.mms[call.mm].ptes[call.page].isProtNone = false
+                state.mms[call.mm].ptes[call.page].isWritable = writable
+                if isTracing { note(cpu, "do_numa_page", "pte(\(call.page)) restored to \(vma!)") }
             } else if pte.isPresent, call.write, !pte.isWritable, writable, state.frames.isShared(pte.frame!) {
                 return copyOnWrite(cpu, &call, old: pte.frame!)
             } else if pte.isPresent, call.write, !pte.isWritable, writable {
-                mm.ptes[call.page].isWritable = true
+                state.mms[call.mm].ptes[call.page].isWritable = true
                 if isTracing { note(cpu, "handle_mm_fault", "do_wp_page: pte(\(call.page)) made writable") }
             } else {
                 if isTracing { note(cpu, "handle_mm_fault", "pte(\(call.page)) already usable") }
             }
-            state.mms[call.mm] = mm
             counters.pageFaults += 1
             call.pc = .unlockMmap
             return .shared
