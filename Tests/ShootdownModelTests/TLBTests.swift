@@ -1,10 +1,41 @@
-import ShootdownModel
 import Testing
+
+@testable import ShootdownModel
 
 /// A bounded TLB (the simulator's): least-recently-used replacement, first-level hits by reuse
 /// distance; an unbounded one (the checker's) keeps everything and no recency.
 @Suite struct TLBTests {
     func entry(_ page: Int) -> TLBEntry { TLBEntry(asid: 1, page: page, frame: page, isWritable: true, mm: 0) }
+
+    /// Entries of pages 0..<count in ASIDs 0, 2 and 5, of mm 0 except ASID 5's (mm 1).
+    func filled(_ count: Int) -> TLB {
+        var tlb = TLB()
+        for asid in [0, 2, 5] {
+            for page in 0..<count {
+                tlb.fill(TLBEntry(asid: asid, page: page, frame: page, isWritable: true, mm: asid == 5 ? 1 : 0))
+            }
+        }
+        return tlb
+    }
+
+    @Test(arguments: [10, 100])  // scanned, and searched per ASID
+    func ghostUpdatesReachEveryEntryOfThePageAndMMAndNoOther(count: Int) {
+        var tlb = filled(count)
+        tlb.updateEntries(mm: 0, page: 7) { $0.isWritable = false }
+        let changed = tlb.entries.filter { !$0.isWritable }.map { [$0.asid, $0.page, $0.mm] }
+        #expect(changed == [[0, 7, 0], [2, 7, 0]])
+    }
+
+    @Test func invlpgOfARangeDropsExactlyItsPagesInItsASID() {
+        var tlb = filled(100)
+        tlb.invalidate(asid: 2, pages: 10..<43)
+        #expect(tlb.entries.count == 300 - 33)
+        #expect(!tlb.entries.contains { $0.asid == 2 && (10..<43).contains($0.page) })
+        #expect(tlb.lookup(asid: 2, page: 9) != nil && tlb.lookup(asid: 2, page: 43) != nil)
+        #expect(tlb.lookup(asid: 0, page: 20) != nil && tlb.lookup(asid: 5, page: 20) != nil)
+        tlb.invalidate(asid: 2, pages: 200..<210)  // nothing cached there
+        #expect(tlb.entries.count == 300 - 33)
+    }
 
     @Test func aFullTLBEvictsTheLeastRecentlyUsedEntry() {
         var tlb = TLB(capacity: 2, l1Capacity: 1)

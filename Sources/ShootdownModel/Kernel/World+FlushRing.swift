@@ -94,7 +94,7 @@ extension World {
         case .full:
             preconditionFailure("a full flush is not applied page by page")
         case .union(let start, let end):
-            for page in start..<end { state.cpus[cpu].tlb.invalidate(asid: asid, page: page) }
+            state.cpus[cpu].tlb.invalidate(asid: asid, pages: start..<end)
             return end - start
         case .list(let pages):
             guard pages > 0 else { return 0 }
@@ -102,7 +102,7 @@ extension World {
                 let slot = state.mms[mm].ring[Int(gen % UInt64(ring.size))]
                 // The slots the plan counted: accepted ones (skip-unpublished passes over the rest).
                 guard ring.accepts(slot, for: gen), let end = slot.end else { continue }
-                for page in slot.start..<end { state.cpus[cpu].tlb.invalidate(asid: asid, page: page) }
+                state.cpus[cpu].tlb.invalidate(asid: asid, pages: slot.start..<end)
             }
             return pages
         }

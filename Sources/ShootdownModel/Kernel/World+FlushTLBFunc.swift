@@ -89,9 +89,7 @@ extension World {
             switch scheme.flushKind(f, localTLBGen: localTLBGen, mmTLBGen: mmTLBGen) {
             case .ranged:
                 let end = f.end!
-                for page in f.start..<end {
-                    state.cpus[cpu].tlb.invalidate(asid: asid, page: page)
-                }
+                state.cpus[cpu].tlb.invalidate(asid: asid, pages: f.start..<end)
                 countRanged(pages: end - f.start, isLocal: call.isLocal)
                 if isTracing {
                     note(

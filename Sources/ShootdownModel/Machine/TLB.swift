@@ -148,6 +148,14 @@ public struct TLB: Hashable, Sendable {
         return found
     }
 
+    /// `INVLPG` of every page of `pages` in `asid`: the entries are contiguous in the sorted
+    /// order, so they go in one removal (one move of the entries after them, not one per page).
+    public mutating func invalidate(asid: Int, pages: Range<Int>) {
+        let lower = index(asid: asid, page: pages.lowerBound).at
+        let upper = index(asid: asid, page: pages.upperBound).at
+        if lower < upper { entries.removeSubrange(lower..<upper) }
+    }
+
     /// A CR3 write without `CR3_NOFLUSH`: drops every entry of `asid`; returns how many.
     @discardableResult
     public mutating func flush(asid: Int) -> Int {
@@ -187,10 +195,17 @@ public struct TLB: Hashable, Sendable {
         }
     }
 
-    /// Applies `change` to every entry of address space `mm` for `page` (ghost bookkeeping).
+    /// Applies `change` to every entry of address space `mm` for `page` (ghost bookkeeping), in
+    /// ASID order. There is at most one per ASID: a large TLB finds each by binary search, a
+    /// small one (the checker's) is scanned.
     mutating func updateEntries(mm: Int, page: Int, _ change: (inout TLBEntry) -> Void) {
-        for i in entries.indices where entries[i].mm == mm && entries[i].page == page {
-            change(&entries[i])
+        guard entries.count > 64 else {
+            for i in entries.indices where entries[i].mm == mm && entries[i].page == page { change(&entries[i]) }
+            return
+        }
+        for asid in 0..<tlbNrDynASIDs {
+            let (found, at) = index(asid: asid, page: page)
+            if found && entries[at].mm == mm { change(&entries[at]) }
         }
     }
 }
