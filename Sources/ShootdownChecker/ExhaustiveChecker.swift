@@ -8,6 +8,8 @@ import ShootdownModel
 /// state is still visited, which the soundness test checks against exploration without them.
 /// A state revisited with a sleep set that is not a superset of the stored one is explored again
 /// for the actions it slept on before (the fix that keeps sleep sets sound with state caching).
+/// A sleeping action's footprint travels with it from the state where it was taken or carried:
+/// the actions taken since wrote nothing it reads, so it would touch the same state again.
 public struct ExhaustiveChecker<S: Scheme>: Sendable {
     public var scenario: Scenario
     public var scheme: S
@@ -149,8 +151,8 @@ public struct ExhaustiveChecker<S: Scheme>: Sendable {
     }
 
     /// The frame of a newly reached state: its enabled actions (within the preemption bound),
-    /// each one's successor and footprint.
-    /// - Parameter carried: the footprints of the actions in `sleep`.
+    /// with the footprints of the sleeping ones; the others' are recorded as they are taken.
+    /// - Parameter carried: the footprints of the actions in `sleep`, from the parent's frame.
     func expand(
         _ world: World<S>, fingerprint: UInt64, preemptions: Int, sleep: ActionSet, skip: ActionSet, via: Action?,
         carried: SleeperFootprints = SleeperFootprints(), stats: inout ExplorationStats
