@@ -71,10 +71,10 @@ public struct Workload: Hashable, Sendable {
             guard cpus >= 2 else {
                 throw WorkloadError("--cpus", "2...\(maxCPUs) for fork-cow (parent and children)", cpus)
             }
-            guard cpus - 1 + iterations <= maxCPUs - 1 else {
+            guard cpus - 1 + iterations <= maxCPUs else {
                 throw WorkloadError(
                     "--cpus - 1 + --iterations",
-                    "at most \(maxCPUs - 1) for fork-cow (a parent thread a CPU, a child process a round, 255 address spaces)",
+                    "at most \(maxCPUs) for fork-cow (a parent thread a CPU, a child a round)",
                     cpus - 1 + iterations)
             }
         }

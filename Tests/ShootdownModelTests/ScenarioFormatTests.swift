@@ -56,8 +56,8 @@ import Testing
     static let badInputs: [BadInput] = [
         BadInput(text: "cpus 0\n", line: 1, field: "cpus"),
         BadInput(text: "cpus 257\n", line: 1, field: "cpus"),
-        // A TLB entry tags its address space in a byte: 255 at most.
-        BadInput(text: "cpus 1\n" + (0..<256).map { "mm M\($0)\n" }.joined(), line: 257, field: "mm"),
+        // A TLB entry tags its address space in a byte: 256 at most.
+        BadInput(text: "cpus 1\n" + (0..<257).map { "mm M\($0)\n" }.joined(), line: 258, field: "mm"),
         BadInput(text: "cpus 2\nmm A\n  map 0 write\nthread t mm=A cpu=2\n  read 0\n", line: 4, field: "cpu"),
         BadInput(text: "cpus 1\nmm A\nthread t mm=B cpu=0\n", line: 3, field: "mm"),
         BadInput(text: "cpus 1\npages 64\nmm A\nthread t mm=A cpu=0\n  read 64\n", line: 5, field: "page"),

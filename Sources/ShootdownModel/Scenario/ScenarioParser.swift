@@ -89,8 +89,9 @@ struct ScenarioParser {
             guard !addressSpaces.contains(where: { $0.name == words[1] }) else {
                 throw error("mm", "a new address space name", words[1])
             }
-            // TLB entries tag their address space in a byte.
-            guard addressSpaces.count < 255 else { throw error("mm", "at most 255 address spaces", words[1]) }
+            guard addressSpaces.count < Scenario.maxAddressSpaces else {
+                throw error("mm", "at most \(Scenario.maxAddressSpaces) address spaces", words[1])
+            }
             addressSpaces.append(.init(name: words[1], mappings: []))
             block = .mm(addressSpaces.count - 1)
         case "thread", "kthread":
@@ -282,9 +283,6 @@ struct ScenarioParser {
             throw error(
                 "operation", "at most \(Scenario.maxOperations) operations per thread",
                 "\(long.script.count) in \(long.name)")
-        }
-        guard addressSpaces.count <= 255 else {
-            throw error("mm", "at most 255 address spaces", "\(addressSpaces.count)")
         }
         if let (name, at) = waitedAt.filter({ !signalled.contains($0.key) }).min(by: { $0.value < $1.value }) {
             line = at
