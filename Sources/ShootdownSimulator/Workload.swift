@@ -81,7 +81,8 @@ public struct Workload: Hashable, Sendable {
         let span = (kind == .munmapMicro ? 512 : cpus * pages) + 4 * max(reads, 1)
         guard span <= 16_384 else {
             let why = kind == .tlbFlush3 ? " (tlb-flush3 zaps at least 64 pages a thread, beyond the ceiling)" : ""
-            throw WorkloadError("--cpus x --pages + 4 x --reads", "at most 16384 pages of one address space\(why)", span)
+            throw WorkloadError(
+                "--cpus x --pages + 4 x --reads", "at most 16384 pages of one address space\(why)", span)
         }
     }
 
