@@ -89,7 +89,7 @@ public struct ExhaustiveChecker<S: Scheme>: Sendable {
             if stack[top].skip.contains(action) { continue }
             var child = stack[top].world!
             if stack[top].next == stack[top].actions.count { stack[top].world = nil }
-            child.perform(action)
+            child.performEnabled(action)
             stack[top].footprints[index] = child.footprint
             stats.transitions += 1
             if child.hasViolation {

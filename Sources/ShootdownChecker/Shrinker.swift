@@ -26,9 +26,9 @@ public struct Shrinker<S: Scheme>: Sendable {
                 break
             }
             guard enabled.contains(action) else { continue }
-            world.perform(action)
+            world.performEnabled(action)
             performed.append(action)
-            if world.violation != nil { break }
+            if world.hasViolation { break }
         }
         if world.violation == nil {
             enabled.removeAll(keepingCapacity: true)

@@ -69,7 +69,7 @@ struct SimulationRun<S: Scheme> {
     mutating func perform(_ action: Action, on cpu: Int, at start: Int) {
         let before = world.counters
         let wasFlushing = flushStart[cpu] != nil
-        world.perform(action)
+        world.performEnabled(action)
         result.events += 1
         if case .interrupt = action {
             arrivalHead[cpu] += 1

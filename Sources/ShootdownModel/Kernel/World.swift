@@ -209,25 +209,36 @@ public struct World<S: Scheme>: Sendable {
     // MARK: - Performing actions
 
     /// Runs one action. The action must be enabled.
+    public mutating func perform(_ action: Action) {
+        let isEnabled =
+            switch action {
+            case .step(let cpu): canStep(cpu)
+            case .interrupt(let cpu): canInterrupt(cpu)
+            case .preempt(let cpu): canPreempt(cpu)
+            }
+        precondition(isEnabled, "action \(action) is not enabled")
+        performEnabled(action)
+    }
+
+    /// Runs one action that the caller took from this state's enabled ones
+    /// (``enabledActions(into:)``, ``readiness(_:)``): ``perform(_:)`` without checking it again.
+    /// The engines use it on every transition.
     @_specialize(exported:true,where S == LinuxScheme)
     @_specialize(exported:true,where S == RingScheme)
     @_specialize(exported:true,where S == OracleScheme)
-    public mutating func perform(_ action: Action) {
+    package mutating func performEnabled(_ action: Action) {
         counters.steps += 1
         currentStep = counters.steps
         footprint.reset()
         switch action {
         case .step(let cpu):
-            precondition(canStep(cpu), "action \(action) is not enabled")
             if state.cpus[cpu].stack.isEmpty {
                 runBoundary(cpu)
             }
             runFrames(cpu)
         case .interrupt(let cpu):
-            precondition(canInterrupt(cpu), "action \(action) is not enabled")
             deliverIPI(cpu)
         case .preempt(let cpu):
-            precondition(canPreempt(cpu), "action \(action) is not enabled")
             touch(.runqueue(cpu: cpu), write: false)
             let next = nextRunnable(on: cpu, after: state.cpus[cpu].current)!
             if isTracing {

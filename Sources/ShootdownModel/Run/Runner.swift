@@ -84,7 +84,7 @@ public struct Runner<S: Scheme>: Sendable {
                 break
             }
             turn = (action.cpu + 1) % scenario.cpuCount
-            world.perform(action)
+            world.performEnabled(action)
             schedule.append(action)
         }
         return RunResult(world: world, outcome: outcome, schedule: schedule)
