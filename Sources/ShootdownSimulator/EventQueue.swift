@@ -26,12 +26,23 @@ struct EventQueue {
 
     /// Sets `cpu`'s next start (`nil`: nothing to run).
     mutating func set(_ cpu: Int, start: Int?) {
-        guard starts[cpu] != start ?? Int.max else { return }
-        starts[cpu] = start ?? Int.max
-        var node = (size + cpu) >> 1
-        while node >= 1 {
-            winners[node] = winner(2 * node, 2 * node + 1)
-            node >>= 1
+        let value = start ?? Int.max
+        guard starts[cpu] != value else { return }
+        starts[cpu] = value
+        let size = size
+        starts.withUnsafeBufferPointer { starts in
+            winners.withUnsafeMutableBufferPointer { winners in
+                var node = (size + cpu) >> 1
+                while node >= 1 {
+                    let a = winners[2 * node]
+                    let b = winners[2 * node + 1]
+                    let winner = starts[Int(b)] < starts[Int(a)] ? b : a  // a is the lower CPU: it wins ties
+                    // Another CPU still winning here wins above as before: its start did not change.
+                    if winner == winners[node] && Int(winner) != cpu { return }
+                    winners[node] = winner
+                    node >>= 1
+                }
+            }
         }
     }
 
