@@ -16,8 +16,6 @@ struct SimulationRun<S: Scheme> {
     var clock: [Int]
     /// What each CPU can do (as last read).
     var readiness: [CPUReadiness]
-    /// The ``Location/code`` of the lock each CPU's next step waits for, or `UInt32.max`.
-    var waitCodes: [UInt32]
     /// The action each CPU would run next, when it can run one.
     var next: [Action?]
     /// Arrival times of each CPU's queued IPIs, in mailbox order, from `arrivalHead` on.
@@ -41,7 +39,6 @@ struct SimulationRun<S: Scheme> {
         queue = EventQueue(cpus: cpus)
         clock = Array(repeating: 0, count: cpus)
         readiness = (0..<cpus).map { world.readiness($0) }
-        waitCodes = readiness.map { $0.waitsOn?.code ?? UInt32.max }
         next = Array(repeating: nil, count: cpus)
         arrivals = Array(repeating: [], count: cpus)
         arrivalHead = Array(repeating: 0, count: cpus)
@@ -112,7 +109,7 @@ struct SimulationRun<S: Scheme> {
             refresh(other)
         case .mmapLock, .ptl:
             let code = location.code
-            for other in waitCodes.indices where waitCodes[other] == code && other != cpu { refresh(other) }
+            for other in readiness.indices where readiness[other].waitCode == code && other != cpu { refresh(other) }
         default:
             break
         }
@@ -123,7 +120,6 @@ struct SimulationRun<S: Scheme> {
     mutating func refresh(_ cpu: Int) {
         let could = readiness[cpu].canInterrupt || readiness[cpu].canStep
         readiness[cpu] = world.readiness(cpu)
-        waitCodes[cpu] = readiness[cpu].waitsOn?.code ?? UInt32.max
         if !could && (readiness[cpu].canInterrupt || readiness[cpu].canStep) { clock[cpu] = max(clock[cpu], now) }
         schedule(cpu)
     }
@@ -140,7 +136,7 @@ struct SimulationRun<S: Scheme> {
             next[cpu] = .interrupt(cpu: cpu)
         }
         if r.canStep {
-            let stepStart = r.waitsOn == .acks(cpu: cpu) ? max(clock[cpu], ackReady[cpu]) : clock[cpu]
+            let stepStart = r.waitCode == Location.acks(cpu: cpu).code ? max(clock[cpu], ackReady[cpu]) : clock[cpu]
             if start == nil || stepStart < start! {
                 start = stepStart
                 let preempts = clock[cpu] - sliceStart[cpu] >= costs.timeSlice && r.canPreempt
