@@ -130,19 +130,20 @@ struct SimulationRun<S: Scheme> {
     mutating func schedule(_ cpu: Int) {
         let r = readiness[cpu]
         var start: Int?
-        next[cpu] = nil
+        var action: Action?
         if r.canInterrupt {
             start = max(clock[cpu], arrivals[cpu][arrivalHead[cpu]])
-            next[cpu] = .interrupt(cpu: cpu)
+            action = .interrupt(cpu: cpu)
         }
         if r.canStep {
             let stepStart = r.waitCode == Location.acks(cpu: cpu).code ? max(clock[cpu], ackReady[cpu]) : clock[cpu]
             if start == nil || stepStart < start! {
                 start = stepStart
                 let preempts = clock[cpu] - sliceStart[cpu] >= costs.timeSlice && r.canPreempt
-                next[cpu] = preempts ? .preempt(cpu: cpu) : .step(cpu: cpu)
+                action = preempts ? .preempt(cpu: cpu) : .step(cpu: cpu)
             }
         }
+        next[cpu] = action
         queue.set(cpu, start: start)
     }
 
