@@ -134,7 +134,7 @@ extension World {
             return .call(
                 .flushTLBFunc(FlushTLBFuncCall(info: state.cpus[cpu].flushInfo!, isLocal: true)), shared: false)
         case .wait:
-            // csd_lock_wait() for every target: all acknowledged (isBlocked() held us until then).
+            // csd_lock_wait() for every target: all acknowledged (wait(of:on:) held us until then).
             touch(.acks(cpu: cpu), write: false)
             if isTracing { note(cpu, "flush_tlb_mm_range", "all IPIs acknowledged") }
             call.pc = .finish

@@ -76,7 +76,7 @@ public struct World<S: Scheme>: Sendable {
 
     /// Whether `cpu` has a step to run now.
     public func canStep(_ cpu: Int) -> Bool {
-        if let top = state.cpus[cpu].stack.last { return !isBlocked(top, on: cpu) }
+        if let top = state.cpus[cpu].stack.last { return !(wait(of: top, on: cpu)?.isBlocked ?? false) }
         guard let thread = state.cpus[cpu].current else { return nextRunnable(on: cpu, after: nil) != nil }
         if let mm = mmapAtBoundary(thread) { return state.mms[mm].mmapLock.canWrite }
         return true  // an operation to start, or a switch away
@@ -108,9 +108,10 @@ public struct World<S: Scheme>: Sendable {
     public func readiness(_ cpu: Int) -> CPUReadiness {
         let hasIPI = !state.cpus[cpu].mailbox.isEmpty
         if let top = state.cpus[cpu].stack.last {
+            let wait = wait(of: top, on: cpu)
             return CPUReadiness(
-                canInterrupt: hasIPI && top.irqsEnabled, canStep: !isBlocked(top, on: cpu), canPreempt: false,
-                waitsOn: blockingLocation(of: top, on: cpu))
+                canInterrupt: hasIPI && top.irqsEnabled, canStep: !(wait?.isBlocked ?? false), canPreempt: false,
+                waitsOn: wait?.location)
         }
         var wait: Location?
         if let thread = state.cpus[cpu].current, let mm = mmapAtBoundary(thread) { wait = .mmapLock(mm: mm) }
@@ -122,73 +123,53 @@ public struct World<S: Scheme>: Sendable {
         state.cpus[cpu].stack.contains { $0.isFlushTLBMMRange }
     }
 
-    /// Whether the innermost frame waits for a lock or for acknowledgements.
-    func isBlocked(_ frame: KernelFrame, on cpu: Int) -> Bool {
+    /// What the innermost frame's next step waits for, if anything: the shared state that
+    /// decides whether it can run (a lock, or the CPU's own acknowledgements), and whether it is
+    /// blocked on it now. One switch serves both, so that they cannot disagree; the location is
+    /// what the step reads while it waits (the footprint) and what the simulator watches.
+    func wait(of frame: KernelFrame, on cpu: Int) -> (location: Location, isBlocked: Bool)? {
+        typealias Wait = (location: Location, isBlocked: Bool)
+        func mmapLock(_ mm: Int, write: Bool) -> Wait {
+            let lock = state.mms[mm].mmapLock
+            return (.mmapLock(mm: mm), write ? !lock.canWrite : !lock.canRead)
+        }
+        func ptl(_ mm: Int, page: Int) -> Wait { ptl(mm, table: state.mms[mm].table(of: page)) }
+        func ptl(_ mm: Int, table: Int) -> Wait {
+            (.ptl(mm: mm, table: table), state.mms[mm].ptlOwners[table] != nil)
+        }
         switch frame {
         case .pteBatch(let call):
+            switch call.pc {
+            case .lockMmap: return mmapLock(call.mm, write: call.kind.takesMmapLockForWrite)
+            case .lockPTL(let table): return ptl(call.mm, table: table)
+            default: return nil
+            }
+        case .migrate(let call):
+            switch call.pc {
+            case .lockPTL, .remap: return ptl(call.mm, page: call.page)
+            default: return nil
+            }
+        case .reclaim(let call):
+            return call.pc == .lockPTL ? ptl(call.mm, page: call.page) : nil
+        case .fork(let call):
             switch call.pc {
             case .lockMmap:
-                let lock = state.mms[call.mm].mmapLock
-                return call.kind.takesMmapLockForWrite ? !lock.canWrite : !lock.canRead
-            case .lockPTL(let table): return state.mms[call.mm].ptlOwners[table] != nil
-            default: return false
-            }
-        case .migrate(let call):
-            switch call.pc {
-            case .lockPTL, .remap: return !state.mms[call.mm].isPTLFree(for: call.page)
-            default: return false
-            }
-        case .reclaim(let call):
-            return call.pc == .lockPTL && !state.mms[call.mm].isPTLFree(for: call.page)
-        case .fork(let call):
-            switch call.pc {
-            case .lockMmap: return !state.mms[call.mm].mmapLock.canWrite || !state.mms[call.child].mmapLock.canWrite
-            case .copy(let page): return !state.mms[call.mm].isPTLFree(for: page)
-            case .flush, .unlockMmap: return false
-            }
-        case .fault(let call):
-            switch call.pc {
-            case .lockMmap: return !state.mms[call.mm].mmapLock.canRead
-            case .install: return !state.mms[call.mm].isPTLFree(for: call.page)
-            case .cowInstall, .unlockMmap: return false
-            }
-        case .flushTLBMMRange(let call):
-            return call.pc == .wait && scheme.waitsForAcknowledgements && state.cpus[cpu].pendingAcks > 0
-        case .flushTLBFunc, .switchMM, .enterLazyTLB:
-            return false
-        }
-    }
-
-    /// The shared state that decides whether `frame` can take its next step, if any.
-    func blockingLocation(of frame: KernelFrame, on cpu: Int) -> Location? {
-        switch frame {
-        case .pteBatch(let call):
-            switch call.pc {
-            case .lockMmap: return .mmapLock(mm: call.mm)
-            case .lockPTL(let table): return .ptl(mm: call.mm, table: table)
-            default: return nil
-            }
-        case .migrate(let call):
-            switch call.pc {
-            case .lockPTL, .remap: return .ptl(mm: call.mm, table: state.mms[call.mm].table(of: call.page))
-            default: return nil
-            }
-        case .reclaim(let call):
-            return call.pc == .lockPTL ? .ptl(mm: call.mm, table: state.mms[call.mm].table(of: call.page)) : nil
-        case .fork(let call):
-            switch call.pc {
-            case .lockMmap: return .mmapLock(mm: call.mm)
-            case .copy(let page): return .ptl(mm: call.mm, table: state.mms[call.mm].table(of: page))
+                // Both mms' locks: the child's when only it is held, else the parent's.
+                let parent = mmapLock(call.mm, write: true)
+                let child = mmapLock(call.child, write: true)
+                return !parent.isBlocked && child.isBlocked ? child : parent
+            case .copy(let page): return ptl(call.mm, page: page)
             case .flush, .unlockMmap: return nil
             }
         case .fault(let call):
             switch call.pc {
-            case .lockMmap: return .mmapLock(mm: call.mm)
-            case .install: return .ptl(mm: call.mm, table: state.mms[call.mm].table(of: call.page))
+            case .lockMmap: return mmapLock(call.mm, write: false)
+            case .install: return ptl(call.mm, page: call.page)
             case .cowInstall, .unlockMmap: return nil
             }
         case .flushTLBMMRange(let call):
-            return call.pc == .wait ? .acks(cpu: cpu) : nil
+            guard call.pc == .wait else { return nil }
+            return (.acks(cpu: cpu), scheme.waitsForAcknowledgements && state.cpus[cpu].pendingAcks > 0)
         case .flushTLBFunc, .switchMM, .enterLazyTLB:
             return nil
         }
@@ -256,10 +237,12 @@ public struct World<S: Scheme>: Sendable {
         guard var frame = state.cpus[cpu].stack.popLast() else { return }
         while true {
             // Whether the action goes on or stops here depends on the lock or acknowledgements.
-            if let location = blockingLocation(of: frame, on: cpu) { touch(location, write: false) }
-            if isBlocked(frame, on: cpu) {
-                state.cpus[cpu].stack.append(frame)
-                return
+            if let wait = wait(of: frame, on: cpu) {
+                touch(wait.location, write: false)
+                if wait.isBlocked {
+                    state.cpus[cpu].stack.append(frame)
+                    return
+                }
             }
             let outcome: StepOutcome
             switch frame {
