@@ -9,7 +9,6 @@
 /// be gone before any of its threads can write again and the child can see the page.
 extension World {
     mutating func stepFork(_ cpu: Int, _ call: inout ForkCall) -> StepOutcome {
-        let name = scenario.mmName(call.mm)
         switch call.pc {
         case .lockMmap:
             touch(.mmapLock(mm: call.mm), write: true)
@@ -30,7 +29,9 @@ extension World {
             state.mms[call.child].vmaIndex = parent.vmaIndex
             state.mms[call.child].deferTLBGen = Array(repeating: 0, count: parent.deferTLBGen.count)
             if isTracing {
-                note(cpu, "dup_mmap", "mmap_write_lock(\(name), \(scenario.mmName(call.child))); copy VMAs")
+                note(
+                    cpu, "dup_mmap",
+                    "mmap_write_lock(\(scenario.mmName(call.mm)), \(scenario.mmName(call.child))); copy VMAs")
             }
             call.pc = nextCopy(after: nil, call)
             return .shared
@@ -55,7 +56,7 @@ extension World {
             return .shared
         case .flush:
             call.pc = .unlockMmap
-            if isTracing { note(cpu, "dup_mmap", "flush_tlb_mm(\(name))") }
+            if isTracing { note(cpu, "dup_mmap", "flush_tlb_mm(\(scenario.mmName(call.mm)))") }
             return .call(.flushTLBMMRange(.wholeMM(call.mm)), shared: false)
         case .unlockMmap:
             touch(.mmapLock(mm: call.mm), write: true)

@@ -10,7 +10,6 @@
 extension World {
     mutating func stepPTEBatch(_ cpu: Int, _ call: inout PTEBatchCall) -> StepOutcome {
         let name = call.kind.syscallName
-        let mmName = scenario.mmName(call.mm)
         switch call.pc {
         case .lockMmap:
             touch(.mmapLock(mm: call.mm), write: true)
@@ -38,7 +37,8 @@ extension World {
             if isTracing {
                 note(
                     cpu, name,
-                    "mmap_\(call.kind.takesMmapLockForWrite ? "write" : "read")_lock(\(mmName)) \(call.range)")
+                    "mmap_\(call.kind.takesMmapLockForWrite ? "write" : "read")_lock(\(scenario.mmName(call.mm))) \(call.range)"
+                )
             }
             return .shared
         case .downgrade:
@@ -54,7 +54,9 @@ extension World {
             // tlb_gather_mmu() -> inc_tlb_flush_pending(mm).
             state.mms[call.mm].tlbFlushPending += 1
             if isTracing {
-                note(cpu, "tlb_gather_mmu", "inc_tlb_flush_pending(\(mmName)) = \(state.mms[call.mm].tlbFlushPending)")
+                note(
+                    cpu, "tlb_gather_mmu",
+                    "inc_tlb_flush_pending(\(scenario.mmName(call.mm))) = \(state.mms[call.mm].tlbFlushPending)")
             }
             call.pc = .lockPTL(table: state.mms[call.mm].table(of: call.range.start))
             return .shared
@@ -102,7 +104,8 @@ extension World {
             return .shared
         case .change(let page):
             changePTE(cpu, page: page, call: &call)
-            call.pc = nextChange(after: page, table: state.mms[call.mm].table(of: page), in: call)
+            let table = state.mms[call.mm].table(of: page)
+            call.pc = nextChange(after: page, table: table, in: call)
             return .shared
         case .readDeferGen(let table):
             // RFC 15 read_defer_tlb_flush_gen(): smp_mb__after_atomic(); mm_gen = atomic64_read(&mm->tlb_gen);

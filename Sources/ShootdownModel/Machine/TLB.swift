@@ -195,17 +195,23 @@ public struct TLB: Hashable, Sendable {
         }
     }
 
-    /// Applies `change` to every entry of address space `mm` for `page` (ghost bookkeeping), in
-    /// ASID order. There is at most one per ASID: a large TLB finds each by binary search, a
-    /// small one (the checker's) is scanned.
-    mutating func updateEntries(mm: Int, page: Int, _ change: (inout TLBEntry) -> Void) {
+    /// Applies `change` to every entry of address space `mm` for a page of `pages` (ghost
+    /// bookkeeping). A small TLB (the checker's) is scanned; a large one is searched in each
+    /// ASID it holds (sorted, so its ASIDs run from the first entry's to the last's), and
+    /// walked from the range's first page.
+    mutating func updateEntries(mm: Int, pages: Range<Int>, _ change: (inout TLBEntry) -> Void) {
         guard entries.count > 64 else {
-            for i in entries.indices where entries[i].mm == mm && entries[i].page == page { change(&entries[i]) }
+            for i in entries.indices where entries[i].mm == mm && pages.contains(entries[i].page) {
+                change(&entries[i])
+            }
             return
         }
-        for asid in 0..<tlbNrDynASIDs {
-            let (found, at) = index(asid: asid, page: page)
-            if found && entries[at].mm == mm { change(&entries[at]) }
+        for asid in entries[0].asid...entries[entries.count - 1].asid {
+            var at = index(asid: asid, page: pages.lowerBound).at
+            while at < entries.count, entries[at].asid == asid, entries[at].page < pages.upperBound {
+                if entries[at].mm == mm { change(&entries[at]) }
+                at += 1
+            }
         }
     }
 }

@@ -12,7 +12,7 @@ extension World {
     mutating func openRevocation(mm: Int, page: Int, removesTranslation: Bool, thread: Int, op: Int) {
         let revocation = Revocation(thread: thread, op: op, coveredBy: CPUMask(thread), isDue: false)
         for cpu in state.cpus.indices {
-            state.cpus[cpu].tlb.updateEntries(mm: mm, page: page) { entry in
+            state.cpus[cpu].tlb.updateEntries(mm: mm, pages: page..<page + 1) { entry in
                 if removesTranslation {
                     if entry.unmapped == nil { entry.unmapped = revocation }
                 } else if entry.isWritable, entry.writeRevoked == nil {
@@ -25,13 +25,11 @@ extension World {
     /// An operation of `thread` takes the PTL of `pages`: the revocations already open there are
     /// ones its caller will rely on being complete when it returns.
     mutating func coverRevocations(mm: Int, pages: Range<Int>, thread: Int) {
-        for page in pages {
-            touch(.page(mm: mm, page: page), write: true)
-            for cpu in state.cpus.indices {
-                state.cpus[cpu].tlb.updateEntries(mm: mm, page: page) { entry in
-                    entry.unmapped?.coveredBy.insert(thread)
-                    entry.writeRevoked?.coveredBy.insert(thread)
-                }
+        for page in pages { touch(.page(mm: mm, page: page), write: true) }
+        for cpu in state.cpus.indices {
+            state.cpus[cpu].tlb.updateEntries(mm: mm, pages: pages) { entry in
+                entry.unmapped?.coveredBy.insert(thread)
+                entry.writeRevoked?.coveredBy.insert(thread)
             }
         }
     }
@@ -48,25 +46,23 @@ extension World {
     /// Makes due the revocations of `range` that `thread`'s operation `op` opened or covered.
     /// - Parameter promisesGone: the caller relies on no translation at all (else: no write).
     mutating func reachCoherencePoint(mm: Int, range: PageRange, thread: Int, op: Int, promisesGone: Bool) {
-        for page in range.start..<range.end {
-            touch(.page(mm: mm, page: page), write: true)
-            for cpu in state.cpus.indices {
-                state.cpus[cpu].tlb.updateEntries(mm: mm, page: page) { entry in
-                    if let r = entry.unmapped, r.coveredBy.contains(thread) {
-                        if promisesGone {
-                            entry.unmapped?.isDue = true
-                        } else if entry.isWritable, entry.writeRevoked == nil {
-                            // mprotect(PROT_READ) found the PTE already unmapped (reclaim, say)
-                            // and returns promising no write gets through: a write through the
-                            // entry is now stale, though the unmap's own point comes later.
-                            entry.writeRevoked = Revocation(
-                                thread: thread, op: op, coveredBy: CPUMask(thread), isDue: true)
-                        }
+        for page in range.start..<range.end { touch(.page(mm: mm, page: page), write: true) }
+        for cpu in state.cpus.indices {
+            state.cpus[cpu].tlb.updateEntries(mm: mm, pages: range.start..<range.end) { entry in
+                if let r = entry.unmapped, r.coveredBy.contains(thread) {
+                    if promisesGone {
+                        entry.unmapped?.isDue = true
+                    } else if entry.isWritable, entry.writeRevoked == nil {
+                        // mprotect(PROT_READ) found the PTE already unmapped (reclaim, say)
+                        // and returns promising no write gets through: a write through the
+                        // entry is now stale, though the unmap's own point comes later.
+                        entry.writeRevoked = Revocation(
+                            thread: thread, op: op, coveredBy: CPUMask(thread), isDue: true)
                     }
-                    if let r = entry.writeRevoked, r.coveredBy.contains(thread) { entry.writeRevoked?.isDue = true }
                 }
-                dropDueEntriesForOracle(cpu)
+                if let r = entry.writeRevoked, r.coveredBy.contains(thread) { entry.writeRevoked?.isDue = true }
             }
+            dropDueEntriesForOracle(cpu)
         }
     }
 
