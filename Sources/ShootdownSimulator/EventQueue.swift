@@ -1,54 +1,56 @@
-/// The CPUs' next start times in a tournament tree: the earliest, the lowest CPU on a tie, in
-/// O(1); a CPU's time changed in O(log CPUs). No allocation after `init`.
+/// The CPUs' next start times in a tournament tree of keys: the earliest, the lowest CPU on a
+/// tie, in O(1); a CPU's time changed in O(log CPUs). No allocation after `init`.
+///
+/// A key packs a start and its CPU into one word, start above CPU, so that the smaller key is
+/// the earlier start and, on a tie, the lower CPU; every inner node holds the smaller key of
+/// its two children.
 struct EventQueue {
-    /// Each CPU's next start; `Int.max` when it has nothing to run. Padded to a power of two.
-    private var starts: [Int]
-    /// `winners[i]`: the CPU that wins the subtree `i` (1 is the root; leaves at `size...`).
-    private var winners: [Int32]
+    /// Bits of a key below the start: the CPU.
+    private static let cpuBits = 9
+    /// The key of a CPU with nothing to run.
+    private static let idle = UInt64.max
+    /// Starts at or above this do not fit a key (2^54 cycles: months of simulated time).
+    static let startLimit = 1 << (64 - cpuBits - 1)
+
+    /// `keys[1]` is the root; CPU `c`'s leaf is `keys[size + c]`. Padded to a power of two.
+    private var keys: [UInt64]
     private let size: Int
 
-    /// A queue of `cpus` CPUs with nothing to run.
+    /// A queue of `cpus` CPUs (at most 2^9) with nothing to run.
     init(cpus: Int) {
+        precondition(cpus <= 1 << Self.cpuBits, "the event queue packs a CPU in \(Self.cpuBits) bits")
         var size = 1
         while size < cpus { size <<= 1 }
         self.size = size
-        starts = Array(repeating: Int.max, count: size)
-        winners = Array(repeating: 0, count: 2 * size)
-        for cpu in 0..<size { winners[size + cpu] = Int32(cpu) }
-        for node in stride(from: size - 1, through: 1, by: -1) { winners[node] = winner(2 * node, 2 * node + 1) }
-    }
-
-    private func winner(_ left: Int, _ right: Int) -> Int32 {
-        let a = winners[left]
-        let b = winners[right]
-        return starts[Int(b)] < starts[Int(a)] ? b : a  // a is the lower CPU: it wins ties
+        keys = Array(repeating: Self.idle, count: 2 * size)
     }
 
     /// Sets `cpu`'s next start (`nil`: nothing to run).
     mutating func set(_ cpu: Int, start: Int?) {
-        let value = start ?? Int.max
-        guard starts[cpu] != value else { return }
-        starts[cpu] = value
+        var key = Self.idle
+        if let start {
+            precondition(start >= 0 && start < Self.startLimit, "simulated time \(start) overflows the event queue")
+            key = UInt64(start) << Self.cpuBits | UInt64(cpu)
+        }
         let size = size
-        starts.withUnsafeBufferPointer { starts in
-            winners.withUnsafeMutableBufferPointer { winners in
-                var node = (size + cpu) >> 1
-                while node >= 1 {
-                    let a = winners[2 * node]
-                    let b = winners[2 * node + 1]
-                    let winner = starts[Int(b)] < starts[Int(a)] ? b : a  // a is the lower CPU: it wins ties
-                    // Another CPU still winning here wins above as before: its start did not change.
-                    if winner == winners[node] && Int(winner) != cpu { return }
-                    winners[node] = winner
-                    node >>= 1
-                }
+        keys.withUnsafeMutableBufferPointer { keys in
+            var node = size + cpu
+            guard keys[node] != key else { return }
+            keys[node] = key
+            while node > 1 {
+                let smaller = min(keys[node], keys[node ^ 1])
+                node >>= 1
+                // The node keeps its key: nothing above it changes either.
+                guard keys[node] != smaller else { return }
+                keys[node] = smaller
             }
         }
     }
 
     /// The CPU that can start earliest and when, or `nil` when none can run.
     var earliest: (cpu: Int, start: Int)? {
-        let cpu = Int(winners[1])
-        return starts[cpu] == Int.max ? nil : (cpu, starts[cpu])
+        let key = keys[1]
+        guard key != Self.idle else { return nil }
+        return (Int(key & (1 << Self.cpuBits - 1)), Int(key >> Self.cpuBits))
     }
 }

@@ -9,87 +9,92 @@ import ShootdownModel
 /// earliest action comes from an ``EventQueue``. Both keep an event's cost independent of the
 /// number of CPUs but for the lock waiters' scan.
 struct SimulationRun<S: Scheme> {
+    /// The simulator's view of one CPU.
+    struct SimulatedCPU {
+        /// When the CPU is free to start its next action.
+        var clock = 0
+        /// What it can do (as last read).
+        var readiness = CPUReadiness(canInterrupt: false, canStep: false, canPreempt: false, waitsOn: nil)
+        /// The action it would run next, when it can run one.
+        var next: Action?
+        /// When it sees its latest acknowledgement as an initiator (`csd_unlock()` plus the
+        /// latency).
+        var ackReady = 0
+        /// When its `flush_tlb_mm_range()` began, while it runs (`nil`: not inside it; only the
+        /// CPU's own actions change that).
+        var flushStart: Int?
+        /// When its current thread was switched in (for the time slice).
+        var sliceStart = 0
+        /// The first of its queued IPIs' arrival times still pending in `arrivals`.
+        var arrivalHead = 0
+    }
+
     let costs: CostModel
     var world: World<S>
     var queue: EventQueue
-    /// When each CPU is free to start its next action.
-    var clock: [Int]
-    /// What each CPU can do (as last read).
-    var readiness: [CPUReadiness]
-    /// The action each CPU would run next, when it can run one.
-    var next: [Action?]
-    /// Arrival times of each CPU's queued IPIs, in mailbox order, from `arrivalHead` on.
+    var cpus: [SimulatedCPU]
+    /// Arrival times of each CPU's queued IPIs, in mailbox order, from its `arrivalHead` on.
     var arrivals: [[Int]]
-    var arrivalHead: [Int]
-    /// When an initiator sees its latest acknowledgement (`csd_unlock()` plus the latency).
-    var ackReady: [Int]
-    /// When each CPU's `flush_tlb_mm_range()` began, while it runs (`nil`: not inside it; only
-    /// a CPU's own actions change that).
-    var flushStart: [Int?]
-    /// When each CPU's current thread was switched in (for the time slice).
-    var sliceStart: [Int]
+    /// The priced counters' totals after the last action (``PricedTotals``).
+    var totals: PricedTotals
     var result = SimulationResult()
     /// The time of the action just run.
     var now = 0
 
     init(world: World<S>, costs: CostModel) {
-        let cpus = world.scenario.cpuCount
+        let count = world.scenario.cpuCount
         self.world = world
         self.costs = costs
-        queue = EventQueue(cpus: cpus)
-        clock = Array(repeating: 0, count: cpus)
-        readiness = (0..<cpus).map { world.readiness($0) }
-        next = Array(repeating: nil, count: cpus)
-        arrivals = Array(repeating: [], count: cpus)
-        arrivalHead = Array(repeating: 0, count: cpus)
-        ackReady = Array(repeating: 0, count: cpus)
-        flushStart = Array(repeating: nil, count: cpus)
-        sliceStart = Array(repeating: 0, count: cpus)
-        for cpu in 0..<cpus { schedule(cpu) }
+        queue = EventQueue(cpus: count)
+        cpus = (0..<count).map { SimulatedCPU(readiness: world.readiness($0)) }
+        arrivals = Array(repeating: [], count: count)
+        totals = PricedTotals(world.counters, costs)
+        for cpu in 0..<count { schedule(cpu) }
     }
 
     /// Runs actions until the scenario ends, a violation, or `maxEvents`.
     mutating func run(maxEvents: Int) {
         while result.events < maxEvents, !world.hasViolation {
-            guard let (cpu, start) = queue.earliest, let action = next[cpu] else {
+            guard let (cpu, start) = queue.earliest, let action = cpus[cpu].next else {
                 if world.checkDeadlock() || !world.isFinished { result.isStuck = true }
                 break
             }
             perform(action, on: cpu, at: start)
         }
         result.counters = world.counters
-        result.cycles = clock.max() ?? 0
+        result.cycles = cpus.map(\.clock).max() ?? 0
         result.violation = world.violation.map { world.describe($0) }
         result.flushLatencies.sort()
     }
 
     mutating func perform(_ action: Action, on cpu: Int, at start: Int) {
-        let before = world.counters
-        let wasFlushing = flushStart[cpu] != nil
+        let wasFlushing = cpus[cpu].flushStart != nil
         world.performEnabled(action)
         result.events += 1
         if case .interrupt = action {
-            arrivalHead[cpu] += 1
-            if arrivalHead[cpu] == arrivals[cpu].count {
+            cpus[cpu].arrivalHead += 1
+            if cpus[cpu].arrivalHead == arrivals[cpu].count {
                 arrivals[cpu].removeAll(keepingCapacity: true)
-                arrivalHead[cpu] = 0
+                cpus[cpu].arrivalHead = 0
             }
         }
-        now = start + price(world.counters, since: before)
-        clock[cpu] = now
-        if world.counters.contextSwitches > before.contextSwitches { sliceStart[cpu] = now }
+        let after = PricedTotals(world.counters, costs)
+        now = start + price(after, since: totals)
+        cpus[cpu].clock = now
+        if after.contextSwitches > totals.contextSwitches { cpus[cpu].sliceStart = now }
+        totals = after
         let footprint = world.footprint
         if footprint.isEverything {
-            for other in clock.indices where other != cpu { refresh(other) }
+            for other in cpus.indices where other != cpu { refresh(other) }
         } else {
             footprint.forEachWrite { wake($0, by: cpu) }
         }
         refresh(cpu)
         let isFlushing = world.isFlushing(cpu)
-        if !wasFlushing && isFlushing { flushStart[cpu] = now }
+        if !wasFlushing && isFlushing { cpus[cpu].flushStart = now }
         if wasFlushing && !isFlushing {
-            result.flushLatencies.append(now - flushStart[cpu]!)
-            flushStart[cpu] = nil
+            result.flushLatencies.append(now - cpus[cpu].flushStart!)
+            cpus[cpu].flushStart = nil
         }
     }
 
@@ -98,18 +103,18 @@ struct SimulationRun<S: Scheme> {
         switch location {
         case .mailbox(let target) where target != cpu:
             // __smp_call_single_queue(): the IPIs queued arrive ipiLatency later.
-            let queued = world.state.cpus[target].mailbox.count - (arrivals[target].count - arrivalHead[target])
+            let queued = world.state.cpus[target].mailbox.count - (arrivals[target].count - cpus[target].arrivalHead)
             for _ in 0..<max(0, queued) { arrivals[target].append(now + costs.ipiLatency) }
             refresh(target)
         case .acks(let initiator) where initiator != cpu:
             // csd_unlock(): the initiator sees the acknowledgement ackLatency later.
-            ackReady[initiator] = max(ackReady[initiator], now + costs.ackLatency)
+            cpus[initiator].ackReady = max(cpus[initiator].ackReady, now + costs.ackLatency)
             refresh(initiator)
         case .runqueue(let other) where other != cpu:
             refresh(other)
         case .mmapLock, .ptl:
             let code = location.code
-            for other in readiness.indices where readiness[other].waitCode == code && other != cpu { refresh(other) }
+            for other in cpus.indices where cpus[other].readiness.waitCode == code && other != cpu { refresh(other) }
         default:
             break
         }
@@ -118,9 +123,10 @@ struct SimulationRun<S: Scheme> {
     /// Re-reads `cpu`'s readiness; a CPU that could not run and now can resumes no earlier
     /// than `now`.
     mutating func refresh(_ cpu: Int) {
-        let could = readiness[cpu].canInterrupt || readiness[cpu].canStep
-        readiness[cpu] = world.readiness(cpu)
-        if !could && (readiness[cpu].canInterrupt || readiness[cpu].canStep) { clock[cpu] = max(clock[cpu], now) }
+        let could = cpus[cpu].readiness.canInterrupt || cpus[cpu].readiness.canStep
+        let r = world.readiness(cpu)
+        cpus[cpu].readiness = r
+        if !could && (r.canInterrupt || r.canStep) { cpus[cpu].clock = max(cpus[cpu].clock, now) }
         schedule(cpu)
     }
 
@@ -128,46 +134,64 @@ struct SimulationRun<S: Scheme> {
     /// after the acknowledgements when it ends a wait for them; a preemption instead of the step
     /// once the thread ran its time slice and another can run.
     mutating func schedule(_ cpu: Int) {
-        let r = readiness[cpu]
+        let c = cpus[cpu]
+        let r = c.readiness
         var start: Int?
         var action: Action?
         if r.canInterrupt {
-            start = max(clock[cpu], arrivals[cpu][arrivalHead[cpu]])
+            start = max(c.clock, arrivals[cpu][c.arrivalHead])
             action = .interrupt(cpu: cpu)
         }
         if r.canStep {
-            let stepStart = r.waitCode == Location.acks(cpu: cpu).code ? max(clock[cpu], ackReady[cpu]) : clock[cpu]
+            let stepStart = r.waitCode == Location.acks(cpu: cpu).code ? max(c.clock, c.ackReady) : c.clock
             if start == nil || stepStart < start! {
                 start = stepStart
-                let preempts = clock[cpu] - sliceStart[cpu] >= costs.timeSlice && r.canPreempt
+                let preempts = c.clock - c.sliceStart >= costs.timeSlice && r.canPreempt
                 action = preempts ? .preempt(cpu: cpu) : .step(cpu: cpu)
             }
         }
-        next[cpu] = action
+        cpus[cpu].next = action
         queue.set(cpu, start: start)
     }
 
-    /// The cycles of an action from its counters' changes; adds the flushing and refilling
+    /// The cycles of an action from the priced totals' changes; adds the flushing and refilling
     /// parts to the result.
-    mutating func price(_ after: Counters, since before: Counters) -> Int {
-        let fills = after.tlbFills - before.tlbFills
-        let hits = after.tlbHits - before.tlbHits
+    mutating func price(_ after: PricedTotals, since before: PricedTotals) -> Int {
+        let fills = after.fills - before.fills
+        let hits = after.hits - before.hits
         let refill = fills * costs.pageWalk
-        let flushRuns =
-            (after.rangedFlushes - before.rangedFlushes) + (after.fullFlushesIPI - before.fullFlushesIPI)
-            + (after.fullFlushesLocal - before.fullFlushesLocal)
-        let flush =
-            (after.pagesInvalidated - before.pagesInvalidated) * costs.invlpg
-            + (after.fullFlushes - before.fullFlushes) * costs.fullFlush
-            + flushRuns * costs.flushSetup
-            + (after.ipisSent - before.ipisSent) * costs.ipiSend
-            + (after.ringSlotsRead - before.ringSlotsRead) * costs.ringSlotRead
+        let flush = after.flush - before.flush
         result.flushCycles += flush
         result.refillCycles += refill
-        let l2Hits = after.tlbL2Hits - before.tlbL2Hits
+        let l2Hits = after.l2Hits - before.l2Hits
         let base = fills + hits > 0 ? (hits - l2Hits) * costs.tlbHit + l2Hits * costs.l2Hit : costs.step
-        return base + refill + flush
-            + (after.pageFaults - before.pageFaults) * costs.pageFault
-            + (after.contextSwitches - before.contextSwitches) * costs.contextSwitch
+        return base + refill + flush + after.faultsAndSwitches - before.faultsAndSwitches
+    }
+}
+
+/// The counters an action's price depends on, the linear parts already priced: the price of
+/// an action is a function of the differences of two of these, so the simulator keeps the one
+/// after the last action instead of a copy of every counter.
+struct PricedTotals {
+    /// Cycles of all flushing so far: INVLPGs, full flushes, handler runs, IPIs queued, ring
+    /// slots read.
+    var flush: Int
+    var fills: Int
+    var hits: Int
+    var l2Hits: Int
+    /// Cycles of page faults and context switches so far.
+    var faultsAndSwitches: Int
+    var contextSwitches: Int
+
+    init(_ c: Counters, _ costs: CostModel) {
+        let flushRuns = c.rangedFlushes + c.fullFlushesIPI + c.fullFlushesLocal
+        flush =
+            c.pagesInvalidated * costs.invlpg + c.fullFlushes * costs.fullFlush + flushRuns * costs.flushSetup
+            + c.ipisSent * costs.ipiSend + c.ringSlotsRead * costs.ringSlotRead
+        fills = c.tlbFills
+        hits = c.tlbHits
+        l2Hits = c.tlbL2Hits
+        faultsAndSwitches = c.pageFaults * costs.pageFault + c.contextSwitches * costs.contextSwitch
+        contextSwitches = c.contextSwitches
     }
 }
