@@ -14,7 +14,8 @@ struct SimulationRun<S: Scheme> {
         /// When the CPU is free to start its next action.
         var clock = 0
         /// What it can do (as last read).
-        var readiness = CPUReadiness(canInterrupt: false, canStep: false, canPreempt: false, waitsOn: nil)
+        var readiness = CPUReadiness(
+            canInterrupt: false, canStep: false, canPreempt: false, isFlushing: false, waitsOn: nil)
         /// The action it would run next, when it can run one.
         var next: Action?
         /// When it sees its latest acknowledgement as an initiator (`csd_unlock()` plus the
@@ -90,7 +91,7 @@ struct SimulationRun<S: Scheme> {
             footprint.forEachWrite { wake($0, by: cpu) }
         }
         refresh(cpu)
-        let isFlushing = world.isFlushing(cpu)
+        let isFlushing = cpus[cpu].readiness.isFlushing
         if !wasFlushing && isFlushing { cpus[cpu].flushStart = now }
         if wasFlushing && !isFlushing {
             result.flushLatencies.append(now - cpus[cpu].flushStart!)
@@ -124,7 +125,7 @@ struct SimulationRun<S: Scheme> {
     /// than `now`.
     mutating func refresh(_ cpu: Int) {
         let could = cpus[cpu].readiness.canInterrupt || cpus[cpu].readiness.canStep
-        let r = world.readiness(cpu)
+        let r = world.readinessInPlace(cpu)
         cpus[cpu].readiness = r
         if !could && (r.canInterrupt || r.canStep) { cpus[cpu].clock = max(cpus[cpu].clock, now) }
         schedule(cpu)

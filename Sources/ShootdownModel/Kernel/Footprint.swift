@@ -32,6 +32,7 @@ public enum Location: Hashable, Sendable {
 
     /// The location packed in 32 bits: kind in the top 4, then two 14-bit fields. Equal
     /// locations have equal codes.
+    @inline(__always)
     package var code: UInt32 {
         func pack(_ kind: UInt32, _ a: Int, _ b: Int = 0) -> UInt32 {
             kind << 28 | UInt32(truncatingIfNeeded: a & 0x3FFF) << 14 | UInt32(truncatingIfNeeded: b & 0x3FFF)

@@ -75,6 +75,7 @@ public struct World<S: Scheme>: Sendable {
     }
 
     /// Whether `cpu` has a step to run now.
+    @inline(__always)
     public func canStep(_ cpu: Int) -> Bool {
         if let top = state.cpus[cpu].stack.last { return !(wait(of: top, on: cpu)?.isBlocked ?? false) }
         guard let thread = state.cpus[cpu].current else { return nextRunnable(on: cpu, after: nil) != nil }
@@ -84,6 +85,7 @@ public struct World<S: Scheme>: Sendable {
 
     /// The mm of `thread`'s next operation when that is an mmap (which takes `mmap_lock` for
     /// write before its first step) and the thread can run it.
+    @inline(__always)
     func mmapAtBoundary(_ thread: Int) -> Int? {
         guard state.threads[thread].status == .runnable else { return nil }
         let pc = state.threads[thread].pc
@@ -94,6 +96,7 @@ public struct World<S: Scheme>: Sendable {
     }
 
     /// Whether the scheduler may preempt `cpu`'s thread for another runnable thread now.
+    @inline(__always)
     public func canPreempt(_ cpu: Int) -> Bool {
         guard state.cpus[cpu].stack.isEmpty, let thread = state.cpus[cpu].current,
             state.threads[thread].status == .runnable
@@ -102,38 +105,56 @@ public struct World<S: Scheme>: Sendable {
     }
 
     /// What the timed simulation needs to know about `cpu` now, read in one call.
+    public func readiness(_ cpu: Int) -> CPUReadiness {
+        var world = self
+        return world.readinessInPlace(cpu)
+    }
+
+    /// ``readiness(_:)`` for an engine that holds the world in a stored property, on every
+    /// action: `mutating` only so that the world is read in place. A non-mutating call from a
+    /// mutating context copies the whole world first (a `memcpy` of it per call), and so does
+    /// any call that is not inlined here: the helpers this uses are `@inline(__always)`.
     @_specialize(exported:true,where S == LinuxScheme)
     @_specialize(exported:true,where S == RingScheme)
     @_specialize(exported:true,where S == OracleScheme)
-    public func readiness(_ cpu: Int) -> CPUReadiness {
+    package mutating func readinessInPlace(_ cpu: Int) -> CPUReadiness {
         let hasIPI = !state.cpus[cpu].mailbox.isEmpty
         if let top = state.cpus[cpu].stack.last {
             let wait = wait(of: top, on: cpu)
             return CPUReadiness(
                 canInterrupt: hasIPI && top.irqsEnabled, canStep: !(wait?.isBlocked ?? false), canPreempt: false,
-                waitsOn: wait?.location)
+                isFlushing: state.cpus[cpu].stack.contains { $0.isFlushTLBMMRange }, waitsOn: wait?.location)
         }
+        // canStep(_:) with an empty stack, written out (a call would copy the world).
         var wait: Location?
-        if let thread = state.cpus[cpu].current, let mm = mmapAtBoundary(thread) { wait = .mmapLock(mm: mm) }
-        return CPUReadiness(canInterrupt: hasIPI, canStep: canStep(cpu), canPreempt: canPreempt(cpu), waitsOn: wait)
-    }
-
-    /// Whether `cpu` is inside `flush_tlb_mm_range()`.
-    public func isFlushing(_ cpu: Int) -> Bool {
-        state.cpus[cpu].stack.contains { $0.isFlushTLBMMRange }
+        var canStep = true
+        if let thread = state.cpus[cpu].current {
+            if let mm = mmapAtBoundary(thread) {
+                wait = .mmapLock(mm: mm)
+                canStep = state.mms[mm].mmapLock.canWrite
+            }
+        } else {
+            canStep = nextRunnable(on: cpu, after: nil) != nil
+        }
+        return CPUReadiness(
+            canInterrupt: hasIPI, canStep: canStep, canPreempt: canPreempt(cpu), isFlushing: false, waitsOn: wait)
     }
 
     /// What the innermost frame's next step waits for, if anything: the shared state that
     /// decides whether it can run (a lock, or the CPU's own acknowledgements), and whether it is
     /// blocked on it now. One switch serves both, so that they cannot disagree; the location is
     /// what the step reads while it waits (the footprint) and what the simulator watches.
+    @inline(__always)
     func wait(of frame: KernelFrame, on cpu: Int) -> (location: Location, isBlocked: Bool)? {
         typealias Wait = (location: Location, isBlocked: Bool)
+        @inline(__always)
         func mmapLock(_ mm: Int, write: Bool) -> Wait {
             let lock = state.mms[mm].mmapLock
             return (.mmapLock(mm: mm), write ? !lock.canWrite : !lock.canRead)
         }
+        @inline(__always)
         func ptl(_ mm: Int, page: Int) -> Wait { ptl(mm, table: state.mms[mm].table(of: page)) }
+        @inline(__always)
         func ptl(_ mm: Int, table: Int) -> Wait {
             (.ptl(mm: mm, table: table), state.mms[mm].ptlOwners[table] != nil)
         }
@@ -176,6 +197,7 @@ public struct World<S: Scheme>: Sendable {
     }
 
     /// The next runnable thread pinned to `cpu`, round-robin after `thread`, excluding it.
+    @inline(__always)
     func nextRunnable(on cpu: Int, after thread: Int?) -> Int? {
         let pinned = setup.threadsOnCPU[cpu]
         // Round-robin: the threads after `thread` first, then from the lowest.

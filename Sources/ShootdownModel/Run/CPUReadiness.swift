@@ -8,14 +8,18 @@ public struct CPUReadiness: Hashable, Sendable {
     public var canStep: Bool
     /// Its thread may be preempted for another (``World/canPreempt(_:)``).
     public var canPreempt: Bool
+    /// It is inside `flush_tlb_mm_range()` (the initiator's latency runs from entering to
+    /// leaving it).
+    public var isFlushing: Bool
     /// The ``Location/code`` of ``waitsOn``, or `UInt32.max` for none.
     package var waitCode: UInt32
 
     /// The readiness read; `waitsOn` as below.
-    public init(canInterrupt: Bool, canStep: Bool, canPreempt: Bool, waitsOn: Location?) {
+    public init(canInterrupt: Bool, canStep: Bool, canPreempt: Bool, isFlushing: Bool, waitsOn: Location?) {
         self.canInterrupt = canInterrupt
         self.canStep = canStep
         self.canPreempt = canPreempt
+        self.isFlushing = isFlushing
         waitCode = waitsOn?.code ?? .max
     }
 
