@@ -13,27 +13,33 @@ struct SimulationRun<S: Scheme> {
     struct SimulatedCPU {
         /// When the CPU is free to start its next action.
         var clock = 0
-        /// What it can do (as last read).
-        var readiness = CPUReadiness(
-            canInterrupt: false, canStep: false, canPreempt: false, isFlushing: false, waitsOn: nil)
-        /// The action it would run next, when it can run one.
-        var next: Action?
         /// When it sees its latest acknowledgement as an initiator (`csd_unlock()` plus the
         /// latency).
         var ackReady = 0
+        /// When its current thread was switched in (for the time slice).
+        var sliceStart = 0
         /// When its `flush_tlb_mm_range()` began, while it runs (`nil`: not inside it; only the
         /// CPU's own actions change that).
         var flushStart: Int?
-        /// When its current thread was switched in (for the time slice).
-        var sliceStart = 0
+        /// What it can do (as last read).
+        var readiness: CPUReadiness
         /// The first of its queued IPIs' arrival times still pending in `arrivals`.
-        var arrivalHead = 0
+        var arrivalHead: Int32 = 0
+        /// The action it would run next, when it can run one.
+        var next = Next.none
+
+        /// What a CPU runs next, without the CPU (the slot's index).
+        enum Next: UInt8 {
+            case none, interrupt, step, preempt
+        }
     }
+
+    /// Per-CPU bookkeeping while `run` runs, in place (no copy-on-write check per access).
+    typealias CPUs = UnsafeMutableBufferPointer<SimulatedCPU>
 
     let costs: CostModel
     var world: World<S>
     var queue: EventQueue
-    var cpus: [SimulatedCPU]
     /// Arrival times of each CPU's queued IPIs, in mailbox order, from its `arrivalHead` on.
     var arrivals: [[Int]]
     /// The priced counters' totals after the last action (``PricedTotals``).
@@ -43,33 +49,40 @@ struct SimulationRun<S: Scheme> {
     var now = 0
 
     init(world: World<S>, costs: CostModel) {
-        let count = world.scenario.cpuCount
         self.world = world
         self.costs = costs
-        queue = EventQueue(cpus: count)
-        cpus = (0..<count).map { SimulatedCPU(readiness: world.readiness($0)) }
-        arrivals = Array(repeating: [], count: count)
+        queue = EventQueue(cpus: world.scenario.cpuCount)
+        arrivals = Array(repeating: [], count: world.scenario.cpuCount)
         totals = PricedTotals(world.counters, costs)
-        for cpu in 0..<count { schedule(cpu) }
     }
 
     /// Runs actions until the scenario ends, a violation, or `maxEvents`.
     mutating func run(maxEvents: Int) {
-        while result.events < maxEvents, !world.hasViolation {
-            guard let (cpu, start) = queue.earliest, let action = cpus[cpu].next else {
-                if world.checkDeadlock() || !world.isFinished { result.isStuck = true }
-                break
+        var slots = (0..<world.scenario.cpuCount).map { SimulatedCPU(readiness: world.readiness($0)) }
+        slots.withUnsafeMutableBufferPointer { cpus in
+            for cpu in cpus.indices { schedule(cpu, cpus) }
+            while result.events < maxEvents, !world.hasViolation {
+                guard let (cpu, start) = queue.earliest else {
+                    if world.checkDeadlock() || !world.isFinished { result.isStuck = true }
+                    break
+                }
+                let action: Action =
+                    switch cpus[cpu].next {
+                    case .interrupt: .interrupt(cpu: cpu)
+                    case .step: .step(cpu: cpu)
+                    case .preempt: .preempt(cpu: cpu)
+                    case .none: preconditionFailure("cpu\(cpu) queued with nothing to run")
+                    }
+                perform(action, on: cpu, at: start, cpus)
             }
-            perform(action, on: cpu, at: start)
         }
         result.counters = world.counters
-        result.cycles = cpus.map(\.clock).max() ?? 0
+        result.cycles = slots.map(\.clock).max() ?? 0
         result.violation = world.violation.map { world.describe($0) }
         result.flushLatencies.sort()
     }
 
-    mutating func perform(_ action: Action, on cpu: Int, at start: Int) {
-        let wasFlushing = cpus[cpu].flushStart != nil
+    mutating func perform(_ action: Action, on cpu: Int, at start: Int, _ cpus: CPUs) {
         world.performEnabled(action)
         result.events += 1
         if case .interrupt = action {
@@ -86,36 +99,39 @@ struct SimulationRun<S: Scheme> {
         totals = after
         let footprint = world.footprint
         if footprint.isEverything {
-            for other in cpus.indices where other != cpu { refresh(other) }
+            for other in cpus.indices where other != cpu { refresh(other, cpus) }
         } else {
-            footprint.forEachWrite { wake($0, by: cpu) }
+            footprint.forEachWrite { wake($0, by: cpu, cpus) }
         }
-        refresh(cpu)
-        let isFlushing = cpus[cpu].readiness.isFlushing
-        if !wasFlushing && isFlushing { cpus[cpu].flushStart = now }
-        if wasFlushing && !isFlushing {
+        let wasFlushing = cpus[cpu].readiness.isFlushing
+        refresh(cpu, cpus)
+        if !wasFlushing && cpus[cpu].readiness.isFlushing { cpus[cpu].flushStart = now }
+        if wasFlushing && !cpus[cpu].readiness.isFlushing {
             result.flushLatencies.append(now - cpus[cpu].flushStart!)
             cpus[cpu].flushStart = nil
         }
     }
 
     /// Re-reads the CPUs that `cpu`'s write of `location` can have let run, or stopped.
-    mutating func wake(_ location: Location, by cpu: Int) {
+    mutating func wake(_ location: Location, by cpu: Int, _ cpus: CPUs) {
         switch location {
         case .mailbox(let target) where target != cpu:
             // __smp_call_single_queue(): the IPIs queued arrive ipiLatency later.
-            let queued = world.state.cpus[target].mailbox.count - (arrivals[target].count - cpus[target].arrivalHead)
+            let pending = arrivals[target].count - Int(cpus[target].arrivalHead)
+            let queued = world.state.cpus[target].mailbox.count - pending
             for _ in 0..<max(0, queued) { arrivals[target].append(now + costs.ipiLatency) }
-            refresh(target)
+            refresh(target, cpus)
         case .acks(let initiator) where initiator != cpu:
             // csd_unlock(): the initiator sees the acknowledgement ackLatency later.
             cpus[initiator].ackReady = max(cpus[initiator].ackReady, now + costs.ackLatency)
-            refresh(initiator)
+            refresh(initiator, cpus)
         case .runqueue(let other) where other != cpu:
-            refresh(other)
+            refresh(other, cpus)
         case .mmapLock, .ptl:
             let code = location.code
-            for other in cpus.indices where cpus[other].readiness.waitCode == code && other != cpu { refresh(other) }
+            for other in cpus.indices where cpus[other].readiness.waitCode == code && other != cpu {
+                refresh(other, cpus)
+            }
         default:
             break
         }
@@ -123,36 +139,35 @@ struct SimulationRun<S: Scheme> {
 
     /// Re-reads `cpu`'s readiness; a CPU that could not run and now can resumes no earlier
     /// than `now`.
-    mutating func refresh(_ cpu: Int) {
+    mutating func refresh(_ cpu: Int, _ cpus: CPUs) {
         let could = cpus[cpu].readiness.canInterrupt || cpus[cpu].readiness.canStep
         let r = world.readinessInPlace(cpu)
         cpus[cpu].readiness = r
         if !could && (r.canInterrupt || r.canStep) { cpus[cpu].clock = max(cpus[cpu].clock, now) }
-        schedule(cpu)
+        schedule(cpu, cpus)
     }
 
     /// Chooses `cpu`'s next action and when it can start: a pending IPI first on a tie; a step
     /// after the acknowledgements when it ends a wait for them; a preemption instead of the step
     /// once the thread ran its time slice and another can run.
-    mutating func schedule(_ cpu: Int) {
-        let c = cpus[cpu]
-        let r = c.readiness
-        var start: Int?
-        var action: Action?
+    mutating func schedule(_ cpu: Int, _ cpus: CPUs) {
+        let r = cpus[cpu].readiness
+        let clock = cpus[cpu].clock
+        var start = Int.max
+        var next = SimulatedCPU.Next.none
         if r.canInterrupt {
-            start = max(c.clock, arrivals[cpu][c.arrivalHead])
-            action = .interrupt(cpu: cpu)
+            start = max(clock, arrivals[cpu][Int(cpus[cpu].arrivalHead)])
+            next = .interrupt
         }
         if r.canStep {
-            let stepStart = r.waitCode == Location.acks(cpu: cpu).code ? max(c.clock, c.ackReady) : c.clock
-            if start == nil || stepStart < start! {
+            let stepStart = r.waitCode == Location.acks(cpu: cpu).code ? max(clock, cpus[cpu].ackReady) : clock
+            if stepStart < start {
                 start = stepStart
-                let preempts = c.clock - c.sliceStart >= costs.timeSlice && r.canPreempt
-                action = preempts ? .preempt(cpu: cpu) : .step(cpu: cpu)
+                next = clock - cpus[cpu].sliceStart >= costs.timeSlice && r.canPreempt ? .preempt : .step
             }
         }
-        cpus[cpu].next = action
-        queue.set(cpu, start: start)
+        cpus[cpu].next = next
+        queue.set(cpu, start: next == .none ? nil : start)
     }
 
     /// The cycles of an action from the priced totals' changes; adds the flushing and refilling
