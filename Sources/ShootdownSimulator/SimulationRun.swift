@@ -27,6 +27,9 @@ struct SimulationRun<S: Scheme> {
         var arrivalHead: Int32 = 0
         /// The action it would run next, when it can run one.
         var next = Next.none
+        /// ``Location/code`` of its own acknowledgements (``CPUReadiness/waitsOn`` while its
+        /// `flush_tlb_mm_range()` waits for them).
+        let acksCode: UInt32
 
         /// What a CPU runs next, without the CPU (the slot's index).
         enum Next: UInt8 {
@@ -58,7 +61,7 @@ struct SimulationRun<S: Scheme> {
 
     /// Runs actions until the scenario ends, a violation, or `maxEvents`.
     mutating func run(maxEvents: Int) {
-        var slots = (0..<world.scenario.cpuCount).map { SimulatedCPU(readiness: world.readiness($0)) }
+        var slots = (0..<world.scenario.cpuCount).map { SimulatedCPU(readiness: world.readiness($0), acksCode: Location.acks(cpu: $0).code) }
         slots.withUnsafeMutableBufferPointer { cpus in
             for cpu in cpus.indices { schedule(cpu, cpus) }
             while result.events < maxEvents, !world.hasViolation {
@@ -160,7 +163,7 @@ struct SimulationRun<S: Scheme> {
             next = .interrupt
         }
         if r.canStep {
-            let stepStart = r.waitCode == Location.acks(cpu: cpu).code ? max(clock, cpus[cpu].ackReady) : clock
+            let stepStart = r.waitCode == cpus[cpu].acksCode ? max(clock, cpus[cpu].ackReady) : clock
             if stepStart < start {
                 start = stepStart
                 next = clock - cpus[cpu].sliceStart >= costs.timeSlice && r.canPreempt ? .preempt : .step
@@ -172,6 +175,7 @@ struct SimulationRun<S: Scheme> {
 
     /// The cycles of an action from the priced totals' changes; adds the flushing and refilling
     /// parts to the result.
+    @inline(__always)
     mutating func price(_ after: PricedTotals, since before: PricedTotals) -> Int {
         let fills = after.fills - before.fills
         let hits = after.hits - before.hits
@@ -199,7 +203,8 @@ struct PricedTotals {
     var faultsAndSwitches: Int
     var contextSwitches: Int
 
-    init(_ c: Counters, _ costs: CostModel) {
+    @inline(__always)
+    init(_ c: borrowing Counters, _ costs: CostModel) {
         let flushRuns = c.rangedFlushes + c.fullFlushesIPI + c.fullFlushesLocal
         flush =
             c.pagesInvalidated * costs.invlpg + c.fullFlushes * costs.fullFlush + flushRuns * costs.flushSetup
