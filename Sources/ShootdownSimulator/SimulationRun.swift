@@ -132,8 +132,12 @@ struct SimulationRun<S: Scheme> {
             refresh(other, cpus)
         case .mmapLock, .ptl:
             let code = location.code
+            // A waiter whose readiness did not change keeps its start: only the lock changed
+            // for it (its IPIs and acknowledgements, if this action queued any, re-read it
+            // in full).
             for other in cpus.indices where cpus[other].readiness.waitCode == code && other != cpu {
-                refresh(other, cpus)
+                let r = world.readinessInPlace(other)
+                if r != cpus[other].readiness { refresh(other, cpus, read: r) }
             }
         default:
             break
@@ -142,9 +146,10 @@ struct SimulationRun<S: Scheme> {
 
     /// Re-reads `cpu`'s readiness; a CPU that could not run and now can resumes no earlier
     /// than `now`.
-    mutating func refresh(_ cpu: Int, _ cpus: CPUs) {
+    /// - Parameter read: the readiness, when the caller just read it.
+    mutating func refresh(_ cpu: Int, _ cpus: CPUs, read: CPUReadiness? = nil) {
         let could = cpus[cpu].readiness.canInterrupt || cpus[cpu].readiness.canStep
-        let r = world.readinessInPlace(cpu)
+        let r = read ?? world.readinessInPlace(cpu)
         cpus[cpu].readiness = r
         if !could && (r.canInterrupt || r.canStep) { cpus[cpu].clock = max(cpus[cpu].clock, now) }
         schedule(cpu, cpus)
