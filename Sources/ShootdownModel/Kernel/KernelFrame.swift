@@ -30,13 +30,13 @@ public enum KernelFrame: Hashable, Sendable {
         }
     }
 
-    /// The kernel function this frame models, for timelines.
     /// Whether this is `flush_tlb_mm_range()`.
     public var isFlushTLBMMRange: Bool {
         if case .flushTLBMMRange = self { return true }
         return false
     }
 
+    /// The kernel function this frame models, for timelines.
     public var functionName: String {
         switch self {
         case .pteBatch(let call): call.kind.syscallName
