@@ -34,7 +34,8 @@ public struct Simulator<S: Scheme>: Sendable {
     @_specialize(exported:true,where S == OracleScheme)
     public func run() -> SimulationResult {
         let world = World(
-            scenario: scenario, scheme: scheme, tlb: TLB(capacity: costs.l2Entries, l1Capacity: costs.l1Entries))
+            scenario: scenario, scheme: scheme, tlb: TLB(capacity: costs.l2Entries, l1Capacity: costs.l1Entries),
+            recordsReads: false)
         var run = SimulationRun(world: world, costs: costs)
         run.run(maxEvents: maxEvents)
         return run.result
