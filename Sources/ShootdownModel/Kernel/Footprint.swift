@@ -59,6 +59,7 @@ public enum Location: Hashable, Sendable {
 
 extension Location {
     /// The location `code` stands for (the inverse of ``code``).
+    @inlinable
     init(code: UInt32) {
         let a = Int(code >> 14 & 0x3FFF)
         let b = Int(code & 0x3FFF)
@@ -90,9 +91,9 @@ public struct Footprint: Hashable, Sendable {
     public static let capacity = 8
 
     /// Location codes, the write bit in bit 31... kept apart: `codes[i]` with `isWrite[i]`.
-    private var codes: (UInt32, UInt32, UInt32, UInt32, UInt32, UInt32, UInt32, UInt32) = (0, 0, 0, 0, 0, 0, 0, 0)
-    private var writeBits: UInt8 = 0
-    private var count: UInt8 = 0
+    @usableFromInline var codes: (UInt32, UInt32, UInt32, UInt32, UInt32, UInt32, UInt32, UInt32) = (0, 0, 0, 0, 0, 0, 0, 0)
+    @usableFromInline var writeBits: UInt8 = 0
+    @usableFromInline var count: UInt8 = 0
     /// More locations than ``capacity``: conservatively dependent on every action.
     public private(set) var isEverything = false
 
@@ -110,7 +111,8 @@ public struct Footprint: Hashable, Sendable {
         for i in 0..<Int(count) { hasher.combine(code(at: i)) }
     }
 
-    private func code(at i: Int) -> UInt32 {
+    @usableFromInline
+    func code(at i: Int) -> UInt32 {
         withUnsafeBytes(of: codes) { $0.load(fromByteOffset: i * 4, as: UInt32.self) }
     }
 
@@ -118,7 +120,8 @@ public struct Footprint: Hashable, Sendable {
         withUnsafeMutableBytes(of: &codes) { $0.storeBytes(of: code, toByteOffset: i * 4, as: UInt32.self) }
     }
 
-    private func isWrite(at i: Int) -> Bool { writeBits & (1 << UInt8(i)) != 0 }
+    @usableFromInline
+    func isWrite(at i: Int) -> Bool { writeBits & (1 << UInt8(i)) != 0 }
 
     mutating func reset() {
         count = 0
@@ -157,6 +160,7 @@ public struct Footprint: Hashable, Sendable {
 
     /// Calls `body` with each location written, in the order first touched (all of them are
     /// not known when ``isEverything``).
+    @inlinable
     public func forEachWrite(_ body: (Location) -> Void) {
         for i in 0..<Int(count) where isWrite(at: i) { body(Location(code: code(at: i))) }
     }
