@@ -182,21 +182,23 @@ struct SimulationRun<S: Scheme> {
     /// parts to the result.
     @inline(__always)
     mutating func price(_ after: PricedTotals, since before: PricedTotals) -> Int {
-        let fills = after.fills - before.fills
-        let hits = after.hits - before.hits
-        let refill = fills * costs.pageWalk
-        let flush = after.flush - before.flush
+        let fills = after.fills &- before.fills
+        let hits = after.hits &- before.hits
+        let refill = fills &* costs.pageWalk
+        let flush = after.flush &- before.flush
         result.flushCycles += flush
         result.refillCycles += refill
-        let l2Hits = after.l2Hits - before.l2Hits
-        let base = fills + hits > 0 ? (hits - l2Hits) * costs.tlbHit + l2Hits * costs.l2Hit : costs.step
-        return base + refill + flush + after.faultsAndSwitches - before.faultsAndSwitches
+        let l2Hits = after.l2Hits &- before.l2Hits
+        let base = fills + hits > 0 ? (hits &- l2Hits) &* costs.tlbHit &+ l2Hits &* costs.l2Hit : costs.step
+        return base &+ refill &+ flush &+ (after.faultsAndSwitches &- before.faultsAndSwitches)
     }
 }
 
 /// The counters an action's price depends on, the linear parts already priced: the price of
 /// an action is a function of the differences of two of these, so the simulator keeps the one
-/// after the last action instead of a copy of every counter.
+/// after the last action instead of a copy of every counter. Totals wrap (`&+`, `&*`): their
+/// differences, all the simulator uses, stay exact, and the per-action arithmetic skips the
+/// overflow checks.
 struct PricedTotals {
     /// Cycles of all flushing so far: INVLPGs, full flushes, handler runs, IPIs queued, ring
     /// slots read.
@@ -210,14 +212,14 @@ struct PricedTotals {
 
     @inline(__always)
     init(_ c: borrowing Counters, _ costs: CostModel) {
-        let flushRuns = c.rangedFlushes + c.fullFlushesIPI + c.fullFlushesLocal
+        let flushRuns = c.rangedFlushes &+ c.fullFlushesIPI &+ c.fullFlushesLocal
         flush =
-            c.pagesInvalidated * costs.invlpg + c.fullFlushes * costs.fullFlush + flushRuns * costs.flushSetup
-            + c.ipisSent * costs.ipiSend + c.ringSlotsRead * costs.ringSlotRead
+            c.pagesInvalidated &* costs.invlpg &+ c.fullFlushes &* costs.fullFlush &+ flushRuns &* costs.flushSetup
+            &+ c.ipisSent &* costs.ipiSend &+ c.ringSlotsRead &* costs.ringSlotRead
         fills = c.tlbFills
         hits = c.tlbHits
         l2Hits = c.tlbL2Hits
-        faultsAndSwitches = c.pageFaults * costs.pageFault + c.contextSwitches * costs.contextSwitch
+        faultsAndSwitches = c.pageFaults &* costs.pageFault &+ c.contextSwitches &* costs.contextSwitch
         contextSwitches = c.contextSwitches
     }
 }
