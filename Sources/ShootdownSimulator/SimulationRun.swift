@@ -61,7 +61,9 @@ struct SimulationRun<S: Scheme> {
 
     /// Runs actions until the scenario ends, a violation, or `maxEvents`.
     mutating func run(maxEvents: Int) {
-        var slots = (0..<world.scenario.cpuCount).map { SimulatedCPU(readiness: world.readiness($0), acksCode: Location.acks(cpu: $0).code) }
+        var slots = (0..<world.scenario.cpuCount).map {
+            SimulatedCPU(readiness: world.readiness($0), acksCode: Location.acks(cpu: $0).code)
+        }
         slots.withUnsafeMutableBufferPointer { cpus in
             for cpu in cpus.indices { schedule(cpu, cpus) }
             while result.events < maxEvents, !world.hasViolation {

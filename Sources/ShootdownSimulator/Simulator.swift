@@ -35,7 +35,7 @@ public struct Simulator<S: Scheme>: Sendable {
     public func run() -> SimulationResult {
         let world = World(
             scenario: scenario, scheme: scheme, tlb: TLB(capacity: costs.l2Entries, l1Capacity: costs.l1Entries),
-            recordsReads: false)
+            footprint: .wakeUps)
         var run = SimulationRun(world: world, costs: costs)
         run.run(maxEvents: maxEvents)
         return run.result

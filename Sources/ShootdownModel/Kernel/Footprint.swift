@@ -58,6 +58,17 @@ public enum Location: Hashable, Sendable {
 }
 
 extension Location {
+    /// Whether writing this location can let a CPU waiting on it run, or stop one: a mailbox
+    /// (an IPI to take), acknowledgements (a flush waiting for them), a run queue (a thread
+    /// woken), `mmap_lock` and a PTL (a lock released or taken). A CPU's readiness
+    /// (``World/readiness(_:)``) reads nothing else that another CPU writes.
+    var isWakeUp: Bool {
+        switch self {
+        case .mailbox, .acks, .runqueue, .mmapLock, .ptl: true
+        default: false
+        }
+    }
+
     /// The location `code` stands for (the inverse of ``code``).
     @inlinable
     init(code: UInt32) {
@@ -87,11 +98,22 @@ extension Location {
 /// The shared state one action read and wrote, in fixed inline storage (no allocation: it is
 /// recorded on every step).
 public struct Footprint: Hashable, Sendable {
+    /// What a footprint records.
+    public enum Scope: Hashable, Sendable {
+        /// Every location read or written: what the checker's partial-order reduction needs.
+        case all
+        /// Only writes of wake-up locations (``Location/isWakeUp``): all the timed
+        /// simulation watches, so that most steps record nothing.
+        case wakeUps
+    }
+
     /// Locations kept exactly; more make the footprint conflict with everything.
     public static let capacity = 8
 
     /// Location codes, the write bit in bit 31... kept apart: `codes[i]` with `isWrite[i]`.
-    @usableFromInline var codes: (UInt32, UInt32, UInt32, UInt32, UInt32, UInt32, UInt32, UInt32) = (0, 0, 0, 0, 0, 0, 0, 0)
+    @usableFromInline var codes: (UInt32, UInt32, UInt32, UInt32, UInt32, UInt32, UInt32, UInt32) = (
+        0, 0, 0, 0, 0, 0, 0, 0
+    )
     @usableFromInline var writeBits: UInt8 = 0
     @usableFromInline var count: UInt8 = 0
     /// More locations than ``capacity``: conservatively dependent on every action.

@@ -28,25 +28,26 @@ public struct World<S: Scheme>: Sendable {
     public internal(set) var trace: [TraceEvent] = []
     /// Set while an action runs: the step number for the trace.
     var currentStep = 0
-    /// The shared state the last action read and wrote (for partial-order reduction); only
-    /// what it wrote unless ``recordsReads``.
+    /// The shared state the last action read and wrote, as much of it as ``footprintScope``
+    /// asks for.
     public internal(set) var footprint = Footprint()
-    /// Whether ``footprint`` records reads: the checker's reduction needs them; the timed
-    /// simulation watches only writes (what can let another CPU run, or stop it), and most
-    /// accesses are reads.
-    public let recordsReads: Bool
+    /// What ``footprint`` records.
+    public let footprintScope: Footprint.Scope
 
     /// A machine at boot for `scenario`.
     /// - Parameters:
     ///   - tlb: each CPU's empty TLB: unbounded for the checker, sized for the simulator.
-    ///   - recordsReads: whether ``footprint`` records reads as well as writes.
-    public init(scenario: Scenario, scheme: S, tracing: Bool = false, tlb: TLB = TLB(), recordsReads: Bool = true) {
+    ///   - footprint: what ``footprint`` records: everything (the checker), or the writes that
+    ///     can let another CPU run or stop it (the simulator).
+    public init(
+        scenario: Scenario, scheme: S, tracing: Bool = false, tlb: TLB = TLB(), footprint: Footprint.Scope = .all
+    ) {
         self.setup = ScenarioBox(scenario)
         self.scheme = scheme
         self.state = MachineState(
             scenario: scenario, initialTLBGen: scheme.initialTLBGen, ringSize: scheme.ring?.size ?? 0, tlb: tlb)
         self.isTracing = tracing
-        self.recordsReads = recordsReads
+        self.footprintScope = footprint
     }
 
     /// Records a timeline line for `cpu`; callers build the text only `if isTracing`.
@@ -328,7 +329,7 @@ public struct World<S: Scheme>: Sendable {
 
     /// Records a shared access of the running action.
     mutating func touch(_ location: Location, write: Bool) {
-        guard write || recordsReads else { return }
+        guard footprintScope == .all || (write && location.isWakeUp) else { return }
         footprint.add(location, write: write)
     }
 
