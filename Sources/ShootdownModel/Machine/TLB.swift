@@ -200,7 +200,7 @@ public struct TLB: Hashable, Sendable {
     /// ASID it holds (sorted, so its ASIDs run from the first entry's to the last's), and
     /// walked from the range's first page.
     mutating func updateEntries(mm: Int, pages: Range<Int>, _ change: (inout TLBEntry) -> Void) {
-        guard entries.count > 64 else {
+        guard entries.count > 16 else {
             for i in entries.indices where entries[i].mm == mm && pages.contains(entries[i].page) {
                 change(&entries[i])
             }
