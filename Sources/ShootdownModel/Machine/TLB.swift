@@ -35,6 +35,13 @@ public struct TLBEntry: Hashable, Sendable {
     public var frame: Int { Int(_frame) }
     /// Ghost: the address space whose page table filled it.
     public var mm: Int { Int(_mm) }
+
+    /// The TLB's sort key: (ASID, page) in one word.
+    var key: UInt32 { Self.key(asid: Int(_asid), page: Int(_page)) }
+
+    static func key(asid: Int, page: Int) -> UInt32 {
+        UInt32(truncatingIfNeeded: asid) << 16 | UInt32(truncatingIfNeeded: page)
+    }
 }
 
 /// Ghost: a PTE change that removed or reduced a translation some TLB may still hold.
@@ -95,16 +102,19 @@ public struct TLB: Hashable, Sendable {
         return isFirstLevel
     }
 
+    /// Where the entry of `page` in `asid` is, or would go: a binary search on the sort key,
+    /// reading only the key of each probed entry (not the whole entry).
     private func index(asid: Int, page: Int) -> (found: Bool, at: Int) {
-        var low = 0
-        var high = entries.count
-        while low < high {
-            let mid = (low + high) / 2
-            let e = entries[mid]
-            if (e.asid, e.page) < (asid, page) { low = mid + 1 } else { high = mid }
+        let key = TLBEntry.key(asid: asid, page: page)
+        return entries.withUnsafeBufferPointer { entries in
+            var low = 0
+            var high = entries.count
+            while low < high {
+                let mid = (low + high) >> 1
+                if entries[mid].key < key { low = mid + 1 } else { high = mid }
+            }
+            return (low < entries.count && entries[low].key == key, low)
         }
-        let found = low < entries.count && entries[low].asid == asid && entries[low].page == page
-        return (found, low)
     }
 
     /// The entry for `page` under `asid`, if cached.
