@@ -134,11 +134,12 @@ struct SimulationRun<S: Scheme> {
             refresh(other, cpus)
         case .mmapLock, .ptl:
             let code = location.code
-            // A waiter whose readiness did not change keeps its start: only the lock changed
-            // for it (its IPIs and acknowledgements, if this action queued any, re-read it
-            // in full).
+            // Only the lock changed for a waiter, so only whether it can step: that is all it
+            // re-reads (its IPIs and acknowledgements, if this action queued any, re-read it in
+            // full). A waiter whose readiness did not change keeps its start.
             for other in cpus.indices where cpus[other].readiness.waitCode == code && other != cpu {
-                let r = world.readinessInPlace(other)
+                var r = cpus[other].readiness
+                r.canStep = world.canStepInPlace(other)
                 if r != cpus[other].readiness { refresh(other, cpus, read: r) }
             }
         default:

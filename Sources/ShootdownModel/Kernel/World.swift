@@ -84,12 +84,21 @@ public struct World<S: Scheme>: Sendable {
     }
 
     /// Whether `cpu` has a step to run now.
+    public func canStep(_ cpu: Int) -> Bool { nextStep(cpu).canStep }
+
+    /// Whether `cpu`'s next step can run, and the lock or acknowledgements it waits for: the
+    /// innermost frame's wait (``wait(of:on:)``), or at an operation boundary an mmap's
+    /// `mmap_lock`, or for an idle CPU a runnable thread to switch to. The one definition of
+    /// ``canStep(_:)``, ``canStepInPlace(_:)`` and the readiness.
     @inline(__always)
-    public func canStep(_ cpu: Int) -> Bool {
-        if let top = state.cpus[cpu].stack.last { return !(wait(of: top, on: cpu)?.isBlocked ?? false) }
-        guard let thread = state.cpus[cpu].current else { return nextRunnable(on: cpu, after: nil) != nil }
-        if let mm = mmapAtBoundary(thread) { return state.mms[mm].mmapLock.canWrite }
-        return true  // an operation to start, or a switch away
+    func nextStep(_ cpu: Int) -> (canStep: Bool, waitsOn: Location?) {
+        if let top = state.cpus[cpu].stack.last {
+            let wait = wait(of: top, on: cpu)
+            return (!(wait?.isBlocked ?? false), wait?.location)
+        }
+        guard let thread = state.cpus[cpu].current else { return (nextRunnable(on: cpu, after: nil) != nil, nil) }
+        if let mm = mmapAtBoundary(thread) { return (state.mms[mm].mmapLock.canWrite, .mmapLock(mm: mm)) }
+        return (true, nil)  // an operation to start, or a switch away
     }
 
     /// The mm of `thread`'s next operation when that is an mmap (which takes `mmap_lock` for
@@ -128,26 +137,24 @@ public struct World<S: Scheme>: Sendable {
     @_specialize(exported:true,where S == OracleScheme)
     package mutating func readinessInPlace(_ cpu: Int) -> CPUReadiness {
         let hasIPI = !state.cpus[cpu].mailbox.isEmpty
+        let next = nextStep(cpu)
         if let top = state.cpus[cpu].stack.last {
-            let wait = wait(of: top, on: cpu)
             return CPUReadiness(
-                canInterrupt: hasIPI && top.irqsEnabled, canStep: !(wait?.isBlocked ?? false), canPreempt: false,
-                isFlushing: state.cpus[cpu].stack.contains { $0.isFlushTLBMMRange }, waitsOn: wait?.location)
-        }
-        // canStep(_:) with an empty stack, written out (a call would copy the world).
-        var wait: Location?
-        var canStep = true
-        if let thread = state.cpus[cpu].current {
-            if let mm = mmapAtBoundary(thread) {
-                wait = .mmapLock(mm: mm)
-                canStep = state.mms[mm].mmapLock.canWrite
-            }
-        } else {
-            canStep = nextRunnable(on: cpu, after: nil) != nil
+                canInterrupt: hasIPI && top.irqsEnabled, canStep: next.canStep, canPreempt: false,
+                isFlushing: state.cpus[cpu].stack.contains { $0.isFlushTLBMMRange }, waitsOn: next.waitsOn)
         }
         return CPUReadiness(
-            canInterrupt: hasIPI, canStep: canStep, canPreempt: canPreempt(cpu), isFlushing: false, waitsOn: wait)
+            canInterrupt: hasIPI, canStep: next.canStep, canPreempt: canPreempt(cpu), isFlushing: false,
+            waitsOn: next.waitsOn)
     }
+
+    /// ``canStep(_:)`` read in place (as ``readinessInPlace(_:)``): all a lock's release or
+    /// acquisition can change in the readiness of a CPU waiting on it, which is what the timed
+    /// simulation re-reads for each such waiter.
+    @_specialize(exported:true,where S == LinuxScheme)
+    @_specialize(exported:true,where S == RingScheme)
+    @_specialize(exported:true,where S == OracleScheme)
+    package mutating func canStepInPlace(_ cpu: Int) -> Bool { nextStep(cpu).canStep }
 
     /// What the innermost frame's next step waits for, if anything: the shared state that
     /// decides whether it can run (a lock, or the CPU's own acknowledgements), and whether it is
