@@ -1,26 +1,50 @@
 /// What one CPU can do next, and what it waits for: what a scheduler outside the model (the
-/// timed simulation) re-reads after each action that may have changed it. Eight bytes, so that
-/// reading it after every action costs no copy.
+/// timed simulation) re-reads after each action that may have changed it. One word, so that
+/// storing and comparing it after every action is one instruction each.
 public struct CPUReadiness: Hashable, Sendable {
+    /// The flags in the low bits, ``waitCode`` in the high 32.
+    @usableFromInline var bits: UInt64
+
+    @usableFromInline static let canInterruptBit: UInt64 = 1
+    @usableFromInline static let canStepBit: UInt64 = 2
+    @usableFromInline static let canPreemptBit: UInt64 = 4
+    @usableFromInline static let isFlushingBit: UInt64 = 8
+
     /// A pending flush IPI can be taken (``World/canInterrupt(_:)``).
-    public var canInterrupt: Bool
+    @inlinable public var canInterrupt: Bool {
+        get { bits & Self.canInterruptBit != 0 }
+        set { set(Self.canInterruptBit, newValue) }
+    }
     /// The CPU has a step to run (``World/canStep(_:)``).
-    public var canStep: Bool
+    @inlinable public var canStep: Bool {
+        get { bits & Self.canStepBit != 0 }
+        set { set(Self.canStepBit, newValue) }
+    }
     /// Its thread may be preempted for another (``World/canPreempt(_:)``).
-    public var canPreempt: Bool
+    @inlinable public var canPreempt: Bool {
+        get { bits & Self.canPreemptBit != 0 }
+        set { set(Self.canPreemptBit, newValue) }
+    }
     /// It is inside `flush_tlb_mm_range()` (the initiator's latency runs from entering to
     /// leaving it).
-    public var isFlushing: Bool
+    @inlinable public var isFlushing: Bool {
+        get { bits & Self.isFlushingBit != 0 }
+        set { set(Self.isFlushingBit, newValue) }
+    }
     /// The ``Location/code`` of ``waitsOn``, or `UInt32.max` for none.
-    package var waitCode: UInt32
+    @inlinable package var waitCode: UInt32 { UInt32(truncatingIfNeeded: bits >> 32) }
+
+    @inlinable mutating func set(_ bit: UInt64, _ value: Bool) {
+        bits = value ? bits | bit : bits & ~bit
+    }
 
     /// The readiness read; `waitsOn` as below.
     public init(canInterrupt: Bool, canStep: Bool, canPreempt: Bool, isFlushing: Bool, waitsOn: Location?) {
-        self.canInterrupt = canInterrupt
-        self.canStep = canStep
-        self.canPreempt = canPreempt
-        self.isFlushing = isFlushing
-        waitCode = waitsOn?.code ?? .max
+        bits = UInt64(waitsOn?.code ?? .max) << 32
+        if canInterrupt { bits |= Self.canInterruptBit }
+        if canStep { bits |= Self.canStepBit }
+        if canPreempt { bits |= Self.canPreemptBit }
+        if isFlushing { bits |= Self.isFlushingBit }
     }
 
     /// The shared state that decides whether the next step can run: a lock (`mmap_lock`, a
