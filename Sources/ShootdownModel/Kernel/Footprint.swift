@@ -133,7 +133,7 @@ public struct Footprint: Hashable, Sendable {
         for i in 0..<Int(count) { hasher.combine(code(at: i)) }
     }
 
-    @usableFromInline
+    @inlinable
     func code(at i: Int) -> UInt32 {
         withUnsafeBytes(of: codes) { $0.load(fromByteOffset: i * 4, as: UInt32.self) }
     }
@@ -142,7 +142,7 @@ public struct Footprint: Hashable, Sendable {
         withUnsafeMutableBytes(of: &codes) { $0.storeBytes(of: code, toByteOffset: i * 4, as: UInt32.self) }
     }
 
-    @usableFromInline
+    @inlinable
     func isWrite(at i: Int) -> Bool { writeBits & (1 << UInt8(i)) != 0 }
 
     mutating func reset() {

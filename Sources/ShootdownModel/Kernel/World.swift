@@ -17,11 +17,11 @@ public struct World<S: Scheme>: Sendable {
     public internal(set) var counters = Counters()
     /// The first violation, once one happened (boxed: worlds are copied far more often than
     /// they fail).
-    var violationRecord: ViolationRecord?
+    @usableFromInline var violationRecord: ViolationRecord?
     /// The first violation, once one happened.
     public var violation: Violation? { violationRecord?.violation }
     /// Whether a violation happened (without copying it out).
-    public var hasViolation: Bool { violationRecord != nil }
+    @inlinable public var hasViolation: Bool { violationRecord != nil }
     /// Whether to record ``trace``.
     public var isTracing: Bool
     /// The timeline, when ``isTracing``.

@@ -30,7 +30,7 @@ public struct Violation: Hashable, Sendable {
 }
 
 /// A violation shared by reference between copies of a ``World``.
-final class ViolationRecord: Sendable {
+@usableFromInline final class ViolationRecord: Sendable {
     let violation: Violation
 
     init(_ violation: Violation) {
