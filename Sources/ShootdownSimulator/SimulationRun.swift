@@ -41,6 +41,9 @@ struct SimulationRun<S: Scheme> {
     typealias CPUs = UnsafeMutableBufferPointer<SimulatedCPU>
 
     let costs: CostModel
+    /// Re-read every CPU after every action (the reference the targeted re-reads are tested
+    /// against: both must give the same run).
+    let rereadsEveryCPU: Bool
     var world: World<S>
     var queue: EventQueue
     /// Arrival times of each CPU's queued IPIs, in mailbox order, from its `arrivalHead` on.
@@ -51,9 +54,10 @@ struct SimulationRun<S: Scheme> {
     /// The time of the action just run.
     var now = 0
 
-    init(world: World<S>, costs: CostModel) {
+    init(world: World<S>, costs: CostModel, rereadsEveryCPU: Bool = false) {
         self.world = world
         self.costs = costs
+        self.rereadsEveryCPU = rereadsEveryCPU
         queue = EventQueue(cpus: world.scenario.cpuCount)
         arrivals = Array(repeating: [], count: world.scenario.cpuCount)
         totals = PricedTotals(world.counters, costs)
@@ -103,10 +107,16 @@ struct SimulationRun<S: Scheme> {
         if after.contextSwitches > totals.contextSwitches { cpus[cpu].sliceStart = now }
         totals = after
         let footprint = world.footprint
-        if footprint.isEverything {
-            for other in cpus.indices where other != cpu { refresh(other, cpus) }
+        if footprint.isEverything || rereadsEveryCPU {
+            // Which CPUs the action affected is not known (or, in the tests' reference run,
+            // not used): every CPU is re-read, after its newly queued IPIs are noted.
+            footprint.forEachWrite { wake($0, by: cpu, cpus, rereads: false) }
+            for other in cpus.indices where other != cpu {
+                noteArrivals(other, cpus)
+                refresh(other, cpus)
+            }
         } else {
-            footprint.forEachWrite { wake($0, by: cpu, cpus) }
+            footprint.forEachWrite { wake($0, by: cpu, cpus, rereads: true) }
         }
         let wasFlushing = cpus[cpu].readiness.isFlushing
         refresh(cpu, cpus)
@@ -117,22 +127,28 @@ struct SimulationRun<S: Scheme> {
         }
     }
 
-    /// Re-reads the CPUs that `cpu`'s write of `location` can have let run, or stopped.
-    mutating func wake(_ location: Location, by cpu: Int, _ cpus: CPUs) {
+    /// __smp_call_single_queue(): the IPIs just queued to `target` arrive ipiLatency later.
+    mutating func noteArrivals(_ target: Int, _ cpus: CPUs) {
+        let pending = arrivals[target].count - Int(cpus[target].arrivalHead)
+        let queued = world.state.cpus[target].mailbox.count - pending
+        for _ in 0..<max(0, queued) { arrivals[target].append(now + costs.ipiLatency) }
+    }
+
+    /// Notes the IPIs and acknowledgements of `cpu`'s write of `location`; re-reads the CPUs
+    /// the write can have let run, or stopped, if `rereads`.
+    mutating func wake(_ location: Location, by cpu: Int, _ cpus: CPUs, rereads: Bool) {
         switch location {
         case .mailbox(let target) where target != cpu:
-            // __smp_call_single_queue(): the IPIs queued arrive ipiLatency later.
-            let pending = arrivals[target].count - Int(cpus[target].arrivalHead)
-            let queued = world.state.cpus[target].mailbox.count - pending
-            for _ in 0..<max(0, queued) { arrivals[target].append(now + costs.ipiLatency) }
-            refresh(target, cpus)
+            noteArrivals(target, cpus)
+            if rereads { refresh(target, cpus) }
         case .acks(let initiator) where initiator != cpu:
             // csd_unlock(): the initiator sees the acknowledgement ackLatency later.
             cpus[initiator].ackReady = max(cpus[initiator].ackReady, now + costs.ackLatency)
-            refresh(initiator, cpus)
-        case .runqueue(let other) where other != cpu:
+            if rereads { refresh(initiator, cpus) }
+        case .runqueue(let other) where other != cpu && rereads:
             refresh(other, cpus)
         case .mmapLock, .ptl:
+            guard rereads else { return }
             let code = location.code
             // Only the lock changed for a waiter, so only whether it can step: that is all it
             // re-reads (its IPIs and acknowledgements, if this action queued any, re-read it in

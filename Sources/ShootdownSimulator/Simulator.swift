@@ -32,11 +32,15 @@ public struct Simulator<S: Scheme>: Sendable {
     @_specialize(exported:true,where S == LinuxScheme)
     @_specialize(exported:true,where S == RingScheme)
     @_specialize(exported:true,where S == OracleScheme)
-    public func run() -> SimulationResult {
+    public func run() -> SimulationResult { run(rereadingEveryCPU: false) }
+
+    /// ``run()``; or, `rereadingEveryCPU`, the reference run that re-reads every CPU after
+    /// every action (with the world's full footprint), which must give the same result.
+    func run(rereadingEveryCPU: Bool) -> SimulationResult {
         let world = World(
             scenario: scenario, scheme: scheme, tlb: TLB(capacity: costs.l2Entries, l1Capacity: costs.l1Entries),
-            footprint: .wakeUps)
-        var run = SimulationRun(world: world, costs: costs)
+            footprint: rereadingEveryCPU ? .all : .wakeUps)
+        var run = SimulationRun(world: world, costs: costs, rereadsEveryCPU: rereadingEveryCPU)
         run.run(maxEvents: maxEvents)
         return run.result
     }
