@@ -35,11 +35,12 @@ public struct Simulator<S: Scheme>: Sendable {
     public func run() -> SimulationResult { run(rereadingEveryCPU: false) }
 
     /// ``run()``; or, `rereadingEveryCPU`, the reference run that re-reads every CPU after
-    /// every action (with the world's full footprint), which must give the same result.
+    /// every action (with the world's full footprint) and visits every TLB for the oracle's
+    /// ghost marks (no ``GhostIndex``), which must give the same result.
     func run(rereadingEveryCPU: Bool) -> SimulationResult {
         let world = World(
             scenario: scenario, scheme: scheme, tlb: TLB(capacity: costs.l2Entries, l1Capacity: costs.l1Entries),
-            footprint: rereadingEveryCPU ? .all : .wakeUps)
+            footprint: rereadingEveryCPU ? .all : .wakeUps, indexesTLBs: !rereadingEveryCPU)
         var run = SimulationRun(world: world, costs: costs, rereadsEveryCPU: rereadingEveryCPU)
         run.run(maxEvents: maxEvents)
         return run.result

@@ -33,6 +33,7 @@ extension World {
         }
         let evicted = state.cpus[cpu].tlb.fill(
             TLBEntry(asid: asid, page: page, frame: frame, isWritable: pte.isWritable, mm: mm))
+        ghostIndex?.noteFill(cpu: cpu, mm: mm, page: page, frame: frame)
         counters.tlbFills += 1
         if evicted { counters.tlbEvictions += 1 }
         counters.accesses += 1

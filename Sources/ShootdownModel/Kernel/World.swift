@@ -33,14 +33,20 @@ public struct World<S: Scheme>: Sendable {
     public internal(set) var footprint = Footprint()
     /// What ``footprint`` records.
     public let footprintScope: Footprint.Scope
+    /// Which CPUs may cache each page and frame, so that the oracle visits only their TLBs
+    /// (`nil`: it visits every TLB).
+    var ghostIndex: GhostIndex?
 
     /// A machine at boot for `scenario`.
     /// - Parameters:
     ///   - tlb: each CPU's empty TLB: unbounded for the checker, sized for the simulator.
     ///   - footprint: what ``footprint`` records: everything (the checker), or the writes that
     ///     can let another CPU run or stop it (the simulator).
+    ///   - indexesTLBs: keep a ``GhostIndex`` of which CPUs may cache each page and frame (many
+    ///     CPUs with large TLBs: the simulator), if it fits its bound.
     public init(
-        scenario: Scenario, scheme: S, tracing: Bool = false, tlb: TLB = TLB(), footprint: Footprint.Scope = .all
+        scenario: Scenario, scheme: S, tracing: Bool = false, tlb: TLB = TLB(), footprint: Footprint.Scope = .all,
+        indexesTLBs: Bool = false
     ) {
         self.setup = ScenarioBox(scenario)
         self.scheme = scheme
@@ -48,6 +54,11 @@ public struct World<S: Scheme>: Sendable {
             scenario: scenario, initialTLBGen: scheme.initialTLBGen, ringSize: scheme.ring?.size ?? 0, tlb: tlb)
         self.isTracing = tracing
         self.footprintScope = footprint
+        if indexesTLBs {
+            ghostIndex = GhostIndex(
+                addressSpaces: scenario.addressSpaces.count, pagesPerAddressSpace: scenario.pagesPerAddressSpace,
+                frames: scenario.frameCount)
+        }
     }
 
     /// Records a timeline line for `cpu`; callers build the text only `if isTracing`.

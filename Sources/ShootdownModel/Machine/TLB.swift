@@ -198,30 +198,42 @@ public struct TLB: Hashable, Sendable {
         }
     }
 
-    /// Applies `change` to every entry that translates to `frame` (ghost bookkeeping).
-    mutating func updateEntries(frame: Int, _ change: (inout TLBEntry) -> Void) {
+    /// Applies `change` to every entry that translates to `frame` (ghost bookkeeping); returns
+    /// how many there were.
+    @discardableResult
+    mutating func updateEntries(frame: Int, _ change: (inout TLBEntry) -> Void) -> Int {
+        var found = 0
         for i in entries.indices where entries[i].frame == frame {
             change(&entries[i])
+            found += 1
         }
+        return found
     }
 
     /// Applies `change` to every entry of address space `mm` for a page of `pages` (ghost
     /// bookkeeping). A small TLB (the checker's) is scanned; a large one is searched in each
     /// ASID it holds (sorted, so its ASIDs run from the first entry's to the last's), and
-    /// walked from the range's first page.
-    mutating func updateEntries(mm: Int, pages: Range<Int>, _ change: (inout TLBEntry) -> Void) {
+    /// walked from the range's first page. Returns how many entries there were.
+    @discardableResult
+    mutating func updateEntries(mm: Int, pages: Range<Int>, _ change: (inout TLBEntry) -> Void) -> Int {
+        var found = 0
         guard entries.count > 16 else {
             for i in entries.indices where entries[i].mm == mm && pages.contains(entries[i].page) {
                 change(&entries[i])
+                found += 1
             }
-            return
+            return found
         }
         for asid in entries[0].asid...entries[entries.count - 1].asid {
             var at = index(asid: asid, page: pages.lowerBound).at
             while at < entries.count, entries[at].asid == asid, entries[at].page < pages.upperBound {
-                if entries[at].mm == mm { change(&entries[at]) }
+                if entries[at].mm == mm {
+                    change(&entries[at])
+                    found += 1
+                }
                 at += 1
             }
         }
+        return found
     }
 }

@@ -11,14 +11,15 @@ extension World {
     /// - Parameter removesTranslation: the change removed the translation (else: write permission).
     mutating func openRevocation(mm: Int, page: Int, removesTranslation: Bool, thread: Int, op: Int) {
         let revocation = Revocation(thread: thread, op: op, coveredBy: CPUMask(thread), isDue: false)
-        for cpu in state.cpus.indices {
-            state.cpus[cpu].tlb.updateEntries(mm: mm, pages: page..<page + 1) { entry in
+        for cpu in tlbsHolding(mm: mm, pages: page..<page + 1) {
+            let found = state.cpus[cpu].tlb.updateEntries(mm: mm, pages: page..<page + 1) { entry in
                 if removesTranslation {
                     if entry.unmapped == nil { entry.unmapped = revocation }
                 } else if entry.isWritable, entry.writeRevoked == nil {
                     entry.writeRevoked = revocation
                 }
             }
+            if found == 0 { ghostIndex?.forget(cpu: cpu, mm: mm, pages: page..<page + 1) }
         }
     }
 
@@ -26,11 +27,12 @@ extension World {
     /// ones its caller will rely on being complete when it returns.
     mutating func coverRevocations(mm: Int, pages: Range<Int>, thread: Int) {
         for page in pages { touch(.page(mm: mm, page: page), write: true) }
-        for cpu in state.cpus.indices {
-            state.cpus[cpu].tlb.updateEntries(mm: mm, pages: pages) { entry in
+        for cpu in tlbsHolding(mm: mm, pages: pages) {
+            let found = state.cpus[cpu].tlb.updateEntries(mm: mm, pages: pages) { entry in
                 entry.unmapped?.coveredBy.insert(thread)
                 entry.writeRevoked?.coveredBy.insert(thread)
             }
+            if found == 0 { ghostIndex?.forget(cpu: cpu, mm: mm, pages: pages) }
         }
     }
 
@@ -46,9 +48,11 @@ extension World {
     /// Makes due the revocations of `range` that `thread`'s operation `op` opened or covered.
     /// - Parameter promisesGone: the caller relies on no translation at all (else: no write).
     mutating func reachCoherencePoint(mm: Int, range: PageRange, thread: Int, op: Int, promisesGone: Bool) {
-        for page in range.start..<range.end { touch(.page(mm: mm, page: page), write: true) }
-        for cpu in state.cpus.indices {
-            state.cpus[cpu].tlb.updateEntries(mm: mm, pages: range.start..<range.end) { entry in
+        let pages = range.start..<range.end
+        for page in pages { touch(.page(mm: mm, page: page), write: true) }
+        // Only the visited CPUs can have entries come due: the others have none to drop.
+        for cpu in tlbsHolding(mm: mm, pages: pages) {
+            let found = state.cpus[cpu].tlb.updateEntries(mm: mm, pages: pages) { entry in
                 if let r = entry.unmapped, r.coveredBy.contains(thread) {
                     if promisesGone {
                         entry.unmapped?.isDue = true
@@ -62,8 +66,16 @@ extension World {
                 }
                 if let r = entry.writeRevoked, r.coveredBy.contains(thread) { entry.writeRevoked?.isDue = true }
             }
+            if found == 0 { ghostIndex?.forget(cpu: cpu, mm: mm, pages: pages) }
             dropDueEntriesForOracle(cpu)
         }
+    }
+
+    /// The CPUs whose TLBs may hold an entry of a page of `pages` of `mm`: those the
+    /// ``GhostIndex`` names, or every CPU without one.
+    @inline(__always)
+    func tlbsHolding(mm: Int, pages: Range<Int>) -> CPUMask {
+        ghostIndex?.cpus(mm: mm, pages: pages) ?? setup.allCPUs
     }
 
     /// `oracle-hw`: stale entries vanish, at no cost, at the last moment the kernel allows them:
@@ -82,11 +94,12 @@ extension World {
         touch(.frame(frame), write: true)
         // put_page(): a frame another mapping still holds (fork's copy-on-write) is not freed.
         guard state.frames.release(frame) else { return }
-        for cpu in state.cpus.indices {
-            state.cpus[cpu].tlb.updateEntries(frame: frame) { entry in
+        for cpu in ghostIndex?.cpus(frame: frame) ?? setup.allCPUs {
+            let found = state.cpus[cpu].tlb.updateEntries(frame: frame) { entry in
                 entry.unmapped?.isDue = true
                 entry.writeRevoked?.isDue = true
             }
+            if found == 0 { ghostIndex?.forget(cpu: cpu, frame: frame) }
             dropDueEntriesForOracle(cpu)
         }
     }

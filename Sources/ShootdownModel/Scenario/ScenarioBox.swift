@@ -4,9 +4,14 @@ final class ScenarioBox: Sendable {
     let scenario: Scenario
     /// The threads pinned to each CPU, in increasing order.
     let threadsOnCPU: [[Int]]
+    /// Every CPU of the machine.
+    let allCPUs: CPUMask
 
     init(_ scenario: Scenario) {
         self.scenario = scenario
         threadsOnCPU = (0..<scenario.cpuCount).map { scenario.threads(on: $0) }
+        var all = CPUMask.empty
+        for cpu in 0..<scenario.cpuCount { all.insert(cpu) }
+        allCPUs = all
     }
 }
