@@ -8,44 +8,14 @@ import ShootdownModel
 /// (a wake-up), and the CPUs waiting on a lock it wrote (``CPUReadiness/waitsOn``). The
 /// earliest action comes from an ``EventQueue``. Both keep an event's cost independent of the
 /// number of CPUs but for the lock waiters' scan.
-struct SimulationRun<S: Scheme> {
-    /// The simulator's view of one CPU.
-    struct SimulatedCPU {
-        /// When the CPU is free to start its next action.
-        var clock = 0
-        /// When it sees its latest acknowledgement as an initiator (`csd_unlock()` plus the
-        /// latency).
-        var ackReady = 0
-        /// When its current thread was switched in (for the time slice).
-        var sliceStart = 0
-        /// When its `flush_tlb_mm_range()` began, while it runs (`nil`: not inside it; only the
-        /// CPU's own actions change that).
-        var flushStart: Int?
-        /// What it can do (as last read).
-        var readiness: CPUReadiness
-        /// The first of its queued IPIs' arrival times still pending in `arrivals`.
-        var arrivalHead: Int32 = 0
-        /// The action it would run next, when it can run one.
-        var next = Next.none
-        /// ``Location/code`` of its own acknowledgements (``CPUReadiness/waitsOn`` while its
-        /// `flush_tlb_mm_range()` waits for them).
-        let acksCode: UInt32
-
-        /// What a CPU runs next, without the CPU (the slot's index).
-        enum Next: UInt8 {
-            case none, interrupt, step, preempt
-        }
-    }
-
-    /// Per-CPU bookkeeping while `run` runs, in place (no copy-on-write check per access).
-    typealias CPUs = UnsafeMutableBufferPointer<SimulatedCPU>
-
+struct SimulationRun<S: Scheme>: ~Copyable {
     let costs: CostModel
     /// Re-read every CPU after every action (the reference the targeted re-reads are tested
     /// against: both must give the same run).
     let rereadsEveryCPU: Bool
     var world: World<S>
     var queue: EventQueue
+    var cpus: CPUTable
     /// Arrival times of each CPU's queued IPIs, in mailbox order, from its `arrivalHead` on.
     var arrivals: [[Int]]
     /// The priced counters' totals after the last action (``PricedTotals``).
@@ -59,39 +29,38 @@ struct SimulationRun<S: Scheme> {
         self.costs = costs
         self.rereadsEveryCPU = rereadsEveryCPU
         queue = EventQueue(cpus: world.scenario.cpuCount)
+        cpus = CPUTable(
+            (0..<world.scenario.cpuCount).map {
+                SimulatedCPU(readiness: world.readiness($0), acksCode: Location.acks(cpu: $0).code)
+            })
         arrivals = Array(repeating: [], count: world.scenario.cpuCount)
         totals = PricedTotals(world.counters, costs)
     }
 
     /// Runs actions until the scenario ends, a violation, or `maxEvents`.
     mutating func run(maxEvents: Int) {
-        var slots = (0..<world.scenario.cpuCount).map {
-            SimulatedCPU(readiness: world.readiness($0), acksCode: Location.acks(cpu: $0).code)
-        }
-        slots.withUnsafeMutableBufferPointer { cpus in
-            for cpu in cpus.indices { schedule(cpu, cpus) }
-            while result.events < maxEvents, !world.hasViolation {
-                guard let (cpu, start) = queue.earliest else {
-                    if world.checkDeadlock() || !world.isFinished { result.isStuck = true }
-                    break
-                }
-                let action: Action =
-                    switch cpus[cpu].next {
-                    case .interrupt: .interrupt(cpu: cpu)
-                    case .step: .step(cpu: cpu)
-                    case .preempt: .preempt(cpu: cpu)
-                    case .none: preconditionFailure("cpu\(cpu) queued with nothing to run")
-                    }
-                perform(action, on: cpu, at: start, cpus)
+        for cpu in 0..<cpus.count { schedule(cpu) }
+        while result.events < maxEvents, !world.hasViolation {
+            guard let (cpu, start) = queue.earliest else {
+                if world.checkDeadlock() || !world.isFinished { result.isStuck = true }
+                break
             }
+            let action: Action =
+                switch cpus[cpu].next {
+                case .interrupt: .interrupt(cpu: cpu)
+                case .step: .step(cpu: cpu)
+                case .preempt: .preempt(cpu: cpu)
+                case .none: preconditionFailure("cpu\(cpu) queued with nothing to run")
+                }
+            perform(action, on: cpu, at: start)
         }
         result.counters = world.counters
-        result.cycles = slots.map(\.clock).max() ?? 0
+        result.cycles = cpus.latestClock
         result.violation = world.violation.map { world.describe($0) }
         result.flushLatencies.sort()
     }
 
-    mutating func perform(_ action: Action, on cpu: Int, at start: Int, _ cpus: CPUs) {
+    mutating func perform(_ action: Action, on cpu: Int, at start: Int) {
         world.performEnabled(action)
         result.events += 1
         if case .interrupt = action {
@@ -110,16 +79,16 @@ struct SimulationRun<S: Scheme> {
         if footprint.isEverything || rereadsEveryCPU {
             // Which CPUs the action affected is not known (or, in the tests' reference run,
             // not used): every CPU is re-read, after its newly queued IPIs are noted.
-            footprint.forEachWrite { wake($0, by: cpu, cpus, rereads: false) }
-            for other in cpus.indices where other != cpu {
-                noteArrivals(other, cpus)
-                refresh(other, cpus)
+            footprint.forEachWrite { wake($0, by: cpu, rereads: false) }
+            for other in 0..<cpus.count where other != cpu {
+                noteArrivals(other)
+                refresh(other)
             }
         } else {
-            footprint.forEachWrite { wake($0, by: cpu, cpus, rereads: true) }
+            footprint.forEachWrite { wake($0, by: cpu, rereads: true) }
         }
         let wasFlushing = cpus[cpu].readiness.isFlushing
-        refresh(cpu, cpus)
+        refresh(cpu)
         if !wasFlushing && cpus[cpu].readiness.isFlushing { cpus[cpu].flushStart = now }
         if wasFlushing && !cpus[cpu].readiness.isFlushing {
             result.flushLatencies.append(now - cpus[cpu].flushStart!)
@@ -128,7 +97,7 @@ struct SimulationRun<S: Scheme> {
     }
 
     /// __smp_call_single_queue(): the IPIs just queued to `target` arrive ipiLatency later.
-    mutating func noteArrivals(_ target: Int, _ cpus: CPUs) {
+    mutating func noteArrivals(_ target: Int) {
         let pending = arrivals[target].count - Int(cpus[target].arrivalHead)
         let queued = world.state.cpus[target].mailbox.count - pending
         for _ in 0..<max(0, queued) { arrivals[target].append(now + costs.ipiLatency) }
@@ -136,27 +105,33 @@ struct SimulationRun<S: Scheme> {
 
     /// Notes the IPIs and acknowledgements of `cpu`'s write of `location`; re-reads the CPUs
     /// the write can have let run, or stopped, if `rereads`.
-    mutating func wake(_ location: Location, by cpu: Int, _ cpus: CPUs, rereads: Bool) {
+    mutating func wake(_ location: Location, by cpu: Int, rereads: Bool) {
         switch location {
         case .mailbox(let target) where target != cpu:
-            noteArrivals(target, cpus)
-            if rereads { refresh(target, cpus) }
+            noteArrivals(target)
+            if rereads { refresh(target) }
         case .acks(let initiator) where initiator != cpu:
             // csd_unlock(): the initiator sees the acknowledgement ackLatency later.
             cpus[initiator].ackReady = max(cpus[initiator].ackReady, now + costs.ackLatency)
-            if rereads { refresh(initiator, cpus) }
+            if rereads { refresh(initiator) }
         case .runqueue(let other) where other != cpu && rereads:
-            refresh(other, cpus)
+            refresh(other)
         case .mmapLock, .ptl:
             guard rereads else { return }
             let code = location.code
             // Only the lock changed for a waiter, so only whether it can step: that is all it
             // re-reads (its IPIs and acknowledgements, if this action queued any, re-read it in
             // full). A waiter whose readiness did not change keeps its start.
-            for other in cpus.indices where cpus[other].readiness.waitCode == code && other != cpu {
-                var r = cpus[other].readiness
-                r.canStep = world.canStepInPlace(other)
-                if r != cpus[other].readiness { refresh(other, cpus, read: r) }
+            for word in 0..<cpus.words {
+                var waiters = cpus.waiters(on: code, word: word)
+                if word == cpu >> 6 { waiters &= ~(1 << UInt64(cpu & 63)) }
+                while waiters != 0 {
+                    let other = word << 6 + waiters.trailingZeroBitCount
+                    waiters &= waiters - 1
+                    var r = cpus[other].readiness
+                    r.canStep = world.canStepInPlace(other)
+                    if r != cpus[other].readiness { refresh(other, read: r) }
+                }
             }
         default:
             break
@@ -166,18 +141,19 @@ struct SimulationRun<S: Scheme> {
     /// Re-reads `cpu`'s readiness; a CPU that could not run and now can resumes no earlier
     /// than `now`.
     /// - Parameter read: the readiness, when the caller just read it.
-    mutating func refresh(_ cpu: Int, _ cpus: CPUs, read: CPUReadiness? = nil) {
+    mutating func refresh(_ cpu: Int, read: CPUReadiness? = nil) {
         let could = cpus[cpu].readiness.canInterrupt || cpus[cpu].readiness.canStep
         let r = read ?? world.readinessInPlace(cpu)
-        cpus[cpu].readiness = r
+        cpus.setReadiness(r, of: cpu)
         if !could && (r.canInterrupt || r.canStep) { cpus[cpu].clock = max(cpus[cpu].clock, now) }
-        schedule(cpu, cpus)
+        schedule(cpu)
     }
 
     /// Chooses `cpu`'s next action and when it can start: a pending IPI first on a tie; a step
     /// after the acknowledgements when it ends a wait for them; a preemption instead of the step
     /// once the thread ran its time slice and another can run.
-    mutating func schedule(_ cpu: Int, _ cpus: CPUs) {
+    @inline(__always)
+    mutating func schedule(_ cpu: Int) {
         let r = cpus[cpu].readiness
         let clock = cpus[cpu].clock
         var start = Int.max

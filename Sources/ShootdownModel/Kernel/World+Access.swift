@@ -5,17 +5,19 @@ extension World {
     /// interruptible, so walk and access are one step. A walk that finds no usable PTE raises
     /// a page fault; the access is retried after the fault path returns.
     mutating func access(cpu: Int, thread: Int, mm: Int, page: Int, write: Bool) {
-        let tlbState = state.cpus[cpu].tlbState
-        assert(tlbState.loadedMM == mm, "user thread runs with another mm loaded")
-        let asid = tlbState.loadedASID
+        assert(state.cpus[cpu].tlbState.loadedMM == mm, "user thread runs with another mm loaded")
+        let asid = state.cpus[cpu].tlbState.loadedASID
         let kind = write ? "write" : "read"
         // The walk reads the PTE; a hit reads the entry's revocation marks, which PTE changes write.
         touch(.page(mm: mm, page: page), write: false)
-        if let entry = state.cpus[cpu].tlb.lookup(asid: asid, page: page) {
+        // One search finds the entry, or where a fill puts it.
+        let (found, at) = state.cpus[cpu].tlb.index(asid: asid, page: page)
+        if found {
+            let entry = state.cpus[cpu].tlb.entries[at]
             if !write || entry.isWritable {
                 touch(.frame(entry.frame), write: false)
                 counters.tlbHits += 1
-                if !state.cpus[cpu].tlb.use(asid: asid, page: page) { counters.tlbL2Hits += 1 }
+                if !state.cpus[cpu].tlb.use(at: at) { counters.tlbL2Hits += 1 }
                 counters.accesses += 1
                 if isTracing { note(cpu, "user", "\(kind) page \(page): TLB hit -> frame \(entry.frame)") }
                 checkUse(of: entry, cpu: cpu, thread: thread, page: page, write: write)
@@ -23,7 +25,7 @@ extension World {
                 return
             }
             // A write through a read-only entry faults; the CPU drops the entry and re-walks.
-            state.cpus[cpu].tlb.invalidate(asid: asid, page: page)
+            state.cpus[cpu].tlb.remove(at: at)
         }
         let pte = state.mms[mm].ptes[page]
         guard pte.permits(write: write), let frame = pte.frame else {
@@ -31,8 +33,8 @@ extension World {
             push(cpu, .fault(FaultCall(page: page, write: write, thread: thread, mm: mm)))
             return
         }
-        let evicted = state.cpus[cpu].tlb.fill(
-            TLBEntry(asid: asid, page: page, frame: frame, isWritable: pte.isWritable, mm: mm))
+        let evicted = state.cpus[cpu].tlb.insert(
+            TLBEntry(asid: asid, page: page, frame: frame, isWritable: pte.isWritable, mm: mm), at: at)
         ghostIndex?.noteFill(cpu: cpu, mm: mm, page: page, frame: frame)
         counters.tlbFills += 1
         if evicted { counters.tlbEvictions += 1 }

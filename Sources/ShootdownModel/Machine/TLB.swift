@@ -93,9 +93,13 @@ public struct TLB: Hashable, Sendable {
     /// first level served it (fewer than `l1Capacity` uses since its last one). An unbounded
     /// TLB serves every hit from its first level.
     public mutating func use(asid: Int, page: Int) -> Bool {
-        guard capacity > 0 else { return true }
         let (found, at) = index(asid: asid, page: page)
-        guard found else { return true }
+        return found ? use(at: at) : true
+    }
+
+    /// ``use(asid:page:)`` of the entry at `at` (found by ``index(asid:page:)``).
+    mutating func use(at: Int) -> Bool {
+        guard capacity > 0 else { return true }
         tick &+= 1
         let isFirstLevel = tick &- entries[at].lastUse <= UInt32(l1Capacity)
         entries[at].lastUse = tick
@@ -104,7 +108,7 @@ public struct TLB: Hashable, Sendable {
 
     /// Where the entry of `page` in `asid` is, or would go: a binary search on the sort key,
     /// reading only the key of each probed entry (not the whole entry).
-    private func index(asid: Int, page: Int) -> (found: Bool, at: Int) {
+    func index(asid: Int, page: Int) -> (found: Bool, at: Int) {
         let key = TLBEntry.key(asid: asid, page: page)
         return entries.withUnsafeBufferPointer { entries in
             var low = 0
@@ -128,15 +132,27 @@ public struct TLB: Hashable, Sendable {
     /// - Returns: whether an entry was evicted.
     @discardableResult
     public mutating func fill(_ entry: TLBEntry) -> Bool {
+        let (found, at) = index(asid: entry.asid, page: entry.page)
+        if found {
+            var entry = entry
+            if capacity > 0 {
+                tick &+= 1
+                entry.lastUse = tick
+            }
+            entries[at] = entry
+            return false
+        }
+        return insert(entry, at: at)
+    }
+
+    /// ``fill(_:)`` of an entry not cached, at its place `at` (found by ``index(asid:page:)``).
+    /// - Returns: whether an entry was evicted.
+    mutating func insert(_ entry: TLBEntry, at: Int) -> Bool {
         var entry = entry
+        var at = at
         if capacity > 0 {
             tick &+= 1
             entry.lastUse = tick
-        }
-        var (found, at) = index(asid: entry.asid, page: entry.page)
-        if found {
-            entries[at] = entry
-            return false
         }
         var evicted = false
         if capacity > 0, entries.count >= capacity,
@@ -149,6 +165,9 @@ public struct TLB: Hashable, Sendable {
         entries.insert(entry, at: at)
         return evicted
     }
+
+    /// Drops the entry at `at`.
+    mutating func remove(at: Int) { entries.remove(at: at) }
 
     /// `INVLPG`: drops the entry of `page` in `asid`; returns whether one was cached.
     @discardableResult

@@ -1,0 +1,61 @@
+import ShootdownModel
+
+/// The simulator's per-CPU bookkeeping, in memory the table owns: read and written in place on
+/// every event, without the copy-on-write check an array makes at every mutation. Each CPU's
+/// wait code is also kept packed, so that finding the waiters of a lock reads four bytes a CPU.
+struct CPUTable: ~Copyable {
+    /// CPUs in the table.
+    let count: Int
+    private let slots: UnsafeMutablePointer<SimulatedCPU>
+    /// ``CPUReadiness/waitCode`` of each CPU.
+    private let waitCodes: UnsafeMutablePointer<UInt32>
+
+    /// A table of `slots`, CPU 0 first.
+    init(_ slots: [SimulatedCPU]) {
+        count = slots.count
+        self.slots = .allocate(capacity: count)
+        self.slots.initialize(from: slots, count: count)
+        waitCodes = .allocate(capacity: count)
+        waitCodes.initialize(from: slots.map(\.readiness.waitCode), count: count)
+    }
+
+    deinit {
+        slots.deinitialize(count: count)
+        slots.deallocate()
+        waitCodes.deallocate()
+    }
+
+    /// CPU `cpu`'s slot, in place (indices come from the event queue and the world, so the
+    /// bound is checked in debug builds only, as an unsafe buffer's is).
+    subscript(cpu: Int) -> SimulatedCPU {
+        unsafeAddress {
+            assert(cpu >= 0 && cpu < count, "cpu\(cpu) beyond the table's \(count)")
+            return UnsafePointer(slots + cpu)
+        }
+        nonmutating unsafeMutableAddress {
+            assert(cpu >= 0 && cpu < count, "cpu\(cpu) beyond the table's \(count)")
+            return slots + cpu
+        }
+    }
+
+    /// Sets `cpu`'s readiness (and its packed wait code).
+    func setReadiness(_ readiness: CPUReadiness, of cpu: Int) {
+        self[cpu].readiness = readiness
+        waitCodes[cpu] = readiness.waitCode
+    }
+
+    /// Words of 64 CPUs each (for ``waiters(on:word:)``).
+    var words: Int { (count + 63) >> 6 }
+
+    /// The CPUs `64 x word ..< 64 x word + 64` whose readiness waits on the location `code`,
+    /// a bit each.
+    func waiters(on code: UInt32, word: Int) -> UInt64 {
+        var bits: UInt64 = 0
+        let base = word << 6
+        for lane in 0..<min(64, count - base) where waitCodes[base + lane] == code { bits |= 1 << UInt64(lane) }
+        return bits
+    }
+
+    /// The latest clock.
+    var latestClock: Int { (0..<count).map { slots[$0].clock }.max() ?? 0 }
+}

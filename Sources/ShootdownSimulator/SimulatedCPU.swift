@@ -1,0 +1,29 @@
+import ShootdownModel
+
+/// The simulator's view of one CPU.
+struct SimulatedCPU {
+    /// When the CPU is free to start its next action.
+    var clock = 0
+    /// When it sees its latest acknowledgement as an initiator (`csd_unlock()` plus the
+    /// latency).
+    var ackReady = 0
+    /// When its current thread was switched in (for the time slice).
+    var sliceStart = 0
+    /// When its `flush_tlb_mm_range()` began, while it runs (`nil`: not inside it; only the
+    /// CPU's own actions change that).
+    var flushStart: Int?
+    /// What it can do (as last read; set through ``CPUTable/setReadiness(_:of:)``).
+    var readiness: CPUReadiness
+    /// The first of its queued IPIs' arrival times still pending in the run's `arrivals`.
+    var arrivalHead: Int32 = 0
+    /// The action it would run next, when it can run one.
+    var next = Next.none
+    /// ``Location/code`` of its own acknowledgements (``CPUReadiness/waitsOn`` while its
+    /// `flush_tlb_mm_range()` waits for them).
+    let acksCode: UInt32
+
+    /// What a CPU runs next, without the CPU (the slot's index).
+    enum Next: UInt8 {
+        case none, interrupt, step, preempt
+    }
+}
