@@ -109,11 +109,20 @@ struct SimulationRun<S: Scheme>: ~Copyable {
         switch location {
         case .mailbox(let target) where target != cpu:
             noteArrivals(target)
-            if rereads { refresh(target) }
+            guard rereads else { return }
+            // Only its mailbox changed for the target, so only whether it can take an IPI; if
+            // it already could, the first IPI's arrival, and its start, stay.
+            var r = cpus[target].readiness
+            r.canInterrupt = world.canInterruptInPlace(target)
+            if r != cpus[target].readiness { refresh(target, read: r) }
         case .acks(let initiator) where initiator != cpu:
             // csd_unlock(): the initiator sees the acknowledgement ackLatency later.
             cpus[initiator].ackReady = max(cpus[initiator].ackReady, now + costs.ackLatency)
-            if rereads { refresh(initiator) }
+            guard rereads else { return }
+            // Only its acknowledgements changed for the initiator: whether it can step, and when.
+            var r = cpus[initiator].readiness
+            r.canStep = world.canStepInPlace(initiator)
+            refresh(initiator, read: r)
         case .runqueue(let other) where other != cpu && rereads:
             refresh(other)
         case .mmapLock, .ptl:

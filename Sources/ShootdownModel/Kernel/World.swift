@@ -90,6 +90,7 @@ public struct World<S: Scheme>: Sendable {
     }
 
     /// Whether `cpu` can take a pending flush IPI now.
+    @inline(__always)
     public func canInterrupt(_ cpu: Int) -> Bool {
         !state.cpus[cpu].mailbox.isEmpty && state.cpus[cpu].irqsEnabled
     }
@@ -147,17 +148,23 @@ public struct World<S: Scheme>: Sendable {
     @_specialize(exported:true,where S == RingScheme)
     @_specialize(exported:true,where S == OracleScheme)
     package mutating func readinessInPlace(_ cpu: Int) -> CPUReadiness {
-        let hasIPI = !state.cpus[cpu].mailbox.isEmpty
         let next = nextStep(cpu)
-        if let top = state.cpus[cpu].stack.last {
+        if state.cpus[cpu].stack.isEmpty {
             return CPUReadiness(
-                canInterrupt: hasIPI && top.irqsEnabled, canStep: next.canStep, canPreempt: false,
-                isFlushing: state.cpus[cpu].stack.contains { $0.isFlushTLBMMRange }, waitsOn: next.waitsOn)
+                canInterrupt: canInterrupt(cpu), canStep: next.canStep, canPreempt: canPreempt(cpu), isFlushing: false,
+                waitsOn: next.waitsOn)
         }
         return CPUReadiness(
-            canInterrupt: hasIPI, canStep: next.canStep, canPreempt: canPreempt(cpu), isFlushing: false,
-            waitsOn: next.waitsOn)
+            canInterrupt: canInterrupt(cpu), canStep: next.canStep, canPreempt: false,
+            isFlushing: state.cpus[cpu].stack.contains { $0.isFlushTLBMMRange }, waitsOn: next.waitsOn)
     }
+
+    /// ``canInterrupt(_:)`` read in place (as ``readinessInPlace(_:)``): all an IPI queued to
+    /// `cpu` can change in its readiness, which is what the timed simulation re-reads for it.
+    @_specialize(exported:true,where S == LinuxScheme)
+    @_specialize(exported:true,where S == RingScheme)
+    @_specialize(exported:true,where S == OracleScheme)
+    package mutating func canInterruptInPlace(_ cpu: Int) -> Bool { canInterrupt(cpu) }
 
     /// ``canStep(_:)`` read in place (as ``readinessInPlace(_:)``): all a lock's release or
     /// acquisition can change in the readiness of a CPU waiting on it, which is what the timed
