@@ -12,31 +12,28 @@ public struct CPUReadiness: Hashable, Sendable {
 
     /// A pending flush IPI can be taken (``World/canInterrupt(_:)``).
     @inlinable public var canInterrupt: Bool {
-        get { bits & Self.canInterruptBit != 0 }
-        set { set(Self.canInterruptBit, newValue) }
+        get { self[Self.canInterruptBit] }
+        set { self[Self.canInterruptBit] = newValue }
     }
     /// The CPU has a step to run (``World/canStep(_:)``).
     @inlinable public var canStep: Bool {
-        get { bits & Self.canStepBit != 0 }
-        set { set(Self.canStepBit, newValue) }
+        get { self[Self.canStepBit] }
+        set { self[Self.canStepBit] = newValue }
     }
     /// Its thread may be preempted for another (``World/canPreempt(_:)``).
-    @inlinable public var canPreempt: Bool {
-        get { bits & Self.canPreemptBit != 0 }
-        set { set(Self.canPreemptBit, newValue) }
-    }
+    @inlinable public var canPreempt: Bool { self[Self.canPreemptBit] }
     /// It is inside `flush_tlb_mm_range()` (the initiator's latency runs from entering to
     /// leaving it).
-    @inlinable public var isFlushing: Bool {
-        get { bits & Self.isFlushingBit != 0 }
-        set { set(Self.isFlushingBit, newValue) }
+    @inlinable public var isFlushing: Bool { self[Self.isFlushingBit] }
+
+    /// One flag of ``bits``.
+    @inlinable subscript(bit: UInt64) -> Bool {
+        get { bits & bit != 0 }
+        set { bits = newValue ? bits | bit : bits & ~bit }
     }
+
     /// The ``Location/code`` of ``waitsOn``, or `UInt32.max` for none.
     @inlinable package var waitCode: UInt32 { UInt32(truncatingIfNeeded: bits >> 32) }
-
-    @inlinable mutating func set(_ bit: UInt64, _ value: Bool) {
-        bits = value ? bits | bit : bits & ~bit
-    }
 
     /// The readiness read; `waitsOn` as below.
     public init(canInterrupt: Bool, canStep: Bool, canPreempt: Bool, isFlushing: Bool, waitsOn: Location?) {
