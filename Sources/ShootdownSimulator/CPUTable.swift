@@ -1,9 +1,13 @@
 import ShootdownModel
 
-/// The simulator's per-CPU bookkeeping, in memory the table owns: read and written in place on
+/// The simulator's per-CPU bookkeeping, in memory allocated once: read and written in place on
 /// every event, without the copy-on-write check an array makes at every mutation. Each CPU's
 /// wait code is also kept packed, so that finding the waiters of a lock reads four bytes a CPU.
-struct CPUTable: ~Copyable {
+///
+/// A view of that memory: its one owner, the ``SimulationRun``, calls ``deallocate()`` when it
+/// ends. (A noncopyable table freeing itself would be the natural form, but the Swift 6.3
+/// compiler crashes building it with the thread sanitizer that CI runs.)
+struct CPUTable {
     /// CPUs in the table.
     let count: Int
     private let slots: UnsafeMutablePointer<SimulatedCPU>
@@ -19,7 +23,8 @@ struct CPUTable: ~Copyable {
         waitCodes.initialize(from: slots.map(\.readiness.waitCode), count: count)
     }
 
-    deinit {
+    /// Frees the table's memory; the table is not used again.
+    func deallocate() {
         slots.deinitialize(count: count)
         slots.deallocate()
         waitCodes.deallocate()

@@ -15,7 +15,7 @@ struct SimulationRun<S: Scheme>: ~Copyable {
     let rereadsEveryCPU: Bool
     var world: World<S>
     var queue: EventQueue
-    var cpus: CPUTable
+    let cpus: CPUTable
     /// Arrival times of each CPU's queued IPIs, in mailbox order, from its `arrivalHead` on.
     var arrivals: [[Int]]
     /// The priced counters' totals after the last action (``PricedTotals``).
@@ -23,6 +23,8 @@ struct SimulationRun<S: Scheme>: ~Copyable {
     var result = SimulationResult()
     /// The time of the action just run.
     var now = 0
+
+    deinit { cpus.deallocate() }
 
     init(world: World<S>, costs: CostModel, rereadsEveryCPU: Bool = false) {
         self.world = world
