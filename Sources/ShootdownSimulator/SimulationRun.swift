@@ -3,11 +3,12 @@ import ShootdownModel
 /// One timed simulation in progress: the world, each CPU's clock and next action, the IPIs
 /// in flight and the acknowledgements seen.
 ///
-/// After an action only the CPUs it can have affected are re-read: the CPU itself, the targets
-/// of the IPIs it queued, the initiator it acknowledged, the CPUs whose run queue it changed
-/// (a wake-up), and the CPUs waiting on a lock it wrote (``CPUReadiness/waitsOn``). The
-/// earliest action comes from an ``EventQueue``. Both keep an event's cost independent of the
-/// number of CPUs but for the lock waiters' scan.
+/// After an action only the CPUs it can have affected are re-read, and of those only what it
+/// can have changed: the CPU itself in full, the targets of the IPIs it queued (whether they can
+/// take one), the initiator it acknowledged and the CPUs waiting on a lock it wrote
+/// (``CPUReadiness/waitsOn``; whether they can step), the CPUs whose run queue it changed (a
+/// wake-up) in full. The earliest action comes from an ``EventQueue``. Both keep an event's cost
+/// independent of the number of CPUs but for the lock waiters' scan.
 struct SimulationRun<S: Scheme>: ~Copyable {
     let costs: CostModel
     /// Re-read every CPU after every action (the reference the targeted re-reads are tested
@@ -62,6 +63,8 @@ struct SimulationRun<S: Scheme>: ~Copyable {
         result.flushLatencies.sort()
     }
 
+    /// Runs `action` of `cpu`, started at `start`: prices it, re-reads the CPUs it affected and
+    /// notes an initiator's latency when it leaves `flush_tlb_mm_range()`.
     mutating func perform(_ action: Action, on cpu: Int, at start: Int) {
         world.performEnabled(action)
         result.events += 1
