@@ -123,33 +123,37 @@ struct SimulationRun<S: Scheme>: ~Copyable {
         case .acks(let initiator) where initiator != cpu:
             // csd_unlock(): the initiator sees the acknowledgement ackLatency later.
             cpus[initiator].ackReady = max(cpus[initiator].ackReady, now + costs.ackLatency)
-            guard rereads else { return }
             // Only its acknowledgements changed for the initiator: whether it can step, and when.
-            var r = cpus[initiator].readiness
-            r.canStep = world.canStepInPlace(initiator)
-            refresh(initiator, read: r)
+            if rereads { rereadCanStep(initiator, reschedules: true) }
         case .runqueue(let other) where other != cpu && rereads:
             refresh(other)
         case .mmapLock, .ptl:
             guard rereads else { return }
             let code = location.code
-            // Only the lock changed for a waiter, so only whether it can step: that is all it
-            // re-reads (its IPIs and acknowledgements, if this action queued any, re-read it in
-            // full). A waiter whose readiness did not change keeps its start.
+            // Only the lock changed for a waiter, so only whether it can step (what else this
+            // action wrote for it re-reads that); a waiter whose readiness did not change keeps
+            // its start.
             for word in 0..<cpus.words {
                 var waiters = cpus.waiters(on: code, word: word)
                 if word == cpu >> 6 { waiters &= ~(1 << UInt64(cpu & 63)) }
                 while waiters != 0 {
                     let other = word << 6 + waiters.trailingZeroBitCount
                     waiters &= waiters - 1
-                    var r = cpus[other].readiness
-                    r.canStep = world.canStepInPlace(other)
-                    if r != cpus[other].readiness { refresh(other, read: r) }
+                    rereadCanStep(other, reschedules: false)
                 }
             }
         default:
             break
         }
+    }
+
+    /// Re-reads only whether `cpu` can step (all a lock or acknowledgements change in its
+    /// readiness), and reschedules it if that changed, or always if `reschedules` (its start
+    /// moved).
+    mutating func rereadCanStep(_ cpu: Int, reschedules: Bool) {
+        var r = cpus[cpu].readiness
+        r.canStep = world.canStepInPlace(cpu)
+        if reschedules || r != cpus[cpu].readiness { refresh(cpu, read: r) }
     }
 
     /// Re-reads `cpu`'s readiness; a CPU that could not run and now can resumes no earlier

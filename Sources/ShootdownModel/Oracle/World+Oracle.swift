@@ -11,15 +11,12 @@ extension World {
     /// - Parameter removesTranslation: the change removed the translation (else: write permission).
     mutating func openRevocation(mm: Int, page: Int, removesTranslation: Bool, thread: Int, op: Int) {
         let revocation = Revocation(thread: thread, op: op, coveredBy: CPUMask(thread), isDue: false)
-        for cpu in tlbsHolding(mm: mm, pages: page..<page + 1) {
-            let found = state.cpus[cpu].tlb.updateEntries(mm: mm, pages: page..<page + 1) { entry in
-                if removesTranslation {
-                    if entry.unmapped == nil { entry.unmapped = revocation }
-                } else if entry.isWritable, entry.writeRevoked == nil {
-                    entry.writeRevoked = revocation
-                }
+        updateTLBEntries(mm: mm, pages: page..<page + 1) { entry in
+            if removesTranslation {
+                if entry.unmapped == nil { entry.unmapped = revocation }
+            } else if entry.isWritable, entry.writeRevoked == nil {
+                entry.writeRevoked = revocation
             }
-            if found == 0 { ghostIndex?.forget(cpu: cpu, mm: mm, pages: page..<page + 1) }
         }
     }
 
@@ -27,12 +24,9 @@ extension World {
     /// ones its caller will rely on being complete when it returns.
     mutating func coverRevocations(mm: Int, pages: Range<Int>, thread: Int) {
         for page in pages { touch(.page(mm: mm, page: page), write: true) }
-        for cpu in tlbsHolding(mm: mm, pages: pages) {
-            let found = state.cpus[cpu].tlb.updateEntries(mm: mm, pages: pages) { entry in
-                entry.unmapped?.coveredBy.insert(thread)
-                entry.writeRevoked?.coveredBy.insert(thread)
-            }
-            if found == 0 { ghostIndex?.forget(cpu: cpu, mm: mm, pages: pages) }
+        updateTLBEntries(mm: mm, pages: pages) { entry in
+            entry.unmapped?.coveredBy.insert(thread)
+            entry.writeRevoked?.coveredBy.insert(thread)
         }
     }
 
@@ -50,32 +44,34 @@ extension World {
     mutating func reachCoherencePoint(mm: Int, range: PageRange, thread: Int, op: Int, promisesGone: Bool) {
         let pages = range.start..<range.end
         for page in pages { touch(.page(mm: mm, page: page), write: true) }
-        // Only the visited CPUs can have entries come due: the others have none to drop.
-        for cpu in tlbsHolding(mm: mm, pages: pages) {
-            let found = state.cpus[cpu].tlb.updateEntries(mm: mm, pages: pages) { entry in
-                if let r = entry.unmapped, r.coveredBy.contains(thread) {
-                    if promisesGone {
-                        entry.unmapped?.isDue = true
-                    } else if entry.isWritable, entry.writeRevoked == nil {
-                        // mprotect(PROT_READ) found the PTE already unmapped (reclaim, say)
-                        // and returns promising no write gets through: a write through the
-                        // entry is now stale, though the unmap's own point comes later.
-                        entry.writeRevoked = Revocation(
-                            thread: thread, op: op, coveredBy: CPUMask(thread), isDue: true)
-                    }
+        updateTLBEntries(mm: mm, pages: pages, makesDue: true) { entry in
+            if let r = entry.unmapped, r.coveredBy.contains(thread) {
+                if promisesGone {
+                    entry.unmapped?.isDue = true
+                } else if entry.isWritable, entry.writeRevoked == nil {
+                    // mprotect(PROT_READ) found the PTE already unmapped (reclaim, say)
+                    // and returns promising no write gets through: a write through the
+                    // entry is now stale, though the unmap's own point comes later.
+                    entry.writeRevoked = Revocation(
+                        thread: thread, op: op, coveredBy: CPUMask(thread), isDue: true)
                 }
-                if let r = entry.writeRevoked, r.coveredBy.contains(thread) { entry.writeRevoked?.isDue = true }
             }
-            if found == 0 { ghostIndex?.forget(cpu: cpu, mm: mm, pages: pages) }
-            dropDueEntriesForOracle(cpu)
+            if let r = entry.writeRevoked, r.coveredBy.contains(thread) { entry.writeRevoked?.isDue = true }
         }
     }
 
-    /// The CPUs whose TLBs may hold an entry of a page of `pages` of `mm`: those the
-    /// ``GhostIndex`` names, or every CPU without one.
-    @inline(__always)
-    func tlbsHolding(mm: Int, pages: Range<Int>) -> CPUMask {
-        ghostIndex?.cpus(mm: mm, pages: pages) ?? setup.allCPUs
+    /// Applies `change` to every TLB entry of a page of `pages` of `mm`: on the CPUs the
+    /// ``GhostIndex`` says may hold one (every CPU without an index), forgetting those that hold
+    /// none. `makesDue`: the change can make revocations due, so `oracle-hw` drops them on each
+    /// CPU visited (the others have no entry to come due).
+    mutating func updateTLBEntries(
+        mm: Int, pages: Range<Int>, makesDue: Bool = false, _ change: (inout TLBEntry) -> Void
+    ) {
+        for cpu in ghostIndex?.cpus(mm: mm, pages: pages) ?? setup.allCPUs {
+            let found = state.cpus[cpu].tlb.updateEntries(mm: mm, pages: pages, change)
+            if found == 0 { ghostIndex?.forget(cpu: cpu, mm: mm, pages: pages) }
+            if makesDue { dropDueEntriesForOracle(cpu) }
+        }
     }
 
     /// `oracle-hw`: stale entries vanish, at no cost, at the last moment the kernel allows them:
