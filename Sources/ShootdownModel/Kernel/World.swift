@@ -288,17 +288,15 @@ public struct World<S: Scheme>: Sendable {
 
     /// Runs frames of `cpu` until one makes its shared access, blocks, or the stack empties.
     mutating func runFrames(_ cpu: Int) {
-        // The innermost frame is kept out of the stack while it runs, and pushed back when the
-        // action ends or it calls another function.
-        guard var frame = state.cpus[cpu].stack.popLast() else { return }
+        // The innermost frame stays on the stack; it runs on a copy, written back when the action
+        // ends or it calls another function (a step never reads its own CPU's stack). Popping and
+        // pushing it instead costs two array mutations per action, the hottest path here.
+        guard var frame = state.cpus[cpu].stack.last else { return }
         while true {
             // Whether the action goes on or stops here depends on the lock or acknowledgements.
             if let wait = wait(of: frame, on: cpu) {
                 touch(wait.location, write: false)
-                if wait.isBlocked {
-                    state.cpus[cpu].stack.append(frame)
-                    return
-                }
+                if wait.isBlocked { return }  // the frame did not change
             }
             let outcome: StepOutcome
             switch frame {
@@ -332,24 +330,29 @@ public struct World<S: Scheme>: Sendable {
             switch outcome {
             case .next:
                 if hasViolation {
-                    state.cpus[cpu].stack.append(frame)
+                    writeBackTop(cpu, frame)
                     return
                 }
             case .shared:
-                state.cpus[cpu].stack.append(frame)
+                writeBackTop(cpu, frame)
                 return
             case .call(let callee, let shared):
-                state.cpus[cpu].stack.append(frame)
-                if shared || hasViolation {
-                    state.cpus[cpu].stack.append(callee)
-                    return
-                }
+                writeBackTop(cpu, frame)
+                state.cpus[cpu].stack.append(callee)
+                if shared || hasViolation { return }
                 frame = callee
             case .ret(let shared):
-                guard !shared, !hasViolation, let caller = state.cpus[cpu].stack.popLast() else { return }
+                state.cpus[cpu].stack.removeLast()
+                guard !shared, !hasViolation, let caller = state.cpus[cpu].stack.last else { return }
                 frame = caller
             }
         }
+    }
+
+    /// Stores the running copy of `cpu`'s innermost frame back on its stack.
+    @inline(__always)
+    mutating func writeBackTop(_ cpu: Int, _ frame: KernelFrame) {
+        state.cpus[cpu].stack[state.cpus[cpu].stack.count - 1] = frame
     }
 
     /// Records a shared access of the running action.
