@@ -41,12 +41,13 @@ struct EventQueue: ~Copyable {
         var node = size + cpu
         guard keys[node] != key else { return }
         keys[node] = key
+        // Up to the root without stopping where a node keeps its key: the CPU updated is most
+        // often the one that just ran, the root's, whose change reaches the root, and a test per
+        // level costs more than the stores it saves.
         while node > 1 {
-            let smaller = min(keys[node], keys[node ^ 1])
+            key = min(key, keys[node ^ 1])
             node >>= 1
-            // The node keeps its key: nothing above it changes either.
-            guard keys[node] != smaller else { return }
-            keys[node] = smaller
+            keys[node] = key
         }
     }
 
