@@ -30,31 +30,46 @@ public enum Location: Hashable, Sendable {
     /// Revocation marks of TLB entries reaching a frame.
     case frame(Int)
 
-    /// The location packed in 32 bits: kind in the top 4, then two 14-bit fields. Equal
-    /// locations have equal codes.
+    /// The location packed in 32 bits: kind in the top 4 (``Kind``), then two 14-bit fields.
+    /// Equal locations have equal codes.
     @inline(__always)
     package var code: UInt32 {
-        func pack(_ kind: UInt32, _ a: Int, _ b: Int = 0) -> UInt32 {
-            kind << 28 | UInt32(truncatingIfNeeded: a & 0x3FFF) << 14 | UInt32(truncatingIfNeeded: b & 0x3FFF)
+        func pack(_ kind: Kind, _ a: Int, _ b: Int = 0) -> UInt32 {
+            kind.rawValue << 28 | UInt32(truncatingIfNeeded: a & 0x3FFF) << 14 | UInt32(truncatingIfNeeded: b & 0x3FFF)
         }
         return switch self {
-        case .tlbGen(let mm): pack(0, mm)
-        case .cpumask(let mm): pack(1, mm)
-        case .flushPending(let mm): pack(2, mm)
-        case .mmapLock(let mm): pack(3, mm)
-        case .ptl(let mm, let table): pack(4, mm, table)
-        case .page(let mm, let page): pack(5, mm, page)
-        case .isLazy(let cpu): pack(6, cpu)
-        case .mailbox(let cpu): pack(7, cpu)
-        case .acks(let cpu): pack(8, cpu)
-        case .event(let event): pack(9, event)
-        case .runqueue(let cpu): pack(10, cpu)
-        case .allocator: pack(11, 0)
-        case .frame(let frame): pack(12, frame)
-        case .flushBatched(let mm): pack(13, mm)
-        case .ring(let mm): pack(14, mm)
+        case .tlbGen(let mm): pack(.tlbGen, mm)
+        case .cpumask(let mm): pack(.cpumask, mm)
+        case .flushPending(let mm): pack(.flushPending, mm)
+        case .mmapLock(let mm): pack(.mmapLock, mm)
+        case .ptl(let mm, let table): pack(.ptl, mm, table)
+        case .page(let mm, let page): pack(.page, mm, page)
+        case .isLazy(let cpu): pack(.isLazy, cpu)
+        case .mailbox(let cpu): pack(.mailbox, cpu)
+        case .acks(let cpu): pack(.acks, cpu)
+        case .event(let event): pack(.event, event)
+        case .runqueue(let cpu): pack(.runqueue, cpu)
+        case .allocator: pack(.allocator, 0)
+        case .frame(let frame): pack(.frame, frame)
+        case .flushBatched(let mm): pack(.flushBatched, mm)
+        case .ring(let mm): pack(.ring, mm)
         }
     }
+
+    /// The kind of a location, as the top 4 bits of its ``code``: an engine that handles
+    /// codes dispatches on it without building the location.
+    package enum Kind: UInt32 {
+        case tlbGen, cpumask, flushPending, mmapLock, ptl, page, isLazy, mailbox, acks, event, runqueue, allocator
+        case frame, flushBatched, ring
+
+        /// The kind of the location `code` stands for.
+        @inline(__always)
+        package static func of(_ code: UInt32) -> UInt32 { code >> 28 }
+    }
+
+    /// The first field of the location `code` stands for: its CPU, mm, event or frame.
+    @inline(__always)
+    package static func firstField(of code: UInt32) -> Int { Int(code >> 14 & 0x3FFF) }
 }
 
 extension Location {
@@ -62,6 +77,7 @@ extension Location {
     /// (an IPI to take), acknowledgements (a flush waiting for them), a run queue (a thread
     /// woken), `mmap_lock` and a PTL (a lock released or taken). A CPU's readiness
     /// (``World/readiness(_:)``) reads nothing else that another CPU writes.
+    @inline(__always)
     var isWakeUp: Bool {
         switch self {
         case .mailbox, .acks, .runqueue, .mmapLock, .ptl: true
@@ -70,27 +86,26 @@ extension Location {
     }
 
     /// The location `code` stands for (the inverse of ``code``).
-    @inlinable
     init(code: UInt32) {
-        let a = Int(code >> 14 & 0x3FFF)
+        let a = Location.firstField(of: code)
         let b = Int(code & 0x3FFF)
         self =
-            switch code >> 28 {
-            case 0: .tlbGen(mm: a)
-            case 1: .cpumask(mm: a)
-            case 2: .flushPending(mm: a)
-            case 3: .mmapLock(mm: a)
-            case 4: .ptl(mm: a, table: b)
-            case 5: .page(mm: a, page: b)
-            case 6: .isLazy(cpu: a)
-            case 7: .mailbox(cpu: a)
-            case 8: .acks(cpu: a)
-            case 9: .event(a)
-            case 10: .runqueue(cpu: a)
-            case 11: .allocator
-            case 12: .frame(a)
-            case 13: .flushBatched(mm: a)
-            default: .ring(mm: a)
+            switch Kind(rawValue: Kind.of(code)) ?? .ring {
+            case .tlbGen: .tlbGen(mm: a)
+            case .cpumask: .cpumask(mm: a)
+            case .flushPending: .flushPending(mm: a)
+            case .mmapLock: .mmapLock(mm: a)
+            case .ptl: .ptl(mm: a, table: b)
+            case .page: .page(mm: a, page: b)
+            case .isLazy: .isLazy(cpu: a)
+            case .mailbox: .mailbox(cpu: a)
+            case .acks: .acks(cpu: a)
+            case .event: .event(a)
+            case .runqueue: .runqueue(cpu: a)
+            case .allocator: .allocator
+            case .frame: .frame(a)
+            case .flushBatched: .flushBatched(mm: a)
+            case .ring: .ring(mm: a)
             }
     }
 }
@@ -151,9 +166,8 @@ public struct Footprint: Hashable, Sendable {
         isEverything = false
     }
 
-    mutating func add(_ location: Location, write: Bool) {
+    mutating func add(_ code: UInt32, write: Bool) {
         if isEverything { return }
-        let code = location.code
         for i in 0..<Int(count) where self.code(at: i) == code {
             if write { writeBits |= 1 << UInt8(i) }
             return
@@ -180,11 +194,11 @@ public struct Footprint: Hashable, Sendable {
         return false
     }
 
-    /// Calls `body` with each location written, in the order first touched (all of them are
-    /// not known when ``isEverything``).
+    /// Calls `body` with the ``Location/code`` of each location written, in the order first
+    /// touched (all of them are not known when ``isEverything``).
     @inlinable
-    public func forEachWrite(_ body: (Location) -> Void) {
-        for i in 0..<Int(count) where isWrite(at: i) { body(Location(code: code(at: i))) }
+    package func forEachWrittenCode(_ body: (UInt32) -> Void) {
+        for i in 0..<Int(count) where isWrite(at: i) { body(code(at: i)) }
     }
 
     /// The locations read and written, for diagnostics.

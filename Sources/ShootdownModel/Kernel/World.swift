@@ -355,10 +355,12 @@ public struct World<S: Scheme>: Sendable {
         state.cpus[cpu].stack[state.cpus[cpu].stack.count - 1] = frame
     }
 
-    /// Records a shared access of the running action.
+    /// Records a shared access of the running action. Inlined, so that a call naming its
+    /// location's kind has the kind's tests and its code folded, without a switch over kinds.
+    @inline(__always)
     mutating func touch(_ location: Location, write: Bool) {
         guard footprintScope == .all || (write && location.isWakeUp) else { return }
-        footprint.add(location, write: write)
+        footprint.add(location.code, write: write)
     }
 
     func threadName(_ thread: Int?) -> String {
