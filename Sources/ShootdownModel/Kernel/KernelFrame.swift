@@ -58,8 +58,9 @@ enum StepOutcome {
     case next
     /// One shared access: the action ends here.
     case shared
-    /// Call `frame`; `shared` tells whether this step already made its shared access.
-    case call(KernelFrame, shared: Bool)
+    /// A call: the callee is on the stack above the caller (``World/callFrame(_:_:shared:)``);
+    /// `shared` tells whether this step already made its shared access.
+    case call(shared: Bool)
     /// Return to the caller; `shared` as above.
     case ret(shared: Bool)
 }

@@ -41,7 +41,7 @@ extension World {
             if tlbState.isLazy {
                 // Leave lazy mode instead of flushing: switch_mm_irqs_off(NULL, &init_mm, NULL).
                 if isTracing { note(cpu, "flush_tlb_func", "is_lazy: switch to init_mm") }
-                return .call(.switchMM(SwitchMMCall(next: initMM)), shared: false)
+                return callFrame(cpu, .switchMM(SwitchMMCall(next: initMM)), shared: false)
             }
             if scheme.oracle == .software {
                 // oracle-sw: invalidate exactly the stale entries of the range, nothing else.

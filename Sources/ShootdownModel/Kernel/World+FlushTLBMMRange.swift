@@ -131,7 +131,8 @@ extension World {
             call.pc = .wait
             // run_local: this CPU is in the mask and tlb_is_not_lazy(this_cpu).
             guard call.runsLocal, !state.cpus[cpu].tlbState.isLazy else { return .next }
-            return .call(
+            return callFrame(
+                cpu,
                 .flushTLBFunc(FlushTLBFuncCall(info: state.cpus[cpu].flushInfo!, isLocal: true)), shared: false)
         case .wait:
             // csd_lock_wait() for every target: all acknowledged (wait(of:on:) held us until then).
@@ -142,7 +143,8 @@ extension World {
         case .localOnly:
             // local_irq_disable(); flush_tlb_func(info); local_irq_enable();
             call.pc = .finish
-            return .call(
+            return callFrame(
+                cpu,
                 .flushTLBFunc(FlushTLBFuncCall(info: state.cpus[cpu].flushInfo!, isLocal: true)), shared: false)
         case .finish:
             // put_flush_tlb_info(); put_cpu();

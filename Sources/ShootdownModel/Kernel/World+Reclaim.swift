@@ -44,7 +44,7 @@ extension World {
             }
             // pte_accessible() needs no shared read for a present PTE.
             if call.old.isPresent {
-                return afterAccessible(&call, page: call.page)
+                return afterAccessible(cpu, &call, page: call.page)
             }
             call.pc = .accessible
             return .shared
@@ -55,7 +55,7 @@ extension World {
                 call.pc = .unlockPTL
                 return .shared
             }
-            return afterAccessible(&call, page: call.page)
+            return afterAccessible(cpu, &call, page: call.page)
         case .incGen:
             // arch_tlbbatch_add_pending(): inc_mm_tlb_gen(mm);
             touch(.tlbGen(mm: call.mm), write: true)
@@ -115,7 +115,7 @@ extension World {
             }
             var flush = FlushTLBMMRangeCall(mm: call.mm, start: 0, end: nil, freedTables: false)
             flush.isBatch = true
-            return .call(.flushTLBMMRange(flush), shared: false)
+            return callFrame(cpu, .flushTLBMMRange(flush), shared: false)
         case .free:
             // arch_tlbbatch_flush() ends with cpumask_clear(&batch->cpumask).
             state.threads[call.thread].tlbUBC = .empty
@@ -129,12 +129,12 @@ extension World {
 
     /// `pte_accessible()` said a TLB may hold the old PTE: batch the flush
     /// (`set_tlb_ubc_flush_pending()`), or flush the page now (`ptep_clear_flush()`).
-    mutating func afterAccessible(_ call: inout ReclaimCall, page: Int) -> StepOutcome {
+    mutating func afterAccessible(_ cpu: Int, _ call: inout ReclaimCall, page: Int) -> StepOutcome {
         if call.isDeferred {
             call.pc = .incGen
             return .shared
         }
         call.pc = .unlockPTL
-        return .call(.flushTLBMMRange(.page(page, of: call.mm)), shared: true)
+        return callFrame(cpu, .flushTLBMMRange(.page(page, of: call.mm)), shared: true)
     }
 }

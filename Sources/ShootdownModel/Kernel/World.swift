@@ -336,17 +336,25 @@ public struct World<S: Scheme>: Sendable {
             case .shared:
                 writeBackTop(cpu, frame)
                 return
-            case .call(let callee, let shared):
-                writeBackTop(cpu, frame)
-                state.cpus[cpu].stack.append(callee)
+            case .call(let shared):
+                let callee = state.cpus[cpu].stack.count - 1
+                state.cpus[cpu].stack[callee - 1] = frame
                 if shared || hasViolation { return }
-                frame = callee
+                frame = state.cpus[cpu].stack[callee]
             case .ret(let shared):
                 state.cpus[cpu].stack.removeLast()
                 guard !shared, !hasViolation, let caller = state.cpus[cpu].stack.last else { return }
                 frame = caller
             }
         }
+    }
+
+    /// A step's call of `callee`: pushed above the running frame, whose copy the step loop
+    /// writes back below it. The outcome carries no frame, so that it returns in registers.
+    @inline(__always)
+    mutating func callFrame(_ cpu: Int, _ callee: KernelFrame, shared: Bool) -> StepOutcome {
+        state.cpus[cpu].stack.append(callee)
+        return .call(shared: shared)
     }
 
     /// Stores the running copy of `cpu`'s innermost frame back on its stack.
