@@ -115,7 +115,7 @@ struct SimulationRun<S: Scheme>: ~Copyable {
     mutating func wake(_ code: UInt32, by cpu: Int, rereads: Bool) {
         let kind = Location.Kind.of(code)
         let other = Location.firstField(of: code)
-        if kind == Location.Kind.mailbox.rawValue {
+        if kind == Location.Kind.mailbox {
             guard other != cpu else { return }
             noteArrivals(other)
             guard rereads else { return }
@@ -124,15 +124,15 @@ struct SimulationRun<S: Scheme>: ~Copyable {
             var r = cpus[other].readiness
             r.canInterrupt = world.canInterruptInPlace(other)
             if r != cpus[other].readiness { refresh(other, read: r) }
-        } else if kind == Location.Kind.acks.rawValue {
+        } else if kind == Location.Kind.acks {
             guard other != cpu else { return }
             // csd_unlock(): the initiator sees the acknowledgement ackLatency later.
             cpus[other].ackReady = max(cpus[other].ackReady, now + costs.ackLatency)
             // Only its acknowledgements changed for the initiator: whether it can step, and when.
             if rereads { rereadCanStep(other, reschedules: true) }
-        } else if kind == Location.Kind.runqueue.rawValue {
+        } else if kind == Location.Kind.runqueue {
             if other != cpu && rereads { refresh(other) }
-        } else if kind == Location.Kind.mmapLock.rawValue || kind == Location.Kind.ptl.rawValue {
+        } else if kind == Location.Kind.mmapLock || kind == Location.Kind.ptl {
             guard rereads else { return }
             // Only the lock changed for a waiter, so only whether it can step (what else this
             // action wrote for it re-reads that); a waiter whose readiness did not change keeps

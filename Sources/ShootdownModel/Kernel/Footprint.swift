@@ -34,41 +34,55 @@ public enum Location: Hashable, Sendable {
     /// Equal locations have equal codes.
     @inline(__always)
     package var code: UInt32 {
-        func pack(_ kind: Kind, _ a: Int, _ b: Int = 0) -> UInt32 {
-            kind.rawValue << 28 | UInt32(truncatingIfNeeded: a & 0x3FFF) << 14 | UInt32(truncatingIfNeeded: b & 0x3FFF)
+        func pack(_ kind: UInt32, _ a: Int, _ b: Int = 0) -> UInt32 {
+            kind << 28 | UInt32(truncatingIfNeeded: a & 0x3FFF) << 14 | UInt32(truncatingIfNeeded: b & 0x3FFF)
         }
         return switch self {
-        case .tlbGen(let mm): pack(.tlbGen, mm)
-        case .cpumask(let mm): pack(.cpumask, mm)
-        case .flushPending(let mm): pack(.flushPending, mm)
-        case .mmapLock(let mm): pack(.mmapLock, mm)
-        case .ptl(let mm, let table): pack(.ptl, mm, table)
-        case .page(let mm, let page): pack(.page, mm, page)
-        case .isLazy(let cpu): pack(.isLazy, cpu)
-        case .mailbox(let cpu): pack(.mailbox, cpu)
-        case .acks(let cpu): pack(.acks, cpu)
-        case .event(let event): pack(.event, event)
-        case .runqueue(let cpu): pack(.runqueue, cpu)
-        case .allocator: pack(.allocator, 0)
-        case .frame(let frame): pack(.frame, frame)
-        case .flushBatched(let mm): pack(.flushBatched, mm)
-        case .ring(let mm): pack(.ring, mm)
+        case .tlbGen(let mm): pack(Kind.tlbGen, mm)
+        case .cpumask(let mm): pack(Kind.cpumask, mm)
+        case .flushPending(let mm): pack(Kind.flushPending, mm)
+        case .mmapLock(let mm): pack(Kind.mmapLock, mm)
+        case .ptl(let mm, let table): pack(Kind.ptl, mm, table)
+        case .page(let mm, let page): pack(Kind.page, mm, page)
+        case .isLazy(let cpu): pack(Kind.isLazy, cpu)
+        case .mailbox(let cpu): pack(Kind.mailbox, cpu)
+        case .acks(let cpu): pack(Kind.acks, cpu)
+        case .event(let event): pack(Kind.event, event)
+        case .runqueue(let cpu): pack(Kind.runqueue, cpu)
+        case .allocator: pack(Kind.allocator, 0)
+        case .frame(let frame): pack(Kind.frame, frame)
+        case .flushBatched(let mm): pack(Kind.flushBatched, mm)
+        case .ring(let mm): pack(Kind.ring, mm)
         }
     }
 
-    /// The kind of a location, as the top 4 bits of its ``code``: an engine that handles
-    /// codes dispatches on it without building the location.
-    package enum Kind: UInt32 {
-        case tlbGen, cpumask, flushPending, mmapLock, ptl, page, isLazy, mailbox, acks, event, runqueue, allocator
-        case frame, flushBatched, ring
+    /// The kinds of location, as the top 4 bits of their ``code``: an engine that handles codes
+    /// dispatches on them without building the location. Inlinable constants, so that the
+    /// tests fold across modules.
+    package enum Kind {
+        @inlinable package static var tlbGen: UInt32 { 0 }
+        @inlinable package static var cpumask: UInt32 { 1 }
+        @inlinable package static var flushPending: UInt32 { 2 }
+        @inlinable package static var mmapLock: UInt32 { 3 }
+        @inlinable package static var ptl: UInt32 { 4 }
+        @inlinable package static var page: UInt32 { 5 }
+        @inlinable package static var isLazy: UInt32 { 6 }
+        @inlinable package static var mailbox: UInt32 { 7 }
+        @inlinable package static var acks: UInt32 { 8 }
+        @inlinable package static var event: UInt32 { 9 }
+        @inlinable package static var runqueue: UInt32 { 10 }
+        @inlinable package static var allocator: UInt32 { 11 }
+        @inlinable package static var frame: UInt32 { 12 }
+        @inlinable package static var flushBatched: UInt32 { 13 }
+        @inlinable package static var ring: UInt32 { 14 }
 
         /// The kind of the location `code` stands for.
-        @inline(__always)
+        @inlinable
         package static func of(_ code: UInt32) -> UInt32 { code >> 28 }
     }
 
     /// The first field of the location `code` stands for: its CPU, mm, event or frame.
-    @inline(__always)
+    @inlinable
     package static func firstField(of code: UInt32) -> Int { Int(code >> 14 & 0x3FFF) }
 }
 
@@ -90,22 +104,22 @@ extension Location {
         let a = Location.firstField(of: code)
         let b = Int(code & 0x3FFF)
         self =
-            switch Kind(rawValue: Kind.of(code)) ?? .ring {
-            case .tlbGen: .tlbGen(mm: a)
-            case .cpumask: .cpumask(mm: a)
-            case .flushPending: .flushPending(mm: a)
-            case .mmapLock: .mmapLock(mm: a)
-            case .ptl: .ptl(mm: a, table: b)
-            case .page: .page(mm: a, page: b)
-            case .isLazy: .isLazy(cpu: a)
-            case .mailbox: .mailbox(cpu: a)
-            case .acks: .acks(cpu: a)
-            case .event: .event(a)
-            case .runqueue: .runqueue(cpu: a)
-            case .allocator: .allocator
-            case .frame: .frame(a)
-            case .flushBatched: .flushBatched(mm: a)
-            case .ring: .ring(mm: a)
+            switch Kind.of(code) {
+            case Kind.tlbGen: .tlbGen(mm: a)
+            case Kind.cpumask: .cpumask(mm: a)
+            case Kind.flushPending: .flushPending(mm: a)
+            case Kind.mmapLock: .mmapLock(mm: a)
+            case Kind.ptl: .ptl(mm: a, table: b)
+            case Kind.page: .page(mm: a, page: b)
+            case Kind.isLazy: .isLazy(cpu: a)
+            case Kind.mailbox: .mailbox(cpu: a)
+            case Kind.acks: .acks(cpu: a)
+            case Kind.event: .event(a)
+            case Kind.runqueue: .runqueue(cpu: a)
+            case Kind.allocator: .allocator
+            case Kind.frame: .frame(a)
+            case Kind.flushBatched: .flushBatched(mm: a)
+            default: .ring(mm: a)
             }
     }
 }
