@@ -57,28 +57,29 @@ public enum Location: Hashable, Sendable {
     }
 
     /// The kinds of location, as the top 4 bits of their ``code``: an engine that handles codes
-    /// dispatches on them without building the location. Inlinable constants, so that the
-    /// tests fold across modules.
-    package enum Kind {
-        @inlinable package static var tlbGen: UInt32 { 0 }
-        @inlinable package static var cpumask: UInt32 { 1 }
-        @inlinable package static var flushPending: UInt32 { 2 }
-        @inlinable package static var mmapLock: UInt32 { 3 }
-        @inlinable package static var ptl: UInt32 { 4 }
-        @inlinable package static var page: UInt32 { 5 }
-        @inlinable package static var isLazy: UInt32 { 6 }
-        @inlinable package static var mailbox: UInt32 { 7 }
-        @inlinable package static var acks: UInt32 { 8 }
-        @inlinable package static var event: UInt32 { 9 }
-        @inlinable package static var runqueue: UInt32 { 10 }
-        @inlinable package static var allocator: UInt32 { 11 }
-        @inlinable package static var frame: UInt32 { 12 }
-        @inlinable package static var flushBatched: UInt32 { 13 }
-        @inlinable package static var ring: UInt32 { 14 }
+    /// dispatches on them without building the location. Public inlinable constants, so that
+    /// the tests fold across modules: the `package` ones of Swift 6.3 were calls there, on
+    /// every write the simulator handles.
+    public enum Kind {
+        @inlinable public static var tlbGen: UInt32 { 0 }
+        @inlinable public static var cpumask: UInt32 { 1 }
+        @inlinable public static var flushPending: UInt32 { 2 }
+        @inlinable public static var mmapLock: UInt32 { 3 }
+        @inlinable public static var ptl: UInt32 { 4 }
+        @inlinable public static var page: UInt32 { 5 }
+        @inlinable public static var isLazy: UInt32 { 6 }
+        @inlinable public static var mailbox: UInt32 { 7 }
+        @inlinable public static var acks: UInt32 { 8 }
+        @inlinable public static var event: UInt32 { 9 }
+        @inlinable public static var runqueue: UInt32 { 10 }
+        @inlinable public static var allocator: UInt32 { 11 }
+        @inlinable public static var frame: UInt32 { 12 }
+        @inlinable public static var flushBatched: UInt32 { 13 }
+        @inlinable public static var ring: UInt32 { 14 }
 
         /// The kind of the location `code` stands for.
         @inlinable
-        package static func of(_ code: UInt32) -> UInt32 { code >> 28 }
+        public static func of(_ code: UInt32) -> UInt32 { code >> 28 }
     }
 
     /// The first field of the location `code` stands for: its CPU, mm, event or frame.
