@@ -5,10 +5,7 @@ extension World {
     /// initiator's `flush_tlb_info`.
     mutating func deliverIPI(_ cpu: Int) {
         touch(.mailbox(cpu: cpu), write: true)
-        // The oldest entry; most often the only one, and removing the last costs no move.
-        let info =
-            state.cpus[cpu].mailbox.count == 1
-            ? state.cpus[cpu].mailbox.removeLast() : state.cpus[cpu].mailbox.removeFirst()
+        let info = state.cpus[cpu].mailbox.removeFirst()
         if isTracing {
             note(cpu, "flush_tlb_func", "IPI from cpu\(info.initiatingCPU): new_tlb_gen = \(info.newTLBGen)")
         }

@@ -16,7 +16,7 @@ public struct CPU: Hashable, Sendable {
     /// Pending flush IPIs in arrival order (the `call_single_queue`), each with the initiator's
     /// `flush_tlb_info` as it was when queued (the initiator keeps it unchanged until every
     /// target acknowledged).
-    public var mailbox: [FlushTLBInfo] = []
+    public var mailbox = Mailbox()
     /// This CPU's `flush_tlb_info`, filled while it initiates a flush.
     public var flushInfo: FlushTLBInfo?
     /// `cfd_data->cpumask` of this CPU: the targets `smp_call_function_many_cond()` has yet
