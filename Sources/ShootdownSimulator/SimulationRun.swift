@@ -161,6 +161,7 @@ struct SimulationRun<S: Scheme>: ~Copyable {
     /// Re-reads `cpu`'s readiness; a CPU that could not run and now can resumes no earlier
     /// than `now`.
     /// - Parameter read: the readiness, when the caller just read it.
+    @inline(__always)
     mutating func refresh(_ cpu: Int, read: CPUReadiness? = nil) {
         let could = cpus[cpu].readiness.canInterrupt || cpus[cpu].readiness.canStep
         let r = read ?? world.readinessInPlace(cpu)
