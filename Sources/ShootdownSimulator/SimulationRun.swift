@@ -102,6 +102,7 @@ struct SimulationRun<S: Scheme>: ~Copyable {
     }
 
     /// __smp_call_single_queue(): the IPIs just queued to `target` arrive ipiLatency later.
+    @inline(__always)
     mutating func noteArrivals(_ target: Int) {
         let pending = arrivals[target].count - Int(cpus[target].arrivalHead)
         let queued = world.state.cpus[target].mailbox.count - pending
@@ -112,6 +113,7 @@ struct SimulationRun<S: Scheme>: ~Copyable {
     /// (``Location/code``); re-reads the CPUs the write can have let run, or stopped, if
     /// `rereads`. It tests the code's kind (``Location/Kind``) rather than build the location and
     /// switch over it: a jump through a table per write, mispredicted one time in three.
+    @inline(__always)
     mutating func wake(_ code: UInt32, by cpu: Int, rereads: Bool) {
         let kind = Location.Kind.of(code)
         let other = Location.firstField(of: code)
@@ -152,6 +154,7 @@ struct SimulationRun<S: Scheme>: ~Copyable {
     /// Re-reads only whether `cpu` can step (all a lock or acknowledgements change in its
     /// readiness), and reschedules it if that changed, or always if `reschedules` (its start
     /// moved).
+    @inline(__always)
     mutating func rereadCanStep(_ cpu: Int, reschedules: Bool) {
         var r = cpus[cpu].readiness
         r.canStep = world.canStepInPlace(cpu)
