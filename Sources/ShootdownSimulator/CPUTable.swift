@@ -19,8 +19,10 @@ struct CPUTable {
         count = slots.count
         self.slots = .allocate(capacity: count)
         self.slots.initialize(from: slots, count: count)
-        waitCodes = .allocate(capacity: count)
-        waitCodes.initialize(from: slots.map(\.readiness.waitCode), count: count)
+        let padded = (count + 7) & ~7
+        waitCodes = .allocate(capacity: padded)
+        waitCodes.initialize(repeating: .max, count: padded)
+        waitCodes.update(from: slots.map(\.readiness.waitCode), count: count)
     }
 
     /// Frees the table's memory; the table is not used again.
@@ -55,9 +57,23 @@ struct CPUTable {
     /// The CPUs `64 x word ..< 64 x word + 64` whose readiness waits on the location `code`,
     /// a bit each.
     func waiters(on code: UInt32, word: Int) -> UInt64 {
+        // Eight lanes a compare: the codes are padded with `UInt32.max` (no location's code) to
+        // whole groups of eight. A full word's eight groups unroll.
+        let codes = UnsafeRawPointer(waitCodes + word << 6)
+        let target = SIMD8<UInt32>(repeating: code)
+        @inline(__always)
+        func hits(inGroup group: Int) -> UInt64 {
+            let lanes = codes.loadUnaligned(fromByteOffset: group * 32, as: SIMD8<UInt32>.self)
+            let hits = SIMD8<UInt32>(1, 2, 4, 8, 16, 32, 64, 128).replacing(with: 0, where: lanes .!= target)
+            return UInt64(hits.wrappedSum()) << UInt64(group * 8)
+        }
         var bits: UInt64 = 0
-        let base = word << 6
-        for lane in 0..<min(64, count - base) where waitCodes[base + lane] == code { bits |= 1 << UInt64(lane) }
+        let lanes = count - word << 6
+        if lanes >= 64 {
+            for group in 0..<8 { bits |= hits(inGroup: group) }
+        } else {
+            for group in 0..<(lanes + 7) >> 3 { bits |= hits(inGroup: group) }
+        }
         return bits
     }
 
