@@ -64,7 +64,9 @@ struct CPUTable {
         @inline(__always)
         func hits(inGroup group: Int) -> UInt64 {
             let lanes = codes.loadUnaligned(fromByteOffset: group * 32, as: SIMD8<UInt32>.self)
-            let hits = SIMD8<UInt32>(1, 2, 4, 8, 16, 32, 64, 128).replacing(with: 0, where: lanes .!= target)
+            // All ones in each equal lane, masked to its own bit and summed.
+            let equal = SIMD8<UInt32>(truncatingIfNeeded: (lanes .== target)._storage)
+            let hits = equal & SIMD8<UInt32>(1, 2, 4, 8, 16, 32, 64, 128)
             return UInt64(hits.wrappedSum()) << UInt64(group * 8)
         }
         var bits: UInt64 = 0
