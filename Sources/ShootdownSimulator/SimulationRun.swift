@@ -69,10 +69,10 @@ struct SimulationRun<S: Scheme>: ~Copyable {
         world.performEnabled(action)
         result.events += 1
         if case .interrupt = action {
-            cpus[cpu].arrivalHead += 1
-            if cpus[cpu].arrivalHead == arrivals[cpu].count {
-                arrivals[cpu].removeAll(keepingCapacity: true)
-                cpus[cpu].arrivalHead = 0
+            cpus[cpu].pendingArrivals -= 1
+            if cpus[cpu].pendingArrivals > 0 {
+                cpus[cpu].arrivalHead += 1
+                cpus[cpu].nextArrival = arrivals[cpu][Int(cpus[cpu].arrivalHead)]
             }
         }
         let after = PricedTotals(world.counters, costs)
@@ -96,17 +96,24 @@ struct SimulationRun<S: Scheme>: ~Copyable {
         refresh(cpu)
         if !wasFlushing && cpus[cpu].readiness.isFlushing { cpus[cpu].flushStart = now }
         if wasFlushing && !cpus[cpu].readiness.isFlushing {
-            result.flushLatencies.append(now - cpus[cpu].flushStart!)
-            cpus[cpu].flushStart = nil
+            result.flushLatencies.append(now - cpus[cpu].flushStart)
         }
     }
 
     /// __smp_call_single_queue(): the IPIs just queued to `target` arrive ipiLatency later.
     @inline(__always)
     mutating func noteArrivals(_ target: Int) {
-        let pending = arrivals[target].count - Int(cpus[target].arrivalHead)
+        let pending = Int(cpus[target].pendingArrivals)
         let queued = world.state.cpus[target].mailbox.count - pending
-        for _ in 0..<max(0, queued) { arrivals[target].append(now + costs.ipiLatency) }
+        guard queued > 0 else { return }
+        let arrival = now + costs.ipiLatency
+        if pending == 0 {
+            arrivals[target].removeAll(keepingCapacity: true)
+            cpus[target].arrivalHead = 0
+            cpus[target].nextArrival = arrival
+        }
+        for _ in 0..<queued { arrivals[target].append(arrival) }
+        cpus[target].pendingArrivals += Int32(queued)
     }
 
     /// Notes the IPIs and acknowledgements of `cpu`'s write of the location `code` stands for
@@ -183,7 +190,7 @@ struct SimulationRun<S: Scheme>: ~Copyable {
         var start = Int.max
         var next = SimulatedCPU.Next.none
         if r.canInterrupt {
-            start = max(clock, arrivals[cpu][Int(cpus[cpu].arrivalHead)])
+            start = max(clock, cpus[cpu].nextArrival)
             next = .interrupt
         }
         if r.canStep {
