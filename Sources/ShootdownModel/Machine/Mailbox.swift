@@ -8,7 +8,10 @@
 public struct Mailbox: Hashable, Sendable, Sequence {
     /// Taken entries before `head`, pending ones from it on.
     @usableFromInline var entries: [FlushTLBInfo] = []
-    @usableFromInline var head = 0
+    @usableFromInline var head: Int32 = 0
+    /// Pending entries, kept beside the array: whether a CPU has an IPI to take is read for
+    /// every CPU an action affects, and this way reads no more than the CPU.
+    @usableFromInline var pendingCount: Int32 = 0
 
     /// Taken entries kept before the array is compacted (it is emptied whenever the last
     /// pending entry is taken).
@@ -18,28 +21,30 @@ public struct Mailbox: Hashable, Sendable, Sequence {
     public init() {}
 
     /// The pending IPIs, oldest first.
-    public var pending: ArraySlice<FlushTLBInfo> { entries[head...] }
+    public var pending: ArraySlice<FlushTLBInfo> { entries[Int(head)...] }
 
     /// Whether no IPI is pending.
-    @inlinable public var isEmpty: Bool { head == entries.count }
+    @inlinable public var isEmpty: Bool { pendingCount == 0 }
 
     /// Pending IPIs.
-    @inlinable public var count: Int { entries.count - head }
+    @inlinable public var count: Int { Int(pendingCount) }
 
     /// Queues `info` behind the pending IPIs (`__smp_call_single_queue()`).
     mutating func append(_ info: FlushTLBInfo) {
-        if head >= Self.compactionThreshold && head * 2 >= entries.count {
-            entries.removeFirst(head)
+        if head >= Self.compactionThreshold && head >= pendingCount {
+            entries.removeFirst(Int(head))
             head = 0
         }
         entries.append(info)
+        pendingCount += 1
     }
 
     /// Takes the oldest pending IPI; the mailbox is not empty.
     mutating func removeFirst() -> FlushTLBInfo {
         precondition(!isEmpty, "no IPI is pending")
-        let info = entries[head]
-        if head + 1 == entries.count {
+        let info = entries[Int(head)]
+        pendingCount -= 1
+        if pendingCount == 0 {
             entries.removeLast(entries.count)
             head = 0
         } else {
