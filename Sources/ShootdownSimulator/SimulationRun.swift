@@ -111,6 +111,11 @@ struct SimulationRun<S: Scheme>: ~Copyable {
             arrivals[target].removeAll(keepingCapacity: true)
             cpus[target].arrivalHead = 0
             cpus[target].nextArrival = arrival
+        } else if cpus[target].arrivalHead >= 32 && Int(cpus[target].arrivalHead) >= pending {
+            // A CPU that never takes its last pending IPI would keep every arrival time it
+            // ever had: the taken ones go once they outnumber the pending ones.
+            arrivals[target].removeFirst(Int(cpus[target].arrivalHead))
+            cpus[target].arrivalHead = 0
         }
         for _ in 0..<queued { arrivals[target].append(arrival) }
         cpus[target].pendingArrivals += Int32(queued)
