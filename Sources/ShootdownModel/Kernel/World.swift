@@ -289,8 +289,9 @@ public struct World<S: Scheme>: Sendable {
     /// Runs frames of `cpu` until one makes its shared access, blocks, or the stack empties.
     mutating func runFrames(_ cpu: Int) {
         // The innermost frame stays on the stack; it runs on a copy, written back when the action
-        // ends or it calls another function (a step never reads its own CPU's stack). Popping and
-        // pushing it instead costs two array mutations per action, the hottest path here.
+        // ends or it calls another function (a step touches its own CPU's stack only to push a
+        // callee, through callFrame). Popping and pushing it instead costs two array mutations
+        // per action, on the hottest path here.
         guard var frame = state.cpus[cpu].stack.last else { return }
         while true {
             // Whether the action goes on or stops here depends on the lock or acknowledgements.
