@@ -12,16 +12,12 @@ struct SimulatedCPU {
     /// When its `flush_tlb_mm_range()` began, while it runs (while ``readiness`` says it
     /// is flushing; only the CPU's own actions change that).
     var flushStart = 0
-    /// When the oldest of its queued IPIs arrives, while it has one (`pendingArrivals` > 0):
-    /// kept here, so that scheduling the CPU reads no more than its slot.
+    /// When the oldest of its queued IPIs arrives, while it has one (its queue in the run's
+    /// `arrivals` is not empty): kept here, so that scheduling the CPU reads no more than its
+    /// slot.
     var nextArrival = 0
     /// What it can do (as last read; set through ``CPUTable/setReadiness(_:of:)``).
     var readiness: CPUReadiness
-    /// Where its pending arrival times start in the run's `arrivals` (the earlier ones are
-    /// taken; the list is emptied when it next gets IPIs after the last is taken).
-    var arrivalHead: Int32 = 0
-    /// Its queued IPIs whose arrival times are in the run's `arrivals`.
-    var pendingArrivals: Int32 = 0
     /// The action it would run next, when it can run one.
     var next = Next.none
     /// ``Location/code`` of its own acknowledgements (``CPUReadiness/waitsOn`` while its

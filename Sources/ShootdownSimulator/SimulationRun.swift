@@ -17,8 +17,8 @@ struct SimulationRun<S: Scheme>: ~Copyable {
     var world: World<S>
     var queue: EventQueue
     let cpus: CPUTable
-    /// Arrival times of each CPU's queued IPIs, in mailbox order, from its `arrivalHead` on.
-    var arrivals: [[Int]]
+    /// Arrival times of each CPU's queued IPIs, in mailbox order.
+    var arrivals: [FIFO<Int>]
     /// The priced counters' totals after the last action (``PricedTotals``).
     var totals: PricedTotals
     var result = SimulationResult()
@@ -36,7 +36,7 @@ struct SimulationRun<S: Scheme>: ~Copyable {
             (0..<world.scenario.cpuCount).map {
                 SimulatedCPU(readiness: world.readiness($0), acksCode: Location.acks(cpu: $0).code)
             })
-        arrivals = Array(repeating: [], count: world.scenario.cpuCount)
+        arrivals = Array(repeating: FIFO(), count: world.scenario.cpuCount)
         totals = PricedTotals(world.counters, costs)
     }
 
@@ -69,11 +69,8 @@ struct SimulationRun<S: Scheme>: ~Copyable {
         world.performEnabled(action)
         result.events += 1
         if case .interrupt = action {
-            cpus[cpu].pendingArrivals -= 1
-            if cpus[cpu].pendingArrivals > 0 {
-                cpus[cpu].arrivalHead += 1
-                cpus[cpu].nextArrival = arrivals[cpu][Int(cpus[cpu].arrivalHead)]
-            }
+            arrivals[cpu].removeFirst()
+            if let next = arrivals[cpu].first { cpus[cpu].nextArrival = next }
         }
         let after = PricedTotals(world.counters, costs)
         now = start + price(after, since: totals)
@@ -103,22 +100,12 @@ struct SimulationRun<S: Scheme>: ~Copyable {
     /// __smp_call_single_queue(): the IPIs just queued to `target` arrive ipiLatency later.
     @inline(__always)
     mutating func noteArrivals(_ target: Int) {
-        let pending = Int(cpus[target].pendingArrivals)
+        let pending = arrivals[target].count
         let queued = world.state.cpus[target].mailbox.count - pending
         guard queued > 0 else { return }
         let arrival = now + costs.ipiLatency
-        if pending == 0 {
-            arrivals[target].removeAll(keepingCapacity: true)
-            cpus[target].arrivalHead = 0
-            cpus[target].nextArrival = arrival
-        } else if cpus[target].arrivalHead >= 32 && Int(cpus[target].arrivalHead) >= pending {
-            // A CPU that never takes its last pending IPI would keep every arrival time it
-            // ever had: the taken ones go once they outnumber the pending ones.
-            arrivals[target].removeFirst(Int(cpus[target].arrivalHead))
-            cpus[target].arrivalHead = 0
-        }
+        if pending == 0 { cpus[target].nextArrival = arrival }
         for _ in 0..<queued { arrivals[target].append(arrival) }
-        cpus[target].pendingArrivals += Int32(queued)
     }
 
     /// Notes the IPIs and acknowledgements of `cpu`'s write of the location `code` stands for

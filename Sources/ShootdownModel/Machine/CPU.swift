@@ -35,6 +35,10 @@ public struct CPU: Hashable, Sendable {
     public var irqsEnabled: Bool { stack.last?.irqsEnabled ?? true }
 }
 
+/// A CPU's `call_single_queue`: the flush IPIs queued to it and not yet taken, oldest first,
+/// each with the initiator's `flush_tlb_info` as it was when queued.
+public typealias Mailbox = FIFO<FlushTLBInfo>
+
 /// `struct flush_tlb_info`: what a flush asks its targets to do.
 public struct FlushTLBInfo: Hashable, Sendable {
     /// The address space; `f->mm`; `nil` for reclaim's batched flush, which flushes whatever

@@ -2,8 +2,9 @@ import Testing
 
 @testable import ShootdownModel
 
-/// The call_single_queue: first in, first out; equal by what is pending, not by what was taken.
-@Suite struct MailboxTests {
+/// The queue behind a CPU's mailbox: first in, first out; equal by what is pending, not by
+/// what was taken.
+@Suite struct FIFOTests {
     func info(_ gen: UInt64) -> FlushTLBInfo {
         FlushTLBInfo(mm: 0, start: 0, end: 1, freedTables: false, newTLBGen: gen, initiatingCPU: 0)
     }
