@@ -69,7 +69,7 @@ public struct ExhaustiveChecker<S: Scheme>: Sendable {
 
         let root = World(scenario: scenario, scheme: scheme)
         let rootFingerprint = fingerprint(root, preemptions: 0)
-        _ = visited.insert(rootFingerprint, sleep: 0)
+        _ = visited.insert(rootFingerprint, sleep: 0, depth: 0)
         stack.append(
             expand(
                 root, fingerprint: rootFingerprint, preemptions: 0, sleep: ActionSet(), skip: ActionSet(), via: nil,
@@ -118,12 +118,21 @@ public struct ExhaustiveChecker<S: Scheme>: Sendable {
             let preemptions = stack[top].preemptions + (action.isPreemption ? 1 : 0)
             let childFingerprint = fingerprint(child, preemptions: preemptions)
             var skip = childSleep
-            if let stored = visited.insert(childFingerprint, sleep: childSleep.bits) {
-                // Seen: explore again only what was asleep then and is awake now.
-                let awakened = stored & ~childSleep.bits
-                if awakened == 0 { continue }
-                skip = ActionSet(bits: ~awakened)
-                visited.update(childFingerprint, sleep: stored & childSleep.bits)
+            let depth = stack.count
+            if let stored = visited.insert(childFingerprint, sleep: childSleep.bits, depth: depth) {
+                // Seen. Once the depth bound cut some subtree, a state reached with more depth
+                // left than it was explored with is explored again (SPIN's -DREACH), so that the
+                // bound cuts schedules, never states reachable within it.
+                if stats.depthBoundHits > 0 && depth < stored.depth {
+                    visited.update(childFingerprint, sleep: childSleep.bits, depth: depth)
+                } else {
+                    // Explore again only what was asleep then and is awake now.
+                    let awakened = stored.sleep & ~childSleep.bits
+                    if awakened == 0 { continue }
+                    skip = ActionSet(bits: ~awakened)
+                    visited.update(
+                        childFingerprint, sleep: stored.sleep & childSleep.bits, depth: max(stored.depth, depth))
+                }
                 stats.revisits += 1
             } else {
                 onState?(childFingerprint)

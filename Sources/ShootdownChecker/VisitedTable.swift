@@ -3,10 +3,14 @@
 /// explored with (sleep sets and state caching need it to stay sound).
 ///
 /// A slot is one 64-bit word: the fingerprint's top 48 bits and a 16-bit sleep set (5 CPUs of
-/// 3 actions). The table grows by half when 9/10 full, so a stored state takes 8.9 to 13.3
-/// bytes. Two distinct states collide with probability about n(n-1)/2^49.
+/// 3 actions), with the depth the state was explored from beside it (SPIN's `-DREACH`: a state
+/// reached again with more depth left under the depth bound is explored again). The table grows
+/// by half when 9/10 full, so a stored state takes 11.1 to 16.7 bytes. Two distinct states
+/// collide with probability about n(n-1)/2^49.
 public struct VisitedTable: Sendable {
     private var slots: [UInt64]
+    /// The depth each slot's state was last explored from (capped at `UInt16.max`).
+    private var depths: [UInt16]
     /// The number of states stored.
     public private(set) var count = 0
 
@@ -16,6 +20,7 @@ public struct VisitedTable: Sendable {
     /// An empty table with room for `capacity` states before it grows.
     public init(capacity: Int = 1 << 10) {
         slots = Array(repeating: 0, count: max(16, capacity * 10 / 9 + 1))
+        depths = Array(repeating: 0, count: slots.count)
     }
 
     /// Bytes of storage per stored state.
@@ -24,7 +29,7 @@ public struct VisitedTable: Sendable {
     }
 
     /// Bytes of storage in all.
-    public var bytes: Int { slots.count * 8 }
+    public var bytes: Int { slots.count * 10 }
 
     /// The stored word for `fingerprint` with an empty sleep set (never 0, which marks a free slot).
     @inline(__always) private static func tag(_ fingerprint: UInt64) -> UInt64 {
@@ -38,24 +43,35 @@ public struct VisitedTable: Sendable {
         Int(truncatingIfNeeded: tag.multipliedFullWidth(by: UInt64(slots.count)).high)
     }
 
-    /// Looks `fingerprint` up; if absent, stores it with `sleep`.
-    /// - Returns: `nil` if the state is new, else the sleep set it was stored with.
-    public mutating func insert(_ fingerprint: UInt64, sleep: UInt16) -> UInt16? {
+    /// What the table holds of a state explored before.
+    public struct Stored: Equatable, Sendable {
+        /// The actions left unexplored from it.
+        public var sleep: UInt16
+        /// The depth it was explored from.
+        public var depth: Int
+    }
+
+    /// Looks `fingerprint` up; if absent, stores it with `sleep` and `depth`.
+    /// - Returns: `nil` if the state is new, else what it was stored with.
+    public mutating func insert(_ fingerprint: UInt64, sleep: UInt16, depth: Int) -> Stored? {
         let tag = Self.tag(fingerprint)
         var i = home(tag)
         while slots[i] != 0 {
-            if slots[i] & ~0xFFFF == tag { return UInt16(truncatingIfNeeded: slots[i]) }
+            if slots[i] & ~0xFFFF == tag {
+                return Stored(sleep: UInt16(truncatingIfNeeded: slots[i]), depth: Int(depths[i]))
+            }
             i += 1
             if i == slots.count { i = 0 }
         }
         slots[i] = tag | UInt64(sleep)
+        depths[i] = Self.clamp(depth)
         count += 1
         if count * 10 > slots.count * 9 { grow() }
         return nil
     }
 
-    /// Replaces the sleep set stored with `fingerprint` (which must be stored).
-    public mutating func update(_ fingerprint: UInt64, sleep: UInt16) {
+    /// Replaces what is stored with `fingerprint` (which must be stored).
+    public mutating func update(_ fingerprint: UInt64, sleep: UInt16, depth: Int) {
         let tag = Self.tag(fingerprint)
         var i = home(tag)
         while slots[i] & ~0xFFFF != tag {
@@ -63,18 +79,24 @@ public struct VisitedTable: Sendable {
             if i == slots.count { i = 0 }
         }
         slots[i] = tag | UInt64(sleep)
+        depths[i] = Self.clamp(depth)
     }
+
+    @inline(__always) private static func clamp(_ depth: Int) -> UInt16 { UInt16(clamping: depth) }
 
     private mutating func grow() {
         let old = slots
+        let oldDepths = depths
         slots = Array(repeating: 0, count: old.count + old.count / 2)
-        for word in old where word != 0 {
+        depths = Array(repeating: 0, count: slots.count)
+        for (word, depth) in zip(old, oldDepths) where word != 0 {
             var i = home(word & ~0xFFFF)
             while slots[i] != 0 {
                 i += 1
                 if i == slots.count { i = 0 }
             }
             slots[i] = word
+            depths[i] = depth
         }
     }
 }

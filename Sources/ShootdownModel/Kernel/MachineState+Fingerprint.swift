@@ -24,10 +24,16 @@ extension MachineState {
             }
             t.tlbUBC.fingerprint(into: &h)
         }
-        var events: UInt64 = 0
-        for (i, e) in self.events.enumerated() where e { events |= 1 << UInt64(i % 64) }
-        h.combine(events)
+        // The events, 64 to a word: every event has a bit of its own, however many there are.
         h.combine(self.events.count)
+        var word: UInt64 = 0
+        for (i, isSet) in self.events.enumerated() {
+            if isSet { word |= 1 << UInt64(i % 64) }
+            if i % 64 == 63 || i == self.events.count - 1 {
+                h.combine(word)
+                word = 0
+            }
+        }
         h.combine(frames.nextFresh)
         h.combine(frames.freeList.count)
         for f in frames.freeList { h.combine(f) }

@@ -42,6 +42,15 @@ extension World {
             touch(.page(mm: call.child, page: page), write: true)
             touch(.allocator, write: true)
             var pte = state.mms[call.mm].ptes[page]
+            guard let frame = pte.frame, !pte.isMigrationEntry else {
+                // copy_pte_range() copies what it finds under the PTL: reclaim, a zap or a
+                // migration took this PTE away since the previous step chose it, and a
+                // `pte_none()` entry is skipped. (A migration entry the model does not copy: its
+                // migration moves one address space's mapping; see nextCopy(after:_:).)
+                if isTracing { note(cpu, "copy_pte_range", "page \(page): no longer mapped, skipped") }
+                call.pc = nextCopy(after: page, call)
+                return .shared
+            }
             if pte.isWritable {
                 // copy_present_pte(): "If it's a COW mapping, write protect it both in the
                 // parent and the child."
@@ -50,8 +59,8 @@ extension World {
                 openRevocation(mm: call.mm, page: page, removesTranslation: false, thread: call.thread, op: call.op)
             }
             state.mms[call.child].ptes[page] = pte
-            state.frames.share(pte.frame!)
-            if isTracing { note(cpu, "copy_present_pte", "page \(page): frame \(pte.frame!) shared read-only") }
+            state.frames.share(frame)
+            if isTracing { note(cpu, "copy_present_pte", "page \(page): frame \(frame) shared read-only") }
             call.pc = nextCopy(after: page, call)
             return .shared
         case .flush:

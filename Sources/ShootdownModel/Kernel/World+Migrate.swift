@@ -85,13 +85,23 @@ extension World {
             let target = call.newFrame ?? call.old.frame!
             if pte.isMigrationEntry {
                 // remove_migration_pte(): mk_pte(new, vma->vm_page_prot), so a NUMA-hinted
-                // PROT_NONE page comes back accessible, as the VMA allows.
+                // PROT_NONE page comes back accessible, as the VMA allows. When
+                // move_to_new_folio() failed, remove_migration_ptes(src, src) maps the old folio
+                // again the same way.
                 let vma = state.mms[call.mm].vmas[call.page]
                 let accessible = vma.map { $0 != .none } ?? false
                 let writable = (call.old.isWritable || call.old.isProtNone) && vma == .write
                 state.mms[call.mm].ptes[call.page] = PTE(
                     frame: target, isPresent: accessible, isWritable: writable, isProtNone: !accessible)
                 if isTracing { note(cpu, "remove_migration_ptes", "pte(\(call.page)) = frame \(target)") }
+                guard call.newFrame != nil else {
+                    // migrate_folio_undo_src() puts the old folio back: its frame is the
+                    // mapping's again, and whoever clears this PTE later frees it after its own
+                    // flush. Migration's isolation of the folio ends in this same step, so no
+                    // window opens where the folio is mapped and still held by this migration.
+                    finishOperation(call.thread)
+                    return .ret(shared: true)
+                }
             } else {
                 if let newFrame = call.newFrame { freeFrame(newFrame) }
                 call.newFrame = nil
@@ -100,11 +110,10 @@ extension World {
             call.pc = .freeOld
             return .shared
         case .freeOld:
-            // The old folio's last reference goes: back to the allocator (unless migration failed).
-            if state.mms[call.mm].ptes[call.page].frame != call.old.frame {
-                freeFrame(call.old.frame!)
-                if isTracing { note(cpu, "migrate_pages", "free old frame \(call.old.frame!)") }
-            }
+            // The old folio's last reference, which migration held since it unmapped the page:
+            // back to the allocator (migrate_folio_done()).
+            freeFrame(call.old.frame!)
+            if isTracing { note(cpu, "migrate_pages", "free old frame \(call.old.frame!)") }
             finishOperation(call.thread)
             return .ret(shared: true)
         }

@@ -13,6 +13,15 @@ extension World {
         switch call.pc {
         case .lockMmap:
             touch(.mmapLock(mm: call.mm), write: true)
+            if case .munmap = call.kind,
+                !(call.range.start..<call.range.end).contains(where: { state.mms[call.mm].vmas[$0] != nil })
+            {
+                // do_vmi_munmap(): `vma = vma_find(vmi, end); if (!vma) return 0;` with the lock
+                // taken and dropped again: no VMA, nothing to unmap, no mmu_gather.
+                if isTracing { note(cpu, name, "no VMA in \(call.range): returns 0") }
+                finishOperation(call.thread)
+                return .ret(shared: true)
+            }
             // mmap_write_lock_killable() (munmap, mprotect) / mmap_read_lock() (madvise); the
             // VMA changes below are made under the lock, so they share its step.
             if call.kind.takesMmapLockForWrite {
@@ -23,7 +32,9 @@ extension World {
             switch call.kind {
             case .munmap:
                 // do_vmi_align_munmap(): detach the VMAs before unmapping.
+                let unmapped = (call.range.start..<call.range.end).filter { state.mms[call.mm].vmas[$0] != nil }
                 for page in call.range.start..<call.range.end { state.mms[call.mm].vmas[page] = nil }
+                freePageTables(of: unmapped, in: &call)
                 call.pc = .downgrade
             case .mprotect(let prot):
                 // mprotect_fixup(): new vm_page_prot for the VMAs in the range.
@@ -155,11 +166,6 @@ extension World {
                 call.pc = .lockPTL(table: table + 1)
                 if isTracing { note(cpu, name, "spin_unlock(ptl of table \(table))") }
                 return .shared
-            }
-            if case .munmap = call.kind, !pageTableStillUsed(mm: call.mm, range: call.range) {
-                // free_pgtables(): no VMA is left in the page-table page, so it is freed (after
-                // the flush, via tlb_remove_table()) and the flush must reach lazy CPUs too.
-                call.gather.freedTables = true
             }
             if isTracing {
                 note(
@@ -299,12 +305,25 @@ extension World {
         }
     }
 
-    /// Whether any VMA remains in the page-table pages that hold `range`.
-    func pageTableStillUsed(mm: Int, range: PageRange) -> Bool {
-        let space = state.mms[mm]
-        let first = space.pages(inTable: space.table(of: range.start)).lowerBound
-        let last = space.pages(inTable: space.table(of: range.end - 1)).upperBound
-        return (first..<last).contains { space.vmas[$0] != nil }
+    /// `free_pgtables()` of munmap's `unmap_region()`, after the zap: each page-table page that
+    /// held one of the `unmapped` pages' VMAs and holds no VMA now is freed (after the flush, via
+    /// `tlb_remove_table()`), so the flush must reach lazy CPUs too. `pte_free_tlb()` is
+    /// `tlb_flush_pmd_range(tlb, addr, PAGE_SIZE); tlb->freed_tables = 1;` with `addr` the table's
+    /// first address (`free_pgd_range()` rounds it down to the PMD), so the gather's range covers
+    /// the table even where the zap cleared no PTE (include/asm-generic/tlb.h, mm/memory.c, 6.6).
+    ///
+    /// Computed when the VMAs are detached: the munmap holds `mmap_lock` until it returns, so no
+    /// VMA appears or goes in between, and only this CPU reads its gather.
+    func freePageTables(of unmapped: [Int], in call: inout PTEBatchCall) {
+        let space = state.mms[call.mm]
+        var previous: Int?
+        for table in unmapped.map(space.table(of:)) where table != previous {
+            previous = table
+            let pages = space.pages(inTable: table)
+            guard !pages.contains(where: { space.vmas[$0] != nil }) else { continue }
+            call.gather.freedTables = true
+            call.gather.add(page: pages.lowerBound)
+        }
     }
 
     /// `tlb_finish_mmu()`: the nested-batch rule, then `tlb_flush_mmu()` -> `tlb_flush()`
