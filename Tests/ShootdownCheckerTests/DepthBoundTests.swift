@@ -23,16 +23,18 @@ import Testing
         let scenario = try #require(BuiltinScenarios.named(bound.scenario))
         let bounds = CheckBounds(maxDepth: bound.maxDepth, maxPreemptions: 1)
         var within: Set<UInt64> = []
-        StateSpace(scenario: scenario, scheme: LinuxScheme(), bounds: bounds).forEach { node in
+        StateSpace(scenario: scenario, scheme: LinuxScheme(), bounds: bounds).visitStates { node in
             within.insert(StateSpace<LinuxScheme>.key(node.world, preemptions: node.preemptions))
         }
         // The checker reports the states it reaches from boot; the boot state is its root.
         nonisolated(unsafe) var visited: Set<UInt64> = [
             StateSpace<LinuxScheme>.key(World(scenario: scenario, scheme: LinuxScheme()), preemptions: 0)
         ]
-        let checker = ExhaustiveChecker(scenario: scenario, scheme: LinuxScheme(), bounds: bounds, usesReduction: reduction)
+        let checker = ExhaustiveChecker(
+            scenario: scenario, scheme: LinuxScheme(), bounds: bounds, usesReduction: reduction)
         let result = checker.run(onState: { visited.insert($0) })
         #expect(result.stats.depthBoundHits > 0)
-        #expect(within.subtracting(visited).isEmpty, "\(within.subtracting(visited).count) states within the bound missed")
+        let missed = within.subtracting(visited)
+        #expect(missed.isEmpty, "\(missed.count) states within the bound missed")
     }
 }

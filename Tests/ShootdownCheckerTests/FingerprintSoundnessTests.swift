@@ -17,7 +17,7 @@ import Testing
         var clashes = 0
         let space = StateSpace(
             scenario: scenario, scheme: scheme, bounds: CheckBounds(maxDepth: 10_000, maxPreemptions: 1))
-        space.forEach(limit: limit) { node in
+        space.visitStates(limit: limit) { node in
             let state = node.world.state
             if let other = byFingerprint.updateValue(state, forKey: state.fingerprint), other != state {
                 clashes += 1

@@ -32,7 +32,7 @@ struct StateSpace<S: Scheme> {
 
     /// Visits every state at most `bounds.maxDepth` actions from boot (at most `limit`
     /// states), each once, nearest first.
-    func forEach(limit: Int = 200_000, _ visit: (Node) -> Void) {
+    func visitStates(limit: Int = 200_000, _ visit: (Node) -> Void) {
         var seen: Set<Seen> = []
         var frontier = [Node(world: World(scenario: scenario, scheme: scheme), preemptions: 0, depth: 0)]
         seen.insert(Seen(state: frontier[0].world.state, preemptions: 0))
