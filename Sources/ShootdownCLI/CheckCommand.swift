@@ -10,6 +10,11 @@ struct Check: ParsableCommand {
         discussion: """
             Exits 0 when no violation is found, 1 with a shrunk counterexample (saved as JSON for \
             `shootdown replay`), 2 on bad input.
+
+            Examples:
+              shootdown check --scenario seed-thread --scheme rfc15-buggy
+              shootdown check --scenario my-scenario.txt --scheme linux~no-ipi --format json
+              shootdown check --scenario nested-madvise --mode random --runs 5000 --jobs 2
             """
     )
 
@@ -37,7 +42,7 @@ struct Check: ParsableCommand {
     var compareReduction = false
 
     @Option(help: "Random: pct or uniform.")
-    var strategy: String = "pct"
+    var strategy: RandomStrategy = .pct
 
     @Option(help: "Random: number of runs.")
     var runs = 1000
@@ -63,6 +68,16 @@ struct Check: ParsableCommand {
     @Flag(help: "Print 0 for the wall-clock figures, so that equal inputs print equal bytes.")
     var noTiming = false
 
+    func validate() throws {
+        guard maxDepth > 0 else { throw ValidationError("--max-depth must be positive, found \(maxDepth)") }
+        guard maxPreemptions >= 0 else {
+            throw ValidationError("--max-preemptions must not be negative, found \(maxPreemptions)")
+        }
+        guard runs > 0 else { throw ValidationError("--runs must be positive, found \(runs)") }
+        guard depth > 0 else { throw ValidationError("--depth must be positive, found \(depth)") }
+        guard (1...64).contains(jobs) else { throw ValidationError("--jobs takes 1 to 64, found \(jobs)") }
+    }
+
     func run() throws {
         let scenario = try ScenarioSource.load(self.scenario)
         let parsed = try parseScheme(scheme)
@@ -72,19 +87,7 @@ struct Check: ParsableCommand {
                 "the \(mode.rawValue) checker handles at most \(most) CPUs; the scenario has \(scenario.cpuCount)"
                     + (mode == .exhaustive ? " (random mode takes up to 10: --mode random)" : ""))
         }
-        guard maxDepth > 0, maxPreemptions >= 0, runs > 0, depth > 0, (1...64).contains(jobs) else {
-            throw fail(
-                "--max-depth, --runs and --depth must be positive, --max-preemptions not negative, --jobs 1...64")
-        }
-        guard let strategy = RandomStrategy(rawValue: strategy) else {
-            throw fail("unknown strategy '\(self.strategy)': use pct or uniform")
-        }
-        var report =
-            switch parsed {
-            case .linux(let scheme): check(scenario, scheme, strategy)
-            case .ring(let scheme): check(scenario, scheme, strategy)
-            case .oracle(let scheme): check(scenario, scheme, strategy)
-            }
+        var report = check(scenario, parsed.base)
         if noTiming {
             report.seconds = 0
             report.statesPerSecond = 0
@@ -96,8 +99,8 @@ struct Check: ParsableCommand {
         if report.counterexample != nil { throw ExitCode(1) }
     }
 
-    func check<S: Scheme>(_ scenario: Scenario, _ scheme: S, _ strategy: RandomStrategy) -> CheckReport {
-        mode == .exhaustive ? exhaustive(scenario, scheme) : random(scenario, scheme, strategy)
+    func check<S: Scheme>(_ scenario: Scenario, _ scheme: S) -> CheckReport {
+        mode == .exhaustive ? exhaustive(scenario, scheme) : random(scenario, scheme)
     }
 
     func exhaustive<S: Scheme>(_ scenario: Scenario, _ scheme: S) -> CheckReport {
@@ -124,7 +127,7 @@ struct Check: ParsableCommand {
         return report
     }
 
-    func random<S: Scheme>(_ scenario: Scenario, _ scheme: S, _ strategy: RandomChecker<S>.Strategy) -> CheckReport {
+    func random<S: Scheme>(_ scenario: Scenario, _ scheme: S) -> CheckReport {
         let checker = RandomChecker(
             scenario: scenario, scheme: scheme, strategy: strategy, depth: depth, runs: runs, seed: seed, jobs: jobs)
         let meter = Progress(enabled: !quiet)

@@ -139,10 +139,10 @@ struct Compare: ParsableCommand {
     }
 
     func simulate(_ scheme: AnyScheme, _ scenario: Scenario, _ costs: CostModel) -> SimulationResult {
-        switch scheme {
-        case .linux(let scheme): Simulator(scenario: scenario, scheme: scheme, costs: costs).run()
-        case .ring(let scheme): Simulator(scenario: scenario, scheme: scheme, costs: costs).run()
-        case .oracle(let scheme): Simulator(scenario: scenario, scheme: scheme, costs: costs).run()
-        }
+        simulate(scheme.base, scenario, costs)
+    }
+
+    func simulate<S: Scheme>(_ scheme: S, _ scenario: Scenario, _ costs: CostModel) -> SimulationResult {
+        Simulator(scenario: scenario, scheme: scheme, costs: costs).run()
     }
 }

@@ -44,13 +44,7 @@ struct Replay: ParsableCommand {
         guard let actions = saved.actions else {
             throw fail("'\(file)': the schedule has an entry that is not `step N`, `irq N` or `preempt N`")
         }
-        let reproduced =
-            switch parsed {
-            case .linux(let scheme): replay(scenario, scheme, actions)
-            case .ring(let scheme): replay(scenario, scheme, actions)
-            case .oracle(let scheme): replay(scenario, scheme, actions)
-            }
-        if reproduced { throw ExitCode(1) }
+        if replay(scenario, parsed.base, actions) { throw ExitCode(1) }
     }
 
     /// Re-executes `actions` and prints the run; returns whether the violation reproduced.

@@ -8,6 +8,10 @@ struct Run: ParsableCommand {
         discussion: """
             Exits 0 when the run completes, 1 when it finds a violation (the timeline and the \
             replay command are printed), 2 on bad input.
+
+            Examples:
+              shootdown run --scenario lazy-return --seed 4 --timeline
+              shootdown run --scenario remote-ipi --scheme linux~no-ipi --policy round-robin
             """
     )
 
@@ -37,15 +41,13 @@ struct Run: ParsableCommand {
         case roundRobin = "round-robin"
     }
 
+    func validate() throws {
+        guard maxSteps > 0 else { throw ValidationError("--max-steps must be positive, found \(maxSteps)") }
+    }
+
     func run() throws {
         let scenario = try ScenarioSource.load(self.scenario)
-        let violated =
-            switch try parseScheme(scheme) {
-            case .linux(let scheme): execute(scenario: scenario, scheme: scheme)
-            case .ring(let scheme): execute(scenario: scenario, scheme: scheme)
-            case .oracle(let scheme): execute(scenario: scenario, scheme: scheme)
-            }
-        if violated { throw ExitCode(1) }
+        if execute(scenario: scenario, scheme: try parseScheme(scheme).base) { throw ExitCode(1) }
     }
 
     /// Runs and prints; returns whether a violation was found.

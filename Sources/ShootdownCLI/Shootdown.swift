@@ -1,4 +1,5 @@
 import ArgumentParser
+import ShootdownChecker
 import ShootdownModel
 
 @main
@@ -6,9 +7,34 @@ struct Shootdown: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "shootdown",
         abstract: "A laboratory for TLB flush protocols: is a flush-tracking scheme correct, and what does it cost?",
+        discussion: """
+            Every command exits 0 on success, 1 when it found a violation, 2 on bad input.
+
+            Examples:
+              shootdown demo
+              shootdown check --scenario seed-thread --scheme rfc15-buggy
+              shootdown compare --workload tlb-flush2 --cpus 64
+            """,
+        version: "shootdown 0.12 (models x86-64 Linux v6.6.0)",
         subcommands: [Demo.self, Run.self, Check.self, Replay.self, Compare.self, List.self]
     )
+
+    /// ArgumentParser's entry point, with one change: a command line it rejects (an unknown
+    /// option, a value that does not parse, a failed `validate()`) exits 2, the project's status
+    /// for bad input, instead of `EX_USAGE` (64).
+    static func main() {
+        do {
+            var command = try parseAsRoot()
+            try command.run()
+        } catch {
+            guard exitCode(for: error) == .validationFailure else { exit(withError: error) }
+            FileHandleOutput.writeToStandardError(fullMessage(for: error) + "\n")
+            exit(withError: ExitCode(2))
+        }
+    }
 }
+
+extension RandomStrategy: ExpressibleByArgument {}
 
 /// `--format text|json`.
 enum OutputFormat: String, ExpressibleByArgument, CaseIterable {

@@ -118,6 +118,29 @@ struct CLI {
         #expect(output.stderr.contains("shootdown list") || output.stderr.contains("built-in"))
     }
 
+    /// Command lines ArgumentParser rejects exit 2 like every other bad input (not 64).
+    @Test(arguments: [
+        (["check", "--scenario", "remote-ipi", "--runs=-1"], "--runs must be positive"),
+        (["check", "--scenario", "remote-ipi", "--max-depth", "0"], "--max-depth must be positive"),
+        (["check", "--scenario", "remote-ipi", "--strategy", "sideways"], "'sideways' is invalid"),
+        (["check", "--scenario", "remote-ipi", "--jobs", "99"], "--jobs takes 1 to 64"),
+        (["run", "--scenario", "remote-ipi", "--max-steps", "0"], "--max-steps must be positive"),
+        (["run", "--scenario", "remote-ipi", "--no-such-flag"], "Unknown option"),
+        (["compare", "--cpus", "many"], "'many' is invalid"),
+    ])
+    func rejectedCommandLinesExitTwo(arguments: [String], message: String) throws {
+        let output = try CLI.run(arguments)
+        #expect(output.status == 2)
+        #expect(output.stderr.contains(message))
+        #expect(output.stderr.contains("Usage: shootdown"))
+    }
+
+    @Test func versionNamesTheKernelModelled() throws {
+        let output = try CLI.run(["--version"])
+        #expect(output.status == 0)
+        #expect(output.stdout.hasPrefix("shootdown ") && output.stdout.contains("Linux v6.6.0"))
+    }
+
     @Test func demoShowsLinuxSafeAndEveryMutantCaught() throws {
         let output = try CLI.run(["demo", "--seeds", "20"])
         #expect(output.status == 0)

@@ -5,14 +5,19 @@ public enum AnyScheme: Hashable, Sendable {
     /// The lower bounds, for `shootdown compare`.
     case oracle(OracleScheme)
 
-    /// The name as the command line spells it.
-    public var name: String {
+    /// The scheme itself. Pass it to a generic function (`func f<S: Scheme>(_ scheme: S)`):
+    /// Swift opens the existential, so one call serves every scheme type, and the engines'
+    /// `@_specialize`d entry points still run each known scheme with static dispatch.
+    public var base: any Scheme {
         switch self {
-        case .linux(let scheme): scheme.name
-        case .ring(let scheme): scheme.name
-        case .oracle(let scheme): scheme.name
+        case .linux(let scheme): scheme
+        case .ring(let scheme): scheme
+        case .oracle(let scheme): scheme
         }
     }
+
+    /// The name as the command line spells it.
+    public var name: String { base.name }
 }
 
 /// The schemes and mutants the command line knows, by name.
