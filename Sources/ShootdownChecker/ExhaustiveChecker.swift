@@ -16,6 +16,9 @@ public struct ExhaustiveChecker<S: Scheme>: Sendable {
     public var bounds: CheckBounds
     /// Whether to use sleep sets.
     public var usesReduction: Bool
+    /// States after which the search stops, incomplete (``ExplorationStats/isIncomplete``);
+    /// `nil` for no limit.
+    public var maxStates: Int?
 
     /// The most CPUs a scenario may have (the visited table keeps 16 bits of sleep set, three
     /// actions per CPU).
@@ -137,6 +140,10 @@ public struct ExhaustiveChecker<S: Scheme>: Sendable {
             } else {
                 onState?(childFingerprint)
                 stats.states += 1
+                if let maxStates, stats.states >= maxStates {
+                    stats.isIncomplete = true
+                    break search
+                }
                 if let progress, stats.states % 4096 == 0 {
                     stats.seconds = seconds(since: start, clock)
                     stats.depth = stack.count

@@ -14,6 +14,8 @@ public struct ExplorationStats: Hashable, Sendable, Codable {
     public var depthBoundHits = 0
     /// Deadlocks seen.
     public var deadlocks = 0
+    /// Whether the search stopped at its state budget before it had explored every schedule.
+    public var isIncomplete = false
     /// Wall-clock seconds so far.
     public var seconds = 0.0
 

@@ -1,0 +1,145 @@
+import Dispatch
+import ShootdownModel
+import Synchronization
+
+/// Hunts a scheme's bugs in scenarios nobody wrote: checks generated scenarios one after the
+/// other (exhaustively within a state budget, then with PCT runs where the budget ran out) until
+/// one violates, then shrinks that scenario and its schedule.
+///
+/// Scenario `i` of a hunt is ``ScenarioGenerator/scenario(seed:)`` of `seed + i`; with a shard
+/// `K/N`, the hunt takes the scenarios whose index is `K - 1` modulo `N`, so that N hunts with
+/// the same seed cover each scenario once. The scenarios checked and the verdict depend only on
+/// the configuration and, through the time budget, on how many scenarios were reached.
+public struct Hunter<S: Scheme>: Sendable {
+    /// How one generated scenario is checked.
+    public struct Budget: Hashable, Sendable {
+        /// States of the exhaustive search before it gives up on the scenario.
+        public var states: Int
+        /// PCT runs when the exhaustive search gave up.
+        public var randomRuns: Int
+
+        /// A budget of `states` exhaustive states, then `randomRuns` PCT runs.
+        public init(states: Int = 200_000, randomRuns: Int = 300) {
+            self.states = states
+            self.randomRuns = randomRuns
+        }
+    }
+
+    /// What one scenario's check found.
+    public struct Finding: Sendable {
+        /// The scenario's index in the hunt.
+        public var index: Int
+        /// The scenario checked.
+        public var scenario: Scenario
+        /// The violation, if one was found.
+        public var violation: Violation?
+        /// The schedule that reaches it.
+        public var schedule: [Action]?
+        /// States the exhaustive search stored.
+        public var states: Int
+        /// Whether the exhaustive search covered every schedule within its bounds.
+        public var isComplete: Bool
+    }
+
+    public var scheme: S
+    public var generator: ScenarioGenerator
+    public var seed: UInt64
+    public var budget: Budget
+    public var bounds: CheckBounds
+    /// This hunt's shard, `index` in `1...count`.
+    public var shard: (index: Int, count: Int)
+    /// Scenarios checked at once.
+    public var jobs: Int
+
+    public init(
+        scheme: S, generator: ScenarioGenerator = ScenarioGenerator(), seed: UInt64 = 0, budget: Budget = Budget(),
+        bounds: CheckBounds = .standard, shard: (index: Int, count: Int) = (1, 1), jobs: Int = 1
+    ) {
+        precondition(shard.count >= 1 && (1...shard.count).contains(shard.index), "shard K/N with 1 <= K <= N")
+        self.scheme = scheme
+        self.generator = generator
+        self.seed = seed
+        self.budget = budget
+        self.bounds = bounds
+        self.shard = shard
+        self.jobs = max(1, jobs)
+    }
+
+    /// The hunt's `n`-th scenario of this shard: its index in the whole hunt, and the scenario.
+    public func scenario(_ n: Int) -> (index: Int, scenario: Scenario) {
+        let index = n * shard.count + shard.index - 1
+        return (index, generator.scenario(seed: seed &+ UInt64(index)))
+    }
+
+    /// Checks one scenario: exhaustively within the state budget, then PCT runs if the search
+    /// was cut short and found nothing.
+    public func check(_ scenario: Scenario, index: Int) -> Finding {
+        var exhaustive = ExhaustiveChecker(scenario: scenario, scheme: scheme, bounds: bounds)
+        exhaustive.maxStates = budget.states
+        let result = exhaustive.run()
+        var finding = Finding(
+            index: index, scenario: scenario, violation: result.violation, schedule: result.schedule,
+            states: result.stats.states,
+            isComplete: !result.stats.isIncomplete && result.stats.depthBoundHits == 0)
+        if finding.violation == nil, !finding.isComplete, budget.randomRuns > 0 {
+            let random = RandomChecker(
+                scenario: scenario, scheme: scheme, runs: budget.randomRuns, seed: UInt64(index)
+            ).run()
+            finding.violation = random.violation
+            finding.schedule = random.schedule
+        }
+        return finding
+    }
+
+    /// Checks scenarios until one violates, `shouldStop` says so (asked before each scenario),
+    /// or `maxScenarios` of this shard were checked. `jobs` workers take the next scenario as
+    /// they finish one; once a scenario violates, no later one is started and the earlier ones
+    /// still running finish, so the violation reported is the first in order whatever `jobs` is.
+    /// - Parameter progress: called after each scenario with the number checked and the states.
+    /// - Returns: every finding in order; the last one violates when the hunt found a bug.
+    public func run(
+        maxScenarios: Int? = nil, shouldStop: @escaping @Sendable () -> Bool = { false },
+        progress: @escaping @Sendable (_ scenarios: Int, _ states: Int) -> Void = { _, _ in }
+    ) -> [Finding] {
+        let shared = Mutex(HuntProgress<S>())
+        DispatchQueue.concurrentPerform(iterations: jobs) { _ in
+            while !shouldStop() {
+                let n: Int? = shared.withLock { s in
+                    guard s.next < s.firstViolation, maxScenarios.map({ s.next < $0 }) ?? true else { return nil }
+                    defer { s.next += 1 }
+                    return s.next
+                }
+                guard let n else { return }
+                let (index, scenario) = scenario(n)
+                let finding = check(scenario, index: index)
+                let (count, states) = shared.withLock { s in
+                    s.findings[n] = finding
+                    s.states += finding.states
+                    if finding.violation != nil { s.firstViolation = min(s.firstViolation, n) }
+                    return (s.findings.count, s.states)
+                }
+                progress(count, states)
+            }
+        }
+        let done = shared.withLock { $0 }
+        let checked = done.findings.keys.sorted().filter { $0 <= done.firstViolation }
+        return checked.map { done.findings[$0]! }
+    }
+
+    /// Whether `scenario` still shows a violation of `kind`, and the schedule that does.
+    public func violates(_ scenario: Scenario, kind: Violation.Kind) -> [Action]? {
+        let finding = check(scenario, index: 0)
+        guard finding.violation?.kind == kind else { return nil }
+        return finding.schedule
+    }
+}
+
+/// What the workers of ``Hunter/run(maxScenarios:shouldStop:progress:)`` share.
+struct HuntProgress<S: Scheme>: Sendable {
+    /// The next scenario (of this shard) to check.
+    var next = 0
+    /// The first scenario found violating, or `Int.max`.
+    var firstViolation = Int.max
+    var findings: [Int: Hunter<S>.Finding] = [:]
+    var states = 0
+}

@@ -1,0 +1,99 @@
+import ShootdownChecker
+import ShootdownModel
+
+/// What `shootdown hunt` found: how much it covered, and the shrunk scenario and counterexample
+/// of the violation, if any. Text for people; JSON (stable keys) for scripts.
+public struct HuntReport: Codable, Sendable {
+    /// `pass` (no violation in the scenarios checked) or `violation`.
+    public var result: String
+    public var scheme: String
+    /// The seed of scenario 0; scenario i was generated from `seed + i`.
+    public var seed: UInt64
+    /// `K/N`: this hunt's shard of the scenarios.
+    public var shard: String
+    public var maxCPUs: Int
+    public var maxOperations: Int
+    /// Scenarios checked.
+    public var scenarios: Int
+    /// Of those, the ones explored completely within the state budget (the others also got PCT runs).
+    public var complete: Int
+    /// States stored by the exhaustive searches, summed.
+    public var states: Int
+    public var seconds: Double
+    /// The violating scenario as generated (index and text), then shrunk.
+    public var violation: Found?
+
+    /// A violation and what shrinking made of it.
+    public struct Found: Codable, Sendable {
+        public var kind: String
+        /// The scenario's index in the hunt (its seed is the hunt's seed plus this).
+        public var index: Int
+        public var generatedText: String
+        public var shrunkText: String
+        public var shrunkCPUs: Int
+        public var shrunkOperations: Int
+        /// Where the shrunk scenario was saved.
+        public var scenarioFile: String
+        public var counterexample: Counterexample
+
+        public init(
+            kind: String, index: Int, generatedText: String, shrunkText: String, shrunkCPUs: Int,
+            shrunkOperations: Int, scenarioFile: String, counterexample: Counterexample
+        ) {
+            self.kind = kind
+            self.index = index
+            self.generatedText = generatedText
+            self.shrunkText = shrunkText
+            self.shrunkCPUs = shrunkCPUs
+            self.shrunkOperations = shrunkOperations
+            self.scenarioFile = scenarioFile
+            self.counterexample = counterexample
+        }
+    }
+
+    /// The report of a hunt whose checks found `findings`, the last one violating if `violation`.
+    public init<S: Scheme>(
+        scheme: S, hunter: Hunter<S>, findings: [Hunter<S>.Finding], seconds: Double, violation: Found?
+    ) {
+        result = violation == nil ? "pass" : "violation"
+        self.scheme = scheme.name
+        seed = hunter.seed
+        shard = "\(hunter.shard.index)/\(hunter.shard.count)"
+        maxCPUs = hunter.generator.scope.maxCPUs
+        maxOperations = hunter.generator.scope.maxOperations
+        scenarios = findings.count
+        complete = findings.filter(\.isComplete).count
+        states = findings.reduce(0) { $0 + $1.states }
+        self.seconds = seconds
+        self.violation = violation
+    }
+
+    public func json() -> String { JSONOutput.encode(self) }
+
+    /// The report for people: coverage, then the shrunk scenario, its timeline and the replay.
+    public func text() -> String {
+        var lines = [
+            "\(result.uppercased()): hunt under \(scheme), scenarios from seed \(seed)"
+                + (shard == "1/1" ? "" : ", shard \(shard)")
+                + " (2-\(maxCPUs) CPUs, 1-\(maxOperations) operations a thread)",
+            "  \(scenarios) scenarios (\(complete) explored completely, the rest also by PCT), \(states) states, "
+                + "\(String(format: "%.1f", seconds)) s",
+        ]
+        guard let found = violation else { return lines.joined(separator: "\n") }
+        let c = found.counterexample
+        lines += [
+            "",
+            "Scenario \(found.index) (seed \(seed + UInt64(found.index))) violates (\(found.kind)); shrunk to "
+                + "\(found.shrunkCPUs) CPUs and \(found.shrunkOperations) operations, saved as \(found.scenarioFile):",
+            found.shrunkText.split(separator: "\n").map { "  " + $0 }.joined(separator: "\n"),
+            "",
+            "Counterexample (\(c.schedule.count) steps, shrunk): \(c.violation)",
+            Timeline.render(
+                c.steps.map { TraceEvent(step: $0.step, cpu: $0.cpu, function: $0.function, detail: $0.detail) },
+                cpus: found.shrunkCPUs),
+            "replay: \(c.replay)",
+            "check:  shootdown check --scenario \(found.scenarioFile) --scheme \(scheme)",
+        ]
+        return lines.joined(separator: "\n")
+    }
+}
