@@ -135,6 +135,37 @@ struct CLI {
         #expect(output.stderr.contains("Usage: shootdown"))
     }
 
+    @Test func huntFindsShrinksSavesAndReplays() throws {
+        let dir = FileManager.default.temporaryDirectory.appendingPathComponent(
+            "hunt-\(UInt32.random(in: 0...UInt32.max))")
+        try FileManager.default.createDirectory(at: dir, withIntermediateDirectories: true)
+        defer { try? FileManager.default.removeItem(at: dir) }
+        let args = [
+            "hunt", "--scheme", "linux~no-ipi", "--seed", "69", "--scenarios", "3", "--states", "20000",
+            "--save-dir", dir.path, "--format", "json",
+        ]
+        let output = try CLI.run(args)
+        #expect(output.status == 1)
+        let json = try #require(try JSONSerialization.jsonObject(with: Data(output.stdout.utf8)) as? [String: Any])
+        #expect(json["result"] as? String == "violation")
+        let found = try #require(json["violation"] as? [String: Any])
+        #expect(found["index"] as? Int == 0)
+        #expect((found["shrunkOperations"] as? Int ?? 99) <= 6)
+        let scenarioFile = try #require(found["scenarioFile"] as? String)
+        #expect(FileManager.default.fileExists(atPath: scenarioFile))
+        let check = try CLI.run(["check", "--scenario", scenarioFile, "--scheme", "linux~no-ipi", "--quiet"])
+        #expect(check.status == 1)
+        let replayFile = dir.appendingPathComponent("counterexample-hunt-linux-no-ipi-0.json").path
+        #expect(try CLI.run(["replay", replayFile]).status == 1)
+        #expect(try CLI.run(["check", "--scenario", scenarioFile, "--scheme", "linux", "--quiet"]).status == 0)
+    }
+
+    @Test func huntRejectsABadShard() throws {
+        let output = try CLI.run(["hunt", "--shard", "3/2"])
+        #expect(output.status == 2)
+        #expect(output.stderr.contains("--shard takes K/N"))
+    }
+
     @Test func versionNamesTheKernelModelled() throws {
         let output = try CLI.run(["--version"])
         #expect(output.status == 0)
