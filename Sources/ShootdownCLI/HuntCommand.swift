@@ -54,6 +54,9 @@ struct Hunt: ParsableCommand {
     @Option(help: "Where the shrunk scenario and the counterexample are saved.")
     var saveDir = "."
 
+    @Option(help: "Also save every scenario checked, as DIR/generated-SEED.txt.")
+    var saveScenarios: String?
+
     @Option(help: "Output format: text or json.")
     var format: OutputFormat = .text
 
@@ -82,9 +85,12 @@ struct Hunt: ParsableCommand {
 
     func run() throws {
         let parsed = try parseScheme(scheme)
-        var isDirectory: ObjCBool = false
-        guard FileManager.default.fileExists(atPath: saveDir, isDirectory: &isDirectory), isDirectory.boolValue else {
-            throw fail("--save-dir '\(saveDir)' is not a directory; create it or name another")
+        for (option, path) in [("--save-dir", saveDir), ("--save-scenarios", saveScenarios)] {
+            var isDirectory: ObjCBool = false
+            guard let path else { continue }
+            guard FileManager.default.fileExists(atPath: path, isDirectory: &isDirectory), isDirectory.boolValue else {
+                throw fail("\(option) '\(path)' is not a directory; create it or name another")
+            }
         }
         if try hunt(parsed.base) { throw ExitCode(1) }
     }
@@ -104,6 +110,17 @@ struct Hunt: ParsableCommand {
         meter.finish()
         let elapsed = clock.now - start
         let seconds = Double(elapsed.components.seconds) + Double(elapsed.components.attoseconds) / 1e18
+        if let saveScenarios {
+            for finding in findings {
+                let file = (saveScenarios as NSString).appendingPathComponent("\(finding.scenario.name).txt")
+                do {
+                    try (ScenarioFormat.render(finding.scenario) + "\n").write(
+                        toFile: file, atomically: true, encoding: .utf8)
+                } catch {
+                    throw fail("cannot write to --save-scenarios '\(saveScenarios)': \(error.localizedDescription)")
+                }
+            }
+        }
         var found: HuntReport.Found?
         if let last = findings.last, let violation = last.violation {
             found = try shrink(last, kind: violation.kind, hunter)
