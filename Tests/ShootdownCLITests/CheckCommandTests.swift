@@ -82,7 +82,7 @@ import Testing
     @Test func badArgumentsExitTwo() throws {
         let output = try CLI.run(["check", "--scenario", "remote-ipi", "--mode", "random", "--strategy", "dfs"])
         #expect(output.status == 2)
-        #expect(output.stderr.contains("unknown strategy 'dfs'"))
+        #expect(output.stderr.contains("The value 'dfs' is invalid for '--strategy <strategy>'"))
     }
 
     @Test func tooManyCPUsForExhaustiveModeExitTwo() throws {

@@ -267,6 +267,10 @@ public struct World<S: Scheme>: Sendable {
         counters.steps += 1
         currentStep = counters.steps
         footprint.reset()
+        #if SHOOTDOWN_INTERNAL_CHECKS
+        let tlbGensBefore = state.mms.map(\.tlbGen)
+        defer { checkInvariants(tlbGensBefore: tlbGensBefore) }
+        #endif
         switch action {
         case .step(let cpu):
             if state.cpus[cpu].stack.isEmpty {
