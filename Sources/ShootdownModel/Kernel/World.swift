@@ -268,8 +268,8 @@ public struct World<S: Scheme>: Sendable {
         currentStep = counters.steps
         footprint.reset()
         #if SHOOTDOWN_INTERNAL_CHECKS
-        let tlbGensBefore = state.mms.map(\.tlbGen)
-        defer { checkInvariants(tlbGensBefore: tlbGensBefore) }
+            let tlbGensBefore = state.mms.map(\.tlbGen)
+            defer { checkInvariants(tlbGensBefore: tlbGensBefore) }
         #endif
         switch action {
         case .step(let cpu):
