@@ -97,3 +97,40 @@ public struct HuntReport: Codable, Sendable {
         return lines.joined(separator: "\n")
     }
 }
+
+extension HuntReport {
+    /// Shards that cannot be merged: of different hunts, or one shard twice.
+    public struct MergeError: Error, CustomStringConvertible {
+        public var description: String
+    }
+
+    /// The result of the shards `reports` together: scenarios and states summed, the longest
+    /// shard's seconds, the violation of the lowest scenario index.
+    /// - Throws: ``MergeError`` when the shards are not of one hunt, or a shard comes twice.
+    public static func merging(_ reports: [HuntReport]) throws(MergeError) -> HuntReport {
+        guard var merged = reports.first else { throw MergeError(description: "no hunt results to merge") }
+        let count = merged.shard.split(separator: "/").last.map(String.init) ?? "1"
+        var seen: Set<String> = []
+        for report in reports {
+            guard
+                report.scheme == merged.scheme, report.seed == merged.seed, report.maxCPUs == merged.maxCPUs,
+                report.maxOperations == merged.maxOperations, report.shard.hasSuffix("/\(count)")
+            else {
+                throw MergeError(
+                    description: "shard \(report.shard) (\(report.scheme), seed \(report.seed)) is not of the hunt of "
+                        + "shard \(merged.shard) (\(merged.scheme), seed \(merged.seed)): merge shards of one hunt")
+            }
+            guard seen.insert(report.shard).inserted else {
+                throw MergeError(description: "shard \(report.shard) comes twice: merge each shard once")
+            }
+        }
+        merged.shard = seen.count == Int(count) ? "1/1" : seen.sorted().joined(separator: ",")
+        merged.scenarios = reports.reduce(0) { $0 + $1.scenarios }
+        merged.complete = reports.reduce(0) { $0 + $1.complete }
+        merged.states = reports.reduce(0) { $0 + $1.states }
+        merged.seconds = reports.map(\.seconds).max() ?? 0
+        merged.violation = reports.compactMap(\.violation).min { $0.index < $1.index }
+        merged.result = merged.violation == nil ? "pass" : "violation"
+        return merged
+    }
+}
