@@ -21,11 +21,17 @@ struct Hunt: ParsableCommand {
               shootdown hunt --scheme linux~no-batched-pending --budget 120
               shootdown hunt --scheme linux --budget 600 --jobs 2
               shootdown hunt --scheme ring-list:size=1 --max-cpus 4 --max-ops 5 --seed 1000
+              shootdown hunt --differential rfc15 rfc15-buggy --budget 60
             """
     )
 
     @Option(help: "The scheme, e.g. linux, rfc15, ring-list:size=8 or linux~no-ipi.")
     var scheme = "linux"
+
+    @Option(
+        parsing: .upToNextOption,
+        help: "Two schemes A B: hunt scenarios where they disagree (one violates, or flushes fully, the other not).")
+    var differential: [String] = []
 
     @Option(help: "Seconds to hunt for (checked between scenarios; shrinking comes after).")
     var budget = 60.0
@@ -74,6 +80,9 @@ struct Hunt: ParsableCommand {
         if let scenarios, scenarios <= 0 {
             throw ValidationError("--scenarios must be positive, found \(scenarios)")
         }
+        guard differential.isEmpty || differential.count == 2 else {
+            throw ValidationError("--differential takes two schemes, found \(differential.count)")
+        }
         guard parsedShard != nil else { throw ValidationError("--shard takes K/N with 1 <= K <= N, found '\(shard)'") }
     }
 
@@ -84,7 +93,6 @@ struct Hunt: ParsableCommand {
     }
 
     func run() throws {
-        let parsed = try parseScheme(scheme)
         for (option, path) in [("--save-dir", saveDir), ("--save-scenarios", saveScenarios)] {
             var isDirectory: ObjCBool = false
             guard let path else { continue }
@@ -92,40 +100,82 @@ struct Hunt: ParsableCommand {
                 throw fail("\(option) '\(path)' is not a directory; create it or name another")
             }
         }
-        if try hunt(parsed.base) { throw ExitCode(1) }
+        let found: Bool
+        if differential.isEmpty {
+            found = try hunt(try parseScheme(scheme).base)
+        } else {
+            found = try hunt(try parseScheme(differential[0]).base, against: try parseScheme(differential[1]).base)
+        }
+        if found { throw ExitCode(1) }
     }
 
-    /// Hunts and prints; returns whether a violation was found.
-    func hunt<S: Scheme>(_ scheme: S) throws -> Bool {
-        let hunter = Hunter(
+    func hunter<S: Scheme>(_ scheme: S) -> Hunter<S> {
+        Hunter(
             scheme: scheme, generator: ScenarioGenerator(scope: .init(maxCPUs: maxCPUs, maxOperations: maxOps)),
-            seed: seed, budget: .init(states: states), shard: parsedShard!, jobs: jobs)
+            seed: seed, budget: HuntBudget(states: states), shard: parsedShard!, jobs: jobs)
+    }
+
+    /// Hunts one scheme's violations; returns whether one was found.
+    func hunt<S: Scheme>(_ scheme: S) throws -> Bool {
+        let hunter = hunter(scheme)
+        return try hunt(hunter, name: scheme.name, check: { hunter.check($0, index: $1) }) { _, scenario, schedule in
+            counterexample(scheme, scenario, schedule)
+        }
+    }
+
+    /// Hunts scenarios where `a` and `b` disagree; returns whether one was found.
+    func hunt<A: Scheme, B: Scheme>(_ a: A, against b: B) throws -> Bool {
+        let differential = DifferentialHunter(hunter(a), against: b)
+        return try hunt(differential.first, name: "\(a.name) vs \(b.name)", check: differential.check) {
+            finding, scenario, schedule in
+            finding.scheme == a.name ? counterexample(a, scenario, schedule) : counterexample(b, scenario, schedule)
+        }
+    }
+
+    /// Runs the hunt with `check`, then shrinks the bug it found (the scenario while `check`
+    /// finds the same bug in it, then the violating schedule), saves and prints it.
+    func hunt<S: Scheme>(
+        _ hunter: Hunter<S>, name: String, check: @escaping @Sendable (Scenario, Int) -> HuntFinding,
+        counterexample: (HuntFinding, Scenario, [Action]) -> Counterexample?
+    ) throws -> Bool {
         let clock = ContinuousClock()
         let start = clock.now
         let deadline = start + .milliseconds(Int(budget * 1000))
         let meter = Progress(enabled: !quiet)
         let findings = hunter.run(
             maxScenarios: scenarios, shouldStop: { clock.now >= deadline },
-            progress: { count, states in meter.update("scenarios \(count)  states \(states)") })
+            progress: { count, states in meter.update("scenarios \(count)  states \(states)") }, check: check)
         meter.finish()
         let elapsed = clock.now - start
         let seconds = Double(elapsed.components.seconds) + Double(elapsed.components.attoseconds) / 1e18
         if let saveScenarios {
             for finding in findings {
-                let file = (saveScenarios as NSString).appendingPathComponent("\(finding.scenario.name).txt")
-                do {
-                    try (ScenarioFormat.render(finding.scenario) + "\n").write(
-                        toFile: file, atomically: true, encoding: .utf8)
-                } catch {
-                    throw fail("cannot write to --save-scenarios '\(saveScenarios)': \(error.localizedDescription)")
-                }
+                try write(
+                    ScenarioFormat.render(finding.scenario) + "\n", to: saveScenarios, "\(finding.scenario.name).txt")
             }
         }
         var found: HuntReport.Found?
-        if let last = findings.last, let violation = last.violation {
-            found = try shrink(last, kind: violation.kind, hunter)
+        if let bug = findings.last, bug.isBug {
+            let shrunk = ScenarioShrinker(stillViolates: { check($0, 0).isSameBug(as: bug) }).shrink(bug.scenario)
+            let again = check(shrunk, 0)
+            let scenario = again.isSameBug(as: bug) ? shrunk : bug.scenario
+            let file = "hunt-" + name.map { $0.isLetter || $0.isNumber ? String($0) : "-" }.joined() + "-\(bug.index)"
+            var named = scenario
+            named.name = (saveDir as NSString).appendingPathComponent(file + ".txt")
+            named.summary = "Found by shootdown hunt (\(name)) --seed \(seed): scenario \(bug.index), shrunk."
+            let text = ScenarioFormat.render(named)
+            try write(text + "\n", to: saveDir, file + ".txt")
+            let schedule = again.isSameBug(as: bug) ? again.schedule : bug.schedule
+            let example = schedule.flatMap { counterexample(again, named, $0) }
+            if let example { try write(JSONOutput.encode(example) + "\n", to: saveDir, "counterexample-\(file).json") }
+            found = HuntReport.Found(
+                kind: bug.violation?.kind.rawValue ?? "none", disagreement: bug.disagreement?.description,
+                violatingScheme: bug.violation == nil ? nil : bug.scheme, index: bug.index,
+                generatedText: ScenarioFormat.render(bug.scenario), shrunkText: text, shrunkCPUs: scenario.cpuCount,
+                shrunkOperations: ScenarioShrinker.operationCount(scenario), scenarioFile: named.name,
+                counterexample: example)
         }
-        let report = HuntReport(scheme: scheme, hunter: hunter, findings: findings, seconds: seconds, violation: found)
+        let report = HuntReport(scheme: name, hunter: hunter, findings: findings, seconds: seconds, violation: found)
         switch format {
         case .json: print(report.json())
         case .text: print(report.text())
@@ -133,37 +183,20 @@ struct Hunt: ParsableCommand {
         return found != nil
     }
 
-    /// Shrinks the violating scenario, then its schedule, and saves both.
-    func shrink<S: Scheme>(_ finding: Hunter<S>.Finding, kind: Violation.Kind, _ hunter: Hunter<S>) throws
-        -> HuntReport.Found
-    {
-        let shrunk = ScenarioShrinker(stillViolates: { hunter.violates($0, kind: kind) != nil }).shrink(
-            finding.scenario)
-        let schedule = hunter.violates(shrunk, kind: kind) ?? finding.schedule!
-        let scenario = hunter.violates(shrunk, kind: kind) != nil ? shrunk : finding.scenario
-        let name = "hunt-" + hunter.scheme.name.map { $0.isLetter || $0.isNumber ? String($0) : "-" }.joined()
-        let scenarioFile = (saveDir as NSString).appendingPathComponent("\(name)-\(finding.index).txt")
-        let exampleFile = (saveDir as NSString).appendingPathComponent("counterexample-\(name)-\(finding.index).json")
-        var named = scenario
-        named.name = scenarioFile
-        named.summary =
-            "Found by shootdown hunt --scheme \(hunter.scheme.name) --seed \(seed): scenario \(finding.index), shrunk."
-        let text = ScenarioFormat.render(named)
-        let steps = Shrinker(scenario: named, scheme: hunter.scheme).shrink(schedule)
-        guard
-            let example = Counterexample(
-                scenario: named, scheme: hunter.scheme, schedule: steps, replay: "shootdown replay \(exampleFile)")
-        else { throw fail("internal: the shrunk schedule no longer violates; please report this scenario:\n\(text)") }
+    /// The shrunk counterexample of `schedule` under `scheme`, replayed from its saved file.
+    func counterexample<S: Scheme>(_ scheme: S, _ scenario: Scenario, _ schedule: [Action]) -> Counterexample? {
+        let steps = Shrinker(scenario: scenario, scheme: scheme).shrink(schedule)
+        let base = (scenario.name as NSString).lastPathComponent.replacingOccurrences(of: ".txt", with: "")
+        let file = (saveDir as NSString).appendingPathComponent("counterexample-\(base).json")
+        return Counterexample(scenario: scenario, scheme: scheme, schedule: steps, replay: "shootdown replay \(file)")
+    }
+
+    func write(_ text: String, to directory: String, _ name: String) throws {
         do {
-            try (text + "\n").write(toFile: scenarioFile, atomically: true, encoding: .utf8)
-            try (JSONOutput.encode(example) + "\n").write(toFile: exampleFile, atomically: true, encoding: .utf8)
+            try text.write(
+                toFile: (directory as NSString).appendingPathComponent(name), atomically: true, encoding: .utf8)
         } catch {
-            throw fail("cannot write to --save-dir '\(saveDir)': \(error.localizedDescription)")
+            throw fail("cannot write to '\(directory)': \(error.localizedDescription)")
         }
-        return HuntReport.Found(
-            kind: kind.rawValue, index: finding.index,
-            generatedText: ScenarioFormat.render(finding.scenario), shrunkText: text, shrunkCPUs: scenario.cpuCount,
-            shrunkOperations: ScenarioShrinker.operationCount(scenario), scenarioFile: scenarioFile,
-            counterexample: example)
     }
 }

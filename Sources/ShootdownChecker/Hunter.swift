@@ -11,40 +11,10 @@ import Synchronization
 /// the same seed cover each scenario once. The scenarios checked and the verdict depend only on
 /// the configuration and, through the time budget, on how many scenarios were reached.
 public struct Hunter<S: Scheme>: Sendable {
-    /// How one generated scenario is checked.
-    public struct Budget: Hashable, Sendable {
-        /// States of the exhaustive search before it gives up on the scenario.
-        public var states: Int
-        /// PCT runs when the exhaustive search gave up.
-        public var randomRuns: Int
-
-        /// A budget of `states` exhaustive states, then `randomRuns` PCT runs.
-        public init(states: Int = 200_000, randomRuns: Int = 300) {
-            self.states = states
-            self.randomRuns = randomRuns
-        }
-    }
-
-    /// What one scenario's check found.
-    public struct Finding: Sendable {
-        /// The scenario's index in the hunt.
-        public var index: Int
-        /// The scenario checked.
-        public var scenario: Scenario
-        /// The violation, if one was found.
-        public var violation: Violation?
-        /// The schedule that reaches it.
-        public var schedule: [Action]?
-        /// States the exhaustive search stored.
-        public var states: Int
-        /// Whether the exhaustive search covered every schedule within its bounds.
-        public var isComplete: Bool
-    }
-
     public var scheme: S
     public var generator: ScenarioGenerator
     public var seed: UInt64
-    public var budget: Budget
+    public var budget: HuntBudget
     public var bounds: CheckBounds
     /// This hunt's shard, `index` in `1...count`.
     public var shard: (index: Int, count: Int)
@@ -52,7 +22,8 @@ public struct Hunter<S: Scheme>: Sendable {
     public var jobs: Int
 
     public init(
-        scheme: S, generator: ScenarioGenerator = ScenarioGenerator(), seed: UInt64 = 0, budget: Budget = Budget(),
+        scheme: S, generator: ScenarioGenerator = ScenarioGenerator(), seed: UInt64 = 0,
+        budget: HuntBudget = HuntBudget(),
         bounds: CheckBounds = .standard, shard: (index: Int, count: Int) = (1, 1), jobs: Int = 1
     ) {
         precondition(shard.count >= 1 && (1...shard.count).contains(shard.index), "shard K/N with 1 <= K <= N")
@@ -73,13 +44,13 @@ public struct Hunter<S: Scheme>: Sendable {
 
     /// Checks one scenario: exhaustively within the state budget, then PCT runs if the search
     /// was cut short and found nothing.
-    public func check(_ scenario: Scenario, index: Int) -> Finding {
+    public func check(_ scenario: Scenario, index: Int) -> HuntFinding {
         var exhaustive = ExhaustiveChecker(scenario: scenario, scheme: scheme, bounds: bounds)
         exhaustive.maxStates = budget.states
         let result = exhaustive.run()
-        var finding = Finding(
-            index: index, scenario: scenario, violation: result.violation, schedule: result.schedule,
-            states: result.stats.states,
+        var finding = HuntFinding(
+            index: index, scenario: scenario, scheme: scheme.name, violation: result.violation,
+            schedule: result.schedule, states: result.stats.states,
             isComplete: !result.stats.isIncomplete && result.stats.depthBoundHits == 0)
         if finding.violation == nil, !finding.isComplete, budget.randomRuns > 0 {
             let random = RandomChecker(
@@ -96,12 +67,17 @@ public struct Hunter<S: Scheme>: Sendable {
     /// they finish one; once a scenario violates, no later one is started and the earlier ones
     /// still running finish, so the violation reported is the first in order whatever `jobs` is.
     /// - Parameter progress: called after each scenario with the number checked and the states.
-    /// - Returns: every finding in order; the last one violates when the hunt found a bug.
+    /// - Returns: every finding in order; the last one is a bug (``HuntFinding/isBug``) when the
+    ///   hunt found one.
+    /// - Parameter check: how a scenario is checked (default ``check(_:index:)``; the
+    ///   differential hunt checks it under two schemes).
     public func run(
         maxScenarios: Int? = nil, shouldStop: @escaping @Sendable () -> Bool = { false },
-        progress: @escaping @Sendable (_ scenarios: Int, _ states: Int) -> Void = { _, _ in }
-    ) -> [Finding] {
-        let shared = Mutex(HuntProgress<S>())
+        progress: @escaping @Sendable (_ scenarios: Int, _ states: Int) -> Void = { _, _ in },
+        check: (@Sendable (Scenario, Int) -> HuntFinding)? = nil
+    ) -> [HuntFinding] {
+        let check = check ?? { self.check($0, index: $1) }
+        let shared = Mutex(HuntProgress())
         DispatchQueue.concurrentPerform(iterations: jobs) { _ in
             while !shouldStop() {
                 let n: Int? = shared.withLock { s in
@@ -111,11 +87,11 @@ public struct Hunter<S: Scheme>: Sendable {
                 }
                 guard let n else { return }
                 let (index, scenario) = scenario(n)
-                let finding = check(scenario, index: index)
+                let finding = check(scenario, index)
                 let (count, states) = shared.withLock { s in
                     s.findings[n] = finding
                     s.states += finding.states
-                    if finding.violation != nil { s.firstViolation = min(s.firstViolation, n) }
+                    if finding.isBug { s.firstViolation = min(s.firstViolation, n) }
                     return (s.findings.count, s.states)
                 }
                 progress(count, states)
@@ -125,21 +101,70 @@ public struct Hunter<S: Scheme>: Sendable {
         let checked = done.findings.keys.sorted().filter { $0 <= done.firstViolation }
         return checked.map { done.findings[$0]! }
     }
-
-    /// Whether `scenario` still shows a violation of `kind`, and the schedule that does.
-    public func violates(_ scenario: Scenario, kind: Violation.Kind) -> [Action]? {
-        let finding = check(scenario, index: 0)
-        guard finding.violation?.kind == kind else { return nil }
-        return finding.schedule
-    }
 }
 
-/// What the workers of ``Hunter/run(maxScenarios:shouldStop:progress:)`` share.
-struct HuntProgress<S: Scheme>: Sendable {
+/// What the workers of ``Hunter/run(maxScenarios:shouldStop:progress:check:)`` share.
+struct HuntProgress: Sendable {
     /// The next scenario (of this shard) to check.
     var next = 0
     /// The first scenario found violating, or `Int.max`.
     var firstViolation = Int.max
-    var findings: [Int: Hunter<S>.Finding] = [:]
+    var findings: [Int: HuntFinding] = [:]
     var states = 0
+}
+
+/// A differential hunt: scenarios on which two schemes disagree, one violating where the other
+/// passes, or (on the round-robin schedule) one flushing fully where the other never does. Use
+/// it to confirm a new scheme changes only what it meant to change.
+public struct DifferentialHunter<A: Scheme, B: Scheme>: Sendable {
+    public var first: Hunter<A>
+    public var second: Hunter<B>
+
+    /// Hunts `a` against `b` with the settings of `first` (its generator, seed, budget, shard).
+    public init(_ first: Hunter<A>, against b: B) {
+        self.first = first
+        self.second = Hunter<B>(
+            scheme: b, generator: first.generator, seed: first.seed, budget: first.budget, bounds: first.bounds,
+            shard: first.shard, jobs: first.jobs)
+    }
+
+    /// Checks `scenario` under both schemes; the finding is a bug when they disagree.
+    public func check(_ scenario: Scenario, index: Int) -> HuntFinding {
+        let a = first.check(scenario, index: index)
+        let b = second.check(scenario, index: index)
+        let states = a.states + b.states
+        let complete = a.isComplete && b.isComplete
+        if (a.violation == nil) != (b.violation == nil) {
+            var finding = a.violation != nil ? a : b
+            finding.disagreement = .verdict(passes: a.violation != nil ? b.scheme : a.scheme)
+            finding.states = states
+            finding.isComplete = complete
+            return finding
+        }
+        var finding = HuntFinding(
+            index: index, scenario: scenario, scheme: a.scheme, violation: nil, schedule: nil, states: states,
+            isComplete: complete)
+        let fullA = Runner(scenario: scenario, scheme: first.scheme).run(.roundRobin).counters.fullFlushes
+        let fullB = Runner(scenario: scenario, scheme: second.scheme).run(.roundRobin).counters.fullFlushes
+        if (fullA > 0) != (fullB > 0) {
+            finding.disagreement =
+                fullA > 0
+                ? .fullFlushes(flushes: a.scheme, other: b.scheme) : .fullFlushes(flushes: b.scheme, other: a.scheme)
+        }
+        return finding
+    }
+}
+
+/// How one generated scenario is checked.
+public struct HuntBudget: Hashable, Sendable {
+    /// States of the exhaustive search before it gives up on the scenario.
+    public var states: Int
+    /// PCT runs when the exhaustive search gave up.
+    public var randomRuns: Int
+
+    /// A budget of `states` exhaustive states, then `randomRuns` PCT runs.
+    public init(states: Int = 200_000, randomRuns: Int = 300) {
+        self.states = states
+        self.randomRuns = randomRuns
+    }
 }

@@ -4,7 +4,8 @@ import ShootdownModel
 /// What `shootdown hunt` found: how much it covered, and the shrunk scenario and counterexample
 /// of the violation, if any. Text for people; JSON (stable keys) for scripts.
 public struct HuntReport: Codable, Sendable {
-    /// `pass` (no violation in the scenarios checked) or `violation`.
+    /// `pass` (no violation in the scenarios checked), `violation`, or for a differential hunt
+    /// `disagreement`.
     public var result: String
     public var scheme: String
     /// The seed of scenario 0; scenario i was generated from `seed + i`.
@@ -25,7 +26,12 @@ public struct HuntReport: Codable, Sendable {
 
     /// A violation and what shrinking made of it.
     public struct Found: Codable, Sendable {
+        /// The violation's kind, or `none` for a disagreement on full flushes.
         public var kind: String
+        /// For a differential hunt, how the schemes disagree.
+        public var disagreement: String?
+        /// The scheme whose violation the counterexample shows.
+        public var violatingScheme: String?
         /// The scenario's index in the hunt (its seed is the hunt's seed plus this).
         public var index: Int
         public var generatedText: String
@@ -34,13 +40,17 @@ public struct HuntReport: Codable, Sendable {
         public var shrunkOperations: Int
         /// Where the shrunk scenario was saved.
         public var scenarioFile: String
-        public var counterexample: Counterexample
+        /// The shrunk schedule of the violation (none for a disagreement on full flushes).
+        public var counterexample: Counterexample?
 
         public init(
-            kind: String, index: Int, generatedText: String, shrunkText: String, shrunkCPUs: Int,
-            shrunkOperations: Int, scenarioFile: String, counterexample: Counterexample
+            kind: String, disagreement: String?, violatingScheme: String?, index: Int, generatedText: String,
+            shrunkText: String, shrunkCPUs: Int, shrunkOperations: Int, scenarioFile: String,
+            counterexample: Counterexample?
         ) {
             self.kind = kind
+            self.disagreement = disagreement
+            self.violatingScheme = violatingScheme
             self.index = index
             self.generatedText = generatedText
             self.shrunkText = shrunkText
@@ -51,12 +61,13 @@ public struct HuntReport: Codable, Sendable {
         }
     }
 
-    /// The report of a hunt whose checks found `findings`, the last one violating if `violation`.
+    /// The report of a hunt with `hunter`'s settings whose checks found `findings`, the last one
+    /// a bug if `violation`; `scheme` names the scheme, or for a differential hunt both.
     public init<S: Scheme>(
-        scheme: S, hunter: Hunter<S>, findings: [Hunter<S>.Finding], seconds: Double, violation: Found?
+        scheme: String, hunter: Hunter<S>, findings: [HuntFinding], seconds: Double, violation: Found?
     ) {
-        result = violation == nil ? "pass" : "violation"
-        self.scheme = scheme.name
+        result = violation == nil ? "pass" : violation?.disagreement == nil ? "violation" : "disagreement"
+        self.scheme = scheme
         seed = hunter.seed
         shard = "\(hunter.shard.index)/\(hunter.shard.count)"
         maxCPUs = hunter.generator.scope.maxCPUs
@@ -80,20 +91,26 @@ public struct HuntReport: Codable, Sendable {
                 + "\(String(format: "%.1f", seconds)) s",
         ]
         guard let found = violation else { return lines.joined(separator: "\n") }
-        let c = found.counterexample
+        let what =
+            found.disagreement.map { "\(found.violatingScheme.map { "\($0) violates (\(found.kind)), " } ?? "")\($0)" }
+            ?? "violates (\(found.kind))"
         lines += [
             "",
-            "Scenario \(found.index) (seed \(seed + UInt64(found.index))) violates (\(found.kind)); shrunk to "
+            "Scenario \(found.index) (seed \(seed + UInt64(found.index))): \(what); shrunk to "
                 + "\(found.shrunkCPUs) CPUs and \(found.shrunkOperations) operations, saved as \(found.scenarioFile):",
             found.shrunkText.split(separator: "\n").map { "  " + $0 }.joined(separator: "\n"),
-            "",
-            "Counterexample (\(c.schedule.count) steps, shrunk): \(c.violation)",
-            Timeline.render(
-                c.steps.map { TraceEvent(step: $0.step, cpu: $0.cpu, function: $0.function, detail: $0.detail) },
-                cpus: found.shrunkCPUs),
-            "replay: \(c.replay)",
-            "check:  shootdown check --scenario \(found.scenarioFile) --scheme \(scheme)",
         ]
+        if let c = found.counterexample {
+            lines += [
+                "",
+                "Counterexample (\(c.schedule.count) steps, shrunk): \(c.violation)",
+                Timeline.render(
+                    c.steps.map { TraceEvent(step: $0.step, cpu: $0.cpu, function: $0.function, detail: $0.detail) },
+                    cpus: found.shrunkCPUs),
+                "replay: \(c.replay)",
+                "check:  shootdown check --scenario \(found.scenarioFile) --scheme \(c.scheme)",
+            ]
+        }
         return lines.joined(separator: "\n")
     }
 }

@@ -9,7 +9,7 @@ import Testing
     /// Hunts from seed 60, where scenario 9 (seed 69) breaks `linux~no-ipi` (a write through an
     /// entry an mprotect should have shot down on another CPU).
     func hunter(jobs: Int, scheme: LinuxScheme = LinuxScheme(mutation: .noIPI)) -> Hunter<LinuxScheme> {
-        Hunter(scheme: scheme, seed: 60, budget: .init(states: 20_000, randomRuns: 100), jobs: jobs)
+        Hunter(scheme: scheme, seed: 60, budget: HuntBudget(states: 20_000, randomRuns: 100), jobs: jobs)
     }
 
     @Test(arguments: [1, 2])
@@ -43,17 +43,30 @@ import Testing
 
     @Test func shrunkScenarioStillViolatesAndNoSingleRemovalDoes() throws {
         let hunter = hunter(jobs: 1)
-        let found = hunter.scenario(9).scenario
-        let shrinker = ScenarioShrinker(stillViolates: { hunter.violates($0, kind: .staleWrite) != nil })
-        let shrunk = shrinker.shrink(found)
-        #expect(hunter.violates(shrunk, kind: .staleWrite) != nil)
-        #expect(ScenarioShrinker.operationCount(shrunk) < ScenarioShrinker.operationCount(found))
+        let bug = hunter.check(hunter.scenario(9).scenario, index: 9)
+        #expect(bug.isBug && bug.violation?.kind == .staleWrite)
+        let shrinker = ScenarioShrinker(stillViolates: { hunter.check($0, index: 0).isSameBug(as: bug) })
+        let shrunk = shrinker.shrink(bug.scenario)
+        #expect(hunter.check(shrunk, index: 0).isSameBug(as: bug))
+        #expect(ScenarioShrinker.operationCount(shrunk) < ScenarioShrinker.operationCount(bug.scenario))
         #expect(shrunk.cpuCount == 2 && ScenarioShrinker.operationCount(shrunk) <= 4)
         // 1-minimal: the shrinker stopped because no one-step reduction still violates.
         #expect(shrinker.shrink(shrunk) == shrunk)
-        #expect(hunter.violates(shrunk, kind: .staleWrite) != nil)
-        #expect(hunter.check(shrunk, index: 0).violation != nil)
         let linux = Hunter(scheme: LinuxScheme(), budget: hunter.budget)
         #expect(linux.check(shrunk, index: 0).violation == nil)
+    }
+
+    /// A differential hunt reports the scenario where one scheme violates and the other passes,
+    /// and only that: schemes that agree (both pass, or both violate) are no finding.
+    @Test func differentialHuntFindsWhereTheSchemesDisagree() throws {
+        let broken = hunter(jobs: 2)
+        let differential = DifferentialHunter(broken, against: LinuxScheme())
+        let findings = broken.run(maxScenarios: 20, check: differential.check)
+        let last = try #require(findings.last)
+        #expect(last.index == 9)
+        #expect(last.scheme == "linux~no-ipi" && last.violation?.kind == .staleWrite)
+        #expect(last.disagreement == .verdict(passes: "linux"))
+        let agreeing = DifferentialHunter(broken, against: LinuxScheme(mutation: .noIPI))
+        #expect(!agreeing.check(last.scenario, index: 9).isBug)
     }
 }
