@@ -118,9 +118,9 @@ struct Hunt: ParsableCommand {
     /// Hunts one scheme's violations; returns whether one was found.
     func hunt<S: Scheme>(_ scheme: S) throws -> Bool {
         let hunter = hunter(scheme)
-        return try hunt(hunter, name: scheme.name, check: { hunter.check($0, index: $1) }) { _, scenario, schedule in
-            counterexample(scheme, scenario, schedule)
-        }
+        return try hunt(
+            hunter, name: scheme.name, check: { hunter.check($0, index: $1) },
+            counterexample: { _, scenario, schedule in counterexample(scheme, scenario, schedule) })
     }
 
     /// Hunts scenarios where `a` and `b` disagree; returns whether one was found.
