@@ -39,7 +39,7 @@ struct Hunt: ParsableCommand {
     @Option(help: "At most this many scenarios (default: as many as the budget allows).")
     var scenarios: Int?
 
-    @Option(help: "The most CPUs of a generated scenario (2-5).")
+    @Option(name: .customLong("max-cpus"), help: "The most CPUs of a generated scenario (2-5).")
     var maxCPUs = 3
 
     @Option(help: "The most operations of a generated thread's script.")

@@ -127,6 +127,8 @@ struct CLI {
         (["run", "--scenario", "remote-ipi", "--max-steps", "0"], "--max-steps must be positive"),
         (["run", "--scenario", "remote-ipi", "--no-such-flag"], "Unknown option"),
         (["compare", "--cpus", "many"], "'many' is invalid"),
+        (["hunt", "--max-cpus", "9"], "--max-cpus takes 2 to 5"),
+        (["hunt", "--differential", "linux"], "--differential takes two schemes"),
     ])
     func rejectedCommandLinesExitTwo(arguments: [String], message: String) throws {
         let output = try CLI.run(arguments)
@@ -141,7 +143,7 @@ struct CLI {
         try FileManager.default.createDirectory(at: dir, withIntermediateDirectories: true)
         defer { try? FileManager.default.removeItem(at: dir) }
         let args = [
-            "hunt", "--scheme", "linux~no-ipi", "--seed", "69", "--scenarios", "3", "--states", "20000",
+            "hunt", "--scheme", "linux~no-ipi", "--seed", "3", "--scenarios", "3", "--states", "20000",
             "--save-dir", dir.path, "--format", "json",
         ]
         let output = try CLI.run(args)

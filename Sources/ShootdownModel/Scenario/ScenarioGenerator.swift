@@ -5,7 +5,8 @@
 /// (so page-table locks are and are not shared), one or two address spaces with VMAs of every
 /// protection, populated or not, an empty address space to fork into when a script forks, and up
 /// to one thread more than there are CPUs (kernel threads among them), each running 1 to
-/// ``Scope/maxOperations`` operations of every kind the model has. Events order threads without
+/// ``Scope/maxOperations`` operations of every kind the model has, half of them between an
+/// access to a page and a later access to it (what a missed flush needs to show). Events order threads without
 /// a cycle: a thread waits or spins only for events that threads listed before it signal, and
 /// spins only when it is alone on its CPU, so a generated scenario cannot deadlock by itself
 /// (a deadlock the checker reports is the kernel's). Every draw is a function of its seed alone.
@@ -39,7 +40,8 @@ public struct ScenarioGenerator: Sendable {
     /// The scenario of `seed`, named `generated-SEED`.
     public func scenario(seed: UInt64) -> Scenario {
         var draw = Draw(generator: SeededGenerator(seed: seed))
-        let cpus = draw.int(2...scope.maxCPUs)
+        // Small scopes first (most bugs show in a small instance): two CPUs half the time.
+        let cpus = draw.chance(1, in: 2) ? 2 : draw.int(2...scope.maxCPUs)
         let pages = draw.int(1...scope.maxPages)
         let ptesPerTable = draw.pick([1, 2, 512])
         var spaces: [Scenario.AddressSpaceSpec] = []
@@ -68,6 +70,14 @@ public struct ScenarioGenerator: Sendable {
                 } else {
                     script.append(op)
                 }
+            }
+            // Now and then the thread touches a page before its operations and reads it after,
+            // as the built-in scenarios do: a TLB entry filled before a change is what a missed
+            // flush leaves behind, and the read after is what uses it.
+            if draw.chance(1, in: 2) {
+                let page = draw.int(0...pages - 1)
+                script.insert(.access(page: page, write: draw.chance(1, in: 2)), at: 0)
+                script.append(.access(page: page, write: draw.chance(1, in: 3)))
             }
             // Order this thread after one listed before it, now and then, by an event.
             let earlier = threads.indices.filter { threads[$0].mm != nil }
