@@ -33,6 +33,9 @@ struct Hunt: ParsableCommand {
         help: "Two schemes A B: hunt scenarios where they disagree (one violates, or flushes fully, the other not).")
     var differential: [String] = []
 
+    @Flag(help: "Go on after a violation until the budget: report every distinct bug, each shrunk.")
+    var all = false
+
     @Option(help: "Seconds to hunt for (checked between scenarios; shrinking comes after).")
     var budget = 60.0
 
@@ -143,7 +146,7 @@ struct Hunt: ParsableCommand {
         let deadline = start + .milliseconds(Int(budget * 1000))
         let meter = Progress(enabled: !quiet)
         let findings = hunter.run(
-            maxScenarios: scenarios, shouldStop: { clock.now >= deadline },
+            maxScenarios: scenarios, collectingAll: all, shouldStop: { clock.now >= deadline },
             progress: { count, states in meter.update("scenarios \(count)  states \(states)") }, check: check)
         meter.finish()
         let elapsed = clock.now - start
@@ -154,33 +157,60 @@ struct Hunt: ParsableCommand {
                     ScenarioFormat.render(finding.scenario) + "\n", to: saveScenarios, "\(finding.scenario.name).txt")
             }
         }
-        var found: HuntReport.Found?
-        if let bug = findings.last, bug.isBug {
-            let shrunk = ScenarioShrinker(stillViolates: { check($0, 0).isSameBug(as: bug) }).shrink(bug.scenario)
-            let again = check(shrunk, 0)
-            let scenario = again.isSameBug(as: bug) ? shrunk : bug.scenario
-            let file = "hunt-" + name.map { $0.isLetter || $0.isNumber ? String($0) : "-" }.joined() + "-\(bug.index)"
-            var named = scenario
-            named.name = (saveDir as NSString).appendingPathComponent(file + ".txt")
-            named.summary = "Found by shootdown hunt (\(name)) --seed \(seed): scenario \(bug.index), shrunk."
-            let text = ScenarioFormat.render(named)
-            try write(text + "\n", to: saveDir, file + ".txt")
-            let schedule = again.isSameBug(as: bug) ? again.schedule : bug.schedule
-            let example = schedule.flatMap { counterexample(again, named, $0) }
-            if let example { try write(JSONOutput.encode(example) + "\n", to: saveDir, "counterexample-\(file).json") }
-            found = HuntReport.Found(
-                kind: bug.violation?.kind.rawValue ?? "none", disagreement: bug.disagreement?.description,
-                violatingScheme: bug.violation == nil ? nil : bug.scheme, index: bug.index,
-                generatedText: ScenarioFormat.render(bug.scenario), shrunkText: text, shrunkCPUs: scenario.cpuCount,
-                shrunkOperations: ScenarioShrinker.operationCount(scenario), scenarioFile: named.name,
-                counterexample: example)
+        var report = HuntReport(scheme: name, hunter: hunter, findings: findings, seconds: seconds, violation: nil)
+        if all {
+            // One of each bug: the first scenario of each scheme, kind and set of kernel
+            // functions in its (schedule-shrunk) counterexample.
+            var signatures: Set<[String]> = []
+            var distinct: [HuntReport.Found] = []
+            let bugs = findings.filter(\.isBug)
+            for bug in bugs {
+                let example = bug.schedule.flatMap { counterexample(bug, bug.scenario, $0) }
+                let functions = Set(example?.steps.map(\.function) ?? []).sorted()
+                let signature =
+                    [bug.scheme, bug.violation?.kind.rawValue ?? "", bug.disagreement?.description ?? ""] + functions
+                guard signatures.insert(signature).inserted else { continue }
+                distinct.append(try shrink(bug, name: name, check: check, counterexample: counterexample))
+            }
+            report.distinct = distinct
+            report.bugs = bugs.count
+            report.violation = distinct.first
+        } else if let bug = findings.last, bug.isBug {
+            report.violation = try shrink(bug, name: name, check: check, counterexample: counterexample)
         }
-        let report = HuntReport(scheme: name, hunter: hunter, findings: findings, seconds: seconds, violation: found)
+        report.result =
+            report.violation == nil ? "pass" : report.violation?.disagreement == nil ? "violation" : "disagreement"
         switch format {
         case .json: print(report.json())
         case .text: print(report.text())
         }
-        return found != nil
+        return report.violation != nil
+    }
+
+    /// Shrinks `bug`'s scenario while `check` finds the same bug in it, then its schedule, and
+    /// saves both.
+    func shrink(
+        _ bug: HuntFinding, name: String, check: @escaping @Sendable (Scenario, Int) -> HuntFinding,
+        counterexample: (HuntFinding, Scenario, [Action]) -> Counterexample?
+    ) throws -> HuntReport.Found {
+        let shrunk = ScenarioShrinker(stillViolates: { check($0, 0).isSameBug(as: bug) }).shrink(bug.scenario)
+        let again = check(shrunk, 0)
+        let scenario = again.isSameBug(as: bug) ? shrunk : bug.scenario
+        let file = "hunt-" + name.map { $0.isLetter || $0.isNumber ? String($0) : "-" }.joined() + "-\(bug.index)"
+        var named = scenario
+        named.name = (saveDir as NSString).appendingPathComponent(file + ".txt")
+        named.summary = "Found by shootdown hunt (\(name)) --seed \(seed): scenario \(bug.index), shrunk."
+        let text = ScenarioFormat.render(named)
+        try write(text + "\n", to: saveDir, file + ".txt")
+        let schedule = again.isSameBug(as: bug) ? again.schedule : bug.schedule
+        let example = schedule.flatMap { counterexample(again, named, $0) }
+        if let example { try write(JSONOutput.encode(example) + "\n", to: saveDir, "counterexample-\(file).json") }
+        return HuntReport.Found(
+            kind: bug.violation?.kind.rawValue ?? "none", disagreement: bug.disagreement?.description,
+            violatingScheme: bug.violation == nil ? nil : bug.scheme, index: bug.index,
+            generatedText: ScenarioFormat.render(bug.scenario), shrunkText: text, shrunkCPUs: scenario.cpuCount,
+            shrunkOperations: ScenarioShrinker.operationCount(scenario), scenarioFile: named.name,
+            counterexample: example)
     }
 
     /// The shrunk counterexample of `schedule` under `scheme`, replayed from its saved file.

@@ -66,13 +66,15 @@ public struct Hunter<S: Scheme>: Sendable {
     /// or `maxScenarios` of this shard were checked. `jobs` workers take the next scenario as
     /// they finish one; once a scenario violates, no later one is started and the earlier ones
     /// still running finish, so the violation reported is the first in order whatever `jobs` is.
-    /// - Parameter progress: called after each scenario with the number checked and the states.
+    /// With `collectingAll`, the hunt goes on past bugs until `shouldStop` or `maxScenarios`.
+    /// - Parameters:
+    ///   - progress: called after each scenario with the number checked and the states.
+    ///   - check: how a scenario is checked (default ``check(_:index:)``; the differential hunt
+    ///     checks it under two schemes).
     /// - Returns: every finding in order; the last one is a bug (``HuntFinding/isBug``) when the
-    ///   hunt found one.
-    /// - Parameter check: how a scenario is checked (default ``check(_:index:)``; the
-    ///   differential hunt checks it under two schemes).
+    ///   hunt found one (with `collectingAll`, every bug is among them).
     public func run(
-        maxScenarios: Int? = nil, shouldStop: @escaping @Sendable () -> Bool = { false },
+        maxScenarios: Int? = nil, collectingAll: Bool = false, shouldStop: @escaping @Sendable () -> Bool = { false },
         progress: @escaping @Sendable (_ scenarios: Int, _ states: Int) -> Void = { _, _ in },
         check: (@Sendable (Scenario, Int) -> HuntFinding)? = nil
     ) -> [HuntFinding] {
@@ -91,7 +93,7 @@ public struct Hunter<S: Scheme>: Sendable {
                 let (count, states) = shared.withLock { s in
                     s.findings[n] = finding
                     s.states += finding.states
-                    if finding.isBug { s.firstViolation = min(s.firstViolation, n) }
+                    if finding.isBug && !collectingAll { s.firstViolation = min(s.firstViolation, n) }
                     return (s.findings.count, s.states)
                 }
                 progress(count, states)

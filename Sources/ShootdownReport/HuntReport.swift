@@ -23,6 +23,11 @@ public struct HuntReport: Codable, Sendable {
     public var seconds: Double
     /// The violating scenario as generated (index and text), then shrunk.
     public var violation: Found?
+    /// With `--all`: every distinct bug found (by scheme, kind and the kernel functions of its
+    /// counterexample), the first of each, shrunk; `violation` is the first of them.
+    public var distinct: [Found]?
+    /// With `--all`: the violating scenarios in all, distinct or not.
+    public var bugs: Int?
 
     /// A violation and what shrinking made of it.
     public struct Found: Codable, Sendable {
@@ -90,6 +95,15 @@ public struct HuntReport: Codable, Sendable {
             "  \(scenarios) scenarios (\(complete) explored completely, the rest also by PCT), \(states) states, "
                 + "\(String(format: "%.1f", seconds)) s",
         ]
+        if let distinct, let bugs {
+            lines.append(
+                "  \(bugs) violating scenarios, \(distinct.count) distinct bugs (each the first of its kind, shrunk):")
+            for found in distinct {
+                lines.append(
+                    "  - scenario \(found.index): \(found.disagreement ?? found.kind), \(found.shrunkCPUs) CPUs and "
+                        + "\(found.shrunkOperations) operations: \(found.scenarioFile)")
+            }
+        }
         guard let found = violation else { return lines.joined(separator: "\n") }
         let what =
             found.disagreement.map { "\(found.violatingScheme.map { "\($0) violates (\(found.kind)), " } ?? "")\($0)" }
