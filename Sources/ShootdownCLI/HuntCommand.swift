@@ -33,6 +33,13 @@ struct Hunt: ParsableCommand {
         help: "Two schemes A B: hunt scenarios where they disagree (one violates, or flushes fully, the other not).")
     var differential: [String] = []
 
+    @Flag(
+        help: """
+            First every scenario of the smallest scope (2 CPUs, 2 pages, a thread each of 1-2 \
+            operations; 64,000 up to renaming) in canonical order, then the samples from --seed.
+            """)
+    var enumerate = false
+
     @Flag(help: "Go on after a violation until the budget: report every distinct bug, each shrunk.")
     var all = false
 
@@ -115,7 +122,8 @@ struct Hunt: ParsableCommand {
     func hunter<S: Scheme>(_ scheme: S) -> Hunter<S> {
         Hunter(
             scheme: scheme, generator: ScenarioGenerator(scope: .init(maxCPUs: maxCPUs, maxOperations: maxOps)),
-            seed: seed, budget: HuntBudget(states: states), shard: parsedShard!, jobs: jobs)
+            seed: seed, budget: HuntBudget(states: states), shard: parsedShard!, jobs: jobs,
+            smallScope: enumerate ? SmallScope() : nil)
     }
 
     /// Hunts one scheme's violations; returns whether one was found.

@@ -20,11 +20,14 @@ public struct Hunter<S: Scheme>: Sendable {
     public var shard: (index: Int, count: Int)
     /// Scenarios checked at once.
     public var jobs: Int
+    /// The scope enumerated before the samples, if any.
+    public var smallScope: SmallScope?
 
     public init(
         scheme: S, generator: ScenarioGenerator = ScenarioGenerator(), seed: UInt64 = 0,
         budget: HuntBudget = HuntBudget(),
-        bounds: CheckBounds = .standard, shard: (index: Int, count: Int) = (1, 1), jobs: Int = 1
+        bounds: CheckBounds = .standard, shard: (index: Int, count: Int) = (1, 1), jobs: Int = 1,
+        smallScope: SmallScope? = nil
     ) {
         precondition(shard.count >= 1 && (1...shard.count).contains(shard.index), "shard K/N with 1 <= K <= N")
         self.scheme = scheme
@@ -34,12 +37,16 @@ public struct Hunter<S: Scheme>: Sendable {
         self.bounds = bounds
         self.shard = shard
         self.jobs = max(1, jobs)
+        self.smallScope = smallScope
     }
 
     /// The hunt's `n`-th scenario of this shard: its index in the whole hunt, and the scenario.
+    /// With ``smallScope``, the hunt's first scenarios are the small scope's, every one in its
+    /// canonical order; the samples from the seed come after them.
     public func scenario(_ n: Int) -> (index: Int, scenario: Scenario) {
         let index = n * shard.count + shard.index - 1
-        return (index, generator.scenario(seed: seed &+ UInt64(index)))
+        if let smallScope, index < smallScope.count { return (index, smallScope.scenario(index)) }
+        return (index, generator.scenario(seed: seed &+ UInt64(index - (smallScope?.count ?? 0))))
     }
 
     /// Checks one scenario: exhaustively within the state budget, then PCT runs if the search
@@ -127,7 +134,7 @@ public struct DifferentialHunter<A: Scheme, B: Scheme>: Sendable {
         self.first = first
         self.second = Hunter<B>(
             scheme: b, generator: first.generator, seed: first.seed, budget: first.budget, bounds: first.bounds,
-            shard: first.shard, jobs: first.jobs)
+            shard: first.shard, jobs: first.jobs, smallScope: first.smallScope)
     }
 
     /// Checks `scenario` under both schemes; the finding is a bug when they disagree.

@@ -14,6 +14,8 @@ public struct HuntReport: Codable, Sendable {
     public var shard: String
     public var maxCPUs: Int
     public var maxOperations: Int
+    /// With `--enumerate`: the small scope's scenarios, checked first (indices below this).
+    public var smallScope: Int?
     /// Scenarios checked.
     public var scenarios: Int
     /// Of those, the ones explored completely within the state budget (the others also got PCT runs).
@@ -77,6 +79,7 @@ public struct HuntReport: Codable, Sendable {
         shard = "\(hunter.shard.index)/\(hunter.shard.count)"
         maxCPUs = hunter.generator.scope.maxCPUs
         maxOperations = hunter.generator.scope.maxOperations
+        smallScope = hunter.smallScope?.count
         scenarios = findings.count
         complete = findings.filter(\.isComplete).count
         states = findings.reduce(0) { $0 + $1.states }
@@ -91,6 +94,7 @@ public struct HuntReport: Codable, Sendable {
         var lines = [
             "\(result.uppercased()): hunt under \(scheme), scenarios from seed \(seed)"
                 + (shard == "1/1" ? "" : ", shard \(shard)")
+                + (smallScope.map { ", after the \($0) of the smallest scope" } ?? "")
                 + " (2-\(maxCPUs) CPUs, 1-\(maxOperations) operations a thread)",
             "  \(scenarios) scenarios (\(complete) explored completely, the rest also by PCT), \(states) states, "
                 + "\(String(format: "%.1f", seconds)) s",
@@ -145,7 +149,8 @@ extension HuntReport {
         for report in reports {
             guard
                 report.scheme == merged.scheme, report.seed == merged.seed, report.maxCPUs == merged.maxCPUs,
-                report.maxOperations == merged.maxOperations, report.shard.hasSuffix("/\(count)")
+                report.maxOperations == merged.maxOperations, report.smallScope == merged.smallScope,
+                report.shard.hasSuffix("/\(count)")
             else {
                 throw MergeError(
                     description: "shard \(report.shard) (\(report.scheme), seed \(report.seed)) is not of the hunt of "
