@@ -87,7 +87,7 @@ struct Check: ParsableCommand {
                 "the \(mode.rawValue) checker handles at most \(most) CPUs; the scenario has \(scenario.cpuCount)"
                     + (mode == .exhaustive ? " (random mode takes up to 10: --mode random)" : ""))
         }
-        var report = check(scenario, parsed.base)
+        var report = try parsed.accept(Visitor(command: self, scenario: scenario))
         if noTiming {
             report.seconds = 0
             report.statesPerSecond = 0
@@ -160,5 +160,14 @@ struct Check: ParsableCommand {
             print("warning: could not save the counterexample to \(path): \(error.localizedDescription)", to: &stderr)
         }
         return example
+    }
+}
+
+extension Check {
+    /// ``check(_:_:)`` with the scheme's concrete type (``AnyScheme/accept(_:)``).
+    struct Visitor: SchemeVisitor {
+        let command: Check
+        let scenario: Scenario
+        func visit<S: Scheme>(_ scheme: S) -> CheckReport { command.check(scenario, scheme) }
     }
 }

@@ -94,7 +94,7 @@ struct Compare: ParsableCommand {
             var results: [(scheme: String, result: SimulationResult)] = []
             for scheme in parsed {
                 meter.update(Self.bar(done: done, of: runs) + " \(load.kind.rawValue) on \(cpus) CPUs: \(scheme.name)")
-                results.append((scheme.name, simulate(scheme, scenario, costs)))
+                results.append((scheme.name, try scheme.accept(Visitor(scenario: scenario, costs: costs))))
                 done += 1
             }
             let oracle = results.first { $0.scheme == OracleScheme.Kind.software.rawValue }!.result
@@ -138,11 +138,12 @@ struct Compare: ParsableCommand {
         return values
     }
 
-    func simulate(_ scheme: AnyScheme, _ scenario: Scenario, _ costs: CostModel) -> SimulationResult {
-        simulate(scheme.base, scenario, costs)
-    }
-
-    func simulate<S: Scheme>(_ scheme: S, _ scenario: Scenario, _ costs: CostModel) -> SimulationResult {
-        Simulator(scenario: scenario, scheme: scheme, costs: costs).run()
+    /// The simulation of one scheme, with its concrete type (``AnyScheme/accept(_:)``).
+    struct Visitor: SchemeVisitor {
+        let scenario: Scenario
+        let costs: CostModel
+        func visit<S: Scheme>(_ scheme: S) -> SimulationResult {
+            Simulator(scenario: scenario, scheme: scheme, costs: costs).run()
+        }
     }
 }

@@ -112,9 +112,10 @@ struct Hunt: ParsableCommand {
         }
         let found: Bool
         if differential.isEmpty {
-            found = try hunt(try parseScheme(scheme).base)
+            found = try parseScheme(scheme).accept(Visitor(command: self))
         } else {
-            found = try hunt(try parseScheme(differential[0]).base, against: try parseScheme(differential[1]).base)
+            let second = try parseScheme(differential[1])
+            found = try parseScheme(differential[0]).accept(DifferentialVisitor(command: self, second: second))
         }
         if found { throw ExitCode(1) }
     }
@@ -236,5 +237,28 @@ struct Hunt: ParsableCommand {
         } catch {
             throw fail("cannot write to '\(directory)': \(error.localizedDescription)")
         }
+    }
+}
+
+extension Hunt {
+    /// ``hunt(_:)`` with the scheme's concrete type (``AnyScheme/accept(_:)``).
+    struct Visitor: SchemeVisitor {
+        let command: Hunt
+        func visit<S: Scheme>(_ scheme: S) throws -> Bool { try command.hunt(scheme) }
+    }
+
+    /// ``hunt(_:against:)`` with both schemes' concrete types: the first, then the second.
+    struct DifferentialVisitor: SchemeVisitor {
+        let command: Hunt
+        let second: AnyScheme
+        func visit<A: Scheme>(_ first: A) throws -> Bool {
+            try second.accept(Against(command: command, first: first))
+        }
+    }
+
+    struct Against<A: Scheme>: SchemeVisitor {
+        let command: Hunt
+        let first: A
+        func visit<B: Scheme>(_ second: B) throws -> Bool { try command.hunt(first, against: second) }
     }
 }

@@ -44,7 +44,7 @@ struct Replay: ParsableCommand {
         guard let actions = saved.actions else {
             throw fail("'\(file)': the schedule has an entry that is not `step N`, `irq N` or `preempt N`")
         }
-        if replay(scenario, parsed.base, actions) { throw ExitCode(1) }
+        if try parsed.accept(Visitor(command: self, scenario: scenario, actions: actions)) { throw ExitCode(1) }
     }
 
     /// Re-executes `actions` and prints the run; returns whether the violation reproduced.
@@ -60,5 +60,15 @@ struct Replay: ParsableCommand {
             }
         }
         return result.violation != nil
+    }
+}
+
+extension Replay {
+    /// ``replay(_:_:_:)`` with the scheme's concrete type (``AnyScheme/accept(_:)``).
+    struct Visitor: SchemeVisitor {
+        let command: Replay
+        let scenario: Scenario
+        let actions: [Action]
+        func visit<S: Scheme>(_ scheme: S) -> Bool { command.replay(scenario, scheme, actions) }
     }
 }

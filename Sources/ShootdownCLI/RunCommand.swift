@@ -47,7 +47,7 @@ struct Run: ParsableCommand {
 
     func run() throws {
         let scenario = try ScenarioSource.load(self.scenario)
-        if execute(scenario: scenario, scheme: try parseScheme(scheme).base) { throw ExitCode(1) }
+        if try parseScheme(scheme).accept(Visitor(command: self, scenario: scenario)) { throw ExitCode(1) }
     }
 
     /// Runs and prints; returns whether a violation was found.
@@ -65,5 +65,14 @@ struct Run: ParsableCommand {
             print(RunText.render(result, report: report, fullTimeline: timeline))
         }
         return result.violation != nil
+    }
+}
+
+extension Run {
+    /// ``execute(scenario:scheme:)`` with the scheme's concrete type (``AnyScheme/accept(_:)``).
+    struct Visitor: SchemeVisitor {
+        let command: Run
+        let scenario: Scenario
+        func visit<S: Scheme>(_ scheme: S) -> Bool { command.execute(scenario: scenario, scheme: scheme) }
     }
 }
