@@ -12,7 +12,7 @@ import Testing
         "mprotect", "asid-recycle", "frame-reuse", "seed-thread", "reclaim-madvise", "fork-cow", "racing-writers",
     ]
 
-    func expectFingerprintsSeparate<S: Scheme>(_ scenario: Scenario, _ scheme: S, limit: Int = 30_000) {
+    func expectFingerprintsSeparate<S: Scheme>(_ scenario: Scenario, _ scheme: S, limit: Int = 10_000) {
         var byFingerprint: [UInt64: MachineState] = [:]
         var clashes = 0
         let space = StateSpace(
@@ -39,7 +39,7 @@ import Testing
     @Test func generatedStatesHaveTheirOwnFingerprints() {
         let generator = ScenarioGenerator()
         for seed in 0..<UInt64(40) {
-            expectFingerprintsSeparate(generator.scenario(seed: seed), LinuxScheme(), limit: 5_000)
+            expectFingerprintsSeparate(generator.scenario(seed: seed), LinuxScheme(), limit: 3_000)
         }
     }
 

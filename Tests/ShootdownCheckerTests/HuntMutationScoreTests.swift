@@ -44,12 +44,17 @@ import Testing
 
     @Test(arguments: cases)
     func generatedScenarioBreaksTheMutantAndNotLinux(_ bug: Case) throws {
-        let mutant = try SchemeCatalog.scheme(named: bug.mutant)
-        let found = check(mutant.base, bug)
+        let found = try SchemeCatalog.scheme(named: bug.mutant).accept(Visitor(test: self, bug: bug))
         #expect(found.violation != nil)
         #expect(!BuiltinScenarios.names.contains(found.scenario.name))
         // Linux on a smaller budget (the whole hunt under linux is the full check).
         #expect(check(LinuxScheme(), bug, budget: HuntBudget(states: 20_000, randomRuns: 50)).violation == nil)
+    }
+
+    struct Visitor: SchemeVisitor {
+        let test: HuntMutationScoreTests
+        let bug: Case
+        func visit<S: Scheme>(_ scheme: S) -> HuntFinding { test.check(scheme, bug) }
     }
 
     /// Every built-in mutant has its case (a new mutant needs its hunt).

@@ -34,10 +34,10 @@ import Testing
     @Test(arguments: 0..<4)
     func linuxNeverViolatesOnGeneratedScenarios(_ slice: Int) {
         let generator = ScenarioGenerator(scope: .init(maxCPUs: 4, maxOperations: 5))
-        for seed in UInt64(slice * 300)..<UInt64(slice * 300 + 300) {
+        for seed in UInt64(slice * 200)..<UInt64(slice * 200 + 200) {
             let generated = generator.scenario(seed: seed)
             let runner = Runner(scenario: generated, scheme: LinuxScheme(), maxSteps: 20_000)
-            for schedule in 0..<UInt64(4) {
+            for schedule in 0..<UInt64(2) {
                 let result = runner.run(.random(seed: schedule))
                 #expect(
                     result.outcome == .completed,
@@ -72,9 +72,9 @@ import Testing
                 let mutated = try ScenarioFormat.parse(text, source: "mutated-\(case_)")
                 parsedCount += 1
                 guard mutated.cpuCount <= 8, mutated.pagesPerAddressSpace <= 64 else { continue }
-                let result = Runner(scenario: mutated, scheme: LinuxScheme(), maxSteps: 3_000)
+                let result = Runner(scenario: mutated, scheme: LinuxScheme(), maxSteps: 1_000)
                     .run(.random(seed: UInt64(case_)))
-                #expect(result.schedule.count <= 3_000)
+                #expect(result.schedule.count <= 1_000)
             } catch {
                 #expect(error.description.hasPrefix("mutated-\(case_):"))
             }
