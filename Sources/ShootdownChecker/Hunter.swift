@@ -51,6 +51,9 @@ public struct Hunter<S: Scheme>: Sendable {
 
     /// Checks one scenario: exhaustively within the state budget, then PCT runs if the search
     /// was cut short and found nothing.
+    @_specialize(exported:true,where S == LinuxScheme)
+    @_specialize(exported:true,where S == RingScheme)
+    @_specialize(exported:true,where S == OracleScheme)
     public func check(_ scenario: Scenario, index: Int) -> HuntFinding {
         var exhaustive = ExhaustiveChecker(scenario: scenario, scheme: scheme, bounds: bounds)
         exhaustive.maxStates = budget.states
