@@ -187,8 +187,7 @@ struct Hunt: ParsableCommand {
         } else if let bug = findings.last, bug.isBug {
             report.violation = try shrink(bug, name: name, check: check, counterexample: counterexample)
         }
-        report.result =
-            report.violation == nil ? "pass" : report.violation?.disagreement == nil ? "violation" : "disagreement"
+        report.result = HuntReport.result(of: report.violation)
         switch format {
         case .json: print(report.json())
         case .text: print(report.text())

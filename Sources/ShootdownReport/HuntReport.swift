@@ -73,7 +73,7 @@ public struct HuntReport: Codable, Sendable {
     public init<S: Scheme>(
         scheme: String, hunter: Hunter<S>, findings: [HuntFinding], seconds: Double, violation: Found?
     ) {
-        result = violation == nil ? "pass" : violation?.disagreement == nil ? "violation" : "disagreement"
+        result = Self.result(of: violation)
         self.scheme = scheme
         seed = hunter.seed
         shard = "\(hunter.shard.index)/\(hunter.shard.count)"
@@ -85,6 +85,12 @@ public struct HuntReport: Codable, Sendable {
         states = findings.reduce(0) { $0 + $1.states }
         self.seconds = seconds
         self.violation = violation
+    }
+
+    /// ``result`` for a hunt that found `violation`: `pass`, `violation` or `disagreement`.
+    public static func result(of violation: Found?) -> String {
+        guard let violation else { return "pass" }
+        return violation.disagreement == nil ? "violation" : "disagreement"
     }
 
     public func json() -> String { JSONOutput.encode(self) }
@@ -166,7 +172,7 @@ extension HuntReport {
         merged.states = reports.reduce(0) { $0 + $1.states }
         merged.seconds = reports.map(\.seconds).max() ?? 0
         merged.violation = reports.compactMap(\.violation).min { $0.index < $1.index }
-        merged.result = merged.violation == nil ? "pass" : "violation"
+        merged.result = Self.result(of: merged.violation)
         return merged
     }
 }
