@@ -36,7 +36,9 @@ let package = Package(
         .testTarget(name: "ShootdownSimulatorTests", dependencies: ["ShootdownModel", "ShootdownSimulator"]),
         .testTarget(
             name: "ShootdownCLITests",
-            dependencies: ["ShootdownModel", "ShootdownReport", "ShootdownCLI"]
+            dependencies: [
+                "ShootdownModel", "ShootdownReport", "ShootdownChecker", "ShootdownSimulator", "ShootdownCLI",
+            ]
         ),
     ],
     swiftLanguageModes: [.v6]
