@@ -26,8 +26,9 @@ import Testing
     static let comparedSchemes = ["linux", "rfc15-buggy", "rfc15", "ring-list", "ring-union", "ring-list:size=1"]
 
     @Test func everyRecordedLineIsComputed() {
-        #expect(Self.recorded.count == Self.checkedSchemes.count * BuiltinScenarios.names.count
-            + Workload.Kind.allCases.count * (Self.comparedSchemes.count + 2))
+        #expect(
+            Self.recorded.count == Self.checkedSchemes.count * BuiltinScenarios.names.count
+                + Workload.Kind.allCases.count * (Self.comparedSchemes.count + 2))
     }
 
     @Test(arguments: checkedSchemes)
