@@ -38,7 +38,8 @@ let package = Package(
             name: "ShootdownCLITests",
             dependencies: [
                 "ShootdownModel", "ShootdownReport", "ShootdownChecker", "ShootdownSimulator", "ShootdownCLI",
-            ]
+            ],
+            exclude: ["Fixtures"]
         ),
     ],
     swiftLanguageModes: [.v6]

@@ -76,8 +76,8 @@ struct Compare: ParsableCommand {
         for name in schemes.split(separator: ",").map(String.init) {
             parsed.append(try parseScheme(name))
         }
-        for oracle in OracleScheme.Kind.allCases where !parsed.contains(.oracle(OracleScheme(oracle))) {
-            parsed.append(.oracle(OracleScheme(oracle)))
+        for oracle in OracleScheme.Kind.allCases where !parsed.contains(AnyScheme(OracleScheme(oracle))) {
+            parsed.append(AnyScheme(OracleScheme(oracle)))
         }
         let meter = Progress(enabled: true)
         var reports: [CompareReport] = []

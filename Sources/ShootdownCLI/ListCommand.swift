@@ -26,17 +26,20 @@ struct List: ParsableCommand {
             print(JSONOutput.encode(listing))
         case .text:
             print("Scenarios:")
-            for name in BuiltinScenarios.names {
-                let summary = BuiltinScenarios.named(name)?.summary ?? ""
-                print("  \(name.padding(toLength: 16, withPad: " ", startingAt: 0))\(summary)")
-            }
-            print("Schemes:\n  " + SchemeCatalog.schemes.joined(separator: "\n  "))
+            let scenarios = BuiltinScenarios.names.map { ($0, BuiltinScenarios.named($0)?.summary ?? "") }
+            print(Self.columns(scenarios))
+            print("Schemes:")
+            print(Self.columns(SchemeCatalog.listing.map { ($0.name, $0.summary) }))
             print("Mutants:\n  " + SchemeCatalog.mutants.joined(separator: "\n  "))
             print("Workloads (shootdown compare):")
-            for kind in Workload.Kind.allCases {
-                let summary = Workload(kind, cpus: 16).summary
-                print("  \(kind.rawValue.padding(toLength: 18, withPad: " ", startingAt: 0))\(summary)")
-            }
+            print(Self.columns(Workload.Kind.allCases.map { ($0.rawValue, Workload($0, cpus: 16).summary) }))
         }
+    }
+
+    /// `  name  summary` lines, the summaries aligned two spaces after the longest name.
+    static func columns(_ rows: [(name: String, summary: String)]) -> String {
+        let width = (rows.map(\.name.count).max() ?? 0) + 2
+        return rows.map { "  " + $0.name.padding(toLength: width, withPad: " ", startingAt: 0) + $0.summary }
+            .joined(separator: "\n")
     }
 }

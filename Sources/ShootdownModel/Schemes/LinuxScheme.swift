@@ -55,6 +55,9 @@ public struct LinuxScheme: Scheme {
         self.flushCeiling = flushCeiling
     }
 
+    /// Linux 6.6 as merged: every scheme's default decisions (``Scheme``).
+    public static let kernel = LinuxScheme()
+
     public var name: String { variant.rawValue + (mutation.map { "~\($0.rawValue)" } ?? "") }
 
     /// `native_flush_tlb_multi()`: `on_each_cpu_mask()` when `freed_tables`, else
@@ -100,13 +103,35 @@ public struct LinuxScheme: Scheme {
 
     public var decrementsPendingBeforeFlush: Bool { mutation == .earlyDecPending }
 
-    /// No ring: `flush_tlb_info` carries the range.
-    public var ring: RingScheme? { nil }
-
-    public var oracle: OracleScheme.Kind? { nil }
-
     /// `flush_tlb_batched_pending()`: `if (pending != flushed) { flush_tlb_mm(mm); ... }`.
     public func flushesBatchedPending(_ batched: TLBFlushBatched) -> Bool {
         mutation != .noBatchedPending && batched.isOutstanding
+    }
+}
+
+extension LinuxScheme: CatalogScheme {
+    public static let listing = [
+        SchemeListing(
+            "linux", "x86-64 Linux 6.6 (arch/x86/mm/tlb.c): per-mm tlb_gen; ranged flush only one generation behind"),
+        SchemeListing(
+            "rfc15-buggy", "Nadav Amit's RFC 15/20 as posted: tlb_gen bumped only when it moved (the seed thread's bug)"
+        ),
+        SchemeListing("rfc15", "RFC 15 with the fix from the thread: tlb_gen bumped for every deferred change"),
+    ]
+
+    public static var mutants: [String] { Mutation.allCases.map { "linux~\($0.rawValue)" } }
+
+    /// `linux`, `rfc15-buggy` or `rfc15`, with any Linux mutation.
+    public init(catalogName name: SchemeName) throws(SchemeError) {
+        guard let variant = Variant(rawValue: name.base) else { throw SchemeError.unknownScheme(name.full) }
+        guard name.parameters == nil else {
+            throw SchemeError.badParameter(name.full, "\(name.base) takes no parameters")
+        }
+        guard let mutationName = name.mutation else {
+            self.init(variant)
+            return
+        }
+        guard let mutation = Mutation(rawValue: mutationName) else { throw SchemeError.unknownMutation(name.full) }
+        self.init(variant, mutation: mutation)
     }
 }

@@ -3,6 +3,9 @@
 ///
 /// The world is generic over its scheme, so every call here is statically dispatched.
 /// Schemes are values: a mutant is the same type with a ``mutation`` set.
+///
+/// Every decision but ``name`` has a default: Linux 6.6's answer (``LinuxScheme`` unmutated). A
+/// new scheme implements only the decisions it changes (docs/writing-a-scheme.md).
 public protocol Scheme: Hashable, Sendable {
     /// The name as the command line spells it, e.g. `linux` or `linux~no-ipi`.
     var name: String { get }
@@ -73,6 +76,64 @@ public protocol Scheme: Hashable, Sendable {
 
     /// The RFC's `tlb_flush()`: whether the gather's flush is already covered by a newer one.
     func skipsGatherFlush(deferGen: UInt64, completed: UInt64, freedTables: Bool) -> Bool
+}
+
+/// Linux 6.6's decisions, for every scheme that does not make its own: each asks an unmutated
+/// ``LinuxScheme``.
+extension Scheme {
+    public var flushCeiling: Int { LinuxScheme.kernel.flushCeiling }
+
+    public func sendsIPI(targetIsLazy: Bool, freedTables: Bool) -> Bool {
+        LinuxScheme.kernel.sendsIPI(targetIsLazy: targetIsLazy, freedTables: freedTables)
+    }
+
+    public func isAlreadyCovered(newTLBGen: UInt64, localTLBGen: UInt64) -> Bool {
+        LinuxScheme.kernel.isAlreadyCovered(newTLBGen: newTLBGen, localTLBGen: localTLBGen)
+    }
+
+    public func flushKind(_ info: FlushTLBInfo, localTLBGen: UInt64, mmTLBGen: UInt64) -> FlushKind {
+        LinuxScheme.kernel.flushKind(info, localTLBGen: localTLBGen, mmTLBGen: mmTLBGen)
+    }
+
+    public func lazyReturnIsCurrent(localTLBGen: UInt64, mmTLBGen: UInt64) -> Bool {
+        LinuxScheme.kernel.lazyReturnIsCurrent(localTLBGen: localTLBGen, mmTLBGen: mmTLBGen)
+    }
+
+    public func asidNeedsFlush(localTLBGen: UInt64, mmTLBGen: UInt64) -> Bool {
+        LinuxScheme.kernel.asidNeedsFlush(localTLBGen: localTLBGen, mmTLBGen: mmTLBGen)
+    }
+
+    public var flushesWhenNested: Bool { LinuxScheme.kernel.flushesWhenNested }
+    public var freesBeforeFlush: Bool { LinuxScheme.kernel.freesBeforeFlush }
+    public var waitsForAcknowledgements: Bool { LinuxScheme.kernel.waitsForAcknowledgements }
+    public var decrementsPendingBeforeFlush: Bool { LinuxScheme.kernel.decrementsPendingBeforeFlush }
+
+    public func flushesBatchedPending(_ batched: TLBFlushBatched) -> Bool {
+        LinuxScheme.kernel.flushesBatchedPending(batched)
+    }
+
+    public var initialTLBGen: UInt64 { LinuxScheme.kernel.initialTLBGen }
+
+    public func takesGenerationPerTable(_ kind: PTEBatchCall.Kind) -> Bool {
+        LinuxScheme.kernel.takesGenerationPerTable(kind)
+    }
+
+    public var keepsCompletedGeneration: Bool { LinuxScheme.kernel.keepsCompletedGeneration }
+    public var ring: RingScheme? { nil }
+    public var oracle: OracleScheme.Kind? { nil }
+
+    public func bumpsDeferredGeneration(mmTLBGen: UInt64, deferGen: UInt64) -> Bool {
+        LinuxScheme.kernel.bumpsDeferredGeneration(mmTLBGen: mmTLBGen, deferGen: deferGen)
+    }
+
+    public func protNoneMayBeCached(flushPending: Bool, vmaDeferTLBGen: UInt64, completed: UInt64) -> Bool {
+        LinuxScheme.kernel.protNoneMayBeCached(
+            flushPending: flushPending, vmaDeferTLBGen: vmaDeferTLBGen, completed: completed)
+    }
+
+    public func skipsGatherFlush(deferGen: UInt64, completed: UInt64, freedTables: Bool) -> Bool {
+        LinuxScheme.kernel.skipsGatherFlush(deferGen: deferGen, completed: completed, freedTables: freedTables)
+    }
 }
 
 /// What `flush_tlb_func()` does to catch a CPU up.

@@ -17,13 +17,11 @@ public struct OracleScheme: Scheme {
     }
 
     public var kind: Kind
-    public var flushCeiling: Int { 33 }
 
     public init(_ kind: Kind) { self.kind = kind }
 
     public var name: String { kind.rawValue }
     public var oracle: Kind? { kind }
-    public var ring: RingScheme? { nil }
 
     /// `oracle-sw` interrupts a CPU only if it runs the mm and holds a stale entry of it: the
     /// flush path decides that from the marks; lazy CPUs catch up when they switch back.
@@ -42,15 +40,9 @@ public struct OracleScheme: Scheme {
     /// another must still flush (`mm_tlb_flush_nested()`), and a PTE change must first wait
     /// for reclaim's batched flush; `oracle-hw` has nothing to wait for.
     public var flushesWhenNested: Bool { kind == .software }
-    public var freesBeforeFlush: Bool { false }
-    public var waitsForAcknowledgements: Bool { true }
-    public var decrementsPendingBeforeFlush: Bool { false }
     public func flushesBatchedPending(_ batched: TLBFlushBatched) -> Bool {
         kind == .software && batched.isOutstanding
     }
-    public var initialTLBGen: UInt64 { 0 }
-    public func takesGenerationPerTable(_ kind: PTEBatchCall.Kind) -> Bool { false }
-    public var keepsCompletedGeneration: Bool { false }
     public func bumpsDeferredGeneration(mmTLBGen: UInt64, deferGen: UInt64) -> Bool { false }
 
     /// `oracle-hw` leaves no stale entry to flush; `oracle-sw` flushes at the same points as
@@ -58,6 +50,20 @@ public struct OracleScheme: Scheme {
     public func protNoneMayBeCached(flushPending: Bool, vmaDeferTLBGen: UInt64, completed: UInt64) -> Bool {
         kind == .software && flushPending
     }
+}
 
-    public func skipsGatherFlush(deferGen: UInt64, completed: UInt64, freedTables: Bool) -> Bool { false }
+extension OracleScheme: CatalogScheme {
+    public static let listing = [
+        SchemeListing(
+            "oracle-hw", "lower bound: hardware drops exactly the stale entries when they come due, at no cost"),
+        SchemeListing(
+            "oracle-sw", "lower bound: software that knows which CPUs hold stale entries and flushes only those"),
+    ]
+
+    /// `oracle-hw` or `oracle-sw`, with neither parameters nor mutants.
+    public init(catalogName name: SchemeName) throws(SchemeError) {
+        guard let kind = Kind(rawValue: name.base) else { throw SchemeError.unknownScheme(name.full) }
+        try name.requirePlain()
+        self.init(kind)
+    }
 }

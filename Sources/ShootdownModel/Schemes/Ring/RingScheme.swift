@@ -95,32 +95,8 @@ public struct RingScheme: Scheme {
     public func lastGeneration(to target: UInt64) -> UInt64 {
         mutation == .oneShort ? target - 1 : target
     }
-    public var oracle: OracleScheme.Kind? { nil }
 
-    // Linux's decisions, unchanged: the ring replaces only how a CPU catches up.
-
-    public func sendsIPI(targetIsLazy: Bool, freedTables: Bool) -> Bool { freedTables || !targetIsLazy }
-
-    public func isAlreadyCovered(newTLBGen: UInt64, localTLBGen: UInt64) -> Bool {
-        newTLBGen != 0 && newTLBGen <= localTLBGen
-    }
-
-    public func flushKind(_ info: FlushTLBInfo, localTLBGen: UInt64, mmTLBGen: UInt64) -> FlushKind {
-        LinuxScheme().flushKind(info, localTLBGen: localTLBGen, mmTLBGen: mmTLBGen)
-    }
-
-    public func lazyReturnIsCurrent(localTLBGen: UInt64, mmTLBGen: UInt64) -> Bool { localTLBGen == mmTLBGen }
-
-    public func asidNeedsFlush(localTLBGen: UInt64, mmTLBGen: UInt64) -> Bool { localTLBGen < mmTLBGen }
-
-    public var flushesWhenNested: Bool { true }
-    public var freesBeforeFlush: Bool { false }
-    public var waitsForAcknowledgements: Bool { true }
-    public var decrementsPendingBeforeFlush: Bool { false }
-
-    public func flushesBatchedPending(_ batched: TLBFlushBatched) -> Bool { batched.isOutstanding }
-
-    public var initialTLBGen: UInt64 { 0 }
+    // Linux's decisions but for these: the ring replaces how a CPU catches up.
 
     /// Deferred protection changes (mprotect, NUMA hinting) take a generation per page table and
     /// record its range, so the final flush needs no new one; zaps flush as Linux does.
@@ -130,14 +106,48 @@ public struct RingScheme: Scheme {
         case .munmap, .madviseDontNeed: false
         }
     }
+}
 
-    public var keepsCompletedGeneration: Bool { false }
+extension RingScheme: CatalogScheme {
+    public static let listing = [
+        SchemeListing(
+            "ring-list",
+            "Andy Lutomirski's per-mm ring of flushes; INVLPG each slot's range (:size=N,ceiling=N,switch=ranged|full)"),
+        SchemeListing(
+            "ring-union", "the ring as Nadav Amit sketched it: one range from the lowest start to the highest end"),
+    ]
 
-    public func bumpsDeferredGeneration(mmTLBGen: UInt64, deferGen: UInt64) -> Bool { true }
+    public static var mutants: [String] { Mutation.allCases.map { "ring-list~\($0.rawValue)" } }
 
-    public func protNoneMayBeCached(flushPending: Bool, vmaDeferTLBGen: UInt64, completed: UInt64) -> Bool {
-        flushPending
+    /// `ring-list` or `ring-union`, with parameters `size=N` (1-64), `ceiling=N` (0-4096) and
+    /// `switch=ranged|full`, and any ring mutation.
+    public init(catalogName name: SchemeName) throws(SchemeError) {
+        guard let variant = Variant(rawValue: name.base) else { throw SchemeError.unknownScheme(name.full) }
+        self.init(variant)
+        for (key, value) in try name.parameterPairs() {
+            switch key {
+            case "size":
+                guard let size = Int(value), (1...64).contains(size) else {
+                    throw SchemeError.badParameter(name.full, "size must be 1...64 slots, found '\(value)'")
+                }
+                self.size = size
+            case "ceiling":
+                guard let ceiling = Int(value), (0...4096).contains(ceiling) else {
+                    throw SchemeError.badParameter(name.full, "ceiling must be 0...4096 pages, found '\(value)'")
+                }
+                flushCeiling = ceiling
+            case "switch":
+                guard let mode = SwitchCatchUp(rawValue: value) else {
+                    throw SchemeError.badParameter(name.full, "switch must be ranged or full, found '\(value)'")
+                }
+                switchCatchUp = mode
+            default:
+                throw SchemeError.badParameter(name.full, "unknown parameter '\(key)'; use size, ceiling or switch")
+            }
+        }
+        if let mutationName = name.mutation {
+            guard let mutation = Mutation(rawValue: mutationName) else { throw SchemeError.unknownMutation(name.full) }
+            self.mutation = mutation
+        }
     }
-
-    public func skipsGatherFlush(deferGen: UInt64, completed: UInt64, freedTables: Bool) -> Bool { false }
 }
