@@ -11,6 +11,7 @@ public enum SchemeCatalog {
         LinuxScheme.self,
         RingScheme.self,
         OracleScheme.self,
+        LinuxIPILazyScheme.self,
     ]
 
     /// Every scheme's base name and summary, `rfc15-buggy` included (the seed thread's bug, kept
