@@ -188,7 +188,7 @@ public struct ExhaustiveChecker<S: Scheme>: Sendable {
 
     func fingerprint(_ world: World<S>, preemptions: Int) -> UInt64 {
         var h = StableHasher()
-        world.state.fingerprint(into: &h)
+        world.fingerprint(into: &h)
         h.combine(preemptions)
         return h.value
     }

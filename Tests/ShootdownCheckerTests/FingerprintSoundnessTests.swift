@@ -13,13 +13,15 @@ import Testing
     ]
 
     func expectFingerprintsSeparate<S: Scheme>(_ scenario: Scenario, _ scheme: S, limit: Int = 10_000) {
-        var byFingerprint: [UInt64: MachineState] = [:]
+        var byFingerprint: [UInt64: StateSpace<S>.Seen] = [:]
         var clashes = 0
         let space = StateSpace(
             scenario: scenario, scheme: scheme, bounds: CheckBounds(maxDepth: 10_000, maxPreemptions: 1))
         space.visitStates(limit: limit) { node in
-            let state = node.world.state
-            if let other = byFingerprint.updateValue(state, forKey: state.fingerprint), other != state {
+            let state = StateSpace<S>.Seen(node.world, preemptions: 0)
+            var h = StableHasher()
+            node.world.fingerprint(into: &h)
+            if let other = byFingerprint.updateValue(state, forKey: h.value), other != state {
                 clashes += 1
             }
         }

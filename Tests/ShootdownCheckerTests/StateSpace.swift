@@ -12,20 +12,28 @@ struct StateSpace<S: Scheme> {
         var depth: Int
     }
 
-    /// A state as told apart from the others: the whole machine state and the preemptions.
+    /// A state as told apart from the others: the whole machine state, the scheme's own, and
+    /// the preemptions.
     struct Seen: Hashable {
         var state: MachineState
+        var schemeMMs: [S.MMState]
         var preemptions: Int
+
+        init(_ world: World<S>, preemptions: Int) {
+            state = world.state
+            schemeMMs = world.schemeMMs
+            self.preemptions = preemptions
+        }
     }
 
     var scenario: Scenario
     var scheme: S
     var bounds: CheckBounds
 
-    /// The checker's key for a state: the machine state's fingerprint and the preemptions.
+    /// The checker's key for a state: the world's fingerprint and the preemptions.
     static func key(_ world: World<S>, preemptions: Int) -> UInt64 {
         var h = StableHasher()
-        world.state.fingerprint(into: &h)
+        world.fingerprint(into: &h)
         h.combine(preemptions)
         return h.value
     }
@@ -35,7 +43,7 @@ struct StateSpace<S: Scheme> {
     func visitStates(limit: Int = 200_000, _ visit: (Node) -> Void) {
         var seen: Set<Seen> = []
         var frontier = [Node(world: World(scenario: scenario, scheme: scheme), preemptions: 0, depth: 0)]
-        seen.insert(Seen(state: frontier[0].world.state, preemptions: 0))
+        seen.insert(Seen(frontier[0].world, preemptions: 0))
         var actions: [Action] = []
         while !frontier.isEmpty, seen.count < limit {
             var next: [Node] = []
@@ -51,7 +59,7 @@ struct StateSpace<S: Scheme> {
                     if preemptions > bounds.maxPreemptions { continue }
                     var child = node.world
                     child.perform(action)
-                    guard seen.insert(Seen(state: child.state, preemptions: preemptions)).inserted else { continue }
+                    guard seen.insert(Seen(child, preemptions: preemptions)).inserted else { continue }
                     next.append(Node(world: child, preemptions: preemptions, depth: node.depth + 1))
                 }
             }

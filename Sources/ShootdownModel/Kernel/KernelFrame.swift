@@ -253,9 +253,8 @@ public struct FaultCall: Hashable, Sendable {
 public struct FlushTLBMMRangeCall: Hashable, Sendable {
     public enum PC: Hashable, Sendable {
         case incGen, anyOtherCPU, snapshotMask
-        /// The ring writer split into steps (the `publish-before-fill` and `overtaken-race`
-        /// mutants): mark the slot busy, store the range, publish `seq`.
-        case ringClaim, ringFill, ringPublish
+        /// A step of the scheme's own that publishes the flush (``Scheme/publishStepCount``).
+        case publishStep(Int)
         case target(cpu: Int)
         case queue(cpu: Int)
         case runLocal, wait, localOnly, finish
@@ -271,7 +270,7 @@ public struct FlushTLBMMRangeCall: Hashable, Sendable {
     /// instead of `mm_cpumask(mm)`, and `flush_tlb_info` with no mm and generation 0
     /// (`TLB_GENERATION_INVALID`).
     public var isBatch = false
-    /// The ring schemes: the generation is taken and its slot not yet published.
+    /// The generation is taken and not yet published (``Scheme/publish(_:in:cpu:)``).
     public var isUnpublished = false
     public var pc: PC = .incGen
 

@@ -100,13 +100,6 @@ extension AddressSpace {
         for index in vmaIndex { h.combine(Int(index)) }
         h.combine(deferTLBGen.count)
         for gen in deferTLBGen { h.combine(gen) }
-        for slot in ring {
-            h.combine(slot.seq)
-            h.combine(slot.isBusy)
-            h.combine(slot.start)
-            h.combine(slot.end)
-            h.combine(slot.freedTables)
-        }
         for owner in ptlOwners { h.combine(owner) }
     }
 }
@@ -232,9 +225,7 @@ extension KernelFrame {
             case .wait: h.combine(6)
             case .localOnly: h.combine(7)
             case .finish: h.combine(8)
-            case .ringClaim: h.combine(9)
-            case .ringFill: h.combine(10)
-            case .ringPublish: h.combine(11)
+            case .publishStep(let index): h.combine(9 + 16 * index)
             }
             h.combine(c.runsLocal)
             h.combine(c.presetGen.map { Int(truncatingIfNeeded: $0) })
@@ -260,5 +251,14 @@ extension KernelFrame {
     /// A PC without associated values, as its position among the enum's cases.
     static func code<PC: Hashable & CaseIterable>(_ pc: PC) -> Int {
         PC.allCases.firstIndex(of: pc).map { PC.allCases.distance(from: PC.allCases.startIndex, to: $0) } ?? -1
+    }
+}
+
+extension World {
+    /// The machine's state and the scheme's own (``World/schemeMMs``), folded in that order:
+    /// what the checker stores.
+    public func fingerprint(into h: inout StableHasher) {
+        state.fingerprint(into: &h)
+        for mm in schemeMMs { mm.fingerprint(into: &h) }
     }
 }

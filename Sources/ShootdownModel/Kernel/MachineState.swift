@@ -14,9 +14,8 @@ public struct MachineState: Hashable, Sendable {
     /// - Parameters:
     ///   - initialTLBGen: where every mm's `tlb_gen` starts (the scheme's choice: 0 in Linux, 1
     ///     under RFC 08).
-    ///   - ringSize: slots of each mm's flush ring (0: no ring).
     ///   - tlb: each CPU's empty TLB (its capacity; unbounded by default).
-    public init(scenario: Scenario, initialTLBGen: UInt64 = 0, ringSize: Int = 0, tlb: TLB = TLB()) {
+    public init(scenario: Scenario, initialTLBGen: UInt64 = 0, tlb: TLB = TLB()) {
         cpus = Array(repeating: CPU(tlb: tlb), count: scenario.cpuCount)
         threads = Array(repeating: ThreadState(), count: scenario.threads.count)
         for i in threads.indices where scenario.threads[i].script.isEmpty {
@@ -31,7 +30,6 @@ public struct MachineState: Hashable, Sendable {
                 ctxID: UInt64(index) + 2, pages: scenario.pagesPerAddressSpace, ptesPerTable: scenario.ptesPerTable)
             mm.tlbGen = initialTLBGen
             mm.tlbGenCompleted = initialTLBGen
-            mm.ring = Array(repeating: RingSlot(), count: ringSize)
             for mapping in spec.mappings {
                 mm.addVMA(mapping.range, protection: mapping.protection)
                 for page in mapping.range.start..<mapping.range.end {

@@ -40,12 +40,7 @@ extension World {
                 if isTracing { note(cpu, "flush_tlb_func", "is_lazy: switch to init_mm") }
                 return callFrame(cpu, .switchMM(SwitchMMCall(next: initMM)), shared: false)
             }
-            if scheme.oracle == .software {
-                // oracle-sw: invalidate exactly the stale entries of the range, nothing else.
-                let pages = state.cpus[cpu].tlb.removeStaleEntries(
-                    asid: asid, range: f.end.map { PageRange(f.start, $0) })
-                if pages > 0 { countRanged(pages: pages, isLocal: call.isLocal) }
-                if isTracing { note(cpu, "flush_tlb_func", "oracle-sw: \(pages) stale entries dropped") }
+            if S.handlesWithoutGenerations(f, in: &self, cpu: cpu, asid: asid, isLocal: call.isLocal) {
                 return .next
             }
             if scheme.isAlreadyCovered(newTLBGen: f.newTLBGen, localTLBGen: localTLBGen) {
@@ -67,44 +62,23 @@ extension World {
                 if isTracing { note(cpu, "flush_tlb_func", "local_tlb_gen == mm_tlb_gen = \(mmTLBGen): done") }
                 return .shared
             }
-            if let ring = scheme.ring, f.mm != nil {
-                // The ring replaces the partial/full decision: catch up through the slots.
-                let plan = ringPlan(ring, mm: loadedMM, from: localTLBGen, to: mmTLBGen, forSwitch: false)
-                if plan == .full {
-                    fullFlush(cpu, asid: asid, isLocal: call.isLocal)
-                } else {
-                    let pages = applyRing(
-                        ring, plan, cpu: cpu, asid: asid, mm: loadedMM, from: localTLBGen, to: mmTLBGen)
-                    countRanged(pages: pages, isLocal: call.isLocal)
-                }
-                if isTracing {
-                    note(
-                        cpu, "flush_tlb_func",
-                        "local \(localTLBGen), new \(f.newTLBGen), mm \(mmTLBGen): "
-                            + "\(describe(plan, from: localTLBGen, to: mmTLBGen)); local_tlb_gen = \(mmTLBGen)")
-                }
-                state.cpus[cpu].tlbState.ctxs[asid].tlbGen = mmTLBGen
-                return .shared
-            }
-            switch scheme.flushKind(f, localTLBGen: localTLBGen, mmTLBGen: mmTLBGen) {
-            case .ranged:
-                let end = f.end!
-                state.cpus[cpu].tlb.invalidate(asid: asid, pages: f.start..<end)
-                countRanged(pages: end - f.start, isLocal: call.isLocal)
-                if isTracing {
-                    note(
-                        cpu, "flush_tlb_func",
-                        "local \(localTLBGen), new \(f.newTLBGen), mm \(mmTLBGen): INVLPG \(PageRange(f.start, end)); local_tlb_gen = \(mmTLBGen)"
-                    )
-                }
+            let plan = S.catchUp(f, in: &self, cpu: cpu, asid: asid, mm: loadedMM, from: localTLBGen, to: mmTLBGen)
+            switch plan {
             case .full:
                 fullFlush(cpu, asid: asid, isLocal: call.isLocal)
-                if isTracing {
-                    note(
-                        cpu, "flush_tlb_func",
-                        "local \(localTLBGen), new \(f.newTLBGen), mm \(mmTLBGen): flush_tlb_local (full); local_tlb_gen = \(mmTLBGen)"
-                    )
-                }
+            case .range(let range):
+                state.cpus[cpu].tlb.invalidate(asid: asid, pages: range.start..<range.end)
+                countRanged(pages: range.end - range.start, isLocal: call.isLocal)
+            case .recorded(let pages):
+                S.applyRecorded(
+                    pages: pages, in: &self, cpu: cpu, asid: asid, mm: loadedMM, from: localTLBGen, to: mmTLBGen)
+                countRanged(pages: pages, isLocal: call.isLocal)
+            }
+            if isTracing {
+                note(
+                    cpu, "flush_tlb_func",
+                    "local \(localTLBGen), new \(f.newTLBGen), mm \(mmTLBGen): "
+                        + "\(scheme.describe(plan, from: localTLBGen, to: mmTLBGen)); local_tlb_gen = \(mmTLBGen)")
             }
             // "Both paths above update our state to mm_tlb_gen."
             state.cpus[cpu].tlbState.ctxs[asid].tlbGen = mmTLBGen

@@ -8,10 +8,7 @@ extension World {
     mutating func stepFlushTLBMMRange(_ cpu: Int, _ call: inout FlushTLBMMRangeCall) -> StepOutcome {
         switch call.pc {
         case .incGen:
-            if scheme.oracle == .hardware {
-                // oracle-hw removed the stale entries with the PTE changes: nothing to do.
-                return .ret(shared: false)
-            }
+            if scheme.flushStart == .nothingToFlush { return .ret(shared: false) }
             // "Should we flush just the requested range?"
             if let end = call.end, end - call.start > scheme.flushCeiling {
                 call.start = 0
@@ -26,8 +23,7 @@ extension World {
                 if isTracing { note(cpu, "arch_tlbbatch_flush", "flush_tlb_info: mm = NULL, TLB_FLUSH_ALL, gen 0") }
                 return .next
             }
-            if let gen = call.presetGen ?? (scheme.oracle != nil ? 0 : nil) {
-                // oracle-sw takes no generation: it knows where the stale entries are.
+            if let gen = call.presetGen ?? (scheme.flushStart == .withoutGeneration ? 0 : nil) {
                 // flush_tlb_mm_range_gen() (RFC 15): the gather took its generation already.
                 state.cpus[cpu].flushInfo = FlushTLBInfo(
                     mm: call.mm, start: call.start, end: call.end, freedTables: call.freedTables,
@@ -49,22 +45,22 @@ extension World {
                     cpu, "flush_tlb_mm_range",
                     "inc_mm_tlb_gen(\(scenario.mmName(call.mm))) = \(gen) for \(describe(call))")
             }
-            call.isUnpublished = scheme.ring != nil
-            switch scheme.ring?.mutation {
-            case .publishBeforeFill: call.pc = .ringPublish
-            case .overtakenRace: call.pc = .ringClaim
-            default: break
-            }
+            call.isUnpublished = true
+            if scheme.publishStepCount > 0 { call.pc = .publishStep(0) }
             return .shared
-        case .ringClaim, .ringFill, .ringPublish:
-            return stepSplitRingWriter(cpu, &call)
+        case .publishStep(let index):
+            S.publishStep(index, in: &self, cpu: cpu, mm: call.mm)
+            call.isUnpublished = false
+            call.pc = index + 1 < scheme.publishStepCount ? .publishStep(index + 1) : .anyOtherCPU
+            return .shared
         case .anyOtherCPU:
-            // The ring's writer publishes the range before any CPU is asked to read it (RO4).
-            if let ring = scheme.ring, call.isUnpublished {
+            // The scheme publishes the range before any CPU is asked to read it (the ring's RO4).
+            if call.isUnpublished {
                 let info = state.cpus[cpu].flushInfo!
-                publish(
-                    ring, cpu: cpu, mm: call.mm, gen: info.newTLBGen, range: info.end.map { PageRange(info.start, $0) },
+                let flush = PublishedFlush(
+                    mm: call.mm, gen: info.newTLBGen, range: info.end.map { PageRange(info.start, $0) },
                     freedTables: info.freedTables)
+                S.publish(flush, in: &self, cpu: cpu)
                 call.isUnpublished = false
             }
             // if (cpumask_any_but(mm_cpumask(mm), cpu) < nr_cpu_ids)
@@ -103,9 +99,9 @@ extension World {
             // scheme's decision reproduces by ignoring the value.
             touch(.isLazy(cpu: target), write: false)
             let lazy = state.cpus[target].tlbState.isLazy
-            if scheme.oracle == .software, !holdsStaleEntries(target, call) {
+            if let reason = S.skipReason(target: target, of: call, in: self) {
                 call.pc = nextTarget(cpu)
-                if isTracing { note(cpu, "flush_tlb_mm_range", "cpu\(target) holds no stale entry: skip") }
+                if isTracing { note(cpu, "flush_tlb_mm_range", "cpu\(target) \(reason): skip") }
                 return .shared
             }
             if scheme.sendsIPI(targetIsLazy: lazy, freedTables: call.freedTables) {
@@ -163,54 +159,12 @@ extension World {
         }
     }
 
-    /// `oracle-sw`: whether `target` runs the mm and holds a stale entry of the flush's range.
-    func holdsStaleEntries(_ target: Int, _ call: FlushTLBMMRangeCall) -> Bool {
-        state.cpus[target].tlbState.loadedMM == call.mm
-            && state.cpus[target].tlb.holdsStaleEntry(mm: call.mm, range: call.end.map { PageRange(call.start, $0) })
-    }
-
     /// The CPUs a flush goes to: `mm_cpumask(mm)` (a shared read), or the reclaiming task's own
     /// batch cpumask for `arch_tlbbatch_flush()`.
     mutating func readTargetMask(_ cpu: Int, _ call: FlushTLBMMRangeCall) -> CPUMask {
         if call.isBatch { return state.threads[state.cpus[cpu].current!].tlbUBC }
         touch(.cpumask(mm: call.mm), write: false)
         return state.mms[call.mm].cpumask
-    }
-
-    /// The ring writer of the `publish-before-fill` and `overtaken-race` mutants, one store a
-    /// step and no claim: `publish-before-fill` publishes `seq`, then stores the range;
-    /// `overtaken-race` marks the slot busy, stores the range, publishes, whoever owns the slot.
-    mutating func stepSplitRingWriter(_ cpu: Int, _ call: inout FlushTLBMMRangeCall) -> StepOutcome {
-        let ring = scheme.ring!
-        let info = state.cpus[cpu].flushInfo!
-        let index = Int(info.newTLBGen % UInt64(ring.size))
-        touch(.ring(mm: call.mm), write: true)
-        switch call.pc {
-        case .ringClaim:
-            state.mms[call.mm].ring[index].seq = info.newTLBGen
-            state.mms[call.mm].ring[index].isBusy = true
-            call.pc = .ringFill
-            if isTracing { note(cpu, "ring_publish", "ring[\(index)].seq = busy(\(info.newTLBGen))") }
-        case .ringFill:
-            state.mms[call.mm].ring[index].start = info.start
-            state.mms[call.mm].ring[index].end = info.end
-            state.mms[call.mm].ring[index].freedTables = info.freedTables
-            call.pc = ring.mutation == .publishBeforeFill ? .anyOtherCPU : .ringPublish
-            if isTracing {
-                note(
-                    cpu, "ring_publish",
-                    "ring[\(index)] range = \(info.end.map { "\(PageRange(info.start, $0))" } ?? "ALL")")
-            }
-        case .ringPublish:
-            state.mms[call.mm].ring[index].seq = info.newTLBGen
-            state.mms[call.mm].ring[index].isBusy = false
-            call.pc = ring.mutation == .publishBeforeFill ? .ringFill : .anyOtherCPU
-            if isTracing { note(cpu, "ring_publish", "ring[\(index)].seq = \(info.newTLBGen)") }
-        default:
-            preconditionFailure("not a ring writer step")
-        }
-        call.isUnpublished = false
-        return .shared
     }
 
     /// The next candidate CPU to consider, or the local run once all were considered.

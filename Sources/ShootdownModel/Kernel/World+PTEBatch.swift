@@ -149,13 +149,12 @@ extension World {
             }
             call.clearedInTable = false
             if isTracing { note(cpu, "store_deferred_tlb_gen", "vma->defer_tlb_gen >= \(call.deferGen)") }
-            if let ring = scheme.ring {
-                // The ring records this page table's range under its generation.
-                publish(
-                    ring, cpu: cpu, mm: call.mm, gen: call.deferGen,
-                    range: PageRange(pages.lowerBound, pages.upperBound),
-                    freedTables: false)
-            }
+            // The scheme records this page table's range under its generation (the ring).
+            S.publish(
+                PublishedFlush(
+                    mm: call.mm, gen: call.deferGen, range: PageRange(pages.lowerBound, pages.upperBound),
+                    freedTables: false),
+                in: &self, cpu: cpu)
             call.pc = .unlockPTL(table: table)
             return .shared
         case .unlockPTL(let table):

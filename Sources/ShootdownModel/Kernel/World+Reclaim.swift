@@ -73,12 +73,11 @@ extension World {
             touch(.cpumask(mm: call.mm), write: false)
             state.threads[call.thread].tlbUBC.formUnion(state.mms[call.mm].cpumask)
             call.isFlushRequired = true
-            if let ring = scheme.ring {
-                // The ring knows the page (6.x passes uaddr): catch-ups can flush just it.
-                publish(
-                    ring, cpu: cpu, mm: call.mm, gen: call.gen, range: PageRange(call.page, call.page + 1),
-                    freedTables: false)
-            }
+            // The scheme records the page (6.x passes uaddr): the ring's catch-ups flush just it.
+            S.publish(
+                PublishedFlush(
+                    mm: call.mm, gen: call.gen, range: PageRange(call.page, call.page + 1), freedTables: false),
+                in: &self, cpu: cpu)
             if isTracing {
                 note(cpu, "arch_tlbbatch_add_pending", "batch cpumask = \(cpuList(state.threads[call.thread].tlbUBC))")
             }

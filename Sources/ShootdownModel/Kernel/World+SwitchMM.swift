@@ -41,7 +41,7 @@ extension World {
             let nextTLBGen = state.mms[next].tlbGen
             let local = state.cpus[cpu].tlbState.ctxs[call.prevASID].tlbGen
             if scheme.lazyReturnIsCurrent(localTLBGen: local, mmTLBGen: nextTLBGen) {
-                dropStaleEntriesOnSwitch(cpu, asid: call.prevASID)
+                S.switchedWithoutFlush(in: &self, cpu: cpu, asid: call.prevASID)
                 if isTracing {
                     note(
                         cpu, "switch_mm_irqs_off",
@@ -51,7 +51,9 @@ extension World {
                 return .ret(shared: true)
             }
             // "TLB contents went out of date while we were in lazy mode."
-            if let plan = ringSwitchPlan(cpu, mm: next, from: local, to: nextTLBGen) {
+            if let plan = S.switchCatchUp(
+                in: &self, cpu: cpu, asid: call.prevASID, mm: next, from: local, to: nextTLBGen)
+            {
                 applySwitchCatchUp(plan, cpu: cpu, mm: next, asid: call.prevASID, from: local, to: nextTLBGen)
                 return .ret(shared: true)
             }
@@ -82,10 +84,10 @@ extension World {
             let local = state.cpus[cpu].tlbState.ctxs[asid].tlbGen
             let ownSlot = next != initMM && state.cpus[cpu].tlbState.ctxs[asid].ctxID == state.mms[next].ctxID
             if needFlush, ownSlot, local < nextTLBGen,
-                let plan = ringSwitchPlan(cpu, mm: next, from: local, to: nextTLBGen)
+                let plan = S.switchCatchUp(in: &self, cpu: cpu, asid: asid, mm: next, from: local, to: nextTLBGen)
             {
-                // The ring: CR3 without a flush, then INVLPG in the new PCID (INVLPG acts on the
-                // current one only).
+                // The scheme's plan (the ring's): CR3 without a flush, then INVLPG in the new PCID
+                // (INVLPG acts on the current one only).
                 loadNewMM(cpu, next: next, asid: asid, nextTLBGen: local, needFlush: false, why: why)
                 applySwitchCatchUp(plan, cpu: cpu, mm: next, asid: asid, from: local, to: nextTLBGen)
                 return .ret(shared: true)
@@ -95,24 +97,20 @@ extension World {
         }
     }
 
-    /// The ring schemes with `switch=ranged`: how to catch `mm`'s ASID on this CPU up from
-    /// `local` to `target` (the caller's step already read `tlb_gen`; the slots join that
-    /// read). `nil` when the scheme flushes fully on a switch or the ring asks for a full flush.
-    mutating func ringSwitchPlan(_ cpu: Int, mm: Int, from local: UInt64, to target: UInt64) -> RingPlan? {
-        guard let ring = scheme.ring, ring.switchCatchUp == .ranged else { return nil }
-        let plan = ringPlan(ring, mm: mm, from: local, to: target, forSwitch: true)
-        if isTracing {
-            note(cpu, "switch_mm_irqs_off", "\(scenario.mmName(mm)): \(describe(plan, from: local, to: target))")
-        }
-        return plan == .full ? nil : plan
-    }
-
     /// INVLPGs the plan in the loaded `asid` and records the ASID caught up to `target`.
     mutating func applySwitchCatchUp(
-        _ plan: RingPlan, cpu: Int, mm: Int, asid: Int, from local: UInt64, to target: UInt64
+        _ plan: CatchUp, cpu: Int, mm: Int, asid: Int, from local: UInt64, to target: UInt64
     ) {
-        counters.pagesInvalidated += applyRing(
-            scheme.ring!, plan, cpu: cpu, asid: asid, mm: mm, from: local, to: target)
+        switch plan {
+        case .full:
+            preconditionFailure("a full flush is the CR3 write's, not a catch-up's")
+        case .range(let range):
+            state.cpus[cpu].tlb.invalidate(asid: asid, pages: range.start..<range.end)
+            counters.pagesInvalidated += range.end - range.start
+        case .recorded(let pages):
+            S.applyRecorded(pages: pages, in: &self, cpu: cpu, asid: asid, mm: mm, from: local, to: target)
+            counters.pagesInvalidated += pages
+        }
         counters.rangedFlushesSwitch += 1
         state.cpus[cpu].tlbState.ctxs[asid].tlbGen = target
     }
@@ -149,21 +147,12 @@ extension World {
         }
         state.cpus[cpu].tlbState.loadedMM = next
         state.cpus[cpu].tlbState.loadedASID = asid
-        if !needFlush { dropStaleEntriesOnSwitch(cpu, asid: asid) }
+        if !needFlush { S.switchedWithoutFlush(in: &self, cpu: cpu, asid: asid) }
         if isTracing {
             note(
                 cpu, "switch_mm_irqs_off",
                 "\(scenario.mmName(next)): \(why): \(needFlush ? "CR3 with flush" : "CR3 | NOFLUSH")")
         }
-    }
-
-    /// `oracle-sw`: a CPU switching to an mm drops exactly its stale entries of it.
-    mutating func dropStaleEntriesOnSwitch(_ cpu: Int, asid: Int) {
-        guard scheme.oracle == .software else { return }
-        let pages = state.cpus[cpu].tlb.removeStaleEntries(asid: asid, range: nil)
-        guard pages > 0 else { return }
-        counters.pagesInvalidated += pages
-        counters.rangedFlushesSwitch += 1
     }
 
     /// Follows `enter_lazy_tlb()` in arch/x86/mm/tlb.c: keep the mm loaded, mark the CPU lazy.

@@ -13,6 +13,8 @@ public struct World<S: Scheme>: Sendable {
     public let scheme: S
     /// The machine: what the checker stores and hashes.
     public internal(set) var state: MachineState
+    /// The scheme's own state of each mm, by mm (``Scheme/MMState``): hashed with ``state``.
+    public internal(set) var schemeMMs: [S.MMState]
     /// What happened so far.
     public internal(set) var counters = Counters()
     /// The first violation, once one happened (boxed: worlds are copied far more often than
@@ -50,8 +52,8 @@ public struct World<S: Scheme>: Sendable {
     ) {
         self.setup = ScenarioBox(scenario)
         self.scheme = scheme
-        self.state = MachineState(
-            scenario: scenario, initialTLBGen: scheme.initialTLBGen, ringSize: scheme.ring?.size ?? 0, tlb: tlb)
+        self.state = MachineState(scenario: scenario, initialTLBGen: scheme.initialTLBGen, tlb: tlb)
+        self.schemeMMs = scenario.addressSpaces.map { _ in scheme.initialMMState() }
         self.isTracing = tracing
         self.footprintScope = footprint
         if indexesTLBs {

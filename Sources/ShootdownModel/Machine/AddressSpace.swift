@@ -28,8 +28,6 @@ public struct AddressSpace: Hashable, Sendable {
     /// `vma->defer_tlb_gen` (RFC 15), per VMA: the newest generation of a deferred flush of
     /// PTEs in it.
     public var deferTLBGen: [UInt64] = []
-    /// `mm->ring` (the ring schemes): slot `gen % count` records generation `gen`'s flush.
-    public var ring: [RingSlot] = []
     /// `mmap_lock`.
     public var mmapLock = RWSemaphore()
     /// PTEs per page-table page (512 on x86-64: one PTE page maps 2 MiB).
@@ -114,20 +112,4 @@ public struct RWSemaphore: Hashable, Sendable {
     public var canRead: Bool { !isWriteLocked }
     /// Whether `down_write` would succeed now.
     public var canWrite: Bool { !isWriteLocked && readers == 0 }
-}
-
-/// One slot of the per-mm flush ring: `{seq, start, end, freed_tables}` (kernel-reference.md §4.2).
-public struct RingSlot: Hashable, Sendable {
-    /// The generation whose flush the slot holds; 0 for none yet.
-    public var seq: UInt64 = 0
-    /// A writer has claimed the slot and not yet published it (`seq` is then its generation).
-    public var isBusy = false
-    /// The range; `end == nil` is `TLB_FLUSH_ALL`.
-    public var start = 0
-    public var end: Int? = 0
-    /// The flush freed page tables.
-    public var freedTables = false
-
-    /// An empty slot.
-    public init() {}
 }

@@ -70,15 +70,8 @@ extension World {
         for cpu in ghostIndex?.cpus(mm: mm, pages: pages) ?? setup.allCPUs {
             let found = state.cpus[cpu].tlb.updateEntries(mm: mm, pages: pages, change)
             if found == 0 { ghostIndex?.forget(cpu: cpu, mm: mm, pages: pages) }
-            if makesDue { dropDueEntriesForOracle(cpu) }
+            if makesDue { S.revocationsCameDue(in: &self, cpu: cpu) }
         }
-    }
-
-    /// `oracle-hw`: stale entries vanish, at no cost, at the last moment the kernel allows them:
-    /// when their revocation comes due.
-    mutating func dropDueEntriesForOracle(_ cpu: Int) {
-        guard scheme.oracle == .hardware else { return }
-        state.cpus[cpu].tlb.removeDueEntries()
     }
 
     /// `put_page()`: drops a mapping's reference; with the last one, `free_page()`: the frame
@@ -96,7 +89,7 @@ extension World {
                 entry.writeRevoked?.isDue = true
             }
             if found == 0 { ghostIndex?.forget(cpu: cpu, frame: frame) }
-            dropDueEntriesForOracle(cpu)
+            S.revocationsCameDue(in: &self, cpu: cpu)
         }
     }
 

@@ -20,7 +20,8 @@ public struct LinuxIPILazyScheme: CatalogScheme {
     public func sendsIPI(targetIsLazy: Bool, freedTables: Bool) -> Bool { true }
 
     public static let listing = [
-        SchemeListing("linux-ipi-lazy", "Linux 6.6 without the lazy-CPU skip: flushes interrupt lazy CPUs too (pre-4.20)")
+        SchemeListing(
+            "linux-ipi-lazy", "Linux 6.6 without the lazy-CPU skip: flushes interrupt lazy CPUs too (pre-4.20)")
     ]
 
     public init(catalogName name: SchemeName) throws(SchemeError) {

@@ -62,12 +62,6 @@ public protocol Scheme: Hashable, Sendable {
     /// Whether `tlb_gen_completed` is kept (RFC 08) and a gather's flush may be skipped for it.
     var keepsCompletedGeneration: Bool { get }
 
-    /// The per-mm flush ring, for the ring schemes; `nil` where `flush_tlb_info` carries the range.
-    var ring: RingScheme? { get }
-
-    /// The lower bound this scheme stands for, for the oracle schemes; `nil` for real schemes.
-    var oracle: OracleScheme.Kind? { get }
-
     /// `read_defer_tlb_flush_gen()`: whether to bump `tlb_gen` for this page table's changes.
     func bumpsDeferredGeneration(mmTLBGen: UInt64, deferGen: UInt64) -> Bool
 
@@ -76,6 +70,72 @@ public protocol Scheme: Hashable, Sendable {
 
     /// The RFC's `tlb_flush()`: whether the gather's flush is already covered by a newer one.
     func skipsGatherFlush(deferGen: UInt64, completed: UInt64, freedTables: Bool) -> Bool
+
+    // Plans: where tlb.c decides more than yes or no. Each takes the world, and the defaults
+    // are Linux's (they change nothing, or ask the decisions above).
+
+    /// The scheme's own state of each mm (the ring's slots); none by default.
+    associatedtype MMState: SchemeMMState = NoMMState
+
+    /// An mm's ``MMState`` at boot.
+    func initialMMState() -> MMState
+
+    /// What `flush_tlb_mm_range()` starts with (``FlushStart``).
+    var flushStart: FlushStart { get }
+
+    /// Records a generation's range where catching-up CPUs read it (the ring's writer), after
+    /// the generation was taken and before any CPU is asked to catch up to it: in
+    /// `flush_tlb_mm_range()` (in the step that reads the cpumask), in a deferred change's
+    /// `store_deferred_tlb_gen()` and in reclaim's `arch_tlbbatch_add_pending()`. Linux records
+    /// nothing: `flush_tlb_info` carries the range.
+    static func publish(_ flush: PublishedFlush, in world: inout World<Self>, cpu: Int)
+
+    /// Steps of their own in which `flush_tlb_mm_range()` publishes, between taking the
+    /// generation and reading the cpumask, in place of ``publish(_:in:cpu:)`` (two ring mutants
+    /// split the writer so); 0 by default.
+    var publishStepCount: Int { get }
+
+    /// Step `index` of ``publishStepCount`` for the flush `flushInfo` of `cpu` describes.
+    static func publishStep(_ index: Int, in world: inout World<Self>, cpu: Int, mm: Int)
+
+    /// `flush_tlb_multi()`: why to pass over `target` although ``sendsIPI(targetIsLazy:freedTables:)``
+    /// would interrupt it (for the timeline), or `nil` to ask that.
+    static func skipReason(target: Int, of call: FlushTLBMMRangeCall, in world: World<Self>) -> String?
+
+    /// `flush_tlb_func()` on entry, before any generation is read: whether the scheme dealt with
+    /// the flush itself (`oracle-sw` drops the stale entries of the range and returns).
+    static func handlesWithoutGenerations(
+        _ info: FlushTLBInfo, in world: inout World<Self>, cpu: Int, asid: Int, isLocal: Bool
+    ) -> Bool
+
+    /// `flush_tlb_func()` found `cpu` behind (`local_tlb_gen < mm_tlb_gen`): how it catches up
+    /// from `local` to `target`. Linux: the range when the IPI is the one flush missed, else full
+    /// (``flushKind(_:localTLBGen:mmTLBGen:)``).
+    static func catchUp(
+        _ info: FlushTLBInfo, in world: inout World<Self>, cpu: Int, asid: Int, mm: Int, from local: UInt64,
+        to target: UInt64
+    ) -> CatchUp
+
+    /// `switch_mm_irqs_off()` to an mm whose ASID slot on `cpu` fell behind: a plan to catch up
+    /// after a CR3 write without a flush, or `nil` for Linux's CR3 write with a flush.
+    static func switchCatchUp(
+        in world: inout World<Self>, cpu: Int, asid: Int, mm: Int, from local: UInt64, to target: UInt64
+    ) -> CatchUp?
+
+    /// Carries out ``CatchUp/recorded(pages:)`` in `asid`, as the scheme planned it.
+    static func applyRecorded(
+        pages: Int, in world: inout World<Self>, cpu: Int, asid: Int, mm: Int, from local: UInt64, to target: UInt64
+    )
+
+    /// How a plan of ``catchUp(_:in:cpu:asid:mm:from:to:)`` reads in the timeline.
+    func describe(_ plan: CatchUp, from local: UInt64, to target: UInt64) -> String
+
+    /// `switch_mm_irqs_off()` loaded `asid` without a flush (`oracle-sw` drops its stale entries).
+    static func switchedWithoutFlush(in world: inout World<Self>, cpu: Int, asid: Int)
+
+    /// Revocations of entries in `cpu`'s TLB came due (the safety oracle's marks): `oracle-hw`
+    /// removes those entries.
+    static func revocationsCameDue(in world: inout World<Self>, cpu: Int)
 }
 
 /// Linux 6.6's decisions, for every scheme that does not make its own: each asks an unmutated
@@ -119,8 +179,6 @@ extension Scheme {
     }
 
     public var keepsCompletedGeneration: Bool { LinuxScheme.kernel.keepsCompletedGeneration }
-    public var ring: RingScheme? { nil }
-    public var oracle: OracleScheme.Kind? { nil }
 
     public func bumpsDeferredGeneration(mmTLBGen: UInt64, deferGen: UInt64) -> Bool {
         LinuxScheme.kernel.bumpsDeferredGeneration(mmTLBGen: mmTLBGen, deferGen: deferGen)
@@ -134,6 +192,65 @@ extension Scheme {
     public func skipsGatherFlush(deferGen: UInt64, completed: UInt64, freedTables: Bool) -> Bool {
         LinuxScheme.kernel.skipsGatherFlush(deferGen: deferGen, completed: completed, freedTables: freedTables)
     }
+}
+
+/// Linux 6.6's plans: no state of its own, nothing published, the range or a full flush.
+extension Scheme where MMState == NoMMState {
+    public func initialMMState() -> NoMMState { NoMMState() }
+}
+
+extension Scheme {
+    public var flushStart: FlushStart { .bumpGeneration }
+
+    public static func publish(_ flush: PublishedFlush, in world: inout World<Self>, cpu: Int) {}
+
+    public var publishStepCount: Int { 0 }
+
+    public static func publishStep(_ index: Int, in world: inout World<Self>, cpu: Int, mm: Int) {
+        preconditionFailure("\(world.scheme.name) takes no publishing steps of its own")
+    }
+
+    public static func skipReason(target: Int, of call: FlushTLBMMRangeCall, in world: World<Self>) -> String? {
+        nil
+    }
+
+    public static func handlesWithoutGenerations(
+        _ info: FlushTLBInfo, in world: inout World<Self>, cpu: Int, asid: Int, isLocal: Bool
+    ) -> Bool { false }
+
+    /// The partial-flush condition of `flush_tlb_func()` (``flushKind(_:localTLBGen:mmTLBGen:)``).
+    public static func catchUp(
+        _ info: FlushTLBInfo, in world: inout World<Self>, cpu: Int, asid: Int, mm: Int, from local: UInt64,
+        to target: UInt64
+    ) -> CatchUp {
+        switch world.scheme.flushKind(info, localTLBGen: local, mmTLBGen: target) {
+        case .ranged: .range(PageRange(info.start, info.end!))
+        case .full: .full
+        }
+    }
+
+    public static func switchCatchUp(
+        in world: inout World<Self>, cpu: Int, asid: Int, mm: Int, from local: UInt64, to target: UInt64
+    ) -> CatchUp? { nil }
+
+    public static func applyRecorded(
+        pages: Int, in world: inout World<Self>, cpu: Int, asid: Int, mm: Int, from local: UInt64, to target: UInt64
+    ) {
+        preconditionFailure("\(world.scheme.name) records no ranges")
+    }
+
+    /// `INVLPG [start, end)` or `flush_tlb_local (full)`.
+    public func describe(_ plan: CatchUp, from local: UInt64, to target: UInt64) -> String {
+        switch plan {
+        case .full: "flush_tlb_local (full)"
+        case .range(let range): "INVLPG \(range)"
+        case .recorded(let pages): "INVLPG \(pages) recorded pages"
+        }
+    }
+
+    public static func switchedWithoutFlush(in world: inout World<Self>, cpu: Int, asid: Int) {}
+
+    public static func revocationsCameDue(in world: inout World<Self>, cpu: Int) {}
 }
 
 /// What `flush_tlb_func()` does to catch a CPU up.

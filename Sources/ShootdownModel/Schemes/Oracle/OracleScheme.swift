@@ -21,7 +21,6 @@ public struct OracleScheme: Scheme {
     public init(_ kind: Kind) { self.kind = kind }
 
     public var name: String { kind.rawValue }
-    public var oracle: Kind? { kind }
 
     /// `oracle-sw` interrupts a CPU only if it runs the mm and holds a stale entry of it: the
     /// flush path decides that from the marks; lazy CPUs catch up when they switch back.

@@ -82,8 +82,6 @@ public struct RingScheme: Scheme {
         return "\(variant.rawValue):\(parameters)" + (mutation.map { "~\($0.rawValue)" } ?? "")
     }
 
-    public var ring: RingScheme? { self }
-
     /// R6: whether a reader catching up through generation `gen` may use `slot`: published, and
     /// holding `gen` (the `no-overflow-check` mutant asks only that it be published).
     public func accepts(_ slot: RingSlot, for gen: UInt64) -> Bool {

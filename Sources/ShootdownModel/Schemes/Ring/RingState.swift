@@ -1,0 +1,35 @@
+/// `mm->ring` (the ring schemes' per-mm state): slot `gen % count` records generation `gen`'s
+/// flush.
+public struct RingState: SchemeMMState {
+    /// The slots.
+    public var slots: [RingSlot]
+
+    /// `size` empty slots.
+    public init(size: Int) { slots = Array(repeating: RingSlot(), count: size) }
+
+    public func fingerprint(into h: inout StableHasher) {
+        for slot in slots {
+            h.combine(slot.seq)
+            h.combine(slot.isBusy)
+            h.combine(slot.start)
+            h.combine(slot.end)
+            h.combine(slot.freedTables)
+        }
+    }
+}
+
+/// One slot of the per-mm flush ring: `{seq, start, end, freed_tables}` (kernel-reference.md §4.2).
+public struct RingSlot: Hashable, Sendable {
+    /// The generation whose flush the slot holds; 0 for none yet.
+    public var seq: UInt64 = 0
+    /// A writer has claimed the slot and not yet published it (`seq` is then its generation).
+    public var isBusy = false
+    /// The range; `end == nil` is `TLB_FLUSH_ALL`.
+    public var start = 0
+    public var end: Int? = 0
+    /// The flush freed page tables.
+    public var freedTables = false
+
+    /// An empty slot.
+    public init() {}
+}
