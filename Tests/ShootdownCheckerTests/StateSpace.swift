@@ -16,12 +16,12 @@ struct StateSpace<S: Scheme> {
     /// the preemptions.
     struct Seen: Hashable {
         var state: MachineState
-        var schemeMMs: [S.MMState]
+        var schemeState: S.State
         var preemptions: Int
 
         init(_ world: World<S>, preemptions: Int) {
             state = world.state
-            schemeMMs = world.schemeMMs
+            schemeState = world.schemeState
             self.preemptions = preemptions
         }
     }

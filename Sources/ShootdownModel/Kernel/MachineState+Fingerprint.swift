@@ -255,10 +255,10 @@ extension KernelFrame {
 }
 
 extension World {
-    /// The machine's state and the scheme's own (``World/schemeMMs``), folded in that order:
+    /// The machine's state and the scheme's own (``World/schemeState``), folded in that order:
     /// what the checker stores.
     public func fingerprint(into h: inout StableHasher) {
         state.fingerprint(into: &h)
-        for mm in schemeMMs { mm.fingerprint(into: &h) }
+        schemeState.fingerprint(into: &h)
     }
 }

@@ -13,8 +13,8 @@ public struct World<S: Scheme>: Sendable {
     public let scheme: S
     /// The machine: what the checker stores and hashes.
     public internal(set) var state: MachineState
-    /// The scheme's own state of each mm, by mm (``Scheme/MMState``): hashed with ``state``.
-    public internal(set) var schemeMMs: [S.MMState]
+    /// The scheme's own state (``Scheme/State``: the ring's slots): hashed with ``state``.
+    public internal(set) var schemeState: S.State
     /// What happened so far.
     public internal(set) var counters = Counters()
     /// The first violation, once one happened (boxed: worlds are copied far more often than
@@ -53,7 +53,7 @@ public struct World<S: Scheme>: Sendable {
         self.setup = ScenarioBox(scenario)
         self.scheme = scheme
         self.state = MachineState(scenario: scenario, initialTLBGen: scheme.initialTLBGen, tlb: tlb)
-        self.schemeMMs = scenario.addressSpaces.map { _ in scheme.initialMMState() }
+        self.schemeState = scheme.initialState(addressSpaces: scenario.addressSpaces.count)
         self.isTracing = tracing
         self.footprintScope = footprint
         if indexesTLBs {

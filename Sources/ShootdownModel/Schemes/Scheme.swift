@@ -74,11 +74,12 @@ public protocol Scheme: Hashable, Sendable {
     // Plans: where tlb.c decides more than yes or no. Each takes the world, and the defaults
     // are Linux's (they change nothing, or ask the decisions above).
 
-    /// The scheme's own state of each mm (the ring's slots); none by default.
-    associatedtype MMState: SchemeMMState = NoMMState
+    /// The scheme's own state, per mm or per CPU as it needs (the ring's slots of each mm),
+    /// kept by the world beside the kernel's; none by default.
+    associatedtype State: SchemeState = NoSchemeState
 
-    /// An mm's ``MMState`` at boot.
-    func initialMMState() -> MMState
+    /// The ``State`` at boot of a machine with `addressSpaces` mms.
+    func initialState(addressSpaces: Int) -> State
 
     /// What `flush_tlb_mm_range()` starts with (``FlushStart``).
     var flushStart: FlushStart { get }
@@ -195,8 +196,8 @@ extension Scheme {
 }
 
 /// Linux 6.6's plans: no state of its own, nothing published, the range or a full flush.
-extension Scheme where MMState == NoMMState {
-    public func initialMMState() -> NoMMState { NoMMState() }
+extension Scheme where State == NoSchemeState {
+    public func initialState(addressSpaces: Int) -> NoSchemeState { NoSchemeState() }
 }
 
 extension Scheme {

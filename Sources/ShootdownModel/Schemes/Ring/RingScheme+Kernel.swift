@@ -1,7 +1,7 @@
 /// The ring's plans at tlb.c's decision points (``Scheme``): its slots are its per-mm state,
 /// every generation publishes its range, and a CPU catches up through the slots.
 extension RingScheme {
-    public func initialMMState() -> RingState { RingState(size: size) }
+    public func initialState(addressSpaces: Int) -> RingState { RingState(size: size, addressSpaces: addressSpaces) }
 
     public static func publish(_ flush: PublishedFlush, in world: inout World<RingScheme>, cpu: Int) {
         world.publish(flush, cpu: cpu)

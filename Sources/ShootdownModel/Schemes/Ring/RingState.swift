@@ -1,11 +1,22 @@
-/// `mm->ring` (the ring schemes' per-mm state): slot `gen % count` records generation `gen`'s
-/// flush.
-public struct RingState: SchemeMMState {
-    /// The slots.
-    public var slots: [RingSlot]
+/// `mm->ring` of every mm (the ring schemes' state): slot `gen % size` of an mm records
+/// generation `gen`'s flush. One array for all mms, so that copying a world retains one buffer.
+public struct RingState: SchemeState {
+    /// Slots per mm.
+    public let size: Int
+    /// The slots, mm after mm.
+    public private(set) var slots: [RingSlot]
 
-    /// `size` empty slots.
-    public init(size: Int) { slots = Array(repeating: RingSlot(), count: size) }
+    /// `size` empty slots for each of `addressSpaces` mms.
+    public init(size: Int, addressSpaces: Int) {
+        self.size = size
+        slots = Array(repeating: RingSlot(), count: size * addressSpaces)
+    }
+
+    /// Slot `index` of `mm`'s ring.
+    public subscript(mm: Int, index: Int) -> RingSlot {
+        get { slots[mm * size + index] }
+        set { slots[mm * size + index] = newValue }
+    }
 
     public func fingerprint(into h: inout StableHasher) {
         for slot in slots {

@@ -8,7 +8,7 @@ extension World where S == RingScheme {
     mutating func publish(_ flush: PublishedFlush, cpu: Int) {
         touch(.ring(mm: flush.mm), write: true)
         let index = Int(flush.gen % UInt64(scheme.size))
-        let slot = schemeMMs[flush.mm].slots[index]
+        let slot = schemeState[flush.mm, index]
         if slot.seq > flush.gen {
             if isTracing {
                 note(cpu, "ring_publish", "slot \(index) holds generation \(slot.seq) > \(flush.gen): give up")
@@ -20,7 +20,7 @@ extension World where S == RingScheme {
         new.start = flush.range?.start ?? 0
         new.end = flush.range?.end
         new.freedTables = flush.freedTables
-        schemeMMs[flush.mm].slots[index] = new
+        schemeState[flush.mm, index] = new
         if isTracing {
             note(
                 cpu, "ring_publish",
@@ -47,13 +47,12 @@ extension World where S == RingScheme {
         if mutation != .noOverflowCheck, target - local > UInt64(ring.size) { return (.full, 0) }
         let last = ring.lastGeneration(to: target)
         guard last > local else { return (.recorded(pages: 0), 0) }
-        let slots = schemeMMs[mm].slots
         var read = 0
         var pages = 0
         var lowest = Int.max
         var highest = 0
         for gen in (local + 1)...last {
-            let slot = slots[Int(gen % UInt64(ring.size))]
+            let slot = schemeState[mm, Int(gen % UInt64(ring.size))]
             read += 1
             // R6: unpublished, mid-write or overwritten.
             if !ring.accepts(slot, for: gen) {
@@ -81,7 +80,7 @@ extension World where S == RingScheme {
     mutating func applyRingList(cpu: Int, asid: Int, mm: Int, from local: UInt64, to target: UInt64) {
         let ring = scheme
         for gen in (local + 1)...ring.lastGeneration(to: target) {
-            let slot = schemeMMs[mm].slots[Int(gen % UInt64(ring.size))]
+            let slot = schemeState[mm, Int(gen % UInt64(ring.size))]
             // The slots the plan counted: accepted ones (skip-unpublished passes over the rest).
             guard ring.accepts(slot, for: gen), let end = slot.end else { continue }
             state.cpus[cpu].tlb.invalidate(asid: asid, pages: slot.start..<end)
@@ -97,21 +96,21 @@ extension World where S == RingScheme {
         touch(.ring(mm: mm), write: true)
         switch store {
         case .claim:
-            schemeMMs[mm].slots[index].seq = info.newTLBGen
-            schemeMMs[mm].slots[index].isBusy = true
+            schemeState[mm, index].seq = info.newTLBGen
+            schemeState[mm, index].isBusy = true
             if isTracing { note(cpu, "ring_publish", "ring[\(index)].seq = busy(\(info.newTLBGen))") }
         case .fill:
-            schemeMMs[mm].slots[index].start = info.start
-            schemeMMs[mm].slots[index].end = info.end
-            schemeMMs[mm].slots[index].freedTables = info.freedTables
+            schemeState[mm, index].start = info.start
+            schemeState[mm, index].end = info.end
+            schemeState[mm, index].freedTables = info.freedTables
             if isTracing {
                 note(
                     cpu, "ring_publish",
                     "ring[\(index)] range = \(info.end.map { "\(PageRange(info.start, $0))" } ?? "ALL")")
             }
         case .publish:
-            schemeMMs[mm].slots[index].seq = info.newTLBGen
-            schemeMMs[mm].slots[index].isBusy = false
+            schemeState[mm, index].seq = info.newTLBGen
+            schemeState[mm, index].isBusy = false
             if isTracing { note(cpu, "ring_publish", "ring[\(index)].seq = \(info.newTLBGen)") }
         }
     }
