@@ -42,7 +42,9 @@ struct CLI {
         #expect(output.status == 0)
         let json = try #require(try JSONSerialization.jsonObject(with: Data(output.stdout.utf8)) as? [String: [String]])
         #expect(
-            json["schemes"] == ["linux", "rfc15-buggy", "rfc15", "ring-list", "ring-union", "oracle-hw", "oracle-sw"])
+            json["schemes"] == [
+                "linux", "rfc15-buggy", "rfc15", "ring-list", "ring-union", "oracle-hw", "oracle-sw", "linux-ipi-lazy",
+            ])
         #expect(json["scenarios"]?.contains("remote-ipi") == true)
         #expect(json["mutants"]?.contains("linux~no-ipi") == true)
         #expect(json["mutants"]?.contains("linux~no-lazy-catchup") == true)

@@ -16,8 +16,7 @@ public enum SchemeError: Error, Equatable, CustomStringConvertible {
             "unknown mutant '\(name)'; known mutants: \(SchemeCatalog.mutants.joined(separator: ", ")) "
                 + "(see `shootdown list`)"
         case .badParameter(let name, let problem):
-            "bad scheme '\(name)': \(problem); e.g. ring-list:size=8,ceiling=33,switch=ranged "
-                + "(see `shootdown list`)"
+            "bad scheme '\(name)': \(problem) (`shootdown list` shows each scheme's parameters)"
         }
     }
 }
