@@ -20,11 +20,9 @@ struct Check: ParsableCommand {
 
     enum Mode: String, ExpressibleByArgument, CaseIterable { case exhaustive, random }
 
-    @Option(help: "A built-in scenario name (see `shootdown list`) or a scenario file.")
-    var scenario: String
+    @OptionGroup var scenarioOption: ScenarioOption
 
-    @Option(help: "The scheme, e.g. linux, rfc15, ring-list:size=8,switch=ranged or linux~no-ipi.")
-    var scheme = "linux"
+    @OptionGroup var schemeOption: SchemeOption
 
     @Option(help: "exhaustive: every schedule within the bounds; random: seeded runs.")
     var mode: Mode = .exhaustive
@@ -59,11 +57,9 @@ struct Check: ParsableCommand {
     @Option(help: "Where to save a counterexample (default: counterexample-SCENARIO-SCHEME.json).")
     var save: String?
 
-    @Option(help: "Output format: text or json.")
-    var format: OutputFormat = .text
+    @OptionGroup var output: FormatOption
 
-    @Flag(help: "No progress line on standard error.")
-    var quiet = false
+    @OptionGroup var progress: ProgressOption
 
     @Flag(help: "Print 0 for the wall-clock figures, so that equal inputs print equal bytes.")
     var noTiming = false
@@ -79,8 +75,8 @@ struct Check: ParsableCommand {
     }
 
     func run() throws {
-        let scenario = try ScenarioSource.load(self.scenario)
-        let parsed = try parseScheme(scheme)
+        let scenario = try scenarioOption.load()
+        let parsed = try schemeOption.parsed()
         let most = mode == .exhaustive ? ExhaustiveChecker<LinuxScheme>.maxCPUs : 10
         guard scenario.cpuCount <= most else {
             throw fail(
@@ -92,7 +88,7 @@ struct Check: ParsableCommand {
             report.seconds = 0
             report.statesPerSecond = 0
         }
-        switch format {
+        switch output.format {
         case .json: print(report.json())
         case .text: print(report.text(cpus: scenario.cpuCount))
         }
@@ -106,7 +102,7 @@ struct Check: ParsableCommand {
     func exhaustive<S: Scheme>(_ scenario: Scenario, _ scheme: S) -> CheckReport {
         let bounds = CheckBounds(maxDepth: maxDepth, maxPreemptions: maxPreemptions)
         let checker = ExhaustiveChecker(scenario: scenario, scheme: scheme, bounds: bounds, usesReduction: !noReduction)
-        let meter = Progress(enabled: !quiet)
+        let meter = Progress(enabled: !progress.quiet)
         let result = checker.run(progress: { stats in
             meter.update(
                 "states \(stats.states)  states/s \(Int(stats.statesPerSecond))  depth \(stats.depth)  "
@@ -114,7 +110,7 @@ struct Check: ParsableCommand {
         })
         meter.finish()
         var report = CheckReport(
-            exhaustive: result, scenario: self.scenario, scheme: scheme.name,
+            exhaustive: result, scenario: scenarioOption.scenario, scheme: scheme.name,
             counterexample: counterexample(scenario, scheme, result.schedule))
         if compareReduction {
             var other = checker
@@ -130,7 +126,7 @@ struct Check: ParsableCommand {
     func random<S: Scheme>(_ scenario: Scenario, _ scheme: S) -> CheckReport {
         let checker = RandomChecker(
             scenario: scenario, scheme: scheme, strategy: strategy, depth: depth, runs: runs, seed: seed, jobs: jobs)
-        let meter = Progress(enabled: !quiet)
+        let meter = Progress(enabled: !progress.quiet)
         let clock = ContinuousClock()
         let start = clock.now
         let total = runs
@@ -139,7 +135,7 @@ struct Check: ParsableCommand {
         let elapsed = clock.now - start
         let seconds = Double(elapsed.components.seconds) + Double(elapsed.components.attoseconds) / 1e18
         return CheckReport(
-            random: result, seconds: seconds, scenario: self.scenario, scheme: scheme.name,
+            random: result, seconds: seconds, scenario: scenarioOption.scenario, scheme: scheme.name,
             counterexample: counterexample(scenario, scheme, result.schedule))
     }
 
@@ -147,7 +143,7 @@ struct Check: ParsableCommand {
     func counterexample<S: Scheme>(_ scenario: Scenario, _ scheme: S, _ schedule: [Action]?) -> Counterexample? {
         guard let schedule else { return nil }
         let shrunk = Shrinker(scenario: scenario, scheme: scheme).shrink(schedule)
-        let base = URL(fileURLWithPath: self.scenario).deletingPathExtension().lastPathComponent
+        let base = URL(fileURLWithPath: scenarioOption.scenario).deletingPathExtension().lastPathComponent
         let path = save ?? "counterexample-\(base)-\(scheme.name.replacingOccurrences(of: "~", with: "-")).json"
         guard
             let example = Counterexample(

@@ -25,8 +25,7 @@ struct Hunt: ParsableCommand {
             """
     )
 
-    @Option(help: "The scheme, e.g. linux, rfc15, ring-list:size=8 or linux~no-ipi.")
-    var scheme = "linux"
+    @OptionGroup var schemeOption: SchemeOption
 
     @Option(
         parsing: .upToNextOption,
@@ -73,11 +72,9 @@ struct Hunt: ParsableCommand {
     @Option(help: "Also save every scenario checked, as DIR/generated-SEED.txt.")
     var saveScenarios: String?
 
-    @Option(help: "Output format: text or json.")
-    var format: OutputFormat = .text
+    @OptionGroup var output: FormatOption
 
-    @Flag(help: "No progress line on standard error.")
-    var quiet = false
+    @OptionGroup var progress: ProgressOption
 
     func validate() throws {
         guard (2...ExhaustiveChecker<LinuxScheme>.maxCPUs).contains(maxCPUs) else {
@@ -112,7 +109,7 @@ struct Hunt: ParsableCommand {
         }
         let found: Bool
         if differential.isEmpty {
-            found = try parseScheme(scheme).accept(Visitor(command: self))
+            found = try schemeOption.parsed().accept(Visitor(command: self))
         } else {
             let second = try parseScheme(differential[1])
             found = try parseScheme(differential[0]).accept(DifferentialVisitor(command: self, second: second))
@@ -153,7 +150,7 @@ struct Hunt: ParsableCommand {
         let clock = ContinuousClock()
         let start = clock.now
         let deadline = start + .milliseconds(Int(budget * 1000))
-        let meter = Progress(enabled: !quiet)
+        let meter = Progress(enabled: !progress.quiet)
         let findings = hunter.run(
             maxScenarios: scenarios, collectingAll: all, shouldStop: { clock.now >= deadline },
             progress: { count, states in meter.update("scenarios \(count)  states \(states)") }, check: check)
@@ -188,7 +185,7 @@ struct Hunt: ParsableCommand {
             report.violation = try shrink(bug, name: name, check: check, counterexample: counterexample)
         }
         report.result = HuntReport.result(of: report.violation)
-        switch format {
+        switch output.format {
         case .json: print(report.json())
         case .text: print(report.text())
         }

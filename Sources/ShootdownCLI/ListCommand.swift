@@ -7,8 +7,7 @@ struct List: ParsableCommand {
     static let configuration = CommandConfiguration(
         abstract: "List the built-in scenarios, the schemes, the mutants and the workloads of `compare`.")
 
-    @Option(help: "Output format: text or json.")
-    var format: OutputFormat = .text
+    @OptionGroup var output: FormatOption
 
     struct Listing: Codable {
         var scenarios: [String]
@@ -21,7 +20,7 @@ struct List: ParsableCommand {
         let listing = Listing(
             scenarios: BuiltinScenarios.names, schemes: SchemeCatalog.schemes, mutants: SchemeCatalog.mutants,
             workloads: Workload.Kind.allCases.map(\.rawValue))
-        switch format {
+        switch output.format {
         case .json:
             print(JSONOutput.encode(listing))
         case .text:

@@ -21,8 +21,7 @@ struct Merge: ParsableCommand {
     @Argument(help: "JSON results of `shootdown hunt --format json`, one per shard.")
     var files: [String]
 
-    @Option(help: "Output format: text or json.")
-    var format: OutputFormat = .text
+    @OptionGroup var output: FormatOption
 
     func validate() throws {
         guard !files.isEmpty else { throw ValidationError("name at least one hunt result") }
@@ -50,7 +49,7 @@ struct Merge: ParsableCommand {
         } catch {
             throw fail(error.description)
         }
-        switch format {
+        switch output.format {
         case .json: print(merged.json())
         case .text: print(merged.text())
         }

@@ -13,8 +13,7 @@ struct Replay: ParsableCommand {
     @Argument(help: "A counterexample saved by `shootdown check`.")
     var file: String
 
-    @Option(help: "Output format: text or json.")
-    var format: OutputFormat = .text
+    @OptionGroup var output: FormatOption
 
     func run() throws {
         let data: Data
@@ -51,7 +50,7 @@ struct Replay: ParsableCommand {
     func replay<S: Scheme>(_ scenario: Scenario, _ scheme: S, _ actions: [Action]) -> Bool {
         let result = Runner(scenario: scenario, scheme: scheme, tracing: true).run(.scripted(actions))
         let report = RunReport(result: result, seed: nil, policy: "replay", replay: "shootdown replay \(file)")
-        switch format {
+        switch output.format {
         case .json: print(report.json())
         case .text:
             print(RunText.render(result, report: report, fullTimeline: true))

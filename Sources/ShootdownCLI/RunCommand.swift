@@ -15,11 +15,9 @@ struct Run: ParsableCommand {
             """
     )
 
-    @Option(help: "A built-in scenario name (see `shootdown list`) or a scenario file.")
-    var scenario: String
+    @OptionGroup var scenarioOption: ScenarioOption
 
-    @Option(help: "The scheme, e.g. linux, rfc15, ring-list:size=8,switch=ranged or linux~no-ipi.")
-    var scheme = "linux"
+    @OptionGroup var schemeOption: SchemeOption
 
     @Option(help: "The seed of the random schedule.")
     var seed: UInt64 = 0
@@ -27,8 +25,7 @@ struct Run: ParsableCommand {
     @Option(help: "random: seeded random schedule; round-robin: CPUs take turns (one canonical schedule).")
     var policy: PolicyOption = .random
 
-    @Option(help: "Output format: text or json.")
-    var format: OutputFormat = .text
+    @OptionGroup var output: FormatOption
 
     @Flag(help: "Print the whole timeline, not only on a violation.")
     var timeline = false
@@ -46,19 +43,19 @@ struct Run: ParsableCommand {
     }
 
     func run() throws {
-        let scenario = try ScenarioSource.load(self.scenario)
-        if try parseScheme(scheme).accept(Visitor(command: self, scenario: scenario)) { throw ExitCode(1) }
+        let scenario = try scenarioOption.load()
+        if try schemeOption.parsed().accept(Visitor(command: self, scenario: scenario)) { throw ExitCode(1) }
     }
 
     /// Runs and prints; returns whether a violation was found.
     func execute<S: Scheme>(scenario: Scenario, scheme: S) -> Bool {
         let runner = Runner(scenario: scenario, scheme: scheme, maxSteps: maxSteps, tracing: true)
         let result = runner.run(policy == .random ? .random(seed: seed) : .roundRobin)
-        var replay = "shootdown run --scenario \(self.scenario) --scheme \(scheme.name)"
+        var replay = "shootdown run --scenario \(scenarioOption.scenario) --scheme \(scheme.name)"
         replay += policy == .random ? " --seed \(seed)" : " --policy round-robin"
         let report = RunReport(
             result: result, seed: policy == .random ? seed : nil, policy: policy.rawValue, replay: replay)
-        switch format {
+        switch output.format {
         case .json:
             print(report.json())
         case .text:

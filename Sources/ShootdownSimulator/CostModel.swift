@@ -1,4 +1,5 @@
 import Foundation
+import ShootdownModel
 
 /// Cycles charged per kind of event by the timed simulation. Every default names its source;
 /// a JSON file can override any of them (`shootdown compare --cost-model FILE`).
@@ -63,7 +64,8 @@ public struct CostModel: Hashable, Sendable, Codable {
     ]
 
     /// Reads a cost-model file: a JSON object whose keys are any of ``fields`` and whose values
-    /// are non-negative whole cycles; keys not given keep their defaults.
+    /// are non-negative whole cycles (TLB sizes at most ``TLB/maxCapacity`` entries); keys not
+    /// given keep their defaults.
     /// - Throws: ``CostModelError`` naming the bad key or value and the keys known.
     public static func parse(_ text: String, source: String) throws(CostModelError) -> CostModel {
         let object: Any
@@ -84,6 +86,9 @@ public struct CostModel: Hashable, Sendable, Codable {
                 number.doubleValue == number.doubleValue.rounded(), number.doubleValue < 1e12
             else {
                 throw CostModelError(source: source, problem: "'\(key)' must be a whole number of cycles >= 0")
+            }
+            if key.hasSuffix("Entries"), number.intValue > TLB.maxCapacity {
+                throw CostModelError(source: source, problem: "'\(key)' must be at most \(TLB.maxCapacity) entries")
             }
             model[keyPath: field] = number.intValue
         }

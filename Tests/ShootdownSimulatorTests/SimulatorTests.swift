@@ -216,6 +216,8 @@ import Testing
         #expect(throws: CostModelError.self) { try CostModel.parse(#"{"invlpgs": 1}"#, source: "c.json") }
         #expect(throws: CostModelError.self) { try CostModel.parse(#"{"invlpg": -1}"#, source: "c.json") }
         #expect(throws: CostModelError.self) { try CostModel.parse("[1]", source: "c.json") }
+        // A TLB level beyond its 32-bit recency ticks (it trapped in the simulator once).
+        #expect(throws: CostModelError.self) { try CostModel.parse(#"{"l1Entries": 1e11}"#, source: "c.json") }
     }
 
     @Test func workloadParametersAreChecked() {

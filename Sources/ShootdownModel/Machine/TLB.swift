@@ -83,8 +83,15 @@ public struct TLB: Hashable, Sendable {
     /// Fills and uses so far (bounded TLBs only).
     private var tick: UInt32 = 0
 
-    /// An empty TLB of `capacity` entries (0: unbounded), `l1Capacity` of them first-level.
+    /// The most entries a level may have (its recency ticks are 32-bit).
+    public static let maxCapacity = 1 << 20
+
+    /// An empty TLB of `capacity` entries (0: unbounded), `l1Capacity` of them first-level;
+    /// each at most ``maxCapacity``.
     public init(capacity: Int = 0, l1Capacity: Int = 0) {
+        precondition(
+            (0...Self.maxCapacity).contains(capacity) && (0...Self.maxCapacity).contains(l1Capacity),
+            "TLB levels hold 0...\(Self.maxCapacity) entries")
         self.capacity = capacity
         self.l1Capacity = l1Capacity
     }

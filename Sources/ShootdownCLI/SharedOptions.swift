@@ -1,0 +1,33 @@
+import ArgumentParser
+import ShootdownModel
+
+/// `--scheme`, as `check`, `run` and `hunt` take it.
+struct SchemeOption: ParsableArguments {
+    @Option(
+        help: "The scheme, e.g. linux, rfc15, ring-list:size=8,switch=ranged or linux~no-ipi (see `shootdown list`).")
+    var scheme = "linux"
+
+    /// The scheme named; a bad name is a validation error that says why (exit 2).
+    func parsed() throws -> AnyScheme { try parseScheme(scheme) }
+}
+
+/// `--scenario`, as `check` and `run` take it.
+struct ScenarioOption: ParsableArguments {
+    @Option(help: "A built-in scenario name (see `shootdown list`) or a scenario file.")
+    var scenario: String
+
+    /// The built-in scenario of that name, else the file parsed; an error says why (exit 2).
+    func load() throws -> Scenario { try ScenarioSource.load(scenario) }
+}
+
+/// `--format text|json`.
+struct FormatOption: ParsableArguments {
+    @Option(help: "Output format: text or json.")
+    var format: OutputFormat = .text
+}
+
+/// `--quiet`, for the commands that show a progress line.
+struct ProgressOption: ParsableArguments {
+    @Flag(help: "No progress line on standard error.")
+    var quiet = false
+}
