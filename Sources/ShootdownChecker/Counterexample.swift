@@ -50,6 +50,11 @@ public struct Counterexample: Codable, Hashable, Sendable {
         return scenario
     }
 
+    /// The steps as the timeline's events.
+    public var timeline: [TraceEvent] {
+        steps.map { TraceEvent(step: $0.step, cpu: $0.cpu, function: $0.function, detail: $0.detail) }
+    }
+
     /// The schedule as actions, or `nil` if an entry does not parse.
     public var actions: [Action]? {
         let parsed = schedule.compactMap(Action.init)

@@ -13,29 +13,11 @@ public struct Shrinker<S: Scheme>: Sendable {
         self.scheme = scheme
     }
 
-    /// The actions a lenient replay of `schedule` performs, if it ends in a violation of `kind`.
+    /// The actions a lenient replay of `schedule` performs (``SchedulePolicy/lenient(_:)``), if
+    /// it ends in a violation of `kind`.
     public func replay(_ schedule: [Action], kind: Violation.Kind) -> [Action]? {
-        var world = World(scenario: scenario, scheme: scheme)
-        var performed: [Action] = []
-        var enabled: [Action] = []
-        for action in schedule {
-            enabled.removeAll(keepingCapacity: true)
-            world.enabledActions(into: &enabled)
-            if enabled.isEmpty {
-                _ = world.checkDeadlock()
-                break
-            }
-            guard enabled.contains(action) else { continue }
-            world.performEnabled(action)
-            performed.append(action)
-            if world.hasViolation { break }
-        }
-        if world.violation == nil {
-            enabled.removeAll(keepingCapacity: true)
-            world.enabledActions(into: &enabled)
-            if enabled.isEmpty { _ = world.checkDeadlock() }
-        }
-        return world.violation?.kind == kind ? performed : nil
+        let result = Runner(scenario: scenario, scheme: scheme).run(.lenient(schedule))
+        return result.violation?.kind == kind ? result.schedule : nil
     }
 
     /// A locally minimal schedule reaching a violation of the same kind as `schedule`'s.

@@ -7,6 +7,9 @@ public enum SchedulePolicy {
     case roundRobin
     /// Exactly these actions, in order (a replay).
     case scripted([Action])
+    /// These actions in order, each skipped that is not enabled at its turn, until they run
+    /// out (a shrinking candidate: see `Shrinker`).
+    case lenient([Action])
     /// A caller's scheduler: given the enabled actions and the step number (0-based).
     case custom((_ enabled: [Action], _ step: Int) -> Action)
 }
@@ -21,7 +24,7 @@ public enum RunOutcome: String, Hashable, Sendable {
     case stuck
     /// The step limit was reached (a spin that never ends).
     case stepLimit = "step-limit"
-    /// A scripted schedule named an action that is not enabled.
+    /// A scripted schedule named an action that is not enabled, or ran out before the end.
     case scheduleDiverged = "schedule-diverged"
 }
 
@@ -63,6 +66,7 @@ public struct Runner<S: Scheme>: Sendable {
         if case .random(let seed) = policy { generator = SeededGenerator(seed: seed) }
         var outcome = RunOutcome.completed
         var turn = 0
+        var cursor = 0
         while true {
             if world.hasViolation {
                 outcome = .violation
@@ -78,7 +82,9 @@ public struct Runner<S: Scheme>: Sendable {
                 outcome = .stepLimit
                 break
             }
-            guard let action = choose(policy, from: enabled, step: schedule.count, turn: turn, generator: &generator)
+            guard
+                let action = choose(
+                    policy, from: enabled, step: schedule.count, turn: turn, cursor: &cursor, generator: &generator)
             else {
                 outcome = .scheduleDiverged
                 break
@@ -90,9 +96,12 @@ public struct Runner<S: Scheme>: Sendable {
         return RunResult(world: world, outcome: outcome, schedule: schedule)
     }
 
-    /// The policy's next action, or `nil` when a scripted schedule names one that is not enabled.
+    /// The policy's next action, or `nil` when a scripted schedule names one that is not enabled
+    /// or runs out.
+    /// - Parameter cursor: the next action of a lenient schedule to try.
     func choose(
-        _ policy: SchedulePolicy, from enabled: [Action], step: Int, turn: Int, generator: inout SeededGenerator?
+        _ policy: SchedulePolicy, from enabled: [Action], step: Int, turn: Int, cursor: inout Int,
+        generator: inout SeededGenerator?
     ) -> Action? {
         switch policy {
         case .roundRobin:
@@ -102,6 +111,12 @@ public struct Runner<S: Scheme>: Sendable {
         case .scripted(let actions):
             guard step < actions.count, enabled.contains(actions[step]) else { return nil }
             return actions[step]
+        case .lenient(let actions):
+            while cursor < actions.count {
+                cursor += 1
+                if enabled.contains(actions[cursor - 1]) { return actions[cursor - 1] }
+            }
+            return nil
         case .custom(let choose):
             return choose(enabled, step)
         }
