@@ -18,7 +18,7 @@ public struct CompareReport: Codable, Sendable {
         public var scheme: String
         public var counters: [String: Int]
         /// Each counter over the same counter of `oracle-sw` (the best software can do); absent
-        /// where the oracle's figure is 0.
+        /// where `oracle-sw`'s figure is 0.
         public var vsOracle: [String: Double]
         /// The first violation, if the scheme let a CPU use a stale translation.
         public var violation: String?
@@ -64,7 +64,7 @@ public struct CompareReport: Codable, Sendable {
         return figures
     }
 
-    /// The table for people: a row per scheme, each figure with its ratio to the oracle.
+    /// The table for people: a row per scheme, each figure with its ratio to `oracle-sw`'s.
     public func text() -> String {
         let header = ["scheme"] + Self.columns
         let rows = schemes.map { row in

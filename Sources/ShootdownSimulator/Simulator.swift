@@ -35,7 +35,7 @@ public struct Simulator<S: Scheme>: Sendable {
     public func run() -> SimulationResult { run(rereadingEveryCPU: false) }
 
     /// ``run()``; or, `rereadingEveryCPU`, the reference run that re-reads every CPU after
-    /// every action (with the world's full footprint) and visits every TLB for the oracle's
+    /// every action (with the world's full footprint) and visits every TLB for the safety oracle's
     /// ghost marks (no ``GhostIndex``), which must give the same result.
     func run(rereadingEveryCPU: Bool) -> SimulationResult {
         let world = World(

@@ -56,7 +56,7 @@ extension CPU {
         let running = UInt64(current.map { $0 + 1 } ?? 0) << 40 | UInt64(stack.count) << 56
         h.combine(mm | asids | lazy | running)
         for ctx in s.ctxs { h.combine(ctx.ctxID | ctx.tlbGen << 16) }
-        for frame in stack { frame.fingerprint(into: &h) }
+        for call in stack { call.fingerprint(into: &h) }
         h.combine(gatherFrames.count)
         for f in gatherFrames { h.combine(f) }
         h.combine(mailbox.count)
@@ -123,7 +123,7 @@ extension FlushTLBInfo {
     }
 }
 
-extension KernelFrame {
+extension KernelCall {
     func fingerprint(into h: inout StableHasher) {
         switch self {
         case .pteBatch(let c):

@@ -67,7 +67,7 @@ extension World {
             note(cpu, "wp_page_copy", "copy frame \(old) -> \(copy); ptep_clear_flush(\(call.page))")
         }
         call.pc = .cowInstall
-        return callFrame(cpu, .flushTLBMMRange(.page(call.page, of: call.mm)), shared: true)
+        return invoke(cpu, .flushTLBMMRange(.page(call.page, of: call.mm)), shared: true)
     }
 
     /// `handle_mm_fault()` -> `do_anonymous_page()` / `do_wp_page()`, with `mmap_lock` held for

@@ -38,7 +38,7 @@ extension World {
             if tlbState.isLazy {
                 // Leave lazy mode instead of flushing: switch_mm_irqs_off(NULL, &init_mm, NULL).
                 if isTracing { note(cpu, "flush_tlb_func", "is_lazy: switch to init_mm") }
-                return callFrame(cpu, .switchMM(SwitchMMCall(next: initMM)), shared: false)
+                return invoke(cpu, .switchMM(SwitchMMCall(next: initMM)), shared: false)
             }
             if S.handlesWithoutGenerations(f, in: &self, cpu: cpu, asid: asid, isLocal: call.isLocal) {
                 return .next

@@ -127,7 +127,7 @@ extension World {
             call.pc = .wait
             // run_local: this CPU is in the mask and tlb_is_not_lazy(this_cpu).
             guard call.runsLocal, !state.cpus[cpu].tlbState.isLazy else { return .next }
-            return callFrame(
+            return invoke(
                 cpu,
                 .flushTLBFunc(FlushTLBFuncCall(info: state.cpus[cpu].flushInfo!, isLocal: true)), shared: false)
         case .wait:
@@ -139,7 +139,7 @@ extension World {
         case .localOnly:
             // local_irq_disable(); flush_tlb_func(info); local_irq_enable();
             call.pc = .finish
-            return callFrame(
+            return invoke(
                 cpu,
                 .flushTLBFunc(FlushTLBFuncCall(info: state.cpus[cpu].flushInfo!, isLocal: true)), shared: false)
         case .finish:

@@ -66,7 +66,7 @@ extension World {
         case .flush:
             call.pc = .unlockMmap
             if isTracing { note(cpu, "dup_mmap", "flush_tlb_mm(\(scenario.mmName(call.mm)))") }
-            return callFrame(cpu, .flushTLBMMRange(.wholeMM(call.mm)), shared: false)
+            return invoke(cpu, .flushTLBMMRange(.wholeMM(call.mm)), shared: false)
         case .unlockMmap:
             touch(.mmapLock(mm: call.mm), write: true)
             touch(.mmapLock(mm: call.child), write: true)

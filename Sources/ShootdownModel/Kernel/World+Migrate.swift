@@ -39,7 +39,7 @@ extension World {
             }
             if call.old.isPresent {
                 call.pc = .unlockPTL
-                return callFrame(cpu, .flushTLBMMRange(.page(call.page, of: call.mm)), shared: true)
+                return invoke(cpu, .flushTLBMMRange(.page(call.page, of: call.mm)), shared: true)
             }
             call.pc = .checkPending
             return .shared
@@ -50,7 +50,7 @@ extension World {
             if isTracing {
                 note(cpu, "ptep_clear_flush", "pte_accessible: PROT_NONE, flush pending = \(pending)")
             }
-            return pending ? callFrame(cpu, .flushTLBMMRange(.page(call.page, of: call.mm)), shared: true) : .shared
+            return pending ? invoke(cpu, .flushTLBMMRange(.page(call.page, of: call.mm)), shared: true) : .shared
         case .unlockPTL:
             touch(.ptl(mm: call.mm, table: state.mms[call.mm].table(of: call.page)), write: true)
             state.mms[call.mm].ptlOwners[state.mms[call.mm].table(of: call.page)] = nil

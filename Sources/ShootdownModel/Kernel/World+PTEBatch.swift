@@ -99,7 +99,7 @@ extension World {
                     cpu, "flush_tlb_batched_pending",
                     "tlb_flush_batched pending \(batched.pending) != flushed \(batched.flushed): flush_tlb_mm")
             }
-            return callFrame(cpu, .flushTLBMMRange(.wholeMM(call.mm)), shared: true)
+            return invoke(cpu, .flushTLBMMRange(.wholeMM(call.mm)), shared: true)
         case .batchedFlushed(let table):
             // atomic_cmpxchg(&mm->tlb_flush_batched, batch, pending | (pending << 16)): "If the
             // new TLB flushing is pending during flushing, leave mm->tlb_flush_batched as is".
@@ -363,7 +363,7 @@ extension World {
                 cpu, "tlb_finish_mmu",
                 "mm_tlb_flush_nested = \(nested); tlb_flush -> flush_tlb_mm_range(\(describe(flush)))")
         }
-        return callFrame(cpu, .flushTLBMMRange(flush), shared: true)
+        return invoke(cpu, .flushTLBMMRange(flush), shared: true)
     }
 
     /// x86 `tlb_flush()` (arch/x86/include/asm/tlb.h): the gather's range, or everything.
@@ -394,7 +394,7 @@ extension World {
                 cpu, "tlb_flush",
                 "tlb_gen_completed \(completed): flush_tlb_mm_range_gen(\(describe(flush)), \(call.deferGen))")
         }
-        return callFrame(cpu, .flushTLBMMRange(flush), shared: true)
+        return invoke(cpu, .flushTLBMMRange(flush), shared: true)
     }
 
     func describe(_ call: FlushTLBMMRangeCall) -> String {

@@ -114,7 +114,7 @@ extension World {
             }
             var flush = FlushTLBMMRangeCall(mm: call.mm, start: 0, end: nil, freedTables: false)
             flush.isBatch = true
-            return callFrame(cpu, .flushTLBMMRange(flush), shared: false)
+            return invoke(cpu, .flushTLBMMRange(flush), shared: false)
         case .free:
             // arch_tlbbatch_flush() ends with cpumask_clear(&batch->cpumask).
             state.threads[call.thread].tlbUBC = .empty
@@ -134,6 +134,6 @@ extension World {
             return .shared
         }
         call.pc = .unlockPTL
-        return callFrame(cpu, .flushTLBMMRange(.page(page, of: call.mm)), shared: true)
+        return invoke(cpu, .flushTLBMMRange(.page(page, of: call.mm)), shared: true)
     }
 }

@@ -116,8 +116,8 @@ extension World {
         }
     }
 
-    mutating func push(_ cpu: Int, _ frame: KernelFrame) {
-        state.cpus[cpu].stack.append(frame)
+    mutating func push(_ cpu: Int, _ kernelCall: KernelCall) {
+        state.cpus[cpu].stack.append(kernelCall)
     }
 
     /// `mmap(MAP_FIXED_NOREPLACE)` of an anonymous range: one step under `mmap_lock` held for

@@ -35,7 +35,7 @@ public struct World<S: Scheme>: Sendable {
     public internal(set) var footprint = Footprint()
     /// What ``footprint`` records.
     public let footprintScope: Footprint.Scope
-    /// Which CPUs may cache each page and frame, so that the oracle visits only their TLBs
+    /// Which CPUs may cache each page and frame, so that the safety oracle visits only their TLBs
     /// (`nil`: it visits every TLB).
     var ghostIndex: GhostIndex?
 
@@ -104,7 +104,7 @@ public struct World<S: Scheme>: Sendable {
     public func canStep(_ cpu: Int) -> Bool { nextStep(cpu).canStep }
 
     /// Whether `cpu`'s next step can run, and the lock or acknowledgements it waits for: the
-    /// innermost frame's wait (``wait(of:on:)``), or at an operation boundary an mmap's
+    /// innermost call's wait (``wait(of:on:)``), or at an operation boundary an mmap's
     /// `mmap_lock`, or for an idle CPU a runnable thread to switch to. The one definition of
     /// ``canStep(_:)``, ``canStepInPlace(_:)`` and the readiness.
     @inline(__always)
@@ -139,12 +139,12 @@ public struct World<S: Scheme>: Sendable {
         return nextRunnable(on: cpu, after: thread) != nil
     }
 
-    /// What the innermost frame's next step waits for, if anything: the shared state that
+    /// What the innermost call's next step waits for, if anything: the shared state that
     /// decides whether it can run (a lock, or the CPU's own acknowledgements), and whether it is
     /// blocked on it now. One switch serves both, so that they cannot disagree; the location is
     /// what the step reads while it waits (the footprint) and what the simulator watches.
     @inline(__always)
-    func wait(of frame: KernelFrame, on cpu: Int) -> (location: Location, isBlocked: Bool)? {
+    func wait(of kernelCall: KernelCall, on cpu: Int) -> (location: Location, isBlocked: Bool)? {
         typealias Wait = (location: Location, isBlocked: Bool)
         @inline(__always)
         func mmapLock(_ mm: Int, write: Bool) -> Wait {
@@ -157,7 +157,7 @@ public struct World<S: Scheme>: Sendable {
         func ptl(_ mm: Int, table: Int) -> Wait {
             (.ptl(mm: mm, table: table), state.mms[mm].ptlOwners[table] != nil)
         }
-        switch frame {
+        switch kernelCall {
         case .pteBatch(let call):
             switch call.pc {
             case .lockMmap: return mmapLock(call.mm, write: call.kind.takesMmapLockForWrite)
@@ -244,7 +244,7 @@ public struct World<S: Scheme>: Sendable {
             if state.cpus[cpu].stack.isEmpty {
                 runBoundary(cpu)
             }
-            runFrames(cpu)
+            runCalls(cpu)
         case .interrupt(let cpu):
             deliverIPI(cpu)
         case .preempt(let cpu):
@@ -254,86 +254,86 @@ public struct World<S: Scheme>: Sendable {
                 note(cpu, "schedule", "preempt \(threadName(state.cpus[cpu].current)) for \(threadName(next))")
             }
             contextSwitch(cpu, to: next)
-            runFrames(cpu)
+            runCalls(cpu)
         }
     }
 
     /// Runs frames of `cpu` until one makes its shared access, blocks, or the stack empties.
-    mutating func runFrames(_ cpu: Int) {
-        // The innermost frame stays on the stack; it runs on a copy, written back when the action
+    mutating func runCalls(_ cpu: Int) {
+        // The innermost call stays on the stack; it runs on a copy, written back when the action
         // ends or it calls another function (a step touches its own CPU's stack only to push a
-        // callee, through callFrame). Popping and pushing it instead costs two array mutations
+        // callee, through invoke). Popping and pushing it instead costs two array mutations
         // per action, on the hottest path here.
-        guard var frame = state.cpus[cpu].stack.last else { return }
+        guard var kernelCall = state.cpus[cpu].stack.last else { return }
         while true {
             // Whether the action goes on or stops here depends on the lock or acknowledgements.
-            if let wait = wait(of: frame, on: cpu) {
+            if let wait = wait(of: kernelCall, on: cpu) {
                 touch(wait.location, write: false)
-                if wait.isBlocked { return }  // the frame did not change
+                if wait.isBlocked { return }  // the call did not change
             }
             let outcome: StepOutcome
-            switch frame {
+            switch kernelCall {
             case .pteBatch(var call):
                 outcome = stepPTEBatch(cpu, &call)
-                frame = .pteBatch(call)
+                kernelCall = .pteBatch(call)
             case .migrate(var call):
                 outcome = stepMigrate(cpu, &call)
-                frame = .migrate(call)
+                kernelCall = .migrate(call)
             case .reclaim(var call):
                 outcome = stepReclaim(cpu, &call)
-                frame = .reclaim(call)
+                kernelCall = .reclaim(call)
             case .fork(var call):
                 outcome = stepFork(cpu, &call)
-                frame = .fork(call)
+                kernelCall = .fork(call)
             case .fault(var call):
                 outcome = stepFault(cpu, &call)
-                frame = .fault(call)
+                kernelCall = .fault(call)
             case .flushTLBMMRange(var call):
                 outcome = stepFlushTLBMMRange(cpu, &call)
-                frame = .flushTLBMMRange(call)
+                kernelCall = .flushTLBMMRange(call)
             case .flushTLBFunc(var call):
                 outcome = stepFlushTLBFunc(cpu, &call)
-                frame = .flushTLBFunc(call)
+                kernelCall = .flushTLBFunc(call)
             case .switchMM(var call):
                 outcome = stepSwitchMM(cpu, &call)
-                frame = .switchMM(call)
+                kernelCall = .switchMM(call)
             case .enterLazyTLB:
                 outcome = enterLazyTLB(cpu)
             }
             switch outcome {
             case .next:
                 if hasViolation {
-                    writeBackTop(cpu, frame)
+                    writeBackTop(cpu, kernelCall)
                     return
                 }
             case .shared:
-                writeBackTop(cpu, frame)
+                writeBackTop(cpu, kernelCall)
                 return
             case .call(let shared):
                 let callee = state.cpus[cpu].stack.count - 1
-                state.cpus[cpu].stack[callee - 1] = frame
+                state.cpus[cpu].stack[callee - 1] = kernelCall
                 if shared || hasViolation { return }
-                frame = state.cpus[cpu].stack[callee]
+                kernelCall = state.cpus[cpu].stack[callee]
             case .ret(let shared):
                 state.cpus[cpu].stack.removeLast()
                 guard !shared, !hasViolation, let caller = state.cpus[cpu].stack.last else { return }
-                frame = caller
+                kernelCall = caller
             }
         }
     }
 
-    /// A step's call of `callee`: pushed above the running frame, whose copy the step loop
-    /// writes back below it. The outcome carries no frame, so that it returns in registers.
+    /// A step's call of `callee`: pushed above the running call, whose copy the step loop
+    /// writes back below it. The outcome carries no call, so that it returns in registers.
     @inline(__always)
-    mutating func callFrame(_ cpu: Int, _ callee: KernelFrame, shared: Bool) -> StepOutcome {
+    mutating func invoke(_ cpu: Int, _ callee: KernelCall, shared: Bool) -> StepOutcome {
         state.cpus[cpu].stack.append(callee)
         return .call(shared: shared)
     }
 
-    /// Stores the running copy of `cpu`'s innermost frame back on its stack.
+    /// Stores the running copy of `cpu`'s innermost call back on its stack.
     @inline(__always)
-    mutating func writeBackTop(_ cpu: Int, _ frame: KernelFrame) {
-        state.cpus[cpu].stack[state.cpus[cpu].stack.count - 1] = frame
+    mutating func writeBackTop(_ cpu: Int, _ kernelCall: KernelCall) {
+        state.cpus[cpu].stack[state.cpus[cpu].stack.count - 1] = kernelCall
     }
 
     /// Records a shared access of the running action. Inlined, so that a call naming its

@@ -6,8 +6,8 @@ public struct CPU: Hashable, Sendable {
     public var tlbState = CPUTLBState()
     /// The thread running, or `nil` for the idle task.
     public var current: Int?
-    /// The kernel call stack: innermost frame last. Empty in user mode or idle.
-    public var stack: [KernelFrame] = []
+    /// The kernel call stack: innermost call last. Empty in user mode or idle.
+    public var stack: [KernelCall] = []
     /// The pages the running `mmu_gather` will free after its flush (`tlb->local` and its
     /// batches). Kept with the CPU rather than in the frame, so that frames hold no reference
     /// and copy as plain bytes: a CPU runs at most one `mmu_gather` at a time, since kernel paths

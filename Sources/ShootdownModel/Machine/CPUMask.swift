@@ -1,9 +1,12 @@
 /// The most CPUs a machine, and threads a scenario, can have: the width of ``CPUMask``.
 public let maxCPUs = 256
 
+/// A set of threads of a scenario (up to ``maxCPUs``), stored as a ``CPUMask`` is: the threads
+/// whose operations a revocation waits for (``Revocation/coveredBy``).
+public typealias ThreadSet = CPUMask
+
 /// A set of CPUs, as the kernel's `struct cpumask` (up to ``maxCPUs`` in the model), stored
-/// inline in four words. The safety oracle uses the same set for threads
-/// (``Revocation/coveredBy``).
+/// inline in four words. Sets of threads are stored alike (``ThreadSet``).
 public struct CPUMask: Hashable, Sendable, Sequence {
     private var w0: UInt64 = 0
     private var w1: UInt64 = 0

@@ -1,7 +1,7 @@
 /// One cached translation, tagged with its ASID (PCID) as the hardware tags it.
 ///
 /// `mm` and the revocation marks are ghost fields: the hardware has no such bits; the safety
-/// oracle uses them to decide whether using this entry is a violation. Stored in narrow integers
+/// safety oracle uses them to decide whether using this entry is a violation. Stored in narrow integers
 /// (the checker copies TLBs on every transition).
 public struct TLBEntry: Hashable, Sendable {
     private var _frame: UInt32
@@ -48,13 +48,13 @@ public struct TLBEntry: Hashable, Sendable {
 public struct Revocation: Hashable, Sendable {
     /// Threads (a bit each) whose current operation found this revocation open when it took
     /// the page's PTL, or opened it: when that operation returns, the revocation is due.
-    public var coveredBy: CPUMask
+    public var coveredBy: ThreadSet
     private var _op: UInt16
     private var _thread: UInt8
     /// The operation reached its coherence point: from now on, using the entry is a violation.
     public var isDue: Bool
 
-    public init(thread: Int, op: Int, coveredBy: CPUMask, isDue: Bool) {
+    public init(thread: Int, op: Int, coveredBy: ThreadSet, isDue: Bool) {
         _thread = UInt8(thread)
         _op = UInt16(op)
         self.coveredBy = coveredBy

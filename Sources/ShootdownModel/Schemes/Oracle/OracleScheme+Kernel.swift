@@ -1,5 +1,5 @@
 /// The lower bounds' plans at tlb.c's decision points (``Scheme``): both read the safety
-/// oracle's marks on TLB entries, which no real kernel can.
+/// safety oracle's marks on TLB entries, which no real kernel can.
 extension OracleScheme {
     /// `oracle-hw` removed the stale entries with the PTE changes: nothing to flush. `oracle-sw`
     /// takes no generation: it knows where the stale entries are.

@@ -30,7 +30,7 @@ public struct OracleScheme: Scheme {
 
     public func flushKind(_ info: FlushTLBInfo, localTLBGen: UInt64, mmTLBGen: UInt64) -> FlushKind { .ranged }
 
-    /// A TLB is never stale but for the entries the oracle removes itself.
+    /// A TLB is never stale but for the entries the oracle scheme removes itself.
     public func lazyReturnIsCurrent(localTLBGen: UInt64, mmTLBGen: UInt64) -> Bool { true }
 
     public func asidNeedsFlush(localTLBGen: UInt64, mmTLBGen: UInt64) -> Bool { false }

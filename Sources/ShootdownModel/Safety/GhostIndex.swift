@@ -1,6 +1,6 @@
 /// Ghost, for large machines: which CPUs may hold a TLB entry of each page of each address
 /// space, and of each frame. Each set is a superset, grown by every fill and tightened when a
-/// look into a CPU's TLB finds nothing, so that the oracle's ghost bookkeeping (opening,
+/// look into a CPU's TLB finds nothing, so that the safety oracle's ghost bookkeeping (opening,
 /// covering and completing revocations, freeing frames) visits only those CPUs' TLBs instead of
 /// every CPU's. It finds the same entries a visit of every TLB would: the timed simulation uses
 /// it, and `SimulationRunTests` compare its runs with runs that visit every TLB.

@@ -10,7 +10,7 @@ extension World {
     /// Marks the TLB entries of `page` in `mm` that predate the PTE change.
     /// - Parameter removesTranslation: the change removed the translation (else: write permission).
     mutating func openRevocation(mm: Int, page: Int, removesTranslation: Bool, thread: Int, op: Int) {
-        let revocation = Revocation(thread: thread, op: op, coveredBy: CPUMask(thread), isDue: false)
+        let revocation = Revocation(thread: thread, op: op, coveredBy: ThreadSet(thread), isDue: false)
         updateTLBEntries(mm: mm, pages: page..<page + 1) { entry in
             if removesTranslation {
                 if entry.unmapped == nil { entry.unmapped = revocation }
@@ -53,7 +53,7 @@ extension World {
                     // and returns promising no write gets through: a write through the
                     // entry is now stale, though the unmap's own point comes later.
                     entry.writeRevoked = Revocation(
-                        thread: thread, op: op, coveredBy: CPUMask(thread), isDue: true)
+                        thread: thread, op: op, coveredBy: ThreadSet(thread), isDue: true)
                 }
             }
             if let r = entry.writeRevoked, r.coveredBy.contains(thread) { entry.writeRevoked?.isDue = true }

@@ -2,7 +2,7 @@
 ///
 /// Every path is a step machine: each step performs at most one access to state another CPU
 /// can see (see DESIGN.md), so the engines can interleave CPUs between any two such accesses.
-public enum KernelFrame: Hashable, Sendable {
+public enum KernelCall: Hashable, Sendable {
     /// munmap, madvise(MADV_DONTNEED) or mprotect through an `mmu_gather`.
     case pteBatch(PTEBatchCall)
     /// `migrate_pages()` of one page.
@@ -22,7 +22,7 @@ public enum KernelFrame: Hashable, Sendable {
     /// `enter_lazy_tlb()`.
     case enterLazyTLB
 
-    /// Whether interrupts are enabled while this frame is innermost.
+    /// Whether interrupts are enabled while this call is innermost.
     public var irqsEnabled: Bool {
         switch self {
         case .pteBatch, .migrate, .reclaim, .fork, .fault, .flushTLBMMRange, .enterLazyTLB: true
@@ -36,7 +36,7 @@ public enum KernelFrame: Hashable, Sendable {
         return false
     }
 
-    /// The kernel function this frame models, for timelines.
+    /// The kernel function this call models, for timelines.
     public var functionName: String {
         switch self {
         case .pteBatch(let call): call.kind.syscallName
@@ -52,13 +52,13 @@ public enum KernelFrame: Hashable, Sendable {
     }
 }
 
-/// What a step of a frame did, as the step loop needs to know it.
+/// What a step of a call did, as the step loop needs to know it.
 enum StepOutcome {
     /// Only CPU-local work: run the next step of the same CPU at once.
     case next
     /// One shared access: the action ends here.
     case shared
-    /// A call: the callee is on the stack above the caller (``World/callFrame(_:_:shared:)``);
+    /// A call: the callee is on the stack above the caller (``World/invoke(_:_:shared:)``);
     /// `shared` tells whether this step already made its shared access.
     case call(shared: Bool)
     /// Return to the caller; `shared` as above.
