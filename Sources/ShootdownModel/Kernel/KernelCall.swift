@@ -68,7 +68,7 @@ enum StepOutcome {
 /// `struct mmu_gather`: the range to flush (the pages to free after the flush are the CPU's
 /// ``CPU/gatherFrames``).
 public struct MMUGather: Hashable, Sendable {
-    // Pages fit 32 bits: frames stay small, and frames are copied on every step.
+    // Pages fit 32 bits: calls stay small, and calls are copied on every step.
     private var _start = Int32.max
     private var _end: Int32 = 0
     /// Lowest page cleared; `start` of the gather (`Int.max` before the first).
