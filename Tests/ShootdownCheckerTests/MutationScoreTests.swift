@@ -17,6 +17,7 @@ import Testing
         (.accessibleIgnoresPending, "numa-migrate", 20),
         (.earlyDecPending, "numa-migrate", 25),
         (.noBatchedPending, "reclaim-madvise", 20),
+        (.noAnonExclusive, "cow-mprotect", 30),
     ]
 
     @Test func everyMutantIsInTheTable() {

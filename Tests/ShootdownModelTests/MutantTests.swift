@@ -10,6 +10,7 @@ import Testing
         var seed: UInt64
         var cpu: Int
         var page: Int
+        var kind = Violation.Kind.staleTranslation
         var testDescription: String { "linux~\(mutation.rawValue) on \(scenario)" }
     }
 
@@ -24,6 +25,7 @@ import Testing
         Catch(mutation: .accessibleIgnoresPending, scenario: "numa-migrate", seed: 0, cpu: 0, page: 0),
         Catch(mutation: .earlyDecPending, scenario: "numa-migrate", seed: 22, cpu: 0, page: 0),
         Catch(mutation: .noBatchedPending, scenario: "reclaim-madvise", seed: 20, cpu: 1, page: 0),
+        Catch(mutation: .noAnonExclusive, scenario: "cow-mprotect", seed: 0, cpu: 0, page: 0, kind: .sharedWrite),
     ]
 
     @Test func everyMutantHasAPinnedCatch() {
@@ -36,7 +38,7 @@ import Testing
         let result = Runner(scenario: scenario, scheme: LinuxScheme(mutation: c.mutation)).run(.random(seed: c.seed))
         let violation = try #require(result.violation)
         #expect(result.outcome == .violation)
-        #expect(violation.kind == .staleTranslation)
+        #expect(violation.kind == c.kind)
         #expect(violation.cpu == c.cpu)
         #expect(violation.page == c.page)
         // The same schedule under Linux's code is safe.

@@ -33,13 +33,18 @@ extension World {
             push(cpu, .fault(FaultCall(page: page, write: write, thread: thread, mm: mm)))
             return
         }
-        let evicted = state.cpus[cpu].tlb.insert(
-            TLBEntry(asid: asid, page: page, frame: frame, isWritable: pte.isWritable, mm: mm), at: at)
+        let entry = TLBEntry(asid: asid, page: page, frame: frame, isWritable: pte.isWritable, mm: mm)
+        let evicted = state.cpus[cpu].tlb.insert(entry, at: at)
         ghostIndex?.noteFill(cpu: cpu, mm: mm, page: page, frame: frame)
         counters.tlbFills += 1
         if evicted { counters.tlbEvictions += 1 }
         counters.accesses += 1
         if isTracing { note(cpu, "user", "\(kind) page \(page): TLB miss, walk fills -> frame \(frame)") }
+        if write {
+            // The safety oracle reads whether another address space shares the frame.
+            touch(.frame(frame), write: false)
+            checkUse(of: entry, cpu: cpu, thread: thread, page: page, write: true)
+        }
         finishOperation(thread)
     }
 
@@ -111,10 +116,13 @@ extension World {
                 if isTracing { note(cpu, "handle_mm_fault", "do_anonymous_page: pte(\(call.page)) = frame \(frame)") }
             } else if pte.isProtNone, vma.map({ $0 != .none }) ?? false {
                 // do_numa_page(): a NUMA hinting fault. The page stays on its node (a move is
-                // `migrate`): the PTE gets the VMA's protection back, pte_modify(old, vm_page_prot).
+                // `migrate`): the PTE gets the VMA's protection back, pte_modify(old, vm_page_prot),
+                // and write only if can_change_pte_writable() (a fork since the hint shares the
+                // frame copy-on-write: then the first write copies).
                 state.mms[call.mm].ptes[call.page].isPresent = true
                 state.mms[call.mm].ptes[call.page].isProtNone = false
-                state.mms[call.mm].ptes[call.page].isWritable = writable
+                state.mms[call.mm].ptes[call.page].isWritable =
+                    writable && scheme.grantsWrite(isExclusive: !state.frames.isShared(pte.frame!))
                 if isTracing { note(cpu, "do_numa_page", "pte(\(call.page)) restored to \(vma!)") }
             } else if pte.isPresent, call.write, !pte.isWritable, writable, state.frames.isShared(pte.frame!) {
                 return copyOnWrite(cpu, &call, old: pte.frame!)

@@ -85,12 +85,15 @@ extension World {
             let target = call.newFrame ?? call.old.frame!
             if pte.isMigrationEntry {
                 // remove_migration_pte(): mk_pte(new, vma->vm_page_prot), so a NUMA-hinted
-                // PROT_NONE page comes back accessible, as the VMA allows. When
+                // PROT_NONE page comes back accessible, as the VMA allows, and writable only if
+                // the migration entry is (`is_writable_migration_entry()`: try_to_migrate_one()
+                // made it from pte_write(), false for PROT_NONE and for a page shared
+                // copy-on-write; a write then faults and do_wp_page() reuses or copies). When
                 // move_to_new_folio() failed, remove_migration_ptes(src, src) maps the old folio
                 // again the same way.
                 let vma = state.mms[call.mm].vmas[call.page]
                 let accessible = vma.map { $0 != .none } ?? false
-                let writable = (call.old.isWritable || call.old.isProtNone) && vma == .write
+                let writable = call.old.isWritable && vma == .write
                 state.mms[call.mm].ptes[call.page] = PTE(
                     frame: target, isPresent: accessible, isWritable: writable, isProtNone: !accessible)
                 if isTracing { note(cpu, "remove_migration_ptes", "pte(\(call.page)) = frame \(target)") }

@@ -279,7 +279,16 @@ extension World {
             var new = old
             new.isPresent = prot != .none
             new.isProtNone = prot == .none
-            new.isWritable = prot == .write
+            // pte_modify(oldpte, newprot): a private mapping's vm_page_prot has no write bit
+            // (PAGE_COPY); MM_CP_TRY_CHANGE_WRITABLE grants it only where
+            // can_change_pte_writable() finds the page exclusive to this mapping, never on a
+            // page shared copy-on-write since fork (its first write must copy). 6.6 asks
+            // PageAnonExclusive, cleared at fork until a write fault reuses the page; the model
+            // asks whether another mapping still holds the frame (the same answer but after
+            // the other mapping went and before that write fault: a fault fewer, no flush).
+            if let frame = old.frame { touch(.frame(frame), write: false) }
+            new.isWritable =
+                prot == .write && scheme.grantsWrite(isExclusive: !(old.frame.map(state.frames.isShared) ?? false))
             state.mms[call.mm].ptes[page] = new
             // x86 pte_needs_flush(): PRESENT cleared, or RW changed in either direction.
             if old.isPresent != new.isPresent || old.isWritable != new.isWritable {
@@ -293,10 +302,20 @@ extension World {
             }
             if isTracing { note(cpu, "mprotect", "change_pte_range(\(page)) -> \(prot)") }
         case .numaHint:
-            // ptep_modify_prot_start/commit() with PAGE_NONE: the frame stays, the hardware
-            // can no longer use the PTE; pte_needs_flush() (PRESENT cleared) adds the page.
+            // change_pte_range() with MM_CP_PROT_NUMA: "Also skip shared copy-on-write pages"
+            // (page_count(page) != 1 of a COW mapping, mm/mprotect.c 6.6).
+            touch(.frame(old.frame!), write: false)
+            if state.frames.isShared(old.frame!) {
+                if isTracing { note(cpu, "change_prot_numa", "page \(page) is shared copy-on-write: skipped") }
+                return
+            }
+            // ptep_modify_prot_start/commit() with pte_modify(oldpte, PAGE_NONE): the frame
+            // stays, the hardware can no longer use the PTE, and the write bit goes (6.3+ keeps
+            // no "savedwrite": do_numa_page() asks can_change_pte_writable() instead);
+            // pte_needs_flush() (PRESENT cleared) adds the page.
             state.mms[call.mm].ptes[page].isPresent = false
             state.mms[call.mm].ptes[page].isProtNone = true
+            state.mms[call.mm].ptes[page].isWritable = false
             call.gather.add(page: page)
             call.clearedInTable = true
             openRevocation(mm: call.mm, page: page, removesTranslation: true, thread: call.thread, op: call.op)

@@ -9,6 +9,10 @@ public struct Violation: Hashable, Sendable {
         case staleWrite = "stale-write"
         /// An access through an entry filled from another address space's page table.
         case wrongAddressSpace = "wrong-address-space"
+        /// A write into a frame another address space still maps copy-on-write, through a
+        /// translation that was writable when filled: a copy-on-write break the kernel skipped
+        /// (every path that grants write must see the frame exclusive first).
+        case sharedWrite = "shared-write"
         /// Every CPU waits and nothing can run.
         case deadlock
     }

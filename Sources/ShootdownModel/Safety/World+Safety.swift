@@ -93,7 +93,9 @@ extension World {
         }
     }
 
-    /// Checks a user access through `entry`; records the first violation.
+    /// Checks a user access through `entry` (a hit, or a write's fresh fill): stale, of another
+    /// address space, or a write into a frame shared copy-on-write; records the first violation.
+    /// The caller touched the frame.
     mutating func checkUse(of entry: TLBEntry, cpu: Int, thread: Int, page: Int, write: Bool) {
         let mm = state.cpus[cpu].tlbState.loadedMM
         var kind: Violation.Kind?
@@ -106,6 +108,10 @@ extension World {
         } else if write, let r = entry.writeRevoked, r.isDue {
             kind = .staleWrite
             revocation = r
+        } else if write, entry.writeRevoked == nil, state.frames.isShared(entry.frame) {
+            // Not a stale entry (those are allowed until their revocation is due, as a write
+            // during fork before its flush is): the translation was writable when filled.
+            kind = .sharedWrite
         }
         guard let kind, !hasViolation else { return }
         counters.violations += 1
@@ -133,6 +139,10 @@ extension World {
         switch v.kind {
         case .deadlock:
             return "deadlock: every CPU waits (cpu\(v.cpu) in \(state.cpus[v.cpu].stack.last?.functionName ?? "?"))"
+        case .sharedWrite:
+            return "cpu\(v.cpu) \(threadName(v.thread)) wrote page \(v.page!) of \(scenario.mmName(v.mm!)) into frame "
+                + "\(v.frame!), which another address space still maps copy-on-write: write permission "
+                + "without a copy"
         case .wrongAddressSpace:
             return
                 "cpu\(v.cpu) \(threadName(v.thread)) used page \(v.page!) through an entry of another address space (frame \(v.frame!))"

@@ -271,6 +271,18 @@ public enum BuiltinScenarios {
             """
         ),
         (
+            "cow-mprotect",
+            """
+            # After fork, mprotect(PROT_READ) then back to PROT_WRITE must leave the shared page read-only: the parent's write copies it.
+            cpus 1
+            mm P
+              map 0 write populated
+            mm C
+            thread t0 mm=P cpu=0
+              fork C; mprotect 0 read; mprotect 0 write; write 0
+            """
+        ),
+        (
             "racing-writers",
             """
             # Two CPUs flush at once; one caught up between the two generations and caches the page it then migrates.

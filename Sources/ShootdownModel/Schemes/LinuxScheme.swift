@@ -40,6 +40,10 @@ public struct LinuxScheme: Scheme {
         /// `flush_tlb_batched_pending()` never flushes: a PTE change under the PTL does not wait
         /// for reclaim's batched flush (the 2017 bug fixed by 3ea277194daa).
         case noBatchedPending = "no-batched-pending"
+        /// `can_change_pte_writable()` ignores `PageAnonExclusive`: mprotect and the NUMA
+        /// hinting fault grant write to a page still shared copy-on-write since fork, so a write
+        /// lands in the other address space's page without a copy.
+        case noAnonExclusive = "no-anon-exclusive"
     }
 
     /// Linux, or Linux with RFC 15.
@@ -102,6 +106,10 @@ public struct LinuxScheme: Scheme {
     public var waitsForAcknowledgements: Bool { mutation != .noWait }
 
     public var decrementsPendingBeforeFlush: Bool { mutation == .earlyDecPending }
+
+    /// `can_change_pte_writable()` (mm/mprotect.c, 6.6): for a private anonymous page,
+    /// `PageAnonExclusive(page)`.
+    public func grantsWrite(isExclusive: Bool) -> Bool { isExclusive || mutation == .noAnonExclusive }
 
     /// `flush_tlb_batched_pending()`: `if (pending != flushed) { flush_tlb_mm(mm); ... }`.
     public func flushesBatchedPending(_ batched: TLBFlushBatched) -> Bool {

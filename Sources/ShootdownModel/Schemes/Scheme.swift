@@ -68,6 +68,11 @@ public protocol Scheme: Hashable, Sendable {
     /// `pte_accessible()` of a PROT_NONE PTE: whether its old translation may still be cached.
     func protNoneMayBeCached(flushPending: Bool, vmaDeferTLBGen: UInt64, completed: UInt64) -> Bool
 
+    /// `can_change_pte_writable()` of a private anonymous page (mprotect's
+    /// `MM_CP_TRY_CHANGE_WRITABLE`, `do_numa_page()`): whether write may be granted without a
+    /// fault. Linux: only when the page is exclusive to this mapping (`PageAnonExclusive`).
+    func grantsWrite(isExclusive: Bool) -> Bool
+
     /// The RFC's `tlb_flush()`: whether the gather's flush is already covered by a newer one.
     func skipsGatherFlush(deferGen: UInt64, completed: UInt64, freedTables: Bool) -> Bool
 
@@ -184,6 +189,8 @@ extension Scheme {
     public func bumpsDeferredGeneration(mmTLBGen: UInt64, deferGen: UInt64) -> Bool {
         LinuxScheme.kernel.bumpsDeferredGeneration(mmTLBGen: mmTLBGen, deferGen: deferGen)
     }
+
+    public func grantsWrite(isExclusive: Bool) -> Bool { LinuxScheme.kernel.grantsWrite(isExclusive: isExclusive) }
 
     public func protNoneMayBeCached(flushPending: Bool, vmaDeferTLBGen: UInt64, completed: UInt64) -> Bool {
         LinuxScheme.kernel.protNoneMayBeCached(
