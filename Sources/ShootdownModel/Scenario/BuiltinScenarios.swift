@@ -257,6 +257,32 @@ public enum BuiltinScenarios {
             """
         ),
         (
+            "reclaim-use",
+            """
+            # Reclaim takes a page another CPU keeps writing: the writer's entry must be gone before the frame is freed.
+            cpus 2
+            mm A
+              map 0 write populated
+            thread r mm=A cpu=0
+              wait touched; reclaim 0
+            thread u mm=A cpu=1
+              write 0; signal touched; write 0; write 0; read 0
+            """
+        ),
+        (
+            "migrate-use",
+            """
+            # Migration moves a page another CPU keeps writing: writes before the copy land in the old frame, later ones wait and reach the new.
+            cpus 2
+            mm A
+              map 0 write populated
+            thread m mm=A cpu=0
+              wait touched; migrate 0
+            thread u mm=A cpu=1
+              write 0; signal touched; write 0; write 0; read 0
+            """
+        ),
+        (
             "fork-cow",
             """
             # fork shares a page copy-on-write: the parent's CPUs lose write access at fork, and a write that copies the page flushes the old entry everywhere.
