@@ -18,14 +18,18 @@ extension RingScheme {
     }
 
     /// The writer's stores in order, for the mutants that split it; empty for the one-step
-    /// writer under `ring_lock`.
+    /// writer under `ring_lock`. Static arrays: this is read on every flush, and an array
+    /// literal here would be allocated each time.
     var writerStores: [WriterStore] {
         switch mutation {
-        case .publishBeforeFill: [.publish, .fill]
-        case .overtakenRace: [.claim, .fill, .publish]
+        case .publishBeforeFill: Self.publishBeforeFillStores
+        case .overtakenRace: Self.overtakenRaceStores
         default: []
         }
     }
+
+    static let publishBeforeFillStores: [WriterStore] = [.publish, .fill]
+    static let overtakenRaceStores: [WriterStore] = [.claim, .fill, .publish]
 
     public var publishStepCount: Int { writerStores.count }
 
