@@ -34,6 +34,14 @@ struct Compare: ParsableCommand {
     @Option(help: "Seed of the access streams.")
     var seed: UInt64 = 0
 
+    @Option(
+        help: """
+            on: the CPUs tag TLB entries with PCIDs; off: every switch to another mm flushes the \
+            TLB, as on CPUs and VMs without PCID.
+            """
+    )
+    var pcid: OnOff = .on
+
     @Option(help: "A JSON file of cycle costs overriding the defaults (see README).")
     var costModel: String?
 
@@ -47,6 +55,8 @@ struct Compare: ParsableCommand {
     var svg: String?
 
     enum CompareFormat: String, ExpressibleByArgument, CaseIterable { case text, json, csv }
+
+    enum OnOff: String, ExpressibleByArgument, CaseIterable { case on, off }
 
     func run() throws {
         guard let kind = Workload.Kind(rawValue: workload) else {
@@ -84,7 +94,8 @@ struct Compare: ParsableCommand {
         let runs = cpuCounts.count * parsed.count
         var done = 0
         for cpus in cpuCounts {
-            let load = Workload(kind, cpus: cpus, iterations: iterations, pages: pages, reads: reads, seed: seed)
+            var load = Workload(kind, cpus: cpus, iterations: iterations, pages: pages, reads: reads, seed: seed)
+            load.hasPCID = pcid == .on
             let scenario: Scenario
             do {
                 scenario = try load.scenario()

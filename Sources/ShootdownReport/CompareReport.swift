@@ -9,6 +9,8 @@ public struct CompareReport: Codable, Sendable {
     public var cpus: Int
     public var seed: UInt64
     public var iterations: Int
+    /// Whether the simulated CPUs had PCID (`compare --pcid`).
+    public var pcid: Bool
     /// The cost model the figures were priced with, so that a report says how to reproduce it.
     public var costModel: CostModel
     public var schemes: [Row]
@@ -40,6 +42,7 @@ public struct CompareReport: Codable, Sendable {
         cpus = workload.cpus
         seed = workload.seed
         iterations = workload.iterations
+        pcid = workload.hasPCID
         let base = Self.figures(oracle)
         schemes = results.map { name, result in
             let figures = Self.figures(result)
@@ -76,7 +79,7 @@ public struct CompareReport: Codable, Sendable {
                 }
         }
         var lines = [
-            "\(workload) on \(cpus) CPUs, \(iterations) rounds, seed \(seed); (Nx) = N times oracle-sw",
+            "\(workload) on \(cpus) CPUs\(pcid ? "" : " without PCID"), \(iterations) rounds, seed \(seed); (Nx) = N times oracle-sw",
             TextTable.render(header: header, rows: rows),
         ]
         for row in schemes where row.violation != nil {

@@ -46,6 +46,9 @@ public struct Workload: Hashable, Sendable {
     public var reads: Int
     /// Seed of the access streams.
     public var seed: UInt64
+    /// Whether the CPUs have PCID; without it every switch to another mm flushes the TLB
+    /// (the scenario's `pcid off`).
+    public var hasPCID = true
 
     /// A workload; the defaults make one round of `tlb-flush2` on 16 CPUs about 30 accesses and
     /// one zap of 8 pages per thread.
@@ -89,6 +92,7 @@ public struct Workload: Hashable, Sendable {
     /// The scenario, in the scenario format.
     public var scenarioText: String {
         var lines = ["# \(kind.rawValue): \(summary)", "cpus \(cpus)"]
+        if !hasPCID { lines.append("pcid off") }
         var generator = SeededGenerator(seed: seed)
         switch kind {
         case .tlbFlush1:

@@ -18,6 +18,7 @@ import Testing
         (.earlyDecPending, "numa-migrate", 25),
         (.noBatchedPending, "reclaim-madvise", 20),
         (.noAnonExclusive, "cow-mprotect", 30),
+        (.pcidAssumed, "nopcid-switch", 20),
     ]
 
     @Test func everyMutantIsInTheTable() {

@@ -9,14 +9,14 @@ public struct MachineState: Hashable, Sendable {
 
     /// The state at the scenario's start: mappings in place, populated pages backed by frames
     /// 0, 1, 2, ... in order, and each CPU running its first thread: a user thread's mm loaded in
-    /// ASID 1 at the mm's generation with the CPU in its cpumask (as `switch_mm_irqs_off()` would leave
+    /// ASID 1 (0 without PCID) at the mm's generation with the CPU in its cpumask (as `switch_mm_irqs_off()` would leave
     /// it), a kernel thread on `init_mm`; a CPU without threads idles in `init_mm`.
     /// - Parameters:
     ///   - initialTLBGen: where every mm's `tlb_gen` starts (the scheme's choice: 0 in Linux, 1
     ///     under RFC 08).
     ///   - tlb: each CPU's empty TLB (its capacity; unbounded by default).
     public init(scenario: Scenario, initialTLBGen: UInt64 = 0, tlb: TLB = TLB()) {
-        cpus = Array(repeating: CPU(tlb: tlb), count: scenario.cpuCount)
+        cpus = Array(repeating: CPU(tlb: tlb.tagging(asids: scenario.hasPCID)), count: scenario.cpuCount)
         threads = Array(repeating: ThreadState(), count: scenario.threads.count)
         for i in threads.indices where scenario.threads[i].script.isEmpty {
             threads[i].status = .done
@@ -46,10 +46,12 @@ public struct MachineState: Hashable, Sendable {
             guard let first = scenario.threads(on: cpu).first else { continue }
             cpus[cpu].current = first
             guard let mm = scenario.threads[first].mm else { continue }
+            // Without PCID, choose_new_asid() answers ASID 0 for every mm.
+            let asid = scenario.hasPCID ? 1 : 0
             cpus[cpu].tlbState.loadedMM = mm
-            cpus[cpu].tlbState.loadedASID = 1
-            cpus[cpu].tlbState.nextASID = 2
-            cpus[cpu].tlbState.ctxs[1] = ASIDContext(ctxID: mms[mm].ctxID, tlbGen: initialTLBGen)
+            cpus[cpu].tlbState.loadedASID = asid
+            cpus[cpu].tlbState.nextASID = asid + 1
+            cpus[cpu].tlbState.ctxs[asid] = ASIDContext(ctxID: mms[mm].ctxID, tlbGen: initialTLBGen)
             mms[mm].cpumask.insert(cpu)
         }
     }

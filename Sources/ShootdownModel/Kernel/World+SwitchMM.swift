@@ -115,10 +115,14 @@ extension World {
         state.cpus[cpu].tlbState.ctxs[asid].tlbGen = target
     }
 
-    /// Follows `choose_new_asid()` in arch/x86/mm/tlb.c (PCID enabled): the mm's own slot if
-    /// this CPU still has one (flush if it fell behind), else the round-robin victim.
+    /// Follows `choose_new_asid()` in arch/x86/mm/tlb.c (6.6): without PCID, ASID 0 and a
+    /// flush; with it, the mm's own slot if this CPU still has one (flush if it fell behind),
+    /// else the round-robin victim.
     mutating func chooseNewASID(_ cpu: Int, next: Int, nextTLBGen: UInt64) -> (asid: Int, needFlush: Bool, why: String)
     {
+        if !scenario.hasPCID, !scheme.allocatesASIDsWithoutPCID {
+            return (0, true, "no PCID: ASID 0")
+        }
         let ctxID = next == initMM ? initMMCtxID : state.mms[next].ctxID
         let ctxs = state.cpus[cpu].tlbState.ctxs
         if let asid = ctxs.firstIndex(where: { $0.ctxID == ctxID }) {

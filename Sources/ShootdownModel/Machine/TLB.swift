@@ -27,8 +27,12 @@ public struct TLBEntry: Hashable, Sendable {
         self.isWritable = isWritable
     }
 
-    /// The ASID slot (PCID - 1) the entry was filled under.
-    public var asid: Int { Int(_asid) }
+    /// The ASID slot (PCID - 1) the entry was filled under: the tag the hardware keeps, always
+    /// 0 on a machine without PCID.
+    public internal(set) var asid: Int {
+        get { Int(_asid) }
+        set { _asid = UInt8(newValue) }
+    }
     /// The virtual page.
     public var page: Int { Int(_page) }
     /// The physical frame it translates to.
@@ -80,6 +84,10 @@ public struct TLB: Hashable, Sendable {
     public let capacity: Int
     /// Entries of the first level.
     public let l1Capacity: Int
+    /// Whether the hardware tags entries with the PCID in CR3 (`X86_FEATURE_PCID`, `CR4.PCIDE`).
+    /// Without PCID the tag is always 0 whatever ASID the kernel thinks it loaded: every
+    /// operation below acts on tag 0, so entries of every address space share it.
+    public let tagsASIDs: Bool
     /// Fills and uses so far (bounded TLBs only).
     private var tick: UInt32 = 0
 
@@ -87,14 +95,23 @@ public struct TLB: Hashable, Sendable {
     public static let maxCapacity = 1 << 20
 
     /// An empty TLB of `capacity` entries (0: unbounded), `l1Capacity` of them first-level;
-    /// each at most ``maxCapacity``.
-    public init(capacity: Int = 0, l1Capacity: Int = 0) {
+    /// each at most ``maxCapacity``; tagged with PCIDs unless `tagsASIDs` is false.
+    public init(capacity: Int = 0, l1Capacity: Int = 0, tagsASIDs: Bool = true) {
         precondition(
             (0...Self.maxCapacity).contains(capacity) && (0...Self.maxCapacity).contains(l1Capacity),
             "TLB levels hold 0...\(Self.maxCapacity) entries")
         self.capacity = capacity
         self.l1Capacity = l1Capacity
+        self.tagsASIDs = tagsASIDs
     }
+
+    /// The same TLB on a machine with or without PCID.
+    public func tagging(asids: Bool) -> TLB {
+        TLB(capacity: capacity, l1Capacity: l1Capacity, tagsASIDs: asids)
+    }
+
+    /// The tag the hardware uses for the kernel's ASID slot `asid`.
+    @inline(__always) func tag(_ asid: Int) -> Int { tagsASIDs ? asid : 0 }
 
     /// A hit on `page` under `asid` in a bounded TLB: marks the entry used and says whether the
     /// first level served it (fewer than `l1Capacity` uses since its last one). An unbounded
@@ -116,7 +133,7 @@ public struct TLB: Hashable, Sendable {
     /// Where the entry of `page` in `asid` is, or would go: a binary search on the sort key,
     /// reading only the key of each probed entry (not the whole entry).
     func index(asid: Int, page: Int) -> (found: Bool, at: Int) {
-        let key = TLBEntry.key(asid: asid, page: page)
+        let key = TLBEntry.key(asid: tag(asid), page: page)
         return entries.withUnsafeBufferPointer { entries in
             var low = 0
             var high = entries.count
@@ -142,6 +159,7 @@ public struct TLB: Hashable, Sendable {
         let (found, at) = index(asid: entry.asid, page: entry.page)
         if found {
             var entry = entry
+            entry.asid = tag(entry.asid)
             if capacity > 0 {
                 tick &+= 1
                 entry.lastUse = tick
@@ -156,6 +174,7 @@ public struct TLB: Hashable, Sendable {
     /// - Returns: whether an entry was evicted.
     mutating func insert(_ entry: TLBEntry, at: Int) -> Bool {
         var entry = entry
+        entry.asid = tag(entry.asid)
         var at = at
         if capacity > 0 {
             tick &+= 1
@@ -196,6 +215,7 @@ public struct TLB: Hashable, Sendable {
     @discardableResult
     public mutating func flush(asid: Int) -> Int {
         let before = entries.count
+        let asid = tag(asid)
         entries.removeAll { $0.asid == asid }
         return before - entries.count
     }
@@ -209,6 +229,7 @@ public struct TLB: Hashable, Sendable {
     /// `range` if given; returns how many: what the `oracle-sw` bound invalidates.
     mutating func removeStaleEntries(asid: Int, range: PageRange?) -> Int {
         let before = entries.count
+        let asid = tag(asid)
         entries.removeAll { entry in
             entry.asid == asid && (entry.unmapped != nil || entry.writeRevoked != nil)
                 && (range.map { $0.contains(entry.page) } ?? true)

@@ -71,6 +71,24 @@ public enum BuiltinScenarios {
             """
         ),
         (
+            "nopcid-switch",
+            """
+            # Without PCID every switch to another mm flushes the TLB: back in A, a CPU never reads B's entries.
+            cpus 2
+            pcid off
+            mm A
+              map 0-3 write populated
+            mm B
+              map 0-3 write populated
+            thread t0 mm=A cpu=0
+              write 0; yield; read 0; signal touched; wait done; write 0
+            thread u0 mm=B cpu=0
+              write 0; yield; write 0
+            thread t1 mm=A cpu=1
+              wait touched; madvise 0; signal done
+            """
+        ),
+        (
             "freed-tables",
             """
             # munmap of a whole VMA frees the page table, so the flush interrupts lazy CPUs too.

@@ -37,6 +37,10 @@ public struct Scenario: Hashable, Sendable {
     /// PTEs per page-table page: 512 as on x86-64, or fewer so that a small scenario spreads
     /// over several page-table pages (with their own split PTLs).
     public var ptesPerTable = 512
+    /// Whether the CPUs have PCID (`X86_FEATURE_PCID`): without it (`pcid off`, as on older
+    /// CPUs and many VMs) `choose_new_asid()` always answers ASID 0 with a flush, so every switch
+    /// to another mm reloads CR3 with a full flush and the TLB keeps one address space's entries.
+    public var hasPCID = true
     /// Physical frames in the machine.
     public var frameCount: Int
     public var addressSpaces: [AddressSpaceSpec]

@@ -63,6 +63,7 @@ public enum ScenarioFormat {
             "pages \(scenario.pagesPerAddressSpace)", "ptes-per-table \(scenario.ptesPerTable)",
             "frames \(scenario.frameCount)",
         ]
+        if !scenario.hasPCID { lines.append("pcid off") }
         for mm in scenario.addressSpaces {
             lines.append("mm \(mm.name)")
             for m in mm.mappings {

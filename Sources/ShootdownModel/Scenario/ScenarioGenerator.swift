@@ -110,6 +110,9 @@ public struct ScenarioGenerator: Sendable {
             pagesPerAddressSpace: pages, frameCount: populated + pages, addressSpaces: spaces, threads: threads,
             events: events)
         scenario.ptesPerTable = ptesPerTable
+        // Drawn after everything else, so that the scenarios above keep their numbers: a machine
+        // without PCID matters only where a CPU switches between two address spaces.
+        if userSpaces == 2, draw.chance(1, in: 3) { scenario.hasPCID = false }
         return scenario
     }
 

@@ -12,6 +12,7 @@ struct ScenarioParser {
     /// The most virtual pages an address space may have (a TLB entry keeps the page in 16 bits).
     static let maxPages = 16_384
     var ptesPerTable = 512
+    var hasPCID = true
     var frames: Int?
     var addressSpaces: [Scenario.AddressSpaceSpec] = []
     var threads: [Scenario.ThreadSpec] = []
@@ -80,6 +81,12 @@ struct ScenarioParser {
             }
             ptesPerTable = n
             block = .none
+        case "pcid":
+            guard words.count == 2, words[1] == "on" || words[1] == "off" else {
+                throw error("pcid", "`pcid on` or `pcid off`", words.dropFirst().joined(separator: " "))
+            }
+            hasPCID = words[1] == "on"
+            block = .none
         case "frames":
             frames = try number(words, 1, "frames", "a frame count")
             framesLine = line
@@ -98,7 +105,8 @@ struct ScenarioParser {
             try parseThreadHeader(words)
         default:
             throw error(
-                "header", "cpus, pages, ptes-per-table, frames, mm, thread or kthread (indent operations and maps)",
+                "header",
+                "cpus, pages, ptes-per-table, pcid, frames, mm, thread or kthread (indent operations and maps)",
                 words[0])
         }
     }
@@ -301,6 +309,7 @@ struct ScenarioParser {
             name: source, summary: summary, cpuCount: cpuCount, pagesPerAddressSpace: pages,
             frameCount: frameCount, addressSpaces: addressSpaces, threads: threads, events: events)
         scenario.ptesPerTable = ptesPerTable
+        scenario.hasPCID = hasPCID
         return scenario
     }
 }

@@ -44,6 +44,10 @@ public struct LinuxScheme: Scheme {
         /// hinting fault grant write to a page still shared copy-on-write since fork, so a write
         /// lands in the other address space's page without a copy.
         case noAnonExclusive = "no-anon-exclusive"
+        /// `choose_new_asid()` without its `X86_FEATURE_PCID` check: on a CPU without PCID it
+        /// keeps allocating ASIDs and switches back to an mm whose slot is current without a
+        /// flush, but the hardware tags every entry 0, so another mm's entries are still there.
+        case pcidAssumed = "pcid-assumed"
     }
 
     /// Linux, or Linux with RFC 15.
@@ -98,6 +102,9 @@ public struct LinuxScheme: Scheme {
     public func asidNeedsFlush(localTLBGen: UInt64, mmTLBGen: UInt64) -> Bool {
         mutation != .noSwitchCatchup && localTLBGen < mmTLBGen
     }
+
+    /// `choose_new_asid()`: `if (!static_cpu_has(X86_FEATURE_PCID)) { *new_asid = 0; *need_flush = true; return; }`.
+    public var allocatesASIDsWithoutPCID: Bool { mutation == .pcidAssumed }
 
     public var flushesWhenNested: Bool { mutation != .noNestedFlush }
 

@@ -33,6 +33,12 @@ public protocol Scheme: Hashable, Sendable {
     /// `choose_new_asid()` finding the mm's ASID slot: whether the slot must be flushed.
     func asidNeedsFlush(localTLBGen: UInt64, mmTLBGen: UInt64) -> Bool
 
+    /// `choose_new_asid()` on a CPU without PCID: whether it allocates dynamic ASIDs as if the
+    /// CPU had PCID. Linux: no, `if (!static_cpu_has(X86_FEATURE_PCID))` answers ASID 0 with a
+    /// flush; the hardware ignores CR3's PCID bits, so a kernel that kept ASIDs would keep every
+    /// mm's entries under tag 0 and switch back without a flush.
+    var allocatesASIDsWithoutPCID: Bool { get }
+
     /// `tlb_finish_mmu()`: whether a nested batch (`mm_tlb_flush_nested()`) forces a full flush.
     var flushesWhenNested: Bool { get }
 
@@ -168,6 +174,8 @@ extension Scheme {
     public func asidNeedsFlush(localTLBGen: UInt64, mmTLBGen: UInt64) -> Bool {
         LinuxScheme.kernel.asidNeedsFlush(localTLBGen: localTLBGen, mmTLBGen: mmTLBGen)
     }
+
+    public var allocatesASIDsWithoutPCID: Bool { LinuxScheme.kernel.allocatesASIDsWithoutPCID }
 
     public var flushesWhenNested: Bool { LinuxScheme.kernel.flushesWhenNested }
     public var freesBeforeFlush: Bool { LinuxScheme.kernel.freesBeforeFlush }
