@@ -42,6 +42,8 @@ public enum CounterTable {
         "segfaults": "accesses refused (no VMA, protection, or out of frames)",
         "context_switches": "context switches",
         "asid_evictions": "ASID slots taken from another mm by choose_new_asid",
+        "zero_page_maps": "read faults that mapped the zero page (do_anonymous_page)",
+        "zero_page_copies": "writes that copied the zero page (wp_page_copy, ptep_clear_flush)",
         "steps": "scheduler actions executed",
         "violations": "safety violations (the run stops at the first)",
     ]

@@ -19,6 +19,7 @@ import Testing
         (.noBatchedPending, "reclaim-madvise", 20),
         (.noAnonExclusive, "cow-mprotect", 30),
         (.pcidAssumed, "nopcid-switch", 20),
+        (.zeroPageNoFlush, "zero-page", 20),
     ]
 
     @Test func everyMutantIsInTheTable() {

@@ -26,6 +26,7 @@ import Testing
         Catch(mutation: .earlyDecPending, scenario: "numa-migrate", seed: 22, cpu: 0, page: 0),
         Catch(mutation: .noBatchedPending, scenario: "reclaim-madvise", seed: 20, cpu: 1, page: 0),
         Catch(mutation: .noAnonExclusive, scenario: "cow-mprotect", seed: 0, cpu: 0, page: 0, kind: .sharedWrite),
+        Catch(mutation: .zeroPageNoFlush, scenario: "zero-page", seed: 0, cpu: 0, page: 0),
         Catch(mutation: .pcidAssumed, scenario: "nopcid-switch", seed: 0, cpu: 0, page: 0, kind: .wrongAddressSpace),
     ]
 

@@ -48,10 +48,11 @@ extension World {
         finishOperation(thread)
     }
 
-    /// `do_wp_page()` -> `wp_page_copy()` of a page another address space shares since `fork()`:
-    /// copy it to a new frame, then, still under the PTL, `ptep_clear_flush()` (the old
-    /// read-only translation may be cached on every CPU running this mm) before the copy is
-    /// mapped writable. One step up to the flush; the install is the next.
+    /// `do_wp_page()` -> `wp_page_copy()` of a page another address space shares since `fork()`,
+    /// or of the zero page: copy it to a new frame (`alloc_zeroed_user_highpage_movable()` for
+    /// the zero page), then, still under the PTL, `ptep_clear_flush()` (the old read-only
+    /// translation may be cached on every CPU running this mm) before the copy is mapped
+    /// writable. One step up to the flush; the install is the next.
     mutating func copyOnWrite(_ cpu: Int, _ call: inout FaultCall, old: Int) -> StepOutcome {
         counters.pageFaults += 1
         guard let copy = state.frames.allocate() else {
@@ -62,16 +63,23 @@ extension World {
         }
         call.oldFrame = old
         call.newFrame = copy
+        let isZeroPage = old == state.frames.zeroPage
+        if isZeroPage { counters.zeroPageCopies += 1 }
         let table = state.mms[call.mm].table(of: call.page)
         state.mms[call.mm].ptlOwners[table] = cpu
         state.mms[call.mm].ptes[call.page] = .none
         openRevocation(
             mm: call.mm, page: call.page, removesTranslation: true, thread: call.thread,
             op: state.threads[call.thread].pc)
-        if isTracing {
-            note(cpu, "wp_page_copy", "copy frame \(old) -> \(copy); ptep_clear_flush(\(call.page))")
-        }
+        let from = isZeroPage ? "zero page" : "frame \(old)"
         call.pc = .cowInstall
+        guard scheme.wpCopyFlushes(zeroPage: isZeroPage) else {
+            if isTracing {
+                note(cpu, "wp_page_copy", "copy \(from) -> \(copy); ptep_get_and_clear(\(call.page)), no flush")
+            }
+            return .shared
+        }
+        if isTracing { note(cpu, "wp_page_copy", "copy \(from) -> \(copy); ptep_clear_flush(\(call.page))") }
         return invoke(cpu, .flushTLBMMRange(.page(call.page, of: call.mm)), shared: true)
     }
 
@@ -104,6 +112,12 @@ extension World {
                 if isTracing { note(cpu, "handle_mm_fault", "migration_entry_wait(\(call.page))") }
                 call.pc = .unlockMmap
                 return .shared
+            } else if pte.frame == nil, !call.write {
+                // do_anonymous_page(): "Use the zero-page for reads": pte_mkspecial() of
+                // my_zero_pfn() with vm_page_prot, read-only in a private mapping.
+                state.mms[call.mm].ptes[call.page] = .mapping(state.frames.zeroPage, writable: false)
+                counters.zeroPageMaps += 1
+                if isTracing { note(cpu, "handle_mm_fault", "do_anonymous_page: pte(\(call.page)) = zero page") }
             } else if pte.frame == nil {
                 guard let frame = state.frames.allocate() else {
                     // VM_FAULT_OOM: the access fails like a SIGSEGV (the scenario needs `frames`).

@@ -26,6 +26,7 @@ extension World {
             if state.frames.isShared(call.old.frame!) {
                 // Shared since fork(): rmap would unmap every mapping; the model moves one
                 // address space's pages only, so this migration fails (-EAGAIN) and leaves it.
+                // The zero page is shared too, and never isolated (vm_normal_page() is NULL).
                 if isTracing { note(cpu, "migrate_pages", "page \(call.page) is shared: not migrated") }
                 call.old = .none
                 call.pc = .unlockPTL

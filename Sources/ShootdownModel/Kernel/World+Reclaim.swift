@@ -29,8 +29,9 @@ extension World {
         case .clear:
             touch(.page(mm: call.mm, page: call.page), write: true)
             call.old = state.mms[call.mm].ptes[call.page]
-            guard call.old.frame != nil, !call.old.isMigrationEntry else {
-                if isTracing { note(cpu, "try_to_unmap_one", "page \(call.page) not mapped") }
+            // The zero page is on no LRU list: shrink_folio_list() never sees it.
+            guard call.old.frame != nil, !call.old.isMigrationEntry, call.old.frame != state.frames.zeroPage else {
+                if isTracing { note(cpu, "try_to_unmap_one", "page \(call.page) not mapped (or the zero page)") }
                 call.pc = .unlockPTL
                 return .shared
             }

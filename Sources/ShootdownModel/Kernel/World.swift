@@ -59,7 +59,7 @@ public struct World<S: Scheme>: Sendable {
         if indexesTLBs {
             ghostIndex = GhostIndex(
                 addressSpaces: scenario.addressSpaces.count, pagesPerAddressSpace: scenario.pagesPerAddressSpace,
-                frames: scenario.frameCount)
+                frames: scenario.frameCount + 1)
         }
     }
 

@@ -46,6 +46,11 @@ public struct Counters: Hashable, Sendable {
     public var contextSwitches = 0
     /// ASID slots taken from another mm by `choose_new_asid()`.
     public var asidEvictions = 0
+    /// Read faults that mapped the shared zero page (`do_anonymous_page()`).
+    public var zeroPageMaps = 0
+    /// Writes that replaced the zero page by a page of their own (`wp_page_copy()`, with its
+    /// `ptep_clear_flush()`).
+    public var zeroPageCopies = 0
     /// Scheduler actions executed.
     public var steps = 0
     /// Safety violations (the run stops at the first).
@@ -80,6 +85,8 @@ public struct Counters: Hashable, Sendable {
         segfaults += other.segfaults
         contextSwitches += other.contextSwitches
         asidEvictions += other.asidEvictions
+        zeroPageMaps += other.zeroPageMaps
+        zeroPageCopies += other.zeroPageCopies
         steps += other.steps
         violations += other.violations
     }
@@ -118,6 +125,8 @@ public struct Counters: Hashable, Sendable {
             ("segfaults", segfaults),
             ("context_switches", contextSwitches),
             ("asid_evictions", asidEvictions),
+            ("zero_page_maps", zeroPageMaps),
+            ("zero_page_copies", zeroPageCopies),
             ("steps", steps),
             ("violations", violations),
         ]

@@ -79,6 +79,8 @@ extension World {
     /// so every open revocation of an entry still reaching it is due ("we must never free a page
     /// before we have ensured there are no live translations left to it", asm-generic/tlb.h).
     mutating func freeFrame(_ frame: Int) {
+        // zap_pte_range(), wp_page_copy(): the zero page is no folio (vm_normal_page() is NULL).
+        guard frame != state.frames.zeroPage else { return }
         touch(.allocator, write: true)
         touch(.frame(frame), write: true)
         // put_page(): a frame another mapping still holds (fork's copy-on-write) is not freed.
@@ -140,12 +142,16 @@ extension World {
         case .deadlock:
             return "deadlock: every CPU waits (cpu\(v.cpu) in \(state.cpus[v.cpu].stack.last?.functionName ?? "?"))"
         case .sharedWrite:
+            if v.frame == state.frames.zeroPage {
+                return "cpu\(v.cpu) \(threadName(v.thread)) wrote page \(v.page!) of \(scenario.mmName(v.mm!)) into "
+                    + "the zero page: write permission without a copy"
+            }
             return "cpu\(v.cpu) \(threadName(v.thread)) wrote page \(v.page!) of \(scenario.mmName(v.mm!)) into frame "
                 + "\(v.frame!), which another address space still maps copy-on-write: write permission "
                 + "without a copy"
         case .wrongAddressSpace:
             return
-                "cpu\(v.cpu) \(threadName(v.thread)) used page \(v.page!) through an entry of another address space (frame \(v.frame!))"
+                "cpu\(v.cpu) \(threadName(v.thread)) used page \(v.page!) through an entry of another address space (\(frameName(v.frame!)))"
         case .staleTranslation, .staleWrite:
             let r = v.revocation!
             let op = scenario.threads[r.thread].script[r.op]
@@ -159,8 +165,11 @@ extension World {
                 default: "returned"
                 }
             return "cpu\(v.cpu) \(threadName(v.thread)) \(access) page \(v.page!) of \(scenario.mmName(v.mm!)) "
-                + "through a stale TLB entry (frame \(v.frame!)) after \(threadName(r.thread))'s "
+                + "through a stale TLB entry (\(frameName(v.frame!))) after \(threadName(r.thread))'s "
                 + "`\(ScenarioFormat.format(op, in: scenario))` \(point)"
         }
     }
+
+    /// "frame N", or "the zero page".
+    func frameName(_ frame: Int) -> String { frame == state.frames.zeroPage ? "the zero page" : "frame \(frame)" }
 }

@@ -71,6 +71,19 @@ public enum BuiltinScenarios {
             """
         ),
         (
+            "zero-page",
+            """
+            # A read fault maps the shared zero page; the first write copies it, and its ptep_clear_flush() drops the zero page's entry from the CPU still reading it.
+            cpus 2
+            mm A
+              map 0-1 write
+            thread t0 mm=A cpu=0
+              read 0; signal touched; read 0 x4; spin done; read 0
+            thread t1 mm=A cpu=1
+              wait touched; write 0; signal done
+            """
+        ),
+        (
             "nopcid-switch",
             """
             # Without PCID every switch to another mm flushes the TLB: back in A, a CPU never reads B's entries.

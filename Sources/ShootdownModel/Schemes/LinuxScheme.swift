@@ -48,6 +48,10 @@ public struct LinuxScheme: Scheme {
         /// keeps allocating ASIDs and switches back to an mm whose slot is current without a
         /// flush, but the hardware tags every entry 0, so another mm's entries are still there.
         case pcidAssumed = "pcid-assumed"
+        /// `wp_page_copy()` of the zero page clears the PTE without flushing, as if a read-only
+        /// translation of a page full of zeros could do no harm: another CPU keeps reading zeros
+        /// after the writer's data is in place.
+        case zeroPageNoFlush = "zero-page-no-flush"
     }
 
     /// Linux, or Linux with RFC 15.
@@ -105,6 +109,9 @@ public struct LinuxScheme: Scheme {
 
     /// `choose_new_asid()`: `if (!static_cpu_has(X86_FEATURE_PCID)) { *new_asid = 0; *need_flush = true; return; }`.
     public var allocatesASIDsWithoutPCID: Bool { mutation == .pcidAssumed }
+
+    /// `wp_page_copy()`: `ptep_clear_flush(vma, vmf->address, vmf->pte)` for every old page.
+    public func wpCopyFlushes(zeroPage: Bool) -> Bool { !(zeroPage && mutation == .zeroPageNoFlush) }
 
     public var flushesWhenNested: Bool { mutation != .noNestedFlush }
 

@@ -39,6 +39,10 @@ public protocol Scheme: Hashable, Sendable {
     /// mm's entries under tag 0 and switch back without a flush.
     var allocatesASIDsWithoutPCID: Bool { get }
 
+    /// `wp_page_copy()`: whether replacing the old page (a page shared since fork, or the zero
+    /// page) flushes its read-only translation (`ptep_clear_flush()`). Linux: always.
+    func wpCopyFlushes(zeroPage: Bool) -> Bool
+
     /// `tlb_finish_mmu()`: whether a nested batch (`mm_tlb_flush_nested()`) forces a full flush.
     var flushesWhenNested: Bool { get }
 
@@ -176,6 +180,8 @@ extension Scheme {
     }
 
     public var allocatesASIDsWithoutPCID: Bool { LinuxScheme.kernel.allocatesASIDsWithoutPCID }
+
+    public func wpCopyFlushes(zeroPage: Bool) -> Bool { LinuxScheme.kernel.wpCopyFlushes(zeroPage: zeroPage) }
 
     public var flushesWhenNested: Bool { LinuxScheme.kernel.flushesWhenNested }
     public var freesBeforeFlush: Bool { LinuxScheme.kernel.freesBeforeFlush }
