@@ -31,6 +31,7 @@ import Testing
         Case(mutant: "linux~no-anon-exclusive", index: 30),
         Case(mutant: "linux~pcid-assumed", index: 26),
         Case(mutant: "linux~zero-page-no-flush", index: 3),
+        Case(mutant: "linux~mremap-flush-unlocked", index: 3062),
         Case(mutant: "rfc15-buggy", index: 3633),
         Case(mutant: "ring-list:size=1~no-overflow-check", index: 4),
         Case(mutant: "ring-list:size=1~publish-before-fill", index: 29),

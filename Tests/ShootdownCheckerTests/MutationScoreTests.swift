@@ -20,6 +20,7 @@ import Testing
         (.noAnonExclusive, "cow-mprotect", 30),
         (.pcidAssumed, "nopcid-switch", 20),
         (.zeroPageNoFlush, "zero-page", 20),
+        (.mremapFlushUnlocked, "mremap-migrate", 45),
     ]
 
     @Test func everyMutantIsInTheTable() {
@@ -61,15 +62,21 @@ import Testing
         #expect(result.stats.states > 1)
     }
 
+    /// PCT's bug depth per mutant where 3 does not do: mremap's window needs a fourth priority
+    /// change point (cpu2's migration runs whole between cpu1's unlock and its late flush).
+    static let pctDepth: [LinuxScheme.Mutation: (depth: Int, runs: Int)] = [.mremapFlushUnlocked: (4, 20_000)]
+
     @Test(arguments: table)
     func randomModeFindsTheMutantAndItsSeedReplays(_ mutation: LinuxScheme.Mutation, _ name: String, _: Int) throws {
         let scenario = try #require(BuiltinScenarios.named(name))
         let scheme = LinuxScheme(mutation: mutation)
-        let result = RandomChecker(scenario: scenario, scheme: scheme, strategy: .pct, depth: 3, runs: 2000, seed: 1)
-            .run()
+        let (depth, runs) = Self.pctDepth[mutation] ?? (3, 2000)
+        let result = RandomChecker(
+            scenario: scenario, scheme: scheme, strategy: .pct, depth: depth, runs: runs, seed: 1
+        ).run()
         let seed = try #require(result.failingSeed)
         #expect(result.violation != nil)
-        let again = RandomChecker(scenario: scenario, scheme: scheme, strategy: .pct, depth: 3, runs: 1, seed: seed)
+        let again = RandomChecker(scenario: scenario, scheme: scheme, strategy: .pct, depth: depth, runs: 1, seed: seed)
             .run()
         #expect(again.failingRun == 0)
         #expect(again.schedule == result.schedule)

@@ -11,6 +11,8 @@ public enum KernelCall: Hashable, Sendable {
     case reclaim(ReclaimCall)
     /// `fork()`'s `dup_mmap()`.
     case fork(ForkCall)
+    /// `mremap()` of an anonymous range to a fixed destination.
+    case mremap(MremapCall)
     /// `handle_mm_fault()` for a page with no usable PTE.
     case fault(FaultCall)
     /// `flush_tlb_mm_range()`.
@@ -25,7 +27,7 @@ public enum KernelCall: Hashable, Sendable {
     /// Whether interrupts are enabled while this call is innermost.
     public var irqsEnabled: Bool {
         switch self {
-        case .pteBatch, .migrate, .reclaim, .fork, .fault, .flushTLBMMRange, .enterLazyTLB: true
+        case .pteBatch, .migrate, .reclaim, .fork, .mremap, .fault, .flushTLBMMRange, .enterLazyTLB: true
         case .flushTLBFunc, .switchMM: false
         }
     }
@@ -43,6 +45,7 @@ public enum KernelCall: Hashable, Sendable {
         case .migrate: "migrate_pages"
         case .reclaim: "shrink_folio_list"
         case .fork: "dup_mmap"
+        case .mremap: "mremap"
         case .fault: "handle_mm_fault"
         case .flushTLBMMRange: "flush_tlb_mm_range"
         case .flushTLBFunc: "flush_tlb_func"
@@ -158,6 +161,9 @@ public struct PTEBatchCall: Hashable, Sendable {
     public var deferGen: UInt64 = 0
     /// `mm->tlb_flush_batched` as `flush_tlb_batched_pending()` read it before flushing.
     public var batchedSeen = TLBFlushBatched()
+    /// Run by `mremap()`'s `move_vma()` as `do_vmi_munmap(..., unlock = false)`: `mmap_lock` is
+    /// already held for writing and stays held (no downgrade, no unlock, no return to user).
+    public var holdsMmapLock = false
 
     /// The call of `kind` over `range` of `mm`, made by `thread` as operation `op` of its
     /// script.
@@ -231,6 +237,46 @@ public struct ForkCall: Hashable, Sendable {
     public var op: Int
     public var mm: Int
     public var pc: PC = .lockMmap
+}
+
+/// `mremap()` with `MREMAP_MAYMOVE | MREMAP_FIXED` of an anonymous range (mm/mremap.c, 6.6):
+/// `mremap_to()` -> `move_vma()`: `copy_vma()`, then `move_page_tables()`, which moves the PTEs
+/// one extent (up to the next old or new page-table boundary) at a time in `move_ptes()`, and
+/// `do_vmi_munmap()` of the old range, all under `mmap_lock` held for writing.
+public struct MremapCall: Hashable, Sendable {
+    public enum PC: Hashable, Sendable {
+        case lockMmap
+        /// `do_munmap()` of the destination (`MREMAP_FIXED`), then `vma_to_resize()`.
+        case unmapDestination, checkSource
+        case lockOldPTL, lockNewPTL
+        case batchedPending, batchedFlushed
+        /// `ptep_get_and_clear()` of the old PTE at this offset and `set_pte_at()` of the new.
+        case move(offset: Int)
+        case flush
+        case unlockNewPTL, unlockOldPTL
+        /// The `linux~mremap-flush-unlocked` mutant's one flush after every extent.
+        case lateFlush
+        case unmapOld, unlockMmap
+    }
+    /// The old range.
+    public var range: PageRange
+    /// The first page of the new range.
+    public var destination: Int
+    public var thread: Int
+    public var op: Int
+    public var mm: Int
+    public var pc: PC = .lockMmap
+    /// The current extent's first offset into the range.
+    public var extent = 0
+    /// `force_flush` of the current extent: a present PTE was moved.
+    public var forceFlush = false
+    /// A present PTE was moved in some extent (the mutant flushes after all of them).
+    public var movedPresent = false
+    /// `mm->tlb_flush_batched` as `flush_tlb_batched_pending()` read it before flushing.
+    public var batchedSeen = TLBFlushBatched()
+
+    /// The new page of the old page at `offset` into the range.
+    public func newPage(_ offset: Int) -> Int { destination + offset }
 }
 
 /// The anonymous-page fault path.

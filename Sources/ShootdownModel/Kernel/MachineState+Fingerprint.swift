@@ -162,6 +162,7 @@ extension KernelCall {
             h.combine(c.batchedSeen.pending)
             h.combine(c.batchedSeen.flushed)
             h.combine(c.isPendingDropped)
+            h.combine(c.holdsMmapLock)
             let g = c.gather
             h.combine(g.start)
             h.combine(g.end)
@@ -209,6 +210,35 @@ extension KernelCall {
             case .flush: h.combine(2)
             case .unlockMmap: h.combine(3)
             }
+        case .mremap(let c):
+            h.combine(10)
+            h.combine(c.range.start)
+            h.combine(c.range.end)
+            h.combine(c.destination)
+            h.combine(c.thread)
+            h.combine(c.op)
+            h.combine(c.mm)
+            switch c.pc {
+            case .lockMmap: h.combine(0)
+            case .lockOldPTL: h.combine(1)
+            case .lockNewPTL: h.combine(2)
+            case .batchedPending: h.combine(3)
+            case .batchedFlushed: h.combine(4)
+            case .move(let offset): h.combine(5 + 16 * offset)
+            case .flush: h.combine(6)
+            case .unlockNewPTL: h.combine(7)
+            case .unlockOldPTL: h.combine(8)
+            case .lateFlush: h.combine(9)
+            case .unmapOld: h.combine(10)
+            case .unlockMmap: h.combine(11)
+            case .unmapDestination: h.combine(12)
+            case .checkSource: h.combine(13)
+            }
+            h.combine(c.extent)
+            h.combine(c.forceFlush)
+            h.combine(c.movedPresent)
+            h.combine(c.batchedSeen.pending)
+            h.combine(c.batchedSeen.flushed)
         case .flushTLBMMRange(let c):
             h.combine(4)
             h.combine(c.mm)

@@ -19,12 +19,14 @@ extension World {
                 // do_vmi_munmap(): `vma = vma_find(vmi, end); if (!vma) return 0;` with the lock
                 // taken and dropped again: no VMA, nothing to unmap, no mmu_gather.
                 if isTracing { note(cpu, name, "no VMA in \(call.range): returns 0") }
-                finishOperation(call.thread)
+                if !call.holdsMmapLock { finishOperation(call.thread) }
                 return .ret(shared: true)
             }
             // mmap_write_lock_killable() (munmap, mprotect) / mmap_read_lock() (madvise); the
             // VMA changes below are made under the lock, so they share its step.
-            if call.kind.takesMmapLockForWrite {
+            if call.holdsMmapLock {
+                // mremap's do_vmi_munmap(..., unlock = false): its caller holds the lock.
+            } else if call.kind.takesMmapLockForWrite {
                 state.mms[call.mm].mmapLock.isWriteLocked = true
             } else {
                 state.mms[call.mm].mmapLock.readers += 1
@@ -35,7 +37,7 @@ extension World {
                 let unmapped = (call.range.start..<call.range.end).filter { state.mms[call.mm].vmas[$0] != nil }
                 for page in call.range.start..<call.range.end { state.mms[call.mm].vmas[page] = nil }
                 freePageTables(of: unmapped, in: &call)
-                call.pc = .downgrade
+                call.pc = call.holdsMmapLock ? .gather : .downgrade
             case .mprotect(let prot):
                 // mprotect_fixup(): new vm_page_prot for the VMAs in the range.
                 for page in call.range.start..<call.range.end where state.mms[call.mm].vmas[page] != nil {
@@ -46,10 +48,9 @@ extension World {
                 call.pc = .gather
             }
             if isTracing {
-                note(
-                    cpu, name,
-                    "mmap_\(call.kind.takesMmapLockForWrite ? "write" : "read")_lock(\(scenario.mmName(call.mm))) \(call.range)"
-                )
+                let lock = call.kind.takesMmapLockForWrite ? "write" : "read"
+                let held = call.holdsMmapLock ? "do_vmi_munmap, mmap_lock held" : "mmap_\(lock)_lock"
+                note(cpu, name, "\(held)(\(scenario.mmName(call.mm))) \(call.range)")
             }
             return .shared
         case .downgrade:
@@ -83,34 +84,15 @@ extension World {
         case .batchedPending(let table):
             // flush_tlb_batched_pending(mm), first thing under the PTL (zap_pte_range(),
             // change_pte_range()): reclaim may have cleared PTEs here with its flush still batched.
-            touch(.flushBatched(mm: call.mm), write: false)
-            let batched = state.mms[call.mm].tlbFlushBatched
-            guard scheme.flushesBatchedPending(batched) else {
-                if isTracing {
-                    note(cpu, "flush_tlb_batched_pending", "tlb_flush_batched \(batched.pending)/\(batched.flushed)")
-                }
+            guard let seen = batchedFlushToRun(cpu, mm: call.mm) else {
                 call.pc = nextChange(after: nil, table: table, in: call)
                 return .shared
             }
-            call.batchedSeen = batched
+            call.batchedSeen = seen
             call.pc = .batchedFlushed(table: table)
-            if isTracing {
-                note(
-                    cpu, "flush_tlb_batched_pending",
-                    "tlb_flush_batched pending \(batched.pending) != flushed \(batched.flushed): flush_tlb_mm")
-            }
             return invoke(cpu, .flushTLBMMRange(.wholeMM(call.mm)), shared: true)
         case .batchedFlushed(let table):
-            // atomic_cmpxchg(&mm->tlb_flush_batched, batch, pending | (pending << 16)): "If the
-            // new TLB flushing is pending during flushing, leave mm->tlb_flush_batched as is".
-            touch(.flushBatched(mm: call.mm), write: true)
-            if state.mms[call.mm].tlbFlushBatched == call.batchedSeen {
-                state.mms[call.mm].tlbFlushBatched.flushed = call.batchedSeen.pending
-            }
-            if isTracing {
-                let now = state.mms[call.mm].tlbFlushBatched
-                note(cpu, "flush_tlb_batched_pending", "tlb_flush_batched = \(now.pending)/\(now.flushed)")
-            }
+            storeBatchedFlushed(cpu, mm: call.mm, seen: call.batchedSeen)
             call.pc = nextChange(after: nil, table: table, in: call)
             return .shared
         case .change(let page):
@@ -195,6 +177,8 @@ extension World {
             decrementFlushPending(cpu, &call)
             return .shared
         case .unlockMmap:
+            // Back to mremap's move_vma(), which still holds the lock and returns to user itself.
+            if call.holdsMmapLock { return .ret(shared: false) }
             touch(.mmapLock(mm: call.mm), write: true)
             if case .mprotect = call.kind {
                 state.mms[call.mm].mmapLock.isWriteLocked = false
@@ -211,6 +195,38 @@ extension World {
             }
             finishOperation(call.thread)
             return .ret(shared: true)
+        }
+    }
+
+    /// The read of `flush_tlb_batched_pending(mm)` (mm/rmap.c, 6.6): `mm->tlb_flush_batched`,
+    /// and whether reclaim's batched flush may be outstanding (then the caller runs
+    /// `flush_tlb_mm()` and ``storeBatchedFlushed(_:mm:seen:)`` with the value returned).
+    mutating func batchedFlushToRun(_ cpu: Int, mm: Int) -> TLBFlushBatched? {
+        touch(.flushBatched(mm: mm), write: false)
+        let batched = state.mms[mm].tlbFlushBatched
+        guard scheme.flushesBatchedPending(batched) else {
+            if isTracing {
+                note(cpu, "flush_tlb_batched_pending", "tlb_flush_batched \(batched.pending)/\(batched.flushed)")
+            }
+            return nil
+        }
+        if isTracing {
+            note(
+                cpu, "flush_tlb_batched_pending",
+                "tlb_flush_batched pending \(batched.pending) != flushed \(batched.flushed): flush_tlb_mm")
+        }
+        return batched
+    }
+
+    /// After `flush_tlb_batched_pending()`'s flush: `atomic_cmpxchg(&mm->tlb_flush_batched, batch,
+    /// pending | (pending << 16))`, "If the new TLB flushing is pending during flushing, leave
+    /// mm->tlb_flush_batched as is".
+    mutating func storeBatchedFlushed(_ cpu: Int, mm: Int, seen: TLBFlushBatched) {
+        touch(.flushBatched(mm: mm), write: true)
+        if state.mms[mm].tlbFlushBatched == seen { state.mms[mm].tlbFlushBatched.flushed = seen.pending }
+        if isTracing {
+            let now = state.mms[mm].tlbFlushBatched
+            note(cpu, "flush_tlb_batched_pending", "tlb_flush_batched = \(now.pending)/\(now.flushed)")
         }
     }
 

@@ -67,6 +67,10 @@ extension World {
             push(cpu, .pteBatch(PTEBatchCall(kind: .numaHint, range: range, thread: thread, op: opIndex, mm: mm!)))
         case .reclaim(let page):
             push(cpu, .reclaim(ReclaimCall(page: page, thread: thread, op: opIndex, mm: mm!)))
+        case .mremap(let range, let destination):
+            push(
+                cpu,
+                .mremap(MremapCall(range: range, destination: destination, thread: thread, op: opIndex, mm: mm!)))
         case .fork(let child):
             push(cpu, .fork(ForkCall(child: child, thread: thread, op: opIndex, mm: mm!)))
         case .mmap(let range, let prot):

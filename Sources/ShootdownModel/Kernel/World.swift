@@ -160,7 +160,8 @@ public struct World<S: Scheme>: Sendable {
         switch kernelCall {
         case .pteBatch(let call):
             switch call.pc {
-            case .lockMmap: return mmapLock(call.mm, write: call.kind.takesMmapLockForWrite)
+            case .lockMmap:
+                return call.holdsMmapLock ? nil : mmapLock(call.mm, write: call.kind.takesMmapLockForWrite)
             case .lockPTL(let table): return ptl(call.mm, table: table)
             default: return nil
             }
@@ -180,6 +181,18 @@ public struct World<S: Scheme>: Sendable {
                 return !parent.isBlocked && child.isBlocked ? child : parent
             case .copy(let page): return ptl(call.mm, page: page)
             case .flush, .unlockMmap: return nil
+            }
+        case .mremap(let call):
+            let space = state.mms[call.mm]
+            let old = space.table(of: call.range.start + call.extent)
+            switch call.pc {
+            case .lockMmap: return mmapLock(call.mm, write: true)
+            case .lockOldPTL: return ptl(call.mm, table: old)
+            case .lockNewPTL:
+                // `if (new_ptl != old_ptl) spin_lock_nested(new_ptl, ...)`.
+                let new = space.table(of: call.newPage(call.extent))
+                return new == old ? nil : ptl(call.mm, table: new)
+            default: return nil
             }
         case .fault(let call):
             switch call.pc {
@@ -285,6 +298,9 @@ public struct World<S: Scheme>: Sendable {
             case .fork(var call):
                 outcome = stepFork(cpu, &call)
                 kernelCall = .fork(call)
+            case .mremap(var call):
+                outcome = stepMremap(cpu, &call)
+                kernelCall = .mremap(call)
             case .fault(var call):
                 outcome = stepFault(cpu, &call)
                 kernelCall = .fault(call)

@@ -22,6 +22,11 @@ public enum Operation: Hashable, Sendable {
     /// VMAs and PTEs, write-protecting both sides of every private writable page (copy on
     /// write), then `flush_tlb_mm()` of the parent.
     case fork(mm: Int)
+    /// `mremap(range, len, len, MREMAP_MAYMOVE | MREMAP_FIXED, to)`: moves the VMA and its PTEs
+    /// to the pages from `to` on (`move_page_tables()`), flushing the old range under both
+    /// page-table locks, then unmaps the old range. The destination must hold no VMA (the model
+    /// does not run the `do_munmap()` of a mapped destination: the call then fails).
+    case mremap(PageRange, to: Int)
     /// Reclaims the page (`shrink_folio_list()`): unmapped with the flush batched
     /// (`try_to_unmap_one()`, `set_tlb_ubc_flush_pending()`), flushed by `try_to_unmap_flush()`,
     /// then freed. The next access faults a new page in.

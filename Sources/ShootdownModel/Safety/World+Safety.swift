@@ -162,6 +162,7 @@ extension World {
                 case .numaHint: "made the PTE PROT_NONE (flush deferred) and the frame was copied or freed"
                 case .reclaim: "freed the frame"
                 case .access: "broke copy-on-write"
+                case .mremap: "moved the page away, and its frame was freed or the call returned"
                 default: "returned"
                 }
             return "cpu\(v.cpu) \(threadName(v.thread)) \(access) page \(v.page!) of \(scenario.mmName(v.mm!)) "

@@ -84,6 +84,21 @@ public enum BuiltinScenarios {
             """
         ),
         (
+            "mremap-migrate",
+            """
+            # mremap moves a page another CPU keeps writing while migration takes it at its new address: the old address's entries must be gone before the page-table locks drop (CVE-2018-18281).
+            cpus 3
+            mm A
+              map 0 write populated
+            thread t0 mm=A cpu=0
+              write 0; signal touched; write 0; write 0; write 0
+            thread t1 mm=A cpu=1
+              wait touched; mremap 0 2
+            thread t2 mm=A cpu=2
+              wait touched; migrate 2
+            """
+        ),
+        (
             "nopcid-switch",
             """
             # Without PCID every switch to another mm flushes the TLB: back in A, a CPU never reads B's entries.

@@ -35,6 +35,7 @@ public enum ScenarioFormat {
         case .migrate(let page): "migrate \(page)"
         case .numaHint(let range): "numa-hint \(range)"
         case .reclaim(let page): "reclaim \(page)"
+        case .mremap(let range, let to): "mremap \(range) \(to)"
         case .fork(let mm): "fork #\(mm)"
         case .yield: "yield"
         case .sleep: "sleep"

@@ -113,6 +113,15 @@ public struct ScenarioGenerator: Sendable {
         // Drawn after everything else, so that the scenarios above keep their numbers: a machine
         // without PCID matters only where a CPU switches between two address spaces.
         if userSpaces == 2, draw.chance(1, in: 3) { scenario.hasPCID = false }
+        // One scenario in four with two pages or more: a user thread moves a page (mremap).
+        let users = scenario.threads.indices.filter { scenario.threads[$0].mm != nil }
+        if pages >= 2, !users.isEmpty, draw.chance(1, in: 4) {
+            let thread = users[draw.int(0...users.count - 1)]
+            let from = draw.int(0...pages - 1)
+            let to = (from + draw.int(1...pages - 1)) % pages
+            let at = draw.int(0...scenario.threads[thread].script.count)
+            scenario.threads[thread].script.insert(.mremap(PageRange(from, from + 1), to: to), at: at)
+        }
         return scenario
     }
 

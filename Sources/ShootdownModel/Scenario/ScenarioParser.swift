@@ -179,6 +179,7 @@ struct ScenarioParser {
     mutating func operation(_ words: [String], isKernel: Bool) throws(ScenarioError) -> Operation {
         let userOnly: Set = [
             "read", "write", "munmap", "madvise", "mprotect", "mmap", "migrate", "numa-hint", "reclaim", "fork",
+            "mremap",
         ]
         if isKernel, userOnly.contains(words[0]) {
             throw error("operation", "work, yield, sleep, wait, spin or signal in a kernel thread", words[0])
@@ -210,6 +211,13 @@ struct ScenarioParser {
         case "reclaim":
             try arity(2, "`reclaim PAGE`")
             return .reclaim(page: try page(words[1]))
+        case "mremap":
+            try arity(3, "`mremap RANGE PAGE` (moves RANGE to start at PAGE)")
+            let range = try pageRange(words[1])
+            let to = try page(words[2])
+            // The last new page must exist too.
+            _ = try page(String(to + range.count - 1))
+            return .mremap(range, to: to)
         case "fork":
             try arity(2, "`fork MM` (an address space declared before)")
             guard let child = addressSpaces.firstIndex(where: { $0.name == words[1] }) else {
@@ -240,8 +248,8 @@ struct ScenarioParser {
         default:
             throw error(
                 "operation",
-                "read, write, munmap, madvise, mprotect, mmap, migrate, numa-hint, reclaim, fork, yield, sleep, "
-                    + "wait, spin, signal or work",
+                "read, write, munmap, madvise, mprotect, mmap, migrate, numa-hint, reclaim, fork, mremap, yield, "
+                    + "sleep, wait, spin, signal or work",
                 words[0])
         }
     }

@@ -52,6 +52,10 @@ public struct LinuxScheme: Scheme {
         /// translation of a page full of zeros could do no harm: another CPU keeps reading zeros
         /// after the writer's data is in place.
         case zeroPageNoFlush = "zero-page-no-flush"
+        /// mremap's `move_page_tables()` flushes the old range once, after `move_ptes()` dropped
+        /// the page-table locks (before eb66ae030829, CVE-2018-18281): in between, the page can
+        /// be unmapped and freed through its new address while another CPU still caches the old.
+        case mremapFlushUnlocked = "mremap-flush-unlocked"
     }
 
     /// Linux, or Linux with RFC 15.
@@ -112,6 +116,10 @@ public struct LinuxScheme: Scheme {
 
     /// `wp_page_copy()`: `ptep_clear_flush(vma, vmf->address, vmf->pte)` for every old page.
     public func wpCopyFlushes(zeroPage: Bool) -> Bool { !(zeroPage && mutation == .zeroPageNoFlush) }
+
+    /// `move_ptes()`: `if (force_flush) flush_tlb_range(vma, old_end - len, old_end);` before
+    /// the unlocks.
+    public var mremapFlushesUnderPTL: Bool { mutation != .mremapFlushUnlocked }
 
     public var flushesWhenNested: Bool { mutation != .noNestedFlush }
 

@@ -43,6 +43,10 @@ public protocol Scheme: Hashable, Sendable {
     /// page) flushes its read-only translation (`ptep_clear_flush()`). Linux: always.
     func wpCopyFlushes(zeroPage: Bool) -> Bool
 
+    /// `move_ptes()` (mremap): whether the old extent is flushed before its page-table locks
+    /// drop. Linux since 4.20 (eb66ae030829): yes.
+    var mremapFlushesUnderPTL: Bool { get }
+
     /// `tlb_finish_mmu()`: whether a nested batch (`mm_tlb_flush_nested()`) forces a full flush.
     var flushesWhenNested: Bool { get }
 
@@ -182,6 +186,8 @@ extension Scheme {
     public var allocatesASIDsWithoutPCID: Bool { LinuxScheme.kernel.allocatesASIDsWithoutPCID }
 
     public func wpCopyFlushes(zeroPage: Bool) -> Bool { LinuxScheme.kernel.wpCopyFlushes(zeroPage: zeroPage) }
+
+    public var mremapFlushesUnderPTL: Bool { LinuxScheme.kernel.mremapFlushesUnderPTL }
 
     public var flushesWhenNested: Bool { LinuxScheme.kernel.flushesWhenNested }
     public var freesBeforeFlush: Bool { LinuxScheme.kernel.freesBeforeFlush }
