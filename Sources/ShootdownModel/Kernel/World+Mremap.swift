@@ -71,13 +71,7 @@ extension World {
             return .shared
         case .lockNewPTL:
             call.pc = .batchedPending
-            let oldTable = state.mms[call.mm].table(of: old)
-            let table = state.mms[call.mm].table(of: call.newPage(call.extent))
-            guard table != oldTable else { return .next }
-            touch(.ptl(mm: call.mm, table: table), write: true)
-            state.mms[call.mm].ptlOwners[table] = cpu
-            if isTracing { note(cpu, "move_ptes", "spin_lock_nested(new ptl of table \(table))") }
-            return .shared
+            return setNewPTL(cpu, call, owner: cpu)
         case .batchedPending:
             guard let seen = batchedFlushToRun(cpu, mm: call.mm) else {
                 call.pc = nextMove(after: nil, in: call)
@@ -103,13 +97,7 @@ extension World {
             return invoke(cpu, .flushTLBMMRange(flush), shared: false)
         case .unlockNewPTL:
             call.pc = .unlockOldPTL
-            let oldTable = state.mms[call.mm].table(of: old)
-            let table = state.mms[call.mm].table(of: call.newPage(call.extent))
-            guard table != oldTable else { return .next }
-            touch(.ptl(mm: call.mm, table: table), write: true)
-            state.mms[call.mm].ptlOwners[table] = nil
-            if isTracing { note(cpu, "move_ptes", "spin_unlock(new ptl of table \(table))") }
-            return .shared
+            return setNewPTL(cpu, call, owner: nil)
         case .unlockOldPTL:
             let table = state.mms[call.mm].table(of: old)
             touch(.ptl(mm: call.mm, table: table), write: true)
@@ -151,6 +139,20 @@ extension World {
             finishOperation(call.thread)
             return .ret(shared: true)
         }
+    }
+
+    /// Takes (`owner` the CPU) or drops (`nil`) the current extent's new PTL, when it is not
+    /// the old one: `if (new_ptl != old_ptl) spin_lock_nested(new_ptl, ...)` / `spin_unlock()`.
+    mutating func setNewPTL(_ cpu: Int, _ call: MremapCall, owner: Int?) -> StepOutcome {
+        let oldTable = state.mms[call.mm].table(of: call.range.start + call.extent)
+        let table = state.mms[call.mm].table(of: call.newPage(call.extent))
+        guard table != oldTable else { return .next }
+        touch(.ptl(mm: call.mm, table: table), write: true)
+        state.mms[call.mm].ptlOwners[table] = owner
+        if isTracing {
+            note(cpu, "move_ptes", "\(owner == nil ? "spin_unlock" : "spin_lock_nested")(new ptl of table \(table))")
+        }
+        return .shared
     }
 
     /// One past the current extent's last offset: `move_page_tables()`'s `extent`, cut at the
