@@ -57,7 +57,10 @@ public enum KernelCall: Hashable, Sendable {
 
 /// What a step of a call did, as the step loop needs to know it.
 enum StepOutcome {
-    /// Only CPU-local work: run the next step of the same CPU at once.
+    /// Only CPU-local work: run the next step of the same CPU at once. The next step must not
+    /// be one that can wait (a lock, acknowledgements): when it blocks, `runCalls` does not
+    /// write the running copy of the call back, so this step's changes to its call are lost
+    /// (its changes to the machine are not) and it runs again.
     case next
     /// One shared access: the action ends here.
     case shared
