@@ -75,6 +75,7 @@ public struct SmallScope: Sendable {
         case .numaHint(let r): return .numaHint(range(r))
         case .migrate(let p): return .migrate(page: page(p))
         case .reclaim(let p): return .reclaim(page: page(p))
+        case .mremap(let r, let to): return .mremap(range(r), to: page(to))
         default: return op
         }
     }
