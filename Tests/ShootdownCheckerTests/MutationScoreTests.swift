@@ -21,6 +21,7 @@ import Testing
         (.pcidAssumed, "nopcid-switch", 20),
         (.zeroPageNoFlush, "zero-page", 20),
         (.mremapFlushUnlocked, "mremap-migrate", 45),
+        (.lazyFreedTables, "freed-tables", 25),
     ]
 
     @Test func everyMutantIsInTheTable() {

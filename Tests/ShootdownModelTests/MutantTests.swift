@@ -22,7 +22,8 @@ import Testing
         Catch(mutation: .noSwitchCatchup, scenario: "switch-away", seed: 0, cpu: 0, page: 0),
         Catch(mutation: .partialAlways, scenario: "concurrent-flushes", seed: 0, cpu: 2, page: 2),
         Catch(mutation: .noNestedFlush, scenario: "nested-madvise", seed: 3, cpu: 2, page: 0),
-        Catch(mutation: .freeBeforeFlush, scenario: "frame-reuse", seed: 0, cpu: 0, page: 0),
+        // Freed before the flush, frame-reuse's page table reaches cpu0's PCID first.
+        Catch(mutation: .freeBeforeFlush, scenario: "frame-reuse", seed: 0, cpu: 0, page: 0, kind: .freedTableWalk),
         Catch(mutation: .noWait, scenario: "remote-ipi", seed: 5, cpu: 0, page: 0),
         Catch(mutation: .accessibleIgnoresPending, scenario: "numa-migrate", seed: 0, cpu: 0, page: 0),
         Catch(mutation: .earlyDecPending, scenario: "numa-migrate", seed: 22, cpu: 0, page: 0),
@@ -32,6 +33,7 @@ import Testing
         // Migration must unmap, flush, copy and free (about 25 steps of cpu2) between mremap's
         // PTL unlock and its late flush (one step of cpu1): (2/3)^25 for a uniform schedule.
         Catch(mutation: .mremapFlushUnlocked, scenario: "mremap-migrate", seed: nil, cpu: 0, page: 0),
+        Catch(mutation: .lazyFreedTables, scenario: "freed-tables", seed: 0, cpu: 0, page: 0, kind: .freedTableWalk),
         Catch(mutation: .pcidAssumed, scenario: "nopcid-switch", seed: 0, cpu: 0, page: 0, kind: .wrongAddressSpace),
     ]
 

@@ -29,6 +29,9 @@ public enum Location: Hashable, Sendable {
     case allocator
     /// Revocation marks of TLB entries reaching a frame.
     case frame(Int)
+    /// Which of the mm's page-table pages are hooked, unhooked or freed, and what the CPUs'
+    /// paging-structure caches hold of them (touched only where the model tracks them).
+    case pageTables(mm: Int)
 
     /// The location packed in 32 bits: kind in the top 4 (``Kind``), then two 14-bit fields.
     /// Equal locations have equal codes.
@@ -53,6 +56,7 @@ public enum Location: Hashable, Sendable {
         case .frame(let frame): pack(Kind.frame, frame)
         case .flushBatched(let mm): pack(Kind.flushBatched, mm)
         case .ring(let mm): pack(Kind.ring, mm)
+        case .pageTables(let mm): pack(Kind.pageTables, mm)
         }
     }
 
@@ -76,6 +80,7 @@ public enum Location: Hashable, Sendable {
         @inlinable public static var frame: UInt32 { 12 }
         @inlinable public static var flushBatched: UInt32 { 13 }
         @inlinable public static var ring: UInt32 { 14 }
+        @inlinable public static var pageTables: UInt32 { 15 }
 
         /// The kind of the location `code` stands for.
         @inlinable
@@ -120,7 +125,8 @@ extension Location {
             case Kind.allocator: .allocator
             case Kind.frame: .frame(a)
             case Kind.flushBatched: .flushBatched(mm: a)
-            default: .ring(mm: a)
+            case Kind.ring: .ring(mm: a)
+            default: .pageTables(mm: a)
             }
     }
 }

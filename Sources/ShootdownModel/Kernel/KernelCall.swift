@@ -164,6 +164,9 @@ public struct PTEBatchCall: Hashable, Sendable {
     public var deferGen: UInt64 = 0
     /// `mm->tlb_flush_batched` as `flush_tlb_batched_pending()` read it before flushing.
     public var batchedSeen = TLBFlushBatched()
+    /// The page tables `free_pgtables()` frees (unhooks after the zap, frees after the flush),
+    /// a bit each, among those the model tracks (``AddressSpace/freeableTables``).
+    public var tablesToFree: UInt64 = 0
     /// Run by `mremap()`'s `move_vma()` as `do_vmi_munmap(..., unlock = false)`: `mmap_lock` is
     /// already held for writing and stays held (no downgrade, no unlock, no return to user).
     public var holdsMmapLock = false

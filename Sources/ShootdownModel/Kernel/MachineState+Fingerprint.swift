@@ -56,6 +56,15 @@ extension CPU {
         let running = UInt64(current.map { $0 + 1 } ?? 0) << 40 | UInt64(stack.count) << 56
         h.combine(mm | asids | lazy | running)
         for ctx in s.ctxs { h.combine(ctx.ctxID | ctx.tlbGen << 16) }
+        if !pagingStructures.isEmpty {
+            h.combine(pagingStructures.lines.count)
+            for line in pagingStructures.lines {
+                h.combine(UInt64(line.tag) | UInt64(line.mm) << 8)
+                h.combine(line.cached)
+                h.combine(line.unhooked)
+                h.combine(line.freed)
+            }
+        }
         for call in stack { call.fingerprint(into: &h) }
         h.combine(gatherFrames.count)
         for f in gatherFrames { h.combine(f) }
@@ -95,6 +104,7 @@ extension AddressSpace {
             UInt64(tlbFlushPending) | UInt64(tlbFlushBatched.pending) << 16 | UInt64(tlbFlushBatched.flushed) << 32
                 | UInt64(mmapLock.readers) << 48 | (mmapLock.isWriteLocked ? 1 << 63 : 0))
         h.combine(tlbGenCompleted)
+        if freeableTables != 0 { h.combine(hookedTables) }
         for pte in ptes { pte.fingerprint(into: &h) }
         for vma in vmas { h.combine(vma.map { Int($0.rawValue) }) }
         for index in vmaIndex { h.combine(Int(index)) }
@@ -168,6 +178,7 @@ extension KernelCall {
             h.combine(g.end)
             h.combine(g.isFullMM)
             h.combine(g.freedTables)
+            if c.tablesToFree != 0 { h.combine(c.tablesToFree) }
         case .migrate(let c):
             h.combine(2)
             h.combine(c.page)

@@ -24,10 +24,12 @@ public struct MachineState: Hashable, Sendable {
         events = Array(repeating: false, count: scenario.events.count)
         var nextFrame = 0
         mms = []
+        let freeable = scenario.freeablePageTables
         for (index, spec) in scenario.addressSpaces.enumerated() {
             // ctx_id: init_mm has 1; user mms count up from 2 (init_new_context).
             var mm = AddressSpace(
-                ctxID: UInt64(index) + 2, pages: scenario.pagesPerAddressSpace, ptesPerTable: scenario.ptesPerTable)
+                ctxID: UInt64(index) + 2, pages: scenario.pagesPerAddressSpace, ptesPerTable: scenario.ptesPerTable,
+                freeableTables: freeable[index])
             mm.tlbGen = initialTLBGen
             mm.tlbGenCompleted = initialTLBGen
             for mapping in spec.mappings {
@@ -35,6 +37,7 @@ public struct MachineState: Hashable, Sendable {
                 for page in mapping.range.start..<mapping.range.end {
                     if mapping.isPopulated && mapping.protection != .none {
                         mm.ptes[page] = .mapping(nextFrame, writable: mapping.protection == .write)
+                        _ = mm.hookTable(of: page)
                         nextFrame += 1
                     }
                 }

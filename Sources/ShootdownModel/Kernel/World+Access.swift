@@ -116,6 +116,7 @@ extension World {
                 // do_anonymous_page(): "Use the zero-page for reads": pte_mkspecial() of
                 // my_zero_pfn() with vm_page_prot, read-only in a private mapping.
                 state.mms[call.mm].ptes[call.page] = .mapping(state.frames.zeroPage, writable: false)
+                hookPageTable(mm: call.mm, page: call.page)
                 counters.zeroPageMaps += 1
                 if isTracing { note(cpu, "handle_mm_fault", "do_anonymous_page: pte(\(call.page)) = zero page") }
             } else if pte.frame == nil {
@@ -127,6 +128,7 @@ extension World {
                     return .shared
                 }
                 state.mms[call.mm].ptes[call.page] = .mapping(frame, writable: writable)
+                hookPageTable(mm: call.mm, page: call.page)
                 if isTracing { note(cpu, "handle_mm_fault", "do_anonymous_page: pte(\(call.page)) = frame \(frame)") }
             } else if pte.isProtNone, vma.map({ $0 != .none }) ?? false {
                 // do_numa_page(): a NUMA hinting fault. The page stays on its node (a move is

@@ -69,10 +69,12 @@ extension World {
             case .range(let range):
                 state.cpus[cpu].tlb.invalidate(asid: asid, pages: range.start..<range.end)
                 countRanged(pages: range.end - range.start, isLocal: call.isLocal)
+                flushPagingStructures(cpu, asid: asid)
             case .recorded(let pages):
                 S.applyRecorded(
                     pages: pages, in: &self, cpu: cpu, asid: asid, mm: loadedMM, from: localTLBGen, to: mmTLBGen)
                 countRanged(pages: pages, isLocal: call.isLocal)
+                if pages > 0 { flushPagingStructures(cpu, asid: asid) }
             }
             if isTracing {
                 note(
@@ -96,6 +98,7 @@ extension World {
     /// `flush_tlb_local()` in `flush_tlb_func()`, counted as the kernel's vm events count it.
     mutating func fullFlush(_ cpu: Int, asid: Int, isLocal: Bool) {
         counters.entriesFlushed += state.cpus[cpu].tlb.flush(asid: asid)
+        flushPagingStructures(cpu, asid: asid)
         if isLocal {
             counters.fullFlushesLocal += 1
             counters.nrTLBLocalFlushAll += 1

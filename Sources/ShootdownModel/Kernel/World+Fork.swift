@@ -59,6 +59,7 @@ extension World {
                 openRevocation(mm: call.mm, page: page, removesTranslation: false, thread: call.thread, op: call.op)
             }
             state.mms[call.child].ptes[page] = pte
+            hookPageTable(mm: call.child, page: page)
             touch(.frame(frame), write: true)
             state.frames.share(frame)
             if isTracing { note(cpu, "copy_present_pte", "page \(page): frame \(frame) shared read-only") }

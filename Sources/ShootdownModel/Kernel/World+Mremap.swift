@@ -187,6 +187,7 @@ extension World {
         let pte = state.mms[call.mm].ptes[oldPage]
         state.mms[call.mm].ptes[oldPage] = .none
         state.mms[call.mm].ptes[newPage] = pte
+        hookPageTable(mm: call.mm, page: newPage)
         openRevocation(mm: call.mm, page: oldPage, removesTranslation: true, thread: call.thread, op: call.op)
         if pte.isPresent || pte.isProtNone {
             call.forceFlush = true

@@ -148,6 +148,8 @@ extension World {
                 if isTracing { note(cpu, name, "spin_unlock(ptl of table \(table))") }
                 return .shared
             }
+            // free_pgtables(), after the zap: pmd_clear() unhooks the tables it frees.
+            unhookPageTables(mm: call.mm, tables: call.tablesToFree)
             if isTracing {
                 note(
                     cpu, name,
@@ -163,12 +165,16 @@ extension World {
         case .free:
             // tlb_flush_mmu_free(): the pages go back to the allocator only after the flush.
             for frame in state.cpus[cpu].gatherFrames { freeFrame(frame) }
+            releasePageTables(mm: call.mm, tables: call.tablesToFree)
             if isTracing {
+                let tables = (0..<64).filter { call.tablesToFree & 1 << UInt64($0) != 0 }
                 note(
                     cpu, "tlb_finish_mmu",
-                    "free frames \(state.cpus[cpu].gatherFrames.map(String.init).joined(separator: ","))")
+                    "free frames \(state.cpus[cpu].gatherFrames.map(String.init).joined(separator: ","))"
+                        + (tables.isEmpty ? "" : ", page tables \(tables.map(String.init).joined(separator: ","))"))
             }
             state.cpus[cpu].gatherFrames = []
+            call.tablesToFree = 0
             call.pc = .decPending
             return .shared
         case .decPending:
@@ -357,6 +363,7 @@ extension World {
             guard !pages.contains(where: { space.vmas[$0] != nil }) else { continue }
             call.gather.freedTables = true
             call.gather.add(page: pages.lowerBound)
+            if table < 64 { call.tablesToFree |= space.hookedTables & 1 << UInt64(table) }
         }
     }
 
@@ -374,8 +381,10 @@ extension World {
         if scheme.freesBeforeFlush {
             for frame in state.cpus[cpu].gatherFrames { freeFrame(frame) }
             state.cpus[cpu].gatherFrames = []
+            releasePageTables(mm: call.mm, tables: call.tablesToFree)
+            call.tablesToFree = 0
         }
-        call.pc = state.cpus[cpu].gatherFrames.isEmpty ? .decPending : .free
+        call.pc = state.cpus[cpu].gatherFrames.isEmpty && call.tablesToFree == 0 ? .decPending : .free
         // tlb_flush_mmu_tlbonly(): nothing to flush unless PTEs were cleared or tables freed.
         guard call.gather.hasRange || call.gather.freedTables || call.gather.isFullMM else {
             if isTracing { note(cpu, "tlb_finish_mmu", "mm_tlb_flush_nested = \(nested); nothing to flush") }
@@ -414,7 +423,7 @@ extension World {
     mutating func tlbFlushWithDeferredGeneration(_ cpu: Int, _ call: inout PTEBatchCall) -> StepOutcome {
         touch(.flushPending(mm: call.mm), write: false)
         let completed = state.mms[call.mm].tlbGenCompleted
-        call.pc = state.cpus[cpu].gatherFrames.isEmpty ? .decPending : .free
+        call.pc = state.cpus[cpu].gatherFrames.isEmpty && call.tablesToFree == 0 ? .decPending : .free
         if scheme.skipsGatherFlush(deferGen: call.deferGen, completed: completed, freedTables: call.gather.freedTables)
         {
             if isTracing {

@@ -107,9 +107,11 @@ extension World {
         case .range(let range):
             state.cpus[cpu].tlb.invalidate(asid: asid, pages: range.start..<range.end)
             counters.pagesInvalidated += range.end - range.start
+            flushPagingStructures(cpu, asid: asid)
         case .recorded(let pages):
             S.applyRecorded(pages: pages, in: &self, cpu: cpu, asid: asid, mm: mm, from: local, to: target)
             counters.pagesInvalidated += pages
+            if pages > 0 { flushPagingStructures(cpu, asid: asid) }
         }
         counters.rangedFlushesSwitch += 1
         state.cpus[cpu].tlbState.ctxs[asid].tlbGen = target
@@ -143,6 +145,7 @@ extension World {
     /// The tail of `switch_mm_irqs_off()`: record the slot, then `load_new_mm_cr3()` with or
     /// without a flush of that ASID, then `loaded_mm`/`loaded_mm_asid`.
     mutating func loadNewMM(_ cpu: Int, next: Int, asid: Int, nextTLBGen: UInt64, needFlush: Bool, why: String) {
+        leavePagingStructures(cpu)
         if needFlush {
             let ctxID = next == initMM ? initMMCtxID : state.mms[next].ctxID
             state.cpus[cpu].tlbState.ctxs[asid] = ASIDContext(ctxID: ctxID, tlbGen: nextTLBGen)
@@ -152,6 +155,7 @@ extension World {
         state.cpus[cpu].tlbState.loadedMM = next
         state.cpus[cpu].tlbState.loadedASID = asid
         if !needFlush { S.switchedWithoutFlush(in: &self, cpu: cpu, asid: asid) }
+        loadPagingStructures(cpu, asid: asid, flushed: needFlush)
         if isTracing {
             note(
                 cpu, "switch_mm_irqs_off",

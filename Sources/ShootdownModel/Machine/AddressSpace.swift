@@ -34,10 +34,19 @@ public struct AddressSpace: Hashable, Sendable {
     public let ptesPerTable: Int
     /// Per page-table page, the CPU holding its split page-table lock (`pte_lockptr()`).
     public var ptlOwners: [Int?]
+    /// The page-table pages some run may free (``Scenario/freeablePageTables``), a bit each:
+    /// the only ones whose paging-structure-cache entries are tracked.
+    public let freeableTables: UInt64
+    /// Of those, the ones hooked into the page table now (a PMD entry points at them): from the
+    /// first PTE installed in them (`pte_alloc()` in the fault, fork's `copy_pte_range()`,
+    /// mremap's `move_page_tables()`) until `free_pgtables()` unhooks them.
+    public var hookedTables: UInt64 = 0
 
     /// An empty address space of `pages` virtual pages, `ptesPerTable` to a page-table page.
-    public init(ctxID: UInt64, pages: Int, ptesPerTable: Int = 512) {
+    /// `freeableTables`: the tables whose paging-structure-cache entries to track.
+    public init(ctxID: UInt64, pages: Int, ptesPerTable: Int = 512, freeableTables: UInt64 = 0) {
         self.ctxID = ctxID
+        self.freeableTables = freeableTables
         self.ptes = Array(repeating: .none, count: pages)
         self.vmas = Array(repeating: nil, count: pages)
         self.vmaIndex = Array(repeating: 0, count: pages)
@@ -69,6 +78,17 @@ public struct AddressSpace: Hashable, Sendable {
             vmaIndex[page] = UInt8(deferTLBGen.count)
         }
         deferTLBGen.append(0)
+    }
+
+    /// `pte_alloc()`: hooks the page table holding `page`'s PTE if it is one the model tracks
+    /// and is not hooked yet; returns whether it was hooked now.
+    public mutating func hookTable(of page: Int) -> Bool {
+        let table = table(of: page)
+        guard table < 64 else { return false }
+        let bit = freeableTables & 1 << UInt64(table)
+        guard bit != 0, hookedTables & bit == 0 else { return false }
+        hookedTables |= bit
+        return true
     }
 }
 

@@ -2,6 +2,8 @@
 public struct CPU: Hashable, Sendable {
     /// The hardware TLB (all ASIDs).
     public var tlb: TLB
+    /// The paging-structure caches (of the page tables a scenario can free).
+    public var pagingStructures = PagingStructureCache()
     /// `cpu_tlbstate` and `cpu_tlbstate_shared`.
     public var tlbState = CPUTLBState()
     /// The thread running, or `nil` for the idle task.

@@ -51,6 +51,12 @@ public struct Counters: Hashable, Sendable {
     /// Writes that replaced the zero page by a page of their own (`wp_page_copy()`, with its
     /// `ptep_clear_flush()`).
     public var zeroPageCopies = 0
+    /// Page-table pages freed by `free_pgtables()` (after the flush), among those the model
+    /// tracks (``Scenario/freeablePageTables``).
+    public var pageTablesFreed = 0
+    /// Flushes (a CR3 write with a flush, `INVLPG`, a full flush) that dropped paging-structure-
+    /// cache entries pointing at unhooked or freed page tables.
+    public var pscFlushes = 0
     /// Scheduler actions executed.
     public var steps = 0
     /// Safety violations (the run stops at the first).
@@ -87,6 +93,8 @@ public struct Counters: Hashable, Sendable {
         asidEvictions += other.asidEvictions
         zeroPageMaps += other.zeroPageMaps
         zeroPageCopies += other.zeroPageCopies
+        pageTablesFreed += other.pageTablesFreed
+        pscFlushes += other.pscFlushes
         steps += other.steps
         violations += other.violations
     }
@@ -127,6 +135,8 @@ public struct Counters: Hashable, Sendable {
             ("asid_evictions", asidEvictions),
             ("zero_page_maps", zeroPageMaps),
             ("zero_page_copies", zeroPageCopies),
+            ("page_tables_freed", pageTablesFreed),
+            ("psc_flushes", pscFlushes),
             ("steps", steps),
             ("violations", violations),
         ]

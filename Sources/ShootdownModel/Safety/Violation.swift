@@ -13,6 +13,10 @@ public struct Violation: Hashable, Sendable {
         /// translation that was writable when filled: a copy-on-write break the kernel skipped
         /// (every path that grants write must see the frame exclusive first).
         case sharedWrite = "shared-write"
+        /// A page table was freed while a CPU could still walk it: its loaded PCID caches a
+        /// paging-structure entry pointing at the table, and the hardware may walk through it
+        /// at any time (speculatively too, on a lazy CPU), reading the reused page as PTEs.
+        case freedTableWalk = "freed-table-walk"
         /// Every CPU waits and nothing can run.
         case deadlock
     }
@@ -22,7 +26,8 @@ public struct Violation: Hashable, Sendable {
     public var cpu: Int
     /// The thread that made the access, if any.
     public var thread: Int?
-    /// The address space and page accessed (`nil` for a deadlock).
+    /// The address space and page accessed (`nil` for a deadlock; for a freed-table walk, the
+    /// table's first page).
     public var mm: Int?
     public var page: Int?
     /// The frame the stale entry reached.

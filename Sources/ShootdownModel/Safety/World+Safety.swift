@@ -149,6 +149,12 @@ extension World {
             return "cpu\(v.cpu) \(threadName(v.thread)) wrote page \(v.page!) of \(scenario.mmName(v.mm!)) into frame "
                 + "\(v.frame!), which another address space still maps copy-on-write: write permission "
                 + "without a copy"
+        case .freedTableWalk:
+            let table = state.mms[v.mm!].table(of: v.page!)
+            let pages = PageRange(v.page!, state.mms[v.mm!].pages(inTable: table).upperBound)
+            let who = state.cpus[v.cpu].tlbState.isLazy ? "cpu\(v.cpu) (lazy)" : "cpu\(v.cpu)"
+            return "\(who) may walk page table \(table) of \(scenario.mmName(v.mm!)) (pages \(pages)) through its "
+                + "paging-structure cache after the table was freed: a speculative walk reads the reused page as PTEs"
         case .wrongAddressSpace:
             return
                 "cpu\(v.cpu) \(threadName(v.thread)) used page \(v.page!) through an entry of another address space (\(frameName(v.frame!)))"

@@ -130,6 +130,22 @@ public enum BuiltinScenarios {
             """
         ),
         (
+            "freed-table-use",
+            """
+            # A CPU keeps reading a page while munmap frees its page table: the flush must drop its paging-structure entries before the table is freed.
+            cpus 2
+            pages 4
+            ptes-per-table 2
+            mm A
+              map 0-1 write populated
+              map 2-3 write populated
+            thread t0 mm=A cpu=0
+              read 2; signal touched; read 3; read 2; read 0
+            thread t1 mm=A cpu=1
+              wait touched; munmap 2-3; read 0
+            """
+        ),
+        (
             "concurrent-flushes",
             """
             # Two migrations in different page tables flush one page each at once; a CPU two generations behind flushes fully.

@@ -6,6 +6,10 @@ final class ScenarioBox: Sendable {
     let threadsOnCPU: [[Int]]
     /// Every CPU of the machine.
     let allCPUs: CPUMask
+    /// Whether some run may free a page table: then the CPUs' paging-structure caches are
+    /// tracked (``PagingStructureCache``); otherwise they are left empty, as nothing they hold
+    /// can matter.
+    let tracksPagingStructures: Bool
 
     init(_ scenario: Scenario) {
         self.scenario = scenario
@@ -13,5 +17,6 @@ final class ScenarioBox: Sendable {
         var all = CPUMask.empty
         for cpu in 0..<scenario.cpuCount { all.insert(cpu) }
         allCPUs = all
+        tracksPagingStructures = scenario.freeablePageTables.contains { $0 != 0 }
     }
 }

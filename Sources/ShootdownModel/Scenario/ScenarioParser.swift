@@ -318,6 +318,14 @@ struct ScenarioParser {
             frameCount: frameCount, addressSpaces: addressSpaces, threads: threads, events: events)
         scenario.ptesPerTable = ptesPerTable
         scenario.hasPCID = hasPCID
+        if let (mm, table) = scenario.untrackablePageTable {
+            line = lastContentLine
+            throw error(
+                "ptes-per-table",
+                "at most \(Scenario.maxFreeablePageTables) page-table pages an munmap could free per address space "
+                    + "(raise ptes-per-table or unmap fewer pages)",
+                "table \(table) of \(addressSpaces[mm].name)")
+        }
         return scenario
     }
 }

@@ -56,6 +56,11 @@ public struct LinuxScheme: Scheme {
         /// the page-table locks (before eb66ae030829, CVE-2018-18281): in between, the page can
         /// be unmapped and freed through its new address while another CPU still caches the old.
         case mremapFlushUnlocked = "mremap-flush-unlocked"
+        /// `native_flush_tlb_multi()` skips lazy CPUs even when page tables were freed (before
+        /// "x86/mm/tlb: Leave lazy TLB mode at page table free time", 2018, and the
+        /// `freed_tables` rule of 016c4d92cd16): a lazy CPU keeps the mm's CR3 and its
+        /// paging-structure caches while the tables are freed, and may walk them speculatively.
+        case lazyFreedTables = "lazy-freed-tables"
     }
 
     /// Linux, or Linux with RFC 15.
@@ -81,6 +86,7 @@ public struct LinuxScheme: Scheme {
     public func sendsIPI(targetIsLazy: Bool, freedTables: Bool) -> Bool {
         return switch mutation {
         case .noIPI: false
+        case .lazyFreedTables: !targetIsLazy
         default: freedTables || !targetIsLazy
         }
     }

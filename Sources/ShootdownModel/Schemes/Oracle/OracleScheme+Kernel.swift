@@ -13,7 +13,8 @@ extension OracleScheme {
         let cpu = world.state.cpus[target]
         let holds =
             cpu.tlbState.loadedMM == call.mm
-            && cpu.tlb.holdsStaleEntry(mm: call.mm, range: call.end.map { PageRange(call.start, $0) })
+            && (cpu.tlb.holdsStaleEntry(mm: call.mm, range: call.end.map { PageRange(call.start, $0) })
+                || call.freedTables && cpu.pagingStructures.holdsDangling(tag: world.loadedTag(target)))
         return holds ? nil : "holds no stale entry"
     }
 
@@ -25,13 +26,21 @@ extension OracleScheme {
         let pages = world.state.cpus[cpu].tlb.removeStaleEntries(
             asid: asid, range: info.end.map { PageRange(info.start, $0) })
         if pages > 0 { world.countRanged(pages: pages, isLocal: isLocal) }
+        // Its INVLPGs, or one for entries of unhooked page tables, drop them.
+        if pages > 0 || world.state.cpus[cpu].pagingStructures.holdsDangling(tag: world.loadedTag(cpu)) {
+            world.flushPagingStructures(cpu, asid: asid)
+        }
         if world.isTracing { world.note(cpu, "flush_tlb_func", "oracle-sw: \(pages) stale entries dropped") }
         return true
     }
 
-    /// `oracle-sw`: a CPU switching to an mm drops exactly its stale entries of it.
+    /// `oracle-sw`: a CPU switching to an mm drops exactly its stale entries of it, and its
+    /// paging-structure entries if one points at an unhooked or freed page table.
     public static func switchedWithoutFlush(in world: inout World<OracleScheme>, cpu: Int, asid: Int) {
         guard world.scheme.kind == .software else { return }
+        if world.state.cpus[cpu].pagingStructures.holdsDangling(tag: world.state.cpus[cpu].tlb.tag(asid)) {
+            world.flushPagingStructures(cpu, asid: asid)
+        }
         let pages = world.state.cpus[cpu].tlb.removeStaleEntries(asid: asid, range: nil)
         guard pages > 0 else { return }
         world.counters.pagesInvalidated += pages
@@ -39,9 +48,10 @@ extension OracleScheme {
     }
 
     /// `oracle-hw`: stale entries vanish, at no cost, at the last moment the kernel allows them:
-    /// when their revocation comes due.
+    /// when their revocation comes due, and paging-structure entries when their table is freed.
     public static func revocationsCameDue(in world: inout World<OracleScheme>, cpu: Int) {
         guard world.scheme.kind == .hardware else { return }
         world.state.cpus[cpu].tlb.removeDueEntries()
+        world.state.cpus[cpu].pagingStructures.dropFreed()
     }
 }

@@ -23,8 +23,9 @@ public struct OracleScheme: Scheme {
     public var name: String { kind.rawValue }
 
     /// `oracle-sw` interrupts a CPU only if it runs the mm and holds a stale entry of it: the
-    /// flush path decides that from the marks; lazy CPUs catch up when they switch back.
-    public func sendsIPI(targetIsLazy: Bool, freedTables: Bool) -> Bool { !targetIsLazy }
+    /// flush path decides that from the marks; lazy CPUs catch up when they switch back, unless
+    /// page tables were freed (a lazy CPU may walk them: the flush path asks whether it caches one).
+    public func sendsIPI(targetIsLazy: Bool, freedTables: Bool) -> Bool { freedTables || !targetIsLazy }
 
     public func isAlreadyCovered(newTLBGen: UInt64, localTLBGen: UInt64) -> Bool { false }
 
