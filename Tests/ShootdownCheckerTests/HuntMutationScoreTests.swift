@@ -18,13 +18,13 @@ import Testing
     }
 
     static let cases = [
-        Case(mutant: "linux~no-ipi", index: 3),
+        Case(mutant: "linux~no-ipi", index: 2),
         Case(mutant: "linux~no-lazy-catchup", index: 9),
         Case(mutant: "linux~no-switch-catchup", index: 9),
         Case(mutant: "linux~partial-always", index: 4),
         Case(mutant: "linux~no-nested-flush", index: 89),
-        Case(mutant: "linux~free-before-flush", index: 4),
-        Case(mutant: "linux~no-wait", index: 4),
+        Case(mutant: "linux~free-before-flush", index: 2),
+        Case(mutant: "linux~no-wait", index: 2),
         Case(mutant: "linux~accessible-ignores-pending", index: 30),
         Case(mutant: "linux~early-dec-pending", index: 30),
         Case(mutant: "linux~no-batched-pending", index: 188),
@@ -32,10 +32,11 @@ import Testing
         Case(mutant: "linux~pcid-assumed", index: 26),
         Case(mutant: "linux~zero-page-no-flush", index: 3),
         Case(mutant: "linux~mremap-flush-unlocked", index: 3062),
-        Case(mutant: "rfc15-buggy", index: 3633),
+        Case(mutant: "linux~lazy-freed-tables", index: 2),
+        Case(mutant: "rfc15-buggy", index: 4),
         Case(mutant: "ring-list:size=1~no-overflow-check", index: 4),
-        Case(mutant: "ring-list:size=1~publish-before-fill", index: 29),
-        Case(mutant: "ring-list:size=1~one-short", index: 3),
+        Case(mutant: "ring-list:size=1~publish-before-fill", index: 10),
+        Case(mutant: "ring-list:size=1~one-short", index: 2),
         Case(mutant: "ring-list:size=1~skip-unpublished", index: 9),
         Case(mutant: "ring-list:size=1~overtaken-race", index: 29),
     ]

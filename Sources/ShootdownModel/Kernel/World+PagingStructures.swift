@@ -20,9 +20,8 @@ extension World {
     /// CPU may walk through whatever the tag still caches, a freed table too.
     mutating func loadPagingStructures(_ cpu: Int, asid: Int, flushed: Bool) {
         guard setup.tracksPagingStructures else { return }
-        let mm = state.cpus[cpu].tlbState.loadedMM
-        if mm != initMM { touch(.pageTables(mm: mm), write: true) }
         let tag = state.cpus[cpu].tlb.tag(asid)
+        touchPagingStructures(cpu, tag: tag)
         if flushed {
             if state.cpus[cpu].pagingStructures.flush(tag: tag) { counters.pscFlushes += 1 }
         } else {
@@ -35,9 +34,20 @@ extension World {
     /// paging-structure entry of the current PCID goes (Intel SDM §4.10.4.1).
     mutating func flushPagingStructures(_ cpu: Int, asid: Int) {
         guard setup.tracksPagingStructures else { return }
+        let tag = state.cpus[cpu].tlb.tag(asid)
+        touchPagingStructures(cpu, tag: tag)
+        if state.cpus[cpu].pagingStructures.flush(tag: tag) { counters.pscFlushes += 1 }
+    }
+
+    /// Records the page tables `cpu`'s lines of `tag` describe, and those of its loaded mm, as
+    /// written: an unhook or a free of them does not commute with this CR3 write or flush (a
+    /// tag shared by address spaces, as without PCID, names more than the loaded one).
+    mutating func touchPagingStructures(_ cpu: Int, tag: Int) {
         let mm = state.cpus[cpu].tlbState.loadedMM
         if mm != initMM { touch(.pageTables(mm: mm), write: true) }
-        if state.cpus[cpu].pagingStructures.flush(tag: state.cpus[cpu].tlb.tag(asid)) { counters.pscFlushes += 1 }
+        for line in state.cpus[cpu].pagingStructures.lines where Int(line.tag) == tag && Int(line.mm) != mm {
+            touch(.pageTables(mm: Int(line.mm)), write: true)
+        }
     }
 
     /// `pte_alloc()` -> `pmd_populate()`: the page table of `page` is hooked (the fault path,
