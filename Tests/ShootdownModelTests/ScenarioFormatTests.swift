@@ -2,6 +2,19 @@ import ShootdownModel
 import Testing
 
 @Suite struct ScenarioFormatTests {
+    /// A file with CRLF line ends, tabs and a long script line parses as its LF twin does; the
+    /// parser works on the bytes, so a comment or a `;` anywhere in the line is found.
+    @Test func crlfTabsAndLongLinesParseAsLF() throws {
+        let ops = (0..<2_000).map { $0 % 2 == 0 ? "write 0" : "read 0" }.joined(separator: ";\t")
+        let lf = "# Summary.\ncpus 1\nmm A\n\tmap 0 write   # comment\nthread t mm=A cpu=0\n  \(ops); yield\n"
+        let expected = try ScenarioFormat.parse(lf, source: "s")
+        let crlf = try ScenarioFormat.parse(lf.replacingOccurrences(of: "\n", with: "\r\n"), source: "s")
+        #expect(crlf == expected)
+        #expect(expected.summary == "Summary.")
+        #expect(expected.threads[0].script.count == 2_001)
+        #expect(expected.threads[0].script.last == .yield)
+    }
+
     @Test func parsesHeadersMappingsAndScripts() throws {
         let s = try scenario(
             """

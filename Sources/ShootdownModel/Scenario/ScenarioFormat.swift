@@ -18,8 +18,10 @@ public enum ScenarioFormat {
     /// - Throws: ``ScenarioError`` naming the line, the field and what was expected.
     public static func parse(_ text: String, source: String) throws(ScenarioError) -> Scenario {
         var parser = ScenarioParser(source: source)
-        for (index, raw) in text.split(separator: "\n", omittingEmptySubsequences: false).enumerated() {
-            try parser.parse(line: String(raw), number: index + 1)
+        // Lines split on the bytes (a generated script line can be long), a CRLF's CR dropped.
+        for (index, raw) in text.utf8.split(separator: 0x0A, omittingEmptySubsequences: false).enumerated() {
+            let line = raw.last == 0x0D ? raw.dropLast() : raw
+            try parser.parse(line: String(Substring(line)), number: index + 1)
         }
         return try parser.finish()
     }
