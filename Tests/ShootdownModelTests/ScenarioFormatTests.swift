@@ -8,7 +8,7 @@ import Testing
         let ops = (0..<2_000).map { $0 % 2 == 0 ? "write 0" : "read 0" }.joined(separator: ";\t")
         let lf = "# Summary.\ncpus 1\nmm A\n\tmap 0 write   # comment\nthread t mm=A cpu=0\n  \(ops); yield\n"
         let expected = try ScenarioFormat.parse(lf, source: "s")
-        let crlf = try ScenarioFormat.parse(lf.replacingOccurrences(of: "\n", with: "\r\n"), source: "s")
+        let crlf = try ScenarioFormat.parse(lf.replacing("\n", with: "\r\n"), source: "s")
         #expect(crlf == expected)
         #expect(expected.summary == "Summary.")
         #expect(expected.threads[0].script.count == 2_001)
