@@ -55,7 +55,8 @@ struct ScenarioParser {
         if indented {
             try parseBody(content)
         } else {
-            try parseHeader(content.utf8.split(whereSeparator: { $0 == 0x20 || $0 == 0x09 }).map { String(Substring($0)) })
+            let words = content.utf8.split(whereSeparator: { $0 == 0x20 || $0 == 0x09 })
+            try parseHeader(words.map { String(Substring($0)) })
         }
     }
 
