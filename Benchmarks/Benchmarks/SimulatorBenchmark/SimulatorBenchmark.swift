@@ -16,6 +16,13 @@ let benchmarks: @Sendable () -> Void = {
         maxDuration: .seconds(10),
         maxIterations: 10
     )
+    // What `compare` does before it simulates: generate the workload's scenario and parse it
+    // (once 73% of `compare --workload tlb-flush2 --cpus 64 --schemes linux --iterations 40`).
+    let parsing = Benchmark.Configuration(metrics: [.wallClock, .mallocCountTotal])
+    Benchmark("generate and parse tlb-flush2 on 64 CPUs", configuration: parsing) { benchmark in
+        let workload = Workload(.tlbFlush2, cpus: 64, iterations: 40)
+        for _ in benchmark.scaledIterations { blackHole(try! workload.scenario()) }
+    }
     for (kind, cpus) in [(Workload.Kind.tlbFlush2, 64), (.mixed, 16), (.tlbFlush2, 256)] {
         let scenario = try! Workload(kind, cpus: cpus).scenario()
         Benchmark("simulate \(kind.rawValue) on \(cpus) CPUs (linux)") { benchmark in
