@@ -167,7 +167,7 @@ extension World {
             for frame in state.cpus[cpu].gatherFrames { freeFrame(frame) }
             releasePageTables(mm: call.mm, tables: call.tablesToFree)
             if isTracing {
-                let tables = (0..<64).filter { call.tablesToFree & 1 << UInt64($0) != 0 }
+                let tables = (0..<Scenario.maxFreeablePageTables).filter { call.tablesToFree & 1 << UInt64($0) != 0 }
                 note(
                     cpu, "tlb_finish_mmu",
                     "free frames \(state.cpus[cpu].gatherFrames.map(String.init).joined(separator: ","))"
@@ -363,7 +363,7 @@ extension World {
             guard !pages.contains(where: { space.vmas[$0] != nil }) else { continue }
             call.gather.freedTables = true
             call.gather.add(page: pages.lowerBound)
-            if table < 64 { call.tablesToFree |= space.hookedTables & 1 << UInt64(table) }
+            call.tablesToFree |= space.hookedTables & space.tableBit(table)
         }
     }
 

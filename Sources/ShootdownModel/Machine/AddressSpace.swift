@@ -80,12 +80,16 @@ public struct AddressSpace: Hashable, Sendable {
         deferTLBGen.append(0)
     }
 
+    /// Page-table page `table`'s bit in ``freeableTables`` and ``hookedTables`` (0 past
+    /// ``Scenario/maxFreeablePageTables``, which no scenario can free).
+    public func tableBit(_ table: Int) -> UInt64 {
+        table < Scenario.maxFreeablePageTables ? 1 << UInt64(table) : 0
+    }
+
     /// `pte_alloc()`: hooks the page table holding `page`'s PTE if it is one the model tracks
     /// and is not hooked yet; returns whether it was hooked now.
     public mutating func hookTable(of page: Int) -> Bool {
-        let table = table(of: page)
-        guard table < 64 else { return false }
-        let bit = freeableTables & 1 << UInt64(table)
+        let bit = freeableTables & tableBit(table(of: page))
         guard bit != 0, hookedTables & bit == 0 else { return false }
         hookedTables |= bit
         return true
