@@ -14,7 +14,7 @@ import Testing
         (.noNestedFlush, "nested-madvise", 30),
         (.freeBeforeFlush, "remote-ipi", 20),
         (.noWait, "remote-ipi", 20),
-        (.accessibleIgnoresPending, "numa-migrate", 20),
+        (.accessibleIgnoresPending, "numa-migrate", 25),
         (.earlyDecPending, "numa-migrate", 25),
         (.noBatchedPending, "reclaim-madvise", 20),
         (.noAnonExclusive, "cow-mprotect", 30),
@@ -22,6 +22,7 @@ import Testing
         (.zeroPageNoFlush, "zero-page", 20),
         (.mremapFlushUnlocked, "mremap-migrate", 45),
         (.lazyFreedTables, "freed-tables", 25),
+        (.moveBeforeBatchFlush, "migrate-use", 15),
     ]
 
     @Test func everyMutantIsInTheTable() {

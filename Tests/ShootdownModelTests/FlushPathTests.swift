@@ -105,9 +105,9 @@ import Testing
             mm A
               map 0-3 write populated
             thread t0 mm=A cpu=0
-              migrate 0
+              migrate 0 sync
             thread t1 mm=A cpu=1
-              migrate 2; signal end
+              migrate 2 sync; signal end
             thread t2 mm=A cpu=2
               write 0; write 2; spin end
             """)
@@ -130,6 +130,41 @@ import Testing
         #expect(w.counters.rangedFlushesLocal == 0)
         #expect(w.counters.rangedFlushesIPI == 0)
         #expect(w.counters.nrTLBRemoteFlushReceived == 4)
+    }
+
+    /// cpu1 migrates page 0 while cpu0 caches it. The asynchronous pass (`migrate 0`,
+    /// `try_to_migrate(TTU_BATCH_FLUSH)`) batches the flush: `inc_mm_tlb_gen()`, the batch's
+    /// cpumask and `tlb_flush_batched`, then one `arch_tlbbatch_flush()`, whose flush_tlb_info
+    /// has no mm and no generation: a full flush on both CPUs. The synchronous fallback
+    /// (`migrate 0 sync`) flushes the one page with `ptep_clear_flush()`: INVLPG on both.
+    @Test(arguments: [false, true])
+    func migrationBatchesItsFlushUnlessSynchronous(synchronous: Bool) throws {
+        let result = try runRoundRobin(
+            """
+            cpus 2
+            mm A
+              map 0-3 write populated
+            thread t0 mm=A cpu=0
+              write 0; signal touched; spin done; write 0
+            thread t1 mm=A cpu=1
+              wait touched; migrate 0\(synchronous ? " sync" : ""); signal done
+            """)
+        #expect(result.outcome == .completed)
+        let c = result.counters
+        #expect(c.violations == 0)
+        #expect(c.ipisSent == 1)
+        #expect(c.nrTLBRemoteFlush == 1)
+        #expect(c.fullFlushesIPI == (synchronous ? 0 : 1))
+        #expect(c.fullFlushesLocal == (synchronous ? 0 : 1))
+        #expect(c.rangedFlushesIPI == (synchronous ? 1 : 0))
+        #expect(c.rangedFlushesLocal == (synchronous ? 1 : 0))
+        #expect(c.pagesInvalidated == (synchronous ? 2 : 0))
+        #expect(c.tlbFills == 2)  // t0's second write walks to the new frame either way
+        let space = result.world.state.mms[0]
+        #expect(space.tlbGen == 1)
+        #expect(space.tlbFlushBatched.pending == (synchronous ? 0 : 1))
+        #expect(space.ptes[0].frame == 4)  // the first frame after the populated ones
+        #expect(result.world.state.frames.freeList.contains(0))
     }
 
     @Test func cpuSwitchedAwayGetsNoIPIAndCatchesUpInChooseNewASID() throws {

@@ -25,7 +25,7 @@ import Testing
         // Freed before the flush, frame-reuse's page table reaches cpu0's PCID first.
         Catch(mutation: .freeBeforeFlush, scenario: "frame-reuse", seed: 0, cpu: 0, page: 0, kind: .freedTableWalk),
         Catch(mutation: .noWait, scenario: "remote-ipi", seed: 5, cpu: 0, page: 0),
-        Catch(mutation: .accessibleIgnoresPending, scenario: "numa-migrate", seed: 0, cpu: 0, page: 0),
+        Catch(mutation: .accessibleIgnoresPending, scenario: "numa-migrate", seed: 11, cpu: 0, page: 0),
         Catch(mutation: .earlyDecPending, scenario: "numa-migrate", seed: 22, cpu: 0, page: 0),
         Catch(mutation: .noBatchedPending, scenario: "reclaim-madvise", seed: 20, cpu: 1, page: 0),
         Catch(mutation: .noAnonExclusive, scenario: "cow-mprotect", seed: 0, cpu: 0, page: 0, kind: .sharedWrite),
@@ -34,6 +34,7 @@ import Testing
         // PTL unlock and its late flush (one step of cpu1): (2/3)^25 for a uniform schedule.
         Catch(mutation: .mremapFlushUnlocked, scenario: "mremap-migrate", seed: nil, cpu: 0, page: 0),
         Catch(mutation: .lazyFreedTables, scenario: "freed-tables", seed: 0, cpu: 0, page: 0, kind: .freedTableWalk),
+        Catch(mutation: .moveBeforeBatchFlush, scenario: "migrate-use", seed: 43, cpu: 1, page: 0),
         Catch(mutation: .pcidAssumed, scenario: "nopcid-switch", seed: 0, cpu: 0, page: 0, kind: .wrongAddressSpace),
     ]
 

@@ -29,7 +29,7 @@ import Testing
             thread t0 mm=A cpu=1
               write 0; read 8   # trailing comment
               munmap 0-1
-              mprotect 2-3 read; madvise 2; mmap 10-11 write; migrate 3
+              mprotect 2-3 read; madvise 2; mmap 10-11 write; migrate 3; migrate 2 sync
               yield; sleep; signal e; wait e; spin e; read 1 x2
             kthread k cpu=0
               work
@@ -44,7 +44,8 @@ import Testing
             s.threads[0].script == [
                 .access(page: 0, write: true), .access(page: 8, write: false), .munmap(PageRange(0, 2)),
                 .mprotect(PageRange(2, 4), .read), .madviseDontNeed(PageRange(2, 3)), .mmap(PageRange(10, 12), .write),
-                .migrate(page: 3), .yield, .sleep, .signal(event: 0), .wait(event: 0), .spin(event: 0),
+                .migrate(page: 3), .migrate(page: 2, synchronous: true), .yield, .sleep, .signal(event: 0),
+                .wait(event: 0), .spin(event: 0),
                 .access(page: 1, write: false), .access(page: 1, write: false),
             ])
         #expect(s.threads[1].mm == nil)
@@ -83,6 +84,7 @@ import Testing
         BadInput(text: "cpus 1\n  read 0\n", line: 2, field: "indentation"),
         BadInput(text: "cpus 1\nmm A\n", line: 2, field: "thread"),
         BadInput(text: "flavour strawberry\n", line: 1, field: "header"),
+        BadInput(text: "cpus 1\nmm A\nthread t mm=A cpu=0\n  migrate 0 async\n", line: 4, field: "migrate"),
         BadInput(text: "cpus 1\nmm A\nthread t mm=A cpu=0\n  read 0 x0\n", line: 4, field: "repeat"),
         BadInput(
             text: "cpus 1\nmm A\n  map 0-3 write populated\nframes 2\nthread t mm=A cpu=0\n  read 0\n", line: 4,

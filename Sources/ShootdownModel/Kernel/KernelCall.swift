@@ -5,10 +5,10 @@
 public enum KernelCall: Hashable, Sendable {
     /// munmap, madvise(MADV_DONTNEED) or mprotect through an `mmu_gather`.
     case pteBatch(PTEBatchCall)
-    /// `migrate_pages()` of one page.
-    case migrate(MigrateCall)
+    /// `migrate_pages()` of one page, its unmap's flush batched.
+    case migrate(UnmapCall)
     /// Reclaim of one page with the flush batched (`shrink_folio_list()`).
-    case reclaim(ReclaimCall)
+    case reclaim(UnmapCall)
     /// `fork()`'s `dup_mmap()`.
     case fork(ForkCall)
     /// `mremap()` of an anonymous range to a fixed destination.
@@ -189,17 +189,26 @@ public struct PTEBatchCall: Hashable, Sendable {
     public var mm: Int { Int(_mm) }
 }
 
-/// Reclaim of one page (`shrink_folio_list()` -> `try_to_unmap(folio, TTU_BATCH_FLUSH)`, as
-/// kswapd or `MADV_PAGEOUT` does it): the PTE is cleared with the flush batched, the batch is
-/// flushed by `try_to_unmap_flush()`, and only then is the frame freed.
-public struct ReclaimCall: Hashable, Sendable {
+/// One page unmapped through the rmap with its flush batched (`TTU_BATCH_FLUSH`), as reclaim
+/// and migration both do in 6.6: `try_to_unmap_one()` (reclaim: `shrink_folio_list()`, as kswapd
+/// or `MADV_PAGEOUT` runs it) or `try_to_migrate_one()` (migration: `migrate_pages()`'s first,
+/// `MIGRATE_ASYNC` pass, `migrate_pages_batch()`, 7e12beb8ca2a) clears the PTE under the PTL with
+/// the flush batched when other CPUs may cache the mm, `try_to_unmap_flush()` flushes the batch,
+/// and only then is the frame freed (reclaim) or copied, remapped and freed (migration).
+public struct UnmapCall: Hashable, Sendable {
     public enum PC: Hashable, Sendable, CaseIterable {
-        case lockPTL, shouldDefer, clear, accessible, incGen, orMask, markBatched, unlockPTL, flush, free
+        case lockPTL, shouldDefer, clear, accessible, incGen, orMask, markBatched, unlockPTL, flush
+        /// Reclaim's tail.
+        case free
+        /// Migration's tail: `move_to_new_folio()`, `remove_migration_ptes()`, the old folio freed.
+        case copy, remap, freeOld
     }
     public var page: Int
     public var thread: Int
     public var op: Int
     public var mm: Int
+    /// Migration (a migration entry replaces the PTE, the page is copied); else reclaim.
+    public var migrates: Bool
     public var pc: PC = .lockPTL
     /// `should_defer_flush()`: other CPUs may cache the mm, so the flush is batched.
     public var isDeferred = false
@@ -209,23 +218,21 @@ public struct ReclaimCall: Hashable, Sendable {
     public var isFlushRequired = false
     /// The generation `arch_tlbbatch_add_pending()` took.
     public var gen: UInt64 = 0
-}
-
-/// `migrate_pages()` of one page: `try_to_migrate_one()` -> `ptep_clear_flush()` under the
-/// PTL, `move_to_new_folio()` (the copy), `remove_migration_ptes()`, then the old page is freed.
-public struct MigrateCall: Hashable, Sendable {
-    public enum PC: Hashable, Sendable, CaseIterable {
-        case lockPTL, clear, checkPending, unlockPTL, copy, remap, freeOld
-    }
-    public var page: Int
-    public var thread: Int
-    public var op: Int
-    public var mm: Int
-    public var pc: PC = .lockPTL
-    /// The PTE `ptep_clear_flush()` took out.
-    public var old = PTE.none
-    /// The frame the page moves to.
+    /// The frame a migrated page moves to.
     public var newFrame: Int?
+    /// Migration's synchronous fallback (`migrate_pages_batch(MIGRATE_SYNC)`): `try_to_migrate()`
+    /// without `TTU_BATCH_FLUSH`, so `should_defer_flush()` says no without reading the cpumask
+    /// and the PTE goes with `ptep_clear_flush()`.
+    public var isSynchronous = false
+
+    /// Reclaim (`migrates` false) or migration of `page` of `mm`, operation `op` of `thread`.
+    public init(page: Int, thread: Int, op: Int, mm: Int, migrates: Bool) {
+        self.page = page
+        self.thread = thread
+        self.op = op
+        self.mm = mm
+        self.migrates = migrates
+    }
 }
 
 /// `fork()`'s `dup_mmap()` (kernel/fork.c): with both `mmap_lock`s held for writing, copy the

@@ -133,6 +133,22 @@ extension FlushTLBInfo {
     }
 }
 
+extension UnmapCall {
+    func fingerprint(into h: inout StableHasher) {
+        h.combine(page)
+        h.combine(thread)
+        h.combine(op)
+        h.combine(mm)
+        h.combine(KernelCall.code(pc))
+        h.combine(isDeferred)
+        old.fingerprint(into: &h)
+        h.combine(isFlushRequired)
+        h.combine(gen)
+        h.combine(newFrame)
+        h.combine(isSynchronous)
+    }
+}
+
 extension KernelCall {
     func fingerprint(into h: inout StableHasher) {
         switch self {
@@ -181,24 +197,10 @@ extension KernelCall {
             if c.tablesToFree != 0 { h.combine(c.tablesToFree) }
         case .migrate(let c):
             h.combine(2)
-            h.combine(c.page)
-            h.combine(c.thread)
-            h.combine(c.op)
-            h.combine(c.mm)
-            h.combine(Self.code(c.pc))
-            c.old.fingerprint(into: &h)
-            h.combine(c.newFrame)
+            c.fingerprint(into: &h)
         case .reclaim(let c):
             h.combine(8)
-            h.combine(c.page)
-            h.combine(c.thread)
-            h.combine(c.op)
-            h.combine(c.mm)
-            h.combine(Self.code(c.pc))
-            h.combine(c.isDeferred)
-            c.old.fingerprint(into: &h)
-            h.combine(c.isFlushRequired)
-            h.combine(c.gen)
+            c.fingerprint(into: &h)
         case .fault(let c):
             h.combine(3)
             h.combine(c.page)

@@ -61,12 +61,14 @@ extension World {
         case .mprotect(let range, let prot):
             push(
                 cpu, .pteBatch(PTEBatchCall(kind: .mprotect(prot), range: range, thread: thread, op: opIndex, mm: mm!)))
-        case .migrate(let page):
-            push(cpu, .migrate(MigrateCall(page: page, thread: thread, op: opIndex, mm: mm!)))
+        case .migrate(let page, let synchronous):
+            var call = UnmapCall(page: page, thread: thread, op: opIndex, mm: mm!, migrates: true)
+            call.isSynchronous = synchronous
+            push(cpu, .migrate(call))
         case .numaHint(let range):
             push(cpu, .pteBatch(PTEBatchCall(kind: .numaHint, range: range, thread: thread, op: opIndex, mm: mm!)))
         case .reclaim(let page):
-            push(cpu, .reclaim(ReclaimCall(page: page, thread: thread, op: opIndex, mm: mm!)))
+            push(cpu, .reclaim(UnmapCall(page: page, thread: thread, op: opIndex, mm: mm!, migrates: false)))
         case .mremap(let range, let destination):
             push(
                 cpu,

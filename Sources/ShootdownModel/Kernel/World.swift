@@ -290,10 +290,10 @@ public struct World<S: Scheme>: Sendable {
                 outcome = stepPTEBatch(cpu, &call)
                 kernelCall = .pteBatch(call)
             case .migrate(var call):
-                outcome = stepMigrate(cpu, &call)
+                outcome = stepUnmap(cpu, &call)
                 kernelCall = .migrate(call)
             case .reclaim(var call):
-                outcome = stepReclaim(cpu, &call)
+                outcome = stepUnmap(cpu, &call)
                 kernelCall = .reclaim(call)
             case .fork(var call):
                 outcome = stepFork(cpu, &call)

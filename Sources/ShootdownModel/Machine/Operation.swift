@@ -11,9 +11,13 @@ public enum Operation: Hashable, Sendable {
     case mprotect(PageRange, Protection)
     /// `mmap(range, prot)` with `MAP_FIXED`: new anonymous VMA, populated on first touch.
     case mmap(PageRange, Protection)
-    /// Migrates the page to a new frame (`migrate_pages()`): unmap with `ptep_clear_flush()`,
-    /// copy, remap, free the old frame. The flush is `flush_tlb_page()`, outside any mmu_gather.
-    case migrate(page: Int)
+    /// Migrates the page to a new frame (`migrate_pages()`'s asynchronous batch pass): a
+    /// migration entry with the flush batched (`try_to_migrate(TTU_BATCH_FLUSH)`), or
+    /// `ptep_clear_flush()` when no other CPU has the mm; `try_to_unmap_flush()`; copy, remap,
+    /// free the old frame. `synchronous`: the fallback for a folio that pass could not take
+    /// (`migrate_pages_sync()` -> `migrate_pages_batch(MIGRATE_SYNC)`: `try_to_migrate(src, 0)`,
+    /// so `ptep_clear_flush()`, a one-page flush with its generation, under the PTL).
+    case migrate(page: Int, synchronous: Bool = false)
     /// NUMA hinting (`task_numa_work()` -> `change_prot_numa()`): present PTEs of the range
     /// become PROT_NONE, the flush deferred to the end of the batch; the next access takes a
     /// hinting fault (`do_numa_page()`) that restores the PTE.

@@ -86,7 +86,7 @@ public enum BuiltinScenarios {
         (
             "mremap-migrate",
             """
-            # mremap moves a page another CPU keeps writing while migration takes it at its new address: the old address's entries must be gone before the page-table locks drop (CVE-2018-18281).
+            # mremap moves a page another CPU keeps writing while migration (the synchronous fallback) takes it at its new address: the old address's entries must be gone before the page-table locks drop (CVE-2018-18281).
             cpus 3
             mm A
               map 0 write populated
@@ -95,7 +95,7 @@ public enum BuiltinScenarios {
             thread t1 mm=A cpu=1
               wait touched; mremap 0 2
             thread t2 mm=A cpu=2
-              wait touched; migrate 2
+              wait touched; migrate 2 sync
             """
         ),
         (
@@ -148,16 +148,16 @@ public enum BuiltinScenarios {
         (
             "concurrent-flushes",
             """
-            # Two migrations in different page tables flush one page each at once; a CPU two generations behind flushes fully.
+            # Two migrations (the synchronous fallback) in different page tables flush one page each at once; a CPU two generations behind flushes fully.
             cpus 3
             pages 4
             ptes-per-table 2
             mm A
               map 0-3 write populated
             thread t0 mm=A cpu=0
-              wait go; migrate 0; signal done0
+              wait go; migrate 0 sync; signal done0
             thread t1 mm=A cpu=1
-              wait go; migrate 2; signal done1
+              wait go; migrate 2 sync; signal done1
             thread t2 mm=A cpu=2
               write 0; write 2; write 3; signal go; spin done0; spin done1; write 0; write 2; write 3
             """
@@ -379,9 +379,9 @@ public enum BuiltinScenarios {
             mm A
               map 0-1 write populated
             thread m mm=A cpu=0
-              migrate 0
+              migrate 0 sync
             thread t mm=A cpu=1
-              sleep; read 1; migrate 1; read 1
+              sleep; read 1; migrate 1 sync; read 1
             """
         ),
     ]

@@ -34,7 +34,7 @@ public enum ScenarioFormat {
         case .madviseDontNeed(let range): "madvise \(range)"
         case .mprotect(let range, let prot): "mprotect \(range) \(prot)"
         case .mmap(let range, let prot): "mmap \(range) \(prot)"
-        case .migrate(let page): "migrate \(page)"
+        case .migrate(let page, let synchronous): "migrate \(page)\(synchronous ? " sync" : "")"
         case .numaHint(let range): "numa-hint \(range)"
         case .reclaim(let page): "reclaim \(page)"
         case .mremap(let range, let to): "mremap \(range) \(to)"

@@ -122,6 +122,14 @@ public struct ScenarioGenerator: Sendable {
             let at = draw.int(0...scenario.threads[thread].script.count)
             scenario.threads[thread].script.insert(.mremap(PageRange(from, from + 1), to: to), at: at)
         }
+        // One migration in three is the synchronous fallback (`ptep_clear_flush()`, a ranged
+        // flush with a generation), the rest the asynchronous batch pass.
+        for thread in scenario.threads.indices {
+            scenario.threads[thread].script = scenario.threads[thread].script.map { op in
+                guard case .migrate(let page, _) = op, draw.chance(1, in: 3) else { return op }
+                return .migrate(page: page, synchronous: true)
+            }
+        }
         return scenario
     }
 

@@ -209,8 +209,12 @@ struct ScenarioParser {
             let prot = try protection(words[2])
             return words[0] == "mmap" ? .mmap(range, prot) : .mprotect(range, prot)
         case "migrate":
-            try arity(2, "`migrate PAGE`")
-            return .migrate(page: try page(words[1]))
+            guard words.count == 2 || (words.count == 3 && words[2] == "sync") else {
+                throw error(
+                    "migrate", "`migrate PAGE` or `migrate PAGE sync` (the synchronous fallback)",
+                    words.joined(separator: " "))
+            }
+            return .migrate(page: try page(words[1]), synchronous: words.count == 3)
         case "numa-hint":
             try arity(2, "`numa-hint RANGE` (change_prot_numa)")
             return .numaHint(try pageRange(words[1]))

@@ -61,6 +61,10 @@ public struct LinuxScheme: Scheme {
         /// `freed_tables` rule of 016c4d92cd16): a lazy CPU keeps the mm's CR3 and its
         /// paging-structure caches while the tables are freed, and may walk them speculatively.
         case lazyFreedTables = "lazy-freed-tables"
+        /// `migrate_pages_batch()` moves the unmapped folios (`move_to_new_folio()`: the copy)
+        /// before `try_to_unmap_flush()` flushes the batch: another CPU still writes through its
+        /// cached translation of the old page while it is copied, and the write is lost.
+        case moveBeforeBatchFlush = "move-before-batch-flush"
     }
 
     /// Linux, or Linux with RFC 15.
@@ -130,6 +134,8 @@ public struct LinuxScheme: Scheme {
     public var flushesWhenNested: Bool { mutation != .noNestedFlush }
 
     public var freesBeforeFlush: Bool { mutation == .freeBeforeFlush }
+
+    public var movesBeforeBatchFlush: Bool { mutation == .moveBeforeBatchFlush }
 
     public var waitsForAcknowledgements: Bool { mutation != .noWait }
 

@@ -54,6 +54,11 @@ public protocol Scheme: Hashable, Sendable {
     /// the kernel always flushes first).
     var freesBeforeFlush: Bool { get }
 
+    /// `migrate_pages_batch()`: whether the folios are moved (copied) before the batch's
+    /// `try_to_unmap_flush()` (a mutant only: the kernel flushes "TLBs for all unmapped folios"
+    /// first).
+    var movesBeforeBatchFlush: Bool { get }
+
     /// `smp_call_function_many_cond()`: whether the initiator waits for every acknowledgement
     /// (`SCF_WAIT`, always in the kernel's TLB flushes).
     var waitsForAcknowledgements: Bool { get }
@@ -191,6 +196,7 @@ extension Scheme {
 
     public var flushesWhenNested: Bool { LinuxScheme.kernel.flushesWhenNested }
     public var freesBeforeFlush: Bool { LinuxScheme.kernel.freesBeforeFlush }
+    public var movesBeforeBatchFlush: Bool { LinuxScheme.kernel.movesBeforeBatchFlush }
     public var waitsForAcknowledgements: Bool { LinuxScheme.kernel.waitsForAcknowledgements }
     public var decrementsPendingBeforeFlush: Bool { LinuxScheme.kernel.decrementsPendingBeforeFlush }
 
