@@ -34,6 +34,9 @@ import Testing
         Case(mutant: "linux~mremap-flush-unlocked", index: 43_721),
         Case(mutant: "linux~lazy-freed-tables", index: 2),
         Case(mutant: "linux~move-before-batch-flush", index: 68),
+        Case(mutant: "linux-6.6.y~cve-2025-37964", index: 200),
+        Case(mutant: "linux-6.6.y~switching-after-gen", index: 200),
+        Case(mutant: "linux-6.6.y~no-switching-check", index: 200),
         Case(mutant: "rfc15-buggy", index: 2),
         Case(mutant: "ring-list:size=1~no-overflow-check", index: 4),
         Case(mutant: "ring-list:size=1~publish-before-fill", index: 10),
@@ -53,14 +56,22 @@ import Testing
         let found = try SchemeCatalog.scheme(named: bug.mutant).accept(Visitor(test: self, bug: bug))
         #expect(found.violation != nil)
         #expect(!BuiltinScenarios.names.contains(found.scenario.name))
-        // Linux on a smaller budget (the whole hunt under linux is the full check).
-        #expect(check(LinuxScheme(), bug, budget: HuntBudget(states: 20_000, randomRuns: 50)).violation == nil)
+        // Linux, and the scheme the mutant breaks, on a smaller budget (the whole hunt under
+        // linux is the full check).
+        let small = HuntBudget(states: 20_000, randomRuns: 50)
+        #expect(check(LinuxScheme(), bug, budget: small).violation == nil)
+        if bug.mutant.contains("~") {
+            let base = String(bug.mutant.prefix { $0 != "~" })
+            let unmutated = try SchemeCatalog.scheme(named: base).accept(Visitor(test: self, bug: bug, budget: small))
+            #expect(unmutated.violation == nil, "\(base)")
+        }
     }
 
     struct Visitor: SchemeVisitor {
         let test: HuntMutationScoreTests
         let bug: Case
-        func visit<S: Scheme>(_ scheme: S) -> HuntFinding { test.check(scheme, bug) }
+        var budget = HuntBudget()
+        func visit<S: Scheme>(_ scheme: S) -> HuntFinding { test.check(scheme, bug, budget: budget) }
     }
 
     /// Every built-in mutant has its case (a new mutant needs its hunt).

@@ -40,17 +40,21 @@ import Testing
         #expect(result.world.state.frames.freeList == [0])  // page 0's frame, freed after the flush
     }
 
+    /// cpu0 caches page 0 and spins while cpu1 runs `operation` on it.
+    static func cachedWhile(_ operation: String) -> String {
+        """
+        cpus 2
+        mm A
+          map 0-3 write populated
+        thread t0 mm=A cpu=0
+          write 0; signal touched; spin done; write 0
+        thread t1 mm=A cpu=1
+          wait touched; \(operation); signal done
+        """
+    }
+
     @Test func remoteFlushSendsOneIPIAndFlushesTheRange() throws {
-        let result = try runRoundRobin(
-            """
-            cpus 2
-            mm A
-              map 0-3 write populated
-            thread t0 mm=A cpu=0
-              write 0; signal touched; spin done; write 0
-            thread t1 mm=A cpu=1
-              wait touched; madvise 0; signal done
-            """)
+        let result = try runRoundRobin(Self.cachedWhile("madvise 0"))
         #expect(result.outcome == .completed)
         let c = result.counters
         #expect(c.nrTLBRemoteFlush == 1)
@@ -139,16 +143,7 @@ import Testing
     /// (`migrate 0 sync`) flushes the one page with `ptep_clear_flush()`: INVLPG on both.
     @Test(arguments: [false, true])
     func migrationBatchesItsFlushUnlessSynchronous(synchronous: Bool) throws {
-        let result = try runRoundRobin(
-            """
-            cpus 2
-            mm A
-              map 0-3 write populated
-            thread t0 mm=A cpu=0
-              write 0; signal touched; spin done; write 0
-            thread t1 mm=A cpu=1
-              wait touched; migrate 0\(synchronous ? " sync" : ""); signal done
-            """)
+        let result = try runRoundRobin(Self.cachedWhile(synchronous ? "migrate 0 sync" : "migrate 0"))
         #expect(result.outcome == .completed)
         let c = result.counters
         #expect(c.violations == 0)

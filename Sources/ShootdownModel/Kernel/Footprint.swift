@@ -20,6 +20,9 @@ public enum Location: Hashable, Sendable {
     /// A PTE and the revocation marks of the TLB entries that cached it.
     case page(mm: Int, page: Int)
     case isLazy(cpu: Int)
+    /// `cpu_tlbstate.loaded_mm`, where other CPUs read it (``Scheme/loadedMMSwitching``); it
+    /// shares ``Kind/isLazy`` with `is_lazy`, told apart by the second field.
+    case loadedMM(cpu: Int)
     case mailbox(cpu: Int)
     /// The acknowledgements an initiator waits for.
     case acks(cpu: Int)
@@ -48,6 +51,7 @@ public enum Location: Hashable, Sendable {
         case .ptl(let mm, let table): pack(Kind.ptl, mm, table)
         case .page(let mm, let page): pack(Kind.page, mm, page)
         case .isLazy(let cpu): pack(Kind.isLazy, cpu)
+        case .loadedMM(let cpu): pack(Kind.isLazy, cpu, 1)
         case .mailbox(let cpu): pack(Kind.mailbox, cpu)
         case .acks(let cpu): pack(Kind.acks, cpu)
         case .event(let event): pack(Kind.event, event)
@@ -117,7 +121,7 @@ extension Location {
             case Kind.mmapLock: .mmapLock(mm: a)
             case Kind.ptl: .ptl(mm: a, table: b)
             case Kind.page: .page(mm: a, page: b)
-            case Kind.isLazy: .isLazy(cpu: a)
+            case Kind.isLazy: b == 0 ? .isLazy(cpu: a) : .loadedMM(cpu: a)
             case Kind.mailbox: .mailbox(cpu: a)
             case Kind.acks: .acks(cpu: a)
             case Kind.event: .event(a)

@@ -315,6 +315,8 @@ public struct FlushTLBMMRangeCall: Hashable, Sendable {
         /// A step of the scheme's own that publishes the flush (``Scheme/publishStepCount``).
         case publishStep(Int)
         case target(cpu: Int)
+        /// `should_flush_tlb()`'s second read of the target (``Scheme/loadedMMSwitching``).
+        case shouldFlush(cpu: Int)
         case queue(cpu: Int)
         case runLocal, wait, localOnly, finish
     }
@@ -331,6 +333,8 @@ public struct FlushTLBMMRangeCall: Hashable, Sendable {
     public var isBatch = false
     /// The generation is taken and not yet published (``Scheme/publish(_:in:cpu:)``).
     public var isUnpublished = false
+    /// `should_flush_tlb()`: the target's `loaded_mm`, read first (``Scheme/readsLoadedMMFirst``).
+    public var targetLoadedMM: RemoteLoadedMM?
     public var pc: PC = .incGen
 
     /// `flush_tlb_page(vma, addr)` = `flush_tlb_mm_range(mm, addr, addr + PAGE_SIZE, PAGE_SHIFT, false)`.
@@ -359,6 +363,9 @@ public struct FlushTLBFuncCall: Hashable, Sendable {
 public struct SwitchMMCall: Hashable, Sendable {
     public enum PC: Hashable, Sendable, CaseIterable {
         case start, clearLazy, branch, sameMMReadGen, clearPrevMask, setNextMask, readGen
+        /// `loaded_mm = LOADED_MM_SWITCHING` (``Scheme/loadedMMSwitching``), and the CR3 write
+        /// after it when it comes after `choose_new_asid()`.
+        case markSwitching, loadCR3
     }
     /// The mm to switch to (``initMM`` for `init_mm`).
     public var next: Int
@@ -366,4 +373,9 @@ public struct SwitchMMCall: Hashable, Sendable {
     public var prev = initMM
     public var prevASID = 0
     public var wasLazy = false
+    /// `choose_new_asid()`'s answer, kept for the CR3 write when `LOADED_MM_SWITCHING` is
+    /// stored in between (``LoadedMMSwitching/afterGenRead``).
+    public var asid = 0
+    public var needFlush = false
+    public var nextTLBGen: UInt64 = 0
 }

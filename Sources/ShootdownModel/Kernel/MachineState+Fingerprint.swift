@@ -52,7 +52,7 @@ extension CPU {
         let s = tlbState
         let mm = UInt64(UInt16(truncatingIfNeeded: s.loadedMM))
         let asids = UInt64(s.loadedASID) << 16 | UInt64(s.nextASID) << 24
-        let lazy: UInt64 = s.isLazy ? 1 << 32 : 0
+        let lazy: UInt64 = (s.isLazy ? 1 << 32 : 0) | (s.isSwitching ? 1 << 33 : 0)
         let running = UInt64(current.map { $0 + 1 } ?? 0) << 40 | UInt64(stack.count) << 56
         h.combine(mm | asids | lazy | running)
         for ctx in s.ctxs { h.combine(ctx.ctxID | ctx.tlbGen << 16) }
@@ -263,6 +263,7 @@ extension KernelCall {
             case .anyOtherCPU: h.combine(1)
             case .snapshotMask: h.combine(2)
             case .target(let cpu): h.combine(3 + 16 * cpu)
+            case .shouldFlush(let cpu): h.combine(10 + 16 * cpu)
             case .queue(let cpu): h.combine(4 + 16 * cpu)
             case .runLocal: h.combine(5)
             case .wait: h.combine(6)
@@ -274,6 +275,11 @@ extension KernelCall {
             h.combine(c.presetGen.map { Int(truncatingIfNeeded: $0) })
             h.combine(c.isBatch)
             h.combine(c.isUnpublished)
+            switch c.targetLoadedMM {
+            case nil: break
+            case .switching: h.combine(-1)
+            case .mm(let mm): h.combine(-2 - mm)
+            }
         case .flushTLBFunc(let c):
             h.combine(5)
             c.info.fingerprint(into: &h)
@@ -286,6 +292,11 @@ extension KernelCall {
             h.combine(c.prev)
             h.combine(c.prevASID)
             h.combine(c.wasLazy)
+            if c.pc == .markSwitching || c.pc == .loadCR3 {
+                h.combine(c.asid)
+                h.combine(c.needFlush)
+                h.combine(c.nextTLBGen)
+            }
         case .enterLazyTLB:
             h.combine(7)
         }

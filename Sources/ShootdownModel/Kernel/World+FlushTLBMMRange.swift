@@ -94,6 +94,13 @@ extension World {
             }
             return call.isBatch ? .next : .shared
         case .target(let target):
+            if scheme.loadedMMSwitching != .unread, !call.freedTables, scheme.readsLoadedMMFirst {
+                // should_flush_tlb() (6.6.y with the CVE-2025-37964 fix): loaded_mm first,
+                // smp_rmb(), then is_lazy ("Ensure 'is_lazy' is at least as new as 'loaded_mm'").
+                call.targetLoadedMM = readLoadedMM(of: target)
+                call.pc = .shouldFlush(cpu: target)
+                return .shared
+            }
             // on_each_cpu_cond_mask(tlb_is_not_lazy, ...) reads the target's is_lazy; with
             // freed_tables the kernel uses on_each_cpu_mask() and reads nothing, which the
             // scheme's decision reproduces by ignoring the value.
@@ -102,6 +109,11 @@ extension World {
             if let reason = S.skipReason(target: target, of: call, in: self) {
                 call.pc = nextTarget(cpu)
                 if isTracing { note(cpu, "flush_tlb_mm_range", "cpu\(target) \(reason): skip") }
+                return .shared
+            }
+            if scheme.loadedMMSwitching != .unread, !call.freedTables, !lazy {
+                // Before the CVE-2025-37964 fix: is_lazy first, loaded_mm next.
+                call.pc = .shouldFlush(cpu: target)
                 return .shared
             }
             if scheme.sendsIPI(targetIsLazy: lazy, freedTables: call.freedTables) {
@@ -113,6 +125,15 @@ extension World {
                 if isTracing { note(cpu, "flush_tlb_mm_range", "cpu\(target) is_lazy = \(lazy): skip") }
             }
             return .shared
+        case .shouldFlush(let target):
+            guard let loaded = call.targetLoadedMM else {
+                // is_lazy was read at .target and is false: now loaded_mm.
+                return decideShouldFlush(cpu, &call, target: target, loaded: readLoadedMM(of: target), isLazy: false)
+            }
+            call.targetLoadedMM = nil
+            touch(.isLazy(cpu: target), write: false)
+            return decideShouldFlush(
+                cpu, &call, target: target, loaded: loaded, isLazy: state.cpus[target].tlbState.isLazy)
         case .queue(let target):
             // __smp_call_single_queue(): llist_add() to the target's call_single_queue.
             touch(.mailbox(cpu: target), write: true)
@@ -168,6 +189,38 @@ extension World {
     }
 
     /// The next candidate CPU to consider, or the local run once all were considered.
+    /// `per_cpu(cpu_tlbstate.loaded_mm, target)`, one shared read.
+    mutating func readLoadedMM(of target: Int) -> RemoteLoadedMM {
+        touch(.loadedMM(cpu: target), write: false)
+        let s = state.cpus[target].tlbState
+        return s.isSwitching ? .switching : .mm(s.loadedMM)
+    }
+
+    /// `should_flush_tlb()` once both reads are done (stable 6.6.y; `trim_cpumask`, at most
+    /// once a second per mm, is taken as never due: it only adds IPIs). A lazy target is
+    /// skipped: "Lazy TLB will get flushed at the next context switch."
+    mutating func decideShouldFlush(
+        _ cpu: Int, _ call: inout FlushTLBMMRangeCall, target: Int, loaded: RemoteLoadedMM, isLazy: Bool
+    ) -> StepOutcome {
+        guard !isLazy else {
+            counters.ipisSkippedLazy += 1
+            call.pc = nextTarget(cpu)
+            if isTracing { note(cpu, "should_flush_tlb", "cpu\(target) is_lazy: skip") }
+            return .shared
+        }
+        let flushes = scheme.shouldFlushTLB(loaded: loaded, mm: call.isBatch ? nil : call.mm)
+        call.pc = flushes ? .queue(cpu: target) : nextTarget(cpu)
+        if isTracing {
+            let name =
+                switch loaded {
+                case .switching: "LOADED_MM_SWITCHING"
+                case .mm(let mm): mm == initMM ? "init_mm" : scenario.mmName(mm)
+                }
+            note(cpu, "should_flush_tlb", "cpu\(target) loaded_mm = \(name): \(flushes ? "send IPI" : "skip")")
+        }
+        return .shared
+    }
+
     mutating func nextTarget(_ cpu: Int) -> FlushTLBMMRangeCall.PC {
         guard let target = state.cpus[cpu].cfdMask.first else { return .runLocal }
         state.cpus[cpu].cfdMask.remove(target)

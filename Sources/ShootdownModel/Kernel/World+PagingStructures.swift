@@ -95,7 +95,11 @@ extension World {
     /// the interrupts-off section), and counting it would flag every scheme alike.
     func maySpeculate(_ cpu: Int) -> Bool {
         guard case .switchMM(let call) = state.cpus[cpu].stack.last else { return true }
-        return call.pc != .setNextMask && call.pc != .readGen
+        switch call.pc {
+        case .setNextMask, .readGen, .loadCR3: return false
+        case .markSwitching: return scheme.loadedMMSwitching == .beforeGenRead
+        default: return true
+        }
     }
 
     /// Records a violation if `cpu`'s loaded PCID caches an entry of a freed page table.

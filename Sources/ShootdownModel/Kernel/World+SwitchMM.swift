@@ -29,12 +29,26 @@ extension World {
                     return .ret(shared: false)
                 }
                 call.pc = .sameMMReadGen
-            } else if call.prev != initMM {
-                call.pc = .clearPrevMask
+            } else if scheme.loadedMMSwitching == .beforeGenRead {
+                call.pc = .markSwitching
             } else {
-                call.pc = next != initMM ? .setNextMask : .readGen
+                call.pc = firstMaskStep(call)
             }
             return .next
+        case .markSwitching:
+            // this_cpu_write(cpu_tlbstate.loaded_mm, LOADED_MM_SWITCHING); barrier(); -- read by
+            // should_flush_tlb() on other CPUs. The store is ordered before the tlb_gen load that
+            // follows it (6.6.y: cpumask_set_cpu()'s locked instruction; mainline adds smp_mb()).
+            touch(.loadedMM(cpu: cpu), write: true)
+            state.cpus[cpu].tlbState.isSwitching = true
+            if isTracing { note(cpu, "switch_mm_irqs_off", "loaded_mm = LOADED_MM_SWITCHING") }
+            call.pc = scheme.loadedMMSwitching == .beforeGenRead ? firstMaskStep(call) : .loadCR3
+            return .shared
+        case .loadCR3:
+            finishSwitch(
+                cpu, next: next, asid: call.asid, nextTLBGen: call.nextTLBGen, needFlush: call.needFlush,
+                why: "ASID \(call.asid), tlb_gen \(call.nextTLBGen) read before")
+            return .ret(shared: true)
         case .sameMMReadGen:
             // smp_mb(); next_tlb_gen = atomic64_read(&next->context.tlb_gen);
             touch(.tlbGen(mm: next), write: false)
@@ -81,20 +95,48 @@ extension World {
             if next != initMM { touch(.tlbGen(mm: next), write: false) }
             let nextTLBGen = next == initMM ? 0 : state.mms[next].tlbGen
             let (asid, needFlush, why) = chooseNewASID(cpu, next: next, nextTLBGen: nextTLBGen)
-            let local = state.cpus[cpu].tlbState.ctxs[asid].tlbGen
-            let ownSlot = next != initMM && state.cpus[cpu].tlbState.ctxs[asid].ctxID == state.mms[next].ctxID
-            if needFlush, ownSlot, local < nextTLBGen,
-                let plan = S.switchCatchUp(in: &self, cpu: cpu, asid: asid, mm: next, from: local, to: nextTLBGen)
-            {
-                // The scheme's plan (the ring's): CR3 without a flush, then INVLPG in the new PCID
-                // (INVLPG acts on the current one only).
-                loadNewMM(cpu, next: next, asid: asid, nextTLBGen: local, needFlush: false, why: why)
-                applySwitchCatchUp(plan, cpu: cpu, mm: next, asid: asid, from: local, to: nextTLBGen)
-                return .ret(shared: true)
+            if scheme.loadedMMSwitching != .unread {
+                // Where other CPUs read loaded_mm, its store is a step of its own after the
+                // tlb_gen read (the window CVE-2025-37964 is about), and 6.6.y's backport stores
+                // LOADED_MM_SWITCHING only now, between the two.
+                (call.asid, call.needFlush, call.nextTLBGen) = (asid, needFlush, nextTLBGen)
+                call.pc = scheme.loadedMMSwitching == .afterGenRead ? .markSwitching : .loadCR3
+                if isTracing {
+                    note(
+                        cpu, "switch_mm_irqs_off",
+                        "next_tlb_gen = \(nextTLBGen); choose_new_asid: \(why)\(needFlush ? ", flush" : "")")
+                }
+                return .shared
             }
-            loadNewMM(cpu, next: next, asid: asid, nextTLBGen: nextTLBGen, needFlush: needFlush, why: why)
+            finishSwitch(cpu, next: next, asid: asid, nextTLBGen: nextTLBGen, needFlush: needFlush, why: why)
             return .ret(shared: true)
         }
+    }
+
+    /// The different-mm path's first cpumask step: clear the previous mm's bit, set the next
+    /// mm's, or neither (`init_mm` on both sides).
+    func firstMaskStep(_ call: SwitchMMCall) -> SwitchMMCall.PC {
+        if call.prev != initMM { return .clearPrevMask }
+        return call.next != initMM ? .setNextMask : .readGen
+    }
+
+    /// The different-mm path after `choose_new_asid()`: `load_new_mm_cr3()` with or without a
+    /// flush, or the scheme's catch-up (the ring's) instead of the flush.
+    mutating func finishSwitch(
+        _ cpu: Int, next: Int, asid: Int, nextTLBGen: UInt64, needFlush: Bool, why: @autoclosure () -> String
+    ) {
+        let local = state.cpus[cpu].tlbState.ctxs[asid].tlbGen
+        let ownSlot = next != initMM && state.cpus[cpu].tlbState.ctxs[asid].ctxID == state.mms[next].ctxID
+        if needFlush, ownSlot, local < nextTLBGen,
+            let plan = S.switchCatchUp(in: &self, cpu: cpu, asid: asid, mm: next, from: local, to: nextTLBGen)
+        {
+            // The scheme's plan (the ring's): CR3 without a flush, then INVLPG in the new PCID
+            // (INVLPG acts on the current one only).
+            loadNewMM(cpu, next: next, asid: asid, nextTLBGen: local, needFlush: false, why: why())
+            applySwitchCatchUp(plan, cpu: cpu, mm: next, asid: asid, from: local, to: nextTLBGen)
+            return
+        }
+        loadNewMM(cpu, next: next, asid: asid, nextTLBGen: nextTLBGen, needFlush: needFlush, why: why())
     }
 
     /// INVLPGs the plan in the loaded `asid` and records the ASID caught up to `target`.
@@ -151,6 +193,11 @@ extension World {
             state.cpus[cpu].tlbState.ctxs[asid] = ASIDContext(ctxID: ctxID, tlbGen: nextTLBGen)
             counters.entriesFlushed += state.cpus[cpu].tlb.flush(asid: asid)
             counters.fullFlushesSwitch += 1
+        }
+        // barrier(); "Make sure we write CR3 before loaded_mm."
+        if scheme.loadedMMSwitching != .unread {
+            touch(.loadedMM(cpu: cpu), write: true)
+            state.cpus[cpu].tlbState.isSwitching = false
         }
         state.cpus[cpu].tlbState.loadedMM = next
         state.cpus[cpu].tlbState.loadedASID = asid

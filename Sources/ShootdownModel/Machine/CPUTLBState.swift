@@ -31,6 +31,9 @@ public struct CPUTLBState: Hashable, Sendable {
     public var ctxs = ASIDSlots()
     /// `cpu_tlbstate_shared.is_lazy`.
     public var isLazy = false
+    /// `loaded_mm == LOADED_MM_SWITCHING` (only where other CPUs read it:
+    /// ``Scheme/loadedMMSwitching``).
+    public var isSwitching = false
 
     /// The state `initialize_tlbstate_and_flush()` leaves: `init_mm` in ASID 0.
     public init() {

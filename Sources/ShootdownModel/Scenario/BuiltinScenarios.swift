@@ -384,6 +384,23 @@ public enum BuiltinScenarios {
               sleep; read 1; migrate 1 sync; read 1
             """
         ),
+        (
+            "switch-in-flush",
+            """
+            # A CPU switches back to A while a zap of A bumps tlb_gen: the flush may skip it only if it reads the new generation (should_flush_tlb(): CVE-2025-37964 and 6.6.y's backport of its fix).
+            cpus 2
+            mm A
+              map 0 write populated
+            mm B
+              map 0 write populated
+            thread r mm=A cpu=1
+              read 0; signal cached; yield; read 0
+            thread b mm=B cpu=1
+              read 0; yield
+            thread w mm=A cpu=0
+              wait cached; madvise 0
+            """
+        ),
     ]
 
     /// The names of the built-in scenarios.

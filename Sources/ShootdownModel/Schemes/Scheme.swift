@@ -19,6 +19,19 @@ public protocol Scheme: Hashable, Sendable {
     ///   - freedTables: the flush's `freed_tables`.
     func sendsIPI(targetIsLazy: Bool, freedTables: Bool) -> Bool
 
+    /// Whether other CPUs read `loaded_mm` (``shouldFlushTLB(loaded:mm:)``) and where
+    /// `switch_mm_irqs_off()` marks it `LOADED_MM_SWITCHING`. Linux 6.6.0: ``LoadedMMSwitching/unread``.
+    var loadedMMSwitching: LoadedMMSwitching { get }
+
+    /// `should_flush_tlb()` reads the target's `loaded_mm` before its `is_lazy` (the `smp_rmb()`
+    /// between them came with the CVE-2025-37964 fix); else after.
+    var readsLoadedMMFirst: Bool { get }
+
+    /// `should_flush_tlb()` past its lazy check, for a target whose `loaded_mm` is `loaded`, for
+    /// a flush of `mm` (`nil`: `arch_tlbbatch_flush()`, no mm). Asked only when
+    /// ``loadedMMSwitching`` is not ``LoadedMMSwitching/unread``.
+    func shouldFlushTLB(loaded: RemoteLoadedMM, mm: Int?) -> Bool
+
     /// `flush_tlb_func()`'s early exit before reading the mm's generation.
     func isAlreadyCovered(newTLBGen: UInt64, localTLBGen: UInt64) -> Bool
 
@@ -171,6 +184,10 @@ extension Scheme {
     public func sendsIPI(targetIsLazy: Bool, freedTables: Bool) -> Bool {
         LinuxScheme.kernel.sendsIPI(targetIsLazy: targetIsLazy, freedTables: freedTables)
     }
+
+    public var loadedMMSwitching: LoadedMMSwitching { .unread }
+    public var readsLoadedMMFirst: Bool { true }
+    public func shouldFlushTLB(loaded: RemoteLoadedMM, mm: Int?) -> Bool { true }
 
     public func isAlreadyCovered(newTLBGen: UInt64, localTLBGen: UInt64) -> Bool {
         LinuxScheme.kernel.isAlreadyCovered(newTLBGen: newTLBGen, localTLBGen: localTLBGen)

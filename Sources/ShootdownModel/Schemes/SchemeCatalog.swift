@@ -12,6 +12,7 @@ public enum SchemeCatalog {
         RingScheme.self,
         OracleScheme.self,
         LinuxIPILazyScheme.self,
+        Linux66yScheme.self,
     ]
 
     /// Every scheme's base name and summary, `rfc15-buggy` included (the seed thread's bug, kept

@@ -1,0 +1,39 @@
+import ShootdownChecker
+import ShootdownModel
+import Testing
+
+/// `linux-6.6.y`: `should_flush_tlb()` reads the target's `loaded_mm`, and the stable tree's
+/// two fixes of the window that opens (CVE-2025-37964, and the ordering of its backport) are
+/// each needed: every mutant that takes one back is caught; the fixed scheme passes every built-in
+/// (`MutationScoreTests.linuxPassesExhaustively`).
+@Suite struct Linux66ySchemeTests {
+    @Test func theCatalogNamesAndListsIt() throws {
+        #expect(try SchemeCatalog.scheme(named: "linux-6.6.y") == AnyScheme(Linux66yScheme()))
+        #expect(
+            try SchemeCatalog.scheme(named: "linux-6.6.y~cve-2025-37964")
+                == AnyScheme(Linux66yScheme(mutation: .cve202537964)))
+        #expect(SchemeCatalog.schemes.contains("linux-6.6.y"))
+        for mutation in Linux66yScheme.Mutation.allCases {
+            #expect(SchemeCatalog.mutants.contains("linux-6.6.y~\(mutation.rawValue)"))
+        }
+        #expect(throws: SchemeError.self) { try SchemeCatalog.scheme(named: "linux-6.6.y:size=2") }
+        #expect(throws: SchemeError.self) { try SchemeCatalog.scheme(named: "linux-6.6.y~no-ipi") }
+    }
+
+    /// Each mutant is caught on `switch-in-flush`: shrunk, replayed, a stale translation by the
+    /// CPU that switched back; the fixed scheme runs the same schedule safely.
+    @Test(arguments: Linux66yScheme.Mutation.allCases)
+    func exhaustiveCheckCatchesTheMutant(_ mutation: Linux66yScheme.Mutation) throws {
+        let scenario = try #require(BuiltinScenarios.named("switch-in-flush"))
+        let scheme = Linux66yScheme(mutation: mutation)
+        let result = ExhaustiveChecker(scenario: scenario, scheme: scheme).run()
+        let schedule = try #require(result.schedule)
+        let violation = try #require(result.violation)
+        #expect(violation.kind == .staleTranslation)
+        #expect(violation.cpu == 1)
+        let shrunk = Shrinker(scenario: scenario, scheme: scheme).shrink(schedule)
+        #expect(shrunk.count <= 30)
+        #expect(Runner(scenario: scenario, scheme: scheme).run(.scripted(shrunk)).violation?.kind == violation.kind)
+        #expect(Runner(scenario: scenario, scheme: Linux66yScheme()).run(.scripted(shrunk)).violation == nil)
+    }
+}
