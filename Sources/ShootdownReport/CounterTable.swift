@@ -31,6 +31,8 @@ public enum CounterTable {
         "ring_slots_read": "flush-ring slots read by catch-ups",
         "ipis_sent": "flush IPIs queued to other CPUs",
         "ipis_skipped_lazy": "cpumask CPUs not interrupted because lazy",
+        "cpumask_switch_writes": "atomic mm_cpumask writes by switch_mm_irqs_off",
+        "cpumask_trims": "own bits cleared by flush_tlb_func (TLB_REMOTE_WRONG_CPU)",
         "pages_invalidated": "INVLPG instructions",
         "entries_flushed": "TLB entries dropped by full flushes",
         "tlb_fills": "page walks that filled a TLB entry",
@@ -44,6 +46,8 @@ public enum CounterTable {
         "asid_evictions": "ASID slots taken from another mm by choose_new_asid",
         "zero_page_maps": "read faults that mapped the zero page (do_anonymous_page)",
         "zero_page_copies": "writes that copied the zero page (wp_page_copy, ptep_clear_flush)",
+        "page_tables_freed": "page-table pages freed by free_pgtables (tracked ones)",
+        "psc_flushes": "flushes that dropped paging-structure-cache entries",
         "steps": "scheduler actions executed",
         "violations": "safety violations (the run stops at the first)",
     ]

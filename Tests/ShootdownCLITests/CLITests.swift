@@ -44,13 +44,14 @@ struct CLI {
         #expect(
             json["schemes"] == [
                 "linux", "rfc15-buggy", "rfc15", "ring-list", "ring-union", "oracle-hw", "oracle-sw", "linux-ipi-lazy",
-                "linux-6.6.y",
+                "linux-6.6.y", "linux-6.14",
             ])
         #expect(json["scenarios"]?.contains("remote-ipi") == true)
         #expect(json["mutants"]?.contains("linux~no-ipi") == true)
         #expect(json["mutants"]?.contains("linux~no-lazy-catchup") == true)
         #expect(json["mutants"]?.contains("ring-list~overtaken-race") == true)
         #expect(json["mutants"]?.contains("linux-6.6.y~cve-2025-37964") == true)
+        #expect(json["mutants"]?.contains("linux-6.14~cve-2025-40174") == true)
         #expect(json["workloads"]?.contains("tlb-flush2") == true)
     }
 

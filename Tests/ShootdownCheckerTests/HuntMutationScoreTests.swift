@@ -37,6 +37,8 @@ import Testing
         Case(mutant: "linux-6.6.y~cve-2025-37964", index: 200),
         Case(mutant: "linux-6.6.y~switching-after-gen", index: 200),
         Case(mutant: "linux-6.6.y~no-switching-check", index: 200),
+        Case(mutant: "linux-6.14~cve-2025-37964", index: 200),
+        Case(mutant: "linux-6.14~cve-2025-40174", index: 1_494),
         Case(mutant: "rfc15-buggy", index: 2),
         Case(mutant: "ring-list:size=1~no-overflow-check", index: 4),
         Case(mutant: "ring-list:size=1~publish-before-fill", index: 10),

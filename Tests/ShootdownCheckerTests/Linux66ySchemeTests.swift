@@ -36,4 +36,18 @@ import Testing
         #expect(Runner(scenario: scenario, scheme: scheme).run(.scripted(shrunk)).violation?.kind == violation.kind)
         #expect(Runner(scenario: scenario, scheme: Linux66yScheme()).run(.scripted(shrunk)).violation == nil)
     }
+
+    /// lazy-return, round robin: cpu0 idles lazy while cpu1 zaps the page. `should_flush_tlb()`
+    /// skips a lazy target before it reads `loaded_mm` (6.6.y's first test), so the counters are
+    /// Linux's: no IPI, one lazy skip, and the same full flush when cpu0 switches back.
+    @Test func aLazyTargetIsSkippedAsIn66() throws {
+        let scenario = try #require(BuiltinScenarios.named("lazy-return"))
+        let linux = Runner(scenario: scenario, scheme: LinuxScheme()).run(.roundRobin)
+        let stable = Runner(scenario: scenario, scheme: Linux66yScheme()).run(.roundRobin)
+        #expect(stable.outcome == .completed)
+        #expect(stable.counters.ipisSent == 0)
+        #expect(stable.counters.ipisSkippedLazy == 1)
+        #expect(stable.counters.fullFlushesSwitch == linux.counters.fullFlushesSwitch)
+        #expect(stable.counters.violations == 0)
+    }
 }

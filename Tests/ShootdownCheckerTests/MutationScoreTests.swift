@@ -54,8 +54,9 @@ import Testing
         #expect(try example.parsedScenario() == scenario)
     }
 
-    /// Linux 6.6.0 and the stable 6.6.y with its fixes pass every built-in scenario.
-    @Test(arguments: ["linux", "linux-6.6.y"], BuiltinScenarios.names)
+    /// Linux 6.6.0, the stable 6.6.y with its fixes and the lazy mm_cpumask (6.14) with its
+    /// fixes pass every built-in scenario.
+    @Test(arguments: ["linux", "linux-6.6.y", "linux-6.14"], BuiltinScenarios.names)
     func linuxPassesExhaustively(_ scheme: String, _ name: String) throws {
         let scenario = try #require(BuiltinScenarios.named(name))
         let result = try SchemeCatalog.scheme(named: scheme).accept(Check(scenario: scenario))

@@ -22,17 +22,22 @@ extension World {
         switch call.pc {
         case .start:
             call.pc = .ack
-            if !call.isLocal {
-                counters.nrTLBRemoteFlushReceived += 1
-                // "Can only happen on remote CPUs": if (f->mm && f->mm != loaded_mm) return;
-                if let mm = f.mm, mm != loadedMM {
-                    if isTracing {
-                        note(
-                            cpu, "flush_tlb_func",
-                            "loaded_mm is \(scenario.mmName(loadedMM)), not \(scenario.mmName(mm)): return")
-                    }
-                    return .next
+            if !call.isLocal { counters.nrTLBRemoteFlushReceived += 1 }
+            // 6.6, remote only ("Can only happen on remote CPUs"): if (f->mm && f->mm != loaded_mm)
+            // return; 6.14, local too (953753db887f): "The CPU was left in the mm_cpumask of the
+            // target mm. Clear it." cpumask_clear_cpu(); trace_tlb_flush(TLB_REMOTE_WRONG_CPU, 0).
+            if let mm = f.mm, mm != loadedMM, !call.isLocal || scheme.updatesCPUMaskLazily {
+                if isTracing {
+                    note(
+                        cpu, "flush_tlb_func",
+                        "loaded_mm is \(scenario.mmName(loadedMM)), not \(scenario.mmName(mm)): "
+                            + (scheme.updatesCPUMaskLazily ? "cpumask_clear_cpu(cpu\(cpu)), return" : "return"))
                 }
+                guard scheme.updatesCPUMaskLazily else { return .next }
+                touch(.cpumask(mm: mm), write: true)
+                state.mms[mm].cpumask.remove(cpu)
+                counters.cpumaskTrims += 1
+                return .shared
             }
             if loadedMM == initMM { return .next }
             if tlbState.isLazy {

@@ -94,7 +94,10 @@ extension World {
             }
             return call.isBatch ? .next : .shared
         case .target(let target):
-            if scheme.loadedMMSwitching != .unread, !call.freedTables, scheme.readsLoadedMMFirst {
+            // should_flush_tlb() decides only when no page table was freed: with freed_tables the
+            // kernel uses on_each_cpu_mask() and reads nothing of the target.
+            let asksShouldFlush = scheme.loadedMMSwitching != .unread && !call.freedTables
+            if asksShouldFlush, scheme.readsLoadedMMFirst {
                 // should_flush_tlb() (6.6.y with the CVE-2025-37964 fix): loaded_mm first,
                 // smp_rmb(), then is_lazy ("Ensure 'is_lazy' is at least as new as 'loaded_mm'").
                 call.targetLoadedMM = readLoadedMM(of: target)
@@ -111,7 +114,7 @@ extension World {
                 if isTracing { note(cpu, "flush_tlb_mm_range", "cpu\(target) \(reason): skip") }
                 return .shared
             }
-            if scheme.loadedMMSwitching != .unread, !call.freedTables, !lazy {
+            if asksShouldFlush, !lazy {
                 // Before the CVE-2025-37964 fix: is_lazy first, loaded_mm next.
                 call.pc = .shouldFlush(cpu: target)
                 return .shared
@@ -146,8 +149,17 @@ extension World {
             return .shared
         case .runLocal:
             call.pc = .wait
-            // run_local: this CPU is in the mask and tlb_is_not_lazy(this_cpu).
-            guard call.runsLocal, !state.cpus[cpu].tlbState.isLazy else { return .next }
+            // run_local: this CPU is in the mask and cond_func(this_cpu): tlb_is_not_lazy(), or
+            // should_flush_tlb() with its own loaded_mm (a lazy mm_cpumask can hold this CPU
+            // while it runs another mm); no condition when page tables were freed.
+            let own = state.cpus[cpu].tlbState
+            guard call.runsLocal, !own.isLazy else { return .next }
+            if scheme.loadedMMSwitching != .unread, !call.freedTables,
+                !scheme.shouldFlushTLB(loaded: .mm(own.loadedMM), mm: call.isBatch ? nil : call.mm)
+            {
+                if isTracing { note(cpu, "should_flush_tlb", "this cpu runs \(scenario.mmName(own.loadedMM)): skip") }
+                return .next
+            }
             return invoke(
                 cpu,
                 .flushTLBFunc(FlushTLBFuncCall(info: state.cpus[cpu].flushInfo!, isLocal: true)), shared: false)
@@ -188,7 +200,6 @@ extension World {
         return state.mms[call.mm].cpumask
     }
 
-    /// The next candidate CPU to consider, or the local run once all were considered.
     /// `per_cpu(cpu_tlbstate.loaded_mm, target)`, one shared read.
     mutating func readLoadedMM(of target: Int) -> RemoteLoadedMM {
         touch(.loadedMM(cpu: target), write: false)
@@ -214,13 +225,14 @@ extension World {
             let name =
                 switch loaded {
                 case .switching: "LOADED_MM_SWITCHING"
-                case .mm(let mm): mm == initMM ? "init_mm" : scenario.mmName(mm)
+                case .mm(let mm): scenario.mmName(mm)
                 }
             note(cpu, "should_flush_tlb", "cpu\(target) loaded_mm = \(name): \(flushes ? "send IPI" : "skip")")
         }
         return .shared
     }
 
+    /// The next candidate CPU to consider, or the local run once all were considered.
     mutating func nextTarget(_ cpu: Int) -> FlushTLBMMRangeCall.PC {
         guard let target = state.cpus[cpu].cfdMask.first else { return .runLocal }
         state.cpus[cpu].cfdMask.remove(target)

@@ -1,6 +1,7 @@
 /// Context switches: `switch_mm_irqs_off()`, `choose_new_asid()`, `enter_lazy_tlb()`.
 extension World {
-    /// Follows `switch_mm_irqs_off()` in arch/x86/mm/tlb.c (6.6), interrupts off.
+    /// Follows `switch_mm_irqs_off()` in arch/x86/mm/tlb.c (6.6; 6.6.y and 6.14 where the scheme
+    /// says: ``Scheme/loadedMMSwitching``, ``Scheme/updatesCPUMaskLazily``), interrupts off.
     mutating func stepSwitchMM(_ cpu: Int, _ call: inout SwitchMMCall) -> StepOutcome {
         let next = call.next
         switch call.pc {
@@ -31,6 +32,11 @@ extension World {
                 call.pc = .sameMMReadGen
             } else if scheme.loadedMMSwitching == .beforeGenRead {
                 call.pc = .markSwitching
+            } else if scheme.loadedMMSwitching == .beforeGenReadUnfenced {
+                // The store goes to the store buffer: no other CPU sees it until it drains
+                // (.setNextMask's locked instruction, or the CR3 write).
+                if isTracing { note(cpu, "switch_mm_irqs_off", "loaded_mm = LOADED_MM_SWITCHING (store buffered)") }
+                call.pc = firstMaskStep(call)
             } else {
                 call.pc = firstMaskStep(call)
             }
@@ -42,7 +48,7 @@ extension World {
             touch(.loadedMM(cpu: cpu), write: true)
             state.cpus[cpu].tlbState.isSwitching = true
             if isTracing { note(cpu, "switch_mm_irqs_off", "loaded_mm = LOADED_MM_SWITCHING") }
-            call.pc = scheme.loadedMMSwitching == .beforeGenRead ? firstMaskStep(call) : .loadCR3
+            call.pc = scheme.loadedMMSwitching.isBeforeGenRead ? firstMaskStep(call) : .loadCR3
             return .shared
         case .loadCR3:
             finishSwitch(
@@ -77,19 +83,49 @@ extension World {
             return .ret(shared: true)
         case .clearPrevMask:
             // "Stop remote flushes for the previous mm."
+            let drained = drainSwitchingStore(cpu)
             touch(.cpumask(mm: call.prev), write: true)
             state.mms[call.prev].cpumask.remove(cpu)
+            counters.cpumaskSwitchWrites += 1
             if isTracing {
-                note(cpu, "switch_mm_irqs_off", "cpumask_clear_cpu(cpu\(cpu), \(scenario.mmName(call.prev)))")
+                note(
+                    cpu, "switch_mm_irqs_off",
+                    "\(drained ? "LOADED_MM_SWITCHING drains; " : "")cpumask_clear_cpu(cpu\(cpu), \(scenario.mmName(call.prev)))"
+                )
             }
             call.pc = next != initMM ? .setNextMask : .readGen
             return .shared
         case .setNextMask:
             // "Start receiving IPIs and then read tlb_gen"
+            call.pc = .readGen
+            if scheme.updatesCPUMaskLazily {
+                // 6.14 (209954cbc7d0): if (next != &init_mm && !cpumask_test_cpu(cpu, mm_cpumask(next)))
+                // cpumask_set_cpu(cpu, mm_cpumask(next)); else smp_mb(); (83b0177a6c48). Only this
+                // CPU clears its own bit (flush_tlb_func(), interrupts off), so the test and the
+                // set are one step.
+                touch(.cpumask(mm: next), write: false)
+                if state.mms[next].cpumask.contains(cpu) {
+                    if isTracing {
+                        note(
+                            cpu, "switch_mm_irqs_off",
+                            "cpu\(cpu) already in \(scenario.mmName(next))'s mm_cpumask: "
+                                + (scheme.loadedMMSwitching == .beforeGenReadUnfenced
+                                    ? "no smp_mb(), LOADED_MM_SWITCHING stays in the store buffer"
+                                    : "smp_mb()"))
+                    }
+                    return .shared
+                }
+            }
+            let drained = drainSwitchingStore(cpu)
             touch(.cpumask(mm: next), write: true)
             state.mms[next].cpumask.insert(cpu)
-            if isTracing { note(cpu, "switch_mm_irqs_off", "cpumask_set_cpu(cpu\(cpu), \(scenario.mmName(next)))") }
-            call.pc = .readGen
+            counters.cpumaskSwitchWrites += 1
+            if isTracing {
+                note(
+                    cpu, "switch_mm_irqs_off",
+                    "\(drained ? "LOADED_MM_SWITCHING drains; " : "")cpumask_set_cpu(cpu\(cpu), \(scenario.mmName(next)))"
+                )
+            }
             return .shared
         case .readGen:
             if next != initMM { touch(.tlbGen(mm: next), write: false) }
@@ -113,11 +149,25 @@ extension World {
         }
     }
 
-    /// The different-mm path's first cpumask step: clear the previous mm's bit, set the next
-    /// mm's, or neither (`init_mm` on both sides).
+    /// The different-mm path's first cpumask step: clear the previous mm's bit (not with the
+    /// lazy mm_cpumask: "Leave this CPU in prev's mm_cpumask"), set the next mm's, or neither
+    /// (`init_mm` on both sides).
     func firstMaskStep(_ call: SwitchMMCall) -> SwitchMMCall.PC {
-        if call.prev != initMM { return .clearPrevMask }
+        if call.prev != initMM, !scheme.updatesCPUMaskLazily { return .clearPrevMask }
         return call.next != initMM ? .setNextMask : .readGen
+    }
+
+    /// A locked instruction (`cpumask_set_cpu()`, `cpumask_clear_cpu()`) drains the store
+    /// buffer: a buffered `loaded_mm = LOADED_MM_SWITCHING`
+    /// (``LoadedMMSwitching/beforeGenReadUnfenced``) becomes visible before the instruction's
+    /// own write. Returns whether a store drained.
+    mutating func drainSwitchingStore(_ cpu: Int) -> Bool {
+        guard scheme.loadedMMSwitching == .beforeGenReadUnfenced, !state.cpus[cpu].tlbState.isSwitching else {
+            return false
+        }
+        touch(.loadedMM(cpu: cpu), write: true)
+        state.cpus[cpu].tlbState.isSwitching = true
+        return true
     }
 
     /// The different-mm path after `choose_new_asid()`: `load_new_mm_cr3()` with or without a

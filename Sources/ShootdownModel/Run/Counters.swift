@@ -24,6 +24,12 @@ public struct Counters: Hashable, Sendable {
     public var ipisSent = 0
     /// CPUs of the cpumask not interrupted because they were lazy.
     public var ipisSkippedLazy = 0
+    /// Atomic writes to an mm_cpumask by `switch_mm_irqs_off()` (`cpumask_set_cpu()`,
+    /// `cpumask_clear_cpu()`): the contended cache line the lazy mm_cpumask (6.14) avoids.
+    public var cpumaskSwitchWrites = 0
+    /// `flush_tlb_func()` runs that found another mm loaded and cleared their CPU's bit in the
+    /// flushed mm's cpumask (`TLB_REMOTE_WRONG_CPU`, the lazy mm_cpumask's trimming).
+    public var cpumaskTrims = 0
     /// INVLPG instructions executed.
     public var pagesInvalidated = 0
     /// TLB entries dropped by full flushes.
@@ -80,6 +86,8 @@ public struct Counters: Hashable, Sendable {
         ringSlotsRead += other.ringSlotsRead
         ipisSent += other.ipisSent
         ipisSkippedLazy += other.ipisSkippedLazy
+        cpumaskSwitchWrites += other.cpumaskSwitchWrites
+        cpumaskTrims += other.cpumaskTrims
         pagesInvalidated += other.pagesInvalidated
         entriesFlushed += other.entriesFlushed
         tlbFills += other.tlbFills
@@ -122,6 +130,8 @@ public struct Counters: Hashable, Sendable {
             ("ring_slots_read", ringSlotsRead),
             ("ipis_sent", ipisSent),
             ("ipis_skipped_lazy", ipisSkippedLazy),
+            ("cpumask_switch_writes", cpumaskSwitchWrites),
+            ("cpumask_trims", cpumaskTrims),
             ("pages_invalidated", pagesInvalidated),
             ("entries_flushed", entriesFlushed),
             ("tlb_fills", tlbFills),

@@ -23,6 +23,12 @@ public protocol Scheme: Hashable, Sendable {
     /// `switch_mm_irqs_off()` marks it `LOADED_MM_SWITCHING`. Linux 6.6.0: ``LoadedMMSwitching/unread``.
     var loadedMMSwitching: LoadedMMSwitching { get }
 
+    /// The lazy mm_cpumask (209954cbc7d0, 6.14): `switch_mm_irqs_off()` leaves the CPU in the
+    /// previous mm's cpumask and sets its bit in the next mm's only if it is clear;
+    /// `flush_tlb_func()` clears the bit of a CPU whose `loaded_mm` is not the flush's mm
+    /// (`TLB_REMOTE_WRONG_CPU`). Linux 6.6: no, the switch clears and sets the bits.
+    var updatesCPUMaskLazily: Bool { get }
+
     /// `should_flush_tlb()` reads the target's `loaded_mm` before its `is_lazy` (the `smp_rmb()`
     /// between them came with the CVE-2025-37964 fix); else after.
     var readsLoadedMMFirst: Bool { get }
@@ -187,6 +193,7 @@ extension Scheme {
 
     public var loadedMMSwitching: LoadedMMSwitching { .unread }
     public var readsLoadedMMFirst: Bool { true }
+    public var updatesCPUMaskLazily: Bool { false }
     public func shouldFlushTLB(loaded: RemoteLoadedMM, mm: Int?) -> Bool { true }
 
     public func isAlreadyCovered(newTLBGen: UInt64, localTLBGen: UInt64) -> Bool {

@@ -13,6 +13,7 @@ public enum SchemeCatalog {
         OracleScheme.self,
         LinuxIPILazyScheme.self,
         Linux66yScheme.self,
+        Linux614Scheme.self,
     ]
 
     /// Every scheme's base name and summary, `rfc15-buggy` included (the seed thread's bug, kept
