@@ -77,6 +77,9 @@ public struct DemoFindings: Sendable {
                     buggyViolations: Self.totals(scenario, LinuxScheme(.rfc15Buggy), seeds: seeds).violations))
         }
         for mutation in LinuxScheme.Mutation.allCases { search(LinuxScheme(mutation: mutation)) }
+        // The newer kernels' CVEs (their named scenario is `switch-in-flush`).
+        for mutation in Linux66yScheme.Mutation.allCases { search(Linux66yScheme(mutation: mutation)) }
+        for mutation in Linux614Scheme.Mutation.allCases { search(Linux614Scheme(mutation: mutation)) }
         // A one-slot ring wraps at every second generation: the ring mutants' windows open there.
         for mutation in RingScheme.Mutation.allCases { search(RingScheme(size: 1, mutation: mutation)) }
     }

@@ -87,6 +87,41 @@ import Testing
         #expect(!lazy.world.state.mms[a].cpumask.contains(1))
     }
 
+    /// cpu1 left A for B and runs B (spinning, not lazy). A second later (`tick`), cpu0's madvise
+    /// of A finds `next_trim_cpumask` due: `should_flush_tlb()` interrupts cpu1 although it runs
+    /// B, and the IPI clears cpu1's bit. Without the tick no trim is due and cpu1 gets nothing;
+    /// 6.6.0 has no trim and cleared the bit at the switch. Round robin, exact counts; every
+    /// schedule is safe under both stable kernels.
+    @Test func aSecondLaterAFlushTrimsCPUsRunningAnotherMM() throws {
+        let text = """
+            cpus 2
+            mm A
+              map 0 write populated
+            mm B
+              map 0 write populated
+            thread a mm=A cpu=1
+              read 0; signal ran
+            thread b mm=B cpu=1
+              wait ran; read 0; spin done; read 0
+            thread w mm=A cpu=0
+              wait ran; tick; madvise 0; signal done
+            """
+        let ticking = try ScenarioFormat.parse(text, source: "tick")
+        let still = try ScenarioFormat.parse(text.replacingOccurrences(of: " tick;", with: ""), source: "no tick")
+        let trimmed = Runner(scenario: ticking, scheme: Linux614Scheme()).run(.roundRobin)
+        #expect(trimmed.counters.ipisSent == 1)
+        #expect(trimmed.counters.cpumaskTrims == 1)
+        #expect(trimmed.counters.nrTLBRemoteFlushReceived == 1)
+        let untrimmed = Runner(scenario: still, scheme: Linux614Scheme()).run(.roundRobin)
+        #expect(untrimmed.counters.ipisSent == 0)
+        #expect(untrimmed.counters.cpumaskTrims == 0)
+        #expect(Runner(scenario: ticking, scheme: LinuxScheme()).run(.roundRobin).counters.ipisSent == 0)
+        for scheme in ["linux-6.6.y", "linux-6.14"] {
+            let result = try SchemeCatalog.scheme(named: scheme).accept(ExhaustiveCheck(scenario: ticking))
+            #expect(result.violation == nil, "\(scheme)")
+        }
+    }
+
     /// Back on a CPU whose bit stayed set, the switch writes no cpumask at all; 6.6 clears and
     /// sets on every switch between two mms. switch-in-flush's round robin switches cpu1 from A
     /// to B and back: 6.6 clears A, sets B, clears B, sets A; 6.14 only sets B.

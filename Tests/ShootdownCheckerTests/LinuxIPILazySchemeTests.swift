@@ -33,15 +33,8 @@ import Testing
     @Test(arguments: ["lazy-return", "lazy-sleep", "freed-tables", "switch-away", "seed-thread"])
     func passesTheLazyScenariosExhaustively(_ name: String) throws {
         let scenario = try #require(BuiltinScenarios.named(name))
-        let result = try SchemeCatalog.scheme(named: "linux-ipi-lazy").accept(Check(scenario: scenario))
+        let result = try SchemeCatalog.scheme(named: "linux-ipi-lazy").accept(ExhaustiveCheck(scenario: scenario))
         #expect(result.violation == nil)
         #expect(result.stats.depthBoundHits == 0)
-    }
-
-    struct Check: SchemeVisitor {
-        let scenario: Scenario
-        func visit<S: Scheme>(_ scheme: S) -> ExhaustiveResult {
-            ExhaustiveChecker(scenario: scenario, scheme: scheme).run()
-        }
     }
 }

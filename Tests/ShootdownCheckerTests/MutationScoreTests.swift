@@ -59,7 +59,7 @@ import Testing
     @Test(arguments: ["linux", "linux-6.6.y", "linux-6.14"], BuiltinScenarios.names)
     func linuxPassesExhaustively(_ scheme: String, _ name: String) throws {
         let scenario = try #require(BuiltinScenarios.named(name))
-        let result = try SchemeCatalog.scheme(named: scheme).accept(Check(scenario: scenario))
+        let result = try SchemeCatalog.scheme(named: scheme).accept(ExhaustiveCheck(scenario: scenario))
         #expect(result.violation == nil, "\(result.violation.map { "\($0.kind)" } ?? "")")
         #expect(result.stats.deadlocks == 0)
         #expect(result.stats.depthBoundHits == 0)
@@ -117,12 +117,5 @@ import Testing
         #expect(checker.perRunBound(steps: 50) == 1.0 / 200)
         // 1 - (1 - 1/200)^598 = 0.9502 >= 0.95; 597 runs give 0.9500 - just under.
         #expect(checker.runsFor95(steps: 50) == 598)
-    }
-
-    struct Check: SchemeVisitor {
-        let scenario: Scenario
-        func visit<S: Scheme>(_ scheme: S) -> ExhaustiveResult {
-            ExhaustiveChecker(scenario: scenario, scheme: scheme).run()
-        }
     }
 }

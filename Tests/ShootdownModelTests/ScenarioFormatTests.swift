@@ -32,7 +32,7 @@ import Testing
               mprotect 2-3 read; madvise 2; mmap 10-11 write; migrate 3; migrate 2 sync
               yield; sleep; signal e; wait e; spin e; read 1 x2
             kthread k cpu=0
-              work
+              work; tick
             """)
         #expect(s.summary == "Two CPUs, one mm.")
         #expect(s.cpuCount == 2)
@@ -49,7 +49,10 @@ import Testing
                 .access(page: 1, write: false), .access(page: 1, write: false),
             ])
         #expect(s.threads[1].mm == nil)
-        #expect(s.threads[1].script == [.work])
+        #expect(s.threads[1].script == [.work, .tick])
+        var reparsed = try ScenarioFormat.parse(ScenarioFormat.render(s), source: s.name)
+        reparsed.summary = s.summary
+        #expect(reparsed == s)
     }
 
     @Test(arguments: BuiltinScenarios.names)
@@ -85,6 +88,7 @@ import Testing
         BadInput(text: "cpus 1\nmm A\n", line: 2, field: "thread"),
         BadInput(text: "flavour strawberry\n", line: 1, field: "header"),
         BadInput(text: "cpus 1\nmm A\nthread t mm=A cpu=0\n  migrate 0 async\n", line: 4, field: "migrate"),
+        BadInput(text: "cpus 1\nmm A\nthread t mm=A cpu=0\n  tick 2\n", line: 4, field: "tick"),
         BadInput(text: "cpus 1\nmm A\nthread t mm=A cpu=0\n  read 0 x0\n", line: 4, field: "repeat"),
         BadInput(
             text: "cpus 1\nmm A\n  map 0-3 write populated\nframes 2\nthread t mm=A cpu=0\n  read 0\n", line: 4,

@@ -8,6 +8,9 @@
 public enum Location: Hashable, Sendable {
     case tlbGen(mm: Int)
     case cpumask(mm: Int)
+    /// `mm->context.next_trim_cpumask` against `jiffies` (``Operation/tick``); it shares
+    /// ``Kind/cpumask`` with the cpumask, told apart by the second field.
+    case nextTrim(mm: Int)
     /// `tlb_flush_pending`, and the RFC's `tlb_gen_completed` and per-VMA `defer_tlb_gen`.
     case flushPending(mm: Int)
     /// `tlb_flush_batched`.
@@ -46,6 +49,7 @@ public enum Location: Hashable, Sendable {
         return switch self {
         case .tlbGen(let mm): pack(Kind.tlbGen, mm)
         case .cpumask(let mm): pack(Kind.cpumask, mm)
+        case .nextTrim(let mm): pack(Kind.cpumask, mm, 1)
         case .flushPending(let mm): pack(Kind.flushPending, mm)
         case .mmapLock(let mm): pack(Kind.mmapLock, mm)
         case .ptl(let mm, let table): pack(Kind.ptl, mm, table)
@@ -116,7 +120,7 @@ extension Location {
         self =
             switch Kind.of(code) {
             case Kind.tlbGen: .tlbGen(mm: a)
-            case Kind.cpumask: .cpumask(mm: a)
+            case Kind.cpumask: b == 0 ? .cpumask(mm: a) : .nextTrim(mm: a)
             case Kind.flushPending: .flushPending(mm: a)
             case Kind.mmapLock: .mmapLock(mm: a)
             case Kind.ptl: .ptl(mm: a, table: b)

@@ -317,6 +317,8 @@ public struct FlushTLBMMRangeCall: Hashable, Sendable {
         case target(cpu: Int)
         /// `should_flush_tlb()`'s second read of the target (``Scheme/loadedMMSwitching``).
         case shouldFlush(cpu: Int)
+        /// `info->trim_cpumask = should_trim_cpumask(mm)` (scenarios with ``Operation/tick``).
+        case shouldTrim
         case queue(cpu: Int)
         case runLocal, wait, localOnly, finish
     }
@@ -335,6 +337,8 @@ public struct FlushTLBMMRangeCall: Hashable, Sendable {
     public var isUnpublished = false
     /// `should_flush_tlb()`: the target's `loaded_mm`, read first (``Scheme/readsLoadedMMFirst``).
     public var targetLoadedMM: RemoteLoadedMM?
+    /// `info->trim_cpumask`: `should_flush_tlb()` also interrupts CPUs running another mm.
+    public var trimsCPUMask = false
     public var pc: PC = .incGen
 
     /// `flush_tlb_page(vma, addr)` = `flush_tlb_mm_range(mm, addr, addr + PAGE_SIZE, PAGE_SHIFT, false)`.

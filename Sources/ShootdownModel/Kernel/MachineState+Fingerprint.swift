@@ -103,7 +103,7 @@ extension AddressSpace {
         h.combine(
             UInt64(tlbFlushPending) | UInt64(tlbFlushBatched.pending) << 16 | UInt64(tlbFlushBatched.flushed) << 32
                 | UInt64(mmapLock.readers) << 48 | (mmapLock.isWriteLocked ? 1 << 63 : 0))
-        h.combine(tlbGenCompleted)
+        h.combine(tlbGenCompleted | (trimDue ? 1 << 63 : 0))
         if freeableTables != 0 { h.combine(hookedTables) }
         for pte in ptes { pte.fingerprint(into: &h) }
         for vma in vmas { h.combine(vma.map { Int($0.rawValue) }) }
@@ -270,11 +270,13 @@ extension KernelCall {
             case .localOnly: h.combine(7)
             case .finish: h.combine(8)
             case .publishStep(let index): h.combine(9 + 16 * index)
+            case .shouldTrim: h.combine(11)
             }
             h.combine(c.runsLocal)
             h.combine(c.presetGen.map { Int(truncatingIfNeeded: $0) })
             h.combine(c.isBatch)
             h.combine(c.isUnpublished)
+            if c.trimsCPUMask { h.combine(-1) }
             switch c.targetLoadedMM {
             case nil: break
             case .switching: h.combine(-1)

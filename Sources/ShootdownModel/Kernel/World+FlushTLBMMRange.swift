@@ -68,7 +68,8 @@ extension World {
             if mask.containsAny(but: cpu) {
                 // flush_tlb_multi() -> native_flush_tlb_multi(): count_vm_tlb_event(NR_TLB_REMOTE_FLUSH).
                 counters.nrTLBRemoteFlush += 1
-                call.pc = .snapshotMask
+                let asksTrim = setup.hasTicks && !call.isBatch && scheme.loadedMMSwitching != .unread
+                call.pc = asksTrim ? .shouldTrim : .snapshotMask
                 if isTracing { note(cpu, "flush_tlb_mm_range", "mm_cpumask = \(cpuList(mask)): flush_tlb_multi") }
             } else if call.isBatch ? mask.contains(cpu) : state.cpus[cpu].tlbState.loadedMM == call.mm {
                 call.pc = .localOnly
@@ -78,6 +79,19 @@ extension World {
                 if isTracing { note(cpu, "flush_tlb_mm_range", "mm_cpumask = \(cpuList(mask)): nobody to flush") }
             }
             return call.isBatch ? .next : .shared
+        case .shouldTrim:
+            // info->trim_cpumask = should_trim_cpumask(mm): "if (time_after(jiffies,
+            // READ_ONCE(mm->context.next_trim_cpumask))) { WRITE_ONCE(..., jiffies + HZ); return
+            // true; }" (6db2526c1d69).
+            let due = state.mms[call.mm].trimDue
+            touch(.nextTrim(mm: call.mm), write: due)
+            if due {
+                state.mms[call.mm].trimDue = false
+                call.trimsCPUMask = true
+            }
+            if isTracing { note(cpu, "should_trim_cpumask", due ? "a second passed: trim_cpumask" : "not yet") }
+            call.pc = .snapshotMask
+            return .shared
         case .snapshotMask:
             // smp_call_function_many_cond(): cpumask_and(cfd->cpumask, mask, cpu_online_mask) reads
             // the mask again; CPUs that switched in or out since the first read count from here.
@@ -155,7 +169,8 @@ extension World {
             let own = state.cpus[cpu].tlbState
             guard call.runsLocal, !own.isLazy else { return .next }
             if scheme.loadedMMSwitching != .unread, !call.freedTables,
-                !scheme.shouldFlushTLB(loaded: .mm(own.loadedMM), mm: call.isBatch ? nil : call.mm)
+                !scheme.shouldFlushTLB(
+                    loaded: .mm(own.loadedMM), mm: call.isBatch ? nil : call.mm, trim: call.trimsCPUMask)
             {
                 if isTracing { note(cpu, "should_flush_tlb", "this cpu runs \(scenario.mmName(own.loadedMM)): skip") }
                 return .next
@@ -207,8 +222,8 @@ extension World {
         return s.isSwitching ? .switching : .mm(s.loadedMM)
     }
 
-    /// `should_flush_tlb()` once both reads are done (stable 6.6.y; `trim_cpumask`, at most
-    /// once a second per mm, is taken as never due: it only adds IPIs). A lazy target is
+    /// `should_flush_tlb()` once both reads are done (stable 6.6.y, 6.14+; `trim_cpumask` only
+    /// where a scenario lets a second pass, ``Operation/tick``). A lazy target is
     /// skipped: "Lazy TLB will get flushed at the next context switch."
     mutating func decideShouldFlush(
         _ cpu: Int, _ call: inout FlushTLBMMRangeCall, target: Int, loaded: RemoteLoadedMM, isLazy: Bool
@@ -219,7 +234,7 @@ extension World {
             if isTracing { note(cpu, "should_flush_tlb", "cpu\(target) is_lazy: skip") }
             return .shared
         }
-        let flushes = scheme.shouldFlushTLB(loaded: loaded, mm: call.isBatch ? nil : call.mm)
+        let flushes = scheme.shouldFlushTLB(loaded: loaded, mm: call.isBatch ? nil : call.mm, trim: call.trimsCPUMask)
         call.pc = flushes ? .queue(cpu: target) : nextTarget(cpu)
         if isTracing {
             let name =

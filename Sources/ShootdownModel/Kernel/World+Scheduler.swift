@@ -119,6 +119,14 @@ extension World {
         case .work:
             if isTracing { note(cpu, "kthread", "\(threadName(thread)) works") }
             finishOperation(thread)
+        case .tick:
+            // jiffies pass every mm's next_trim_cpumask (jiffies + HZ at its last trim).
+            for mm in state.mms.indices {
+                touch(.nextTrim(mm: mm), write: true)
+                state.mms[mm].trimDue = true
+            }
+            if isTracing { note(cpu, "user", "tick: a second passes, every mm's next_trim_cpumask is due") }
+            finishOperation(thread)
         }
     }
 

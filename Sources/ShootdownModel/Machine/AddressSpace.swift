@@ -17,6 +17,9 @@ public struct AddressSpace: Hashable, Sendable {
     /// `mm->tlb_gen_completed` (RFC 08): the newest generation whose flush completed; the
     /// `rfc15` schemes keep it, Linux does not.
     public var tlbGenCompleted: UInt64 = 0
+    /// `time_after(jiffies, mm->context.next_trim_cpumask)`: a second passed (``Operation/tick``)
+    /// since the last flush that trimmed the cpumask (`should_trim_cpumask()`).
+    public var trimDue = false
     /// The page table: one PTE per virtual page.
     public var ptes: [PTE]
     /// The VMAs, per page: `nil` where no VMA covers the page.

@@ -47,6 +47,12 @@ public enum Operation: Hashable, Sendable {
     case signal(event: Int)
     /// Kernel-thread work: one step in kernel mode that touches no user memory.
     case work
+    /// More than a second passes (`jiffies` advance beyond `HZ`): every mm's
+    /// `next_trim_cpumask` falls due, so the next flush of each through `flush_tlb_multi()`
+    /// sets `trim_cpumask` (`should_trim_cpumask()`, stable 6.6.y and 6.14+) and
+    /// `should_flush_tlb()` interrupts the CPUs of the cpumask that run another mm. No other
+    /// kernel the model follows reads the time.
+    case tick
 }
 
 /// A half-open range of virtual pages.

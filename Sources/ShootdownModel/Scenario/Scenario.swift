@@ -48,12 +48,12 @@ public struct Scenario: Hashable, Sendable {
     /// Event names, by index.
     public var events: [String]
 
-    /// The threads pinned to `cpu`, in scenario order.
     /// The most operations a thread's script may have (revocations name theirs in 16 bits).
     public static let maxOperations = 60_000
     /// The most address spaces a scenario may have (TLB entries and frames name theirs in a byte).
     public static let maxAddressSpaces = 256
 
+    /// The threads pinned to `cpu`, in scenario order.
     public func threads(on cpu: Int) -> [Int] {
         threads.indices.filter { threads[$0].cpu == cpu }
     }

@@ -10,6 +10,9 @@ final class ScenarioBox: Sendable {
     /// tracked (``PagingStructureCache``); otherwise they are left empty, as nothing they hold
     /// can matter.
     let tracksPagingStructures: Bool
+    /// Whether some thread lets time pass (``Operation/tick``): only then do flushes ask
+    /// `should_trim_cpumask()`, a step of its own, so scenarios without it keep their states.
+    let hasTicks: Bool
 
     init(_ scenario: Scenario) {
         self.scenario = scenario
@@ -18,5 +21,6 @@ final class ScenarioBox: Sendable {
         for cpu in 0..<scenario.cpuCount { all.insert(cpu) }
         allCPUs = all
         tracksPagingStructures = scenario.freeablePageTables.contains { $0 != 0 }
+        hasTicks = scenario.threads.contains { $0.script.contains(.tick) }
     }
 }

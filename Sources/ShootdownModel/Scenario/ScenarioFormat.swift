@@ -45,6 +45,7 @@ public enum ScenarioFormat {
         case .spin(let event): "spin #\(event)"
         case .signal(let event): "signal #\(event)"
         case .work: "work"
+        case .tick: "tick"
         }
     }
 

@@ -188,7 +188,7 @@ struct ScenarioParser {
 
     mutating func operation(_ words: [String], isKernel: Bool) throws(ScenarioError) -> Operation {
         if isKernel, Self.userOnly.contains(words[0]) {
-            throw error("operation", "work, yield, sleep, wait, spin or signal in a kernel thread", words[0])
+            throw error("operation", "work, tick, yield, sleep, wait, spin or signal in a kernel thread", words[0])
         }
         func arity(_ n: Int, _ form: String) throws(ScenarioError) {
             guard words.count == n else { throw error(words[0], form, words.joined(separator: " ")) }
@@ -246,6 +246,9 @@ struct ScenarioParser {
         case "work":
             try arity(1, "`work`")
             return .work
+        case "tick":
+            try arity(1, "`tick` (more than a second passes)")
+            return .tick
         case "wait", "spin", "signal":
             try arity(2, "`\(words[0]) EVENT`")
             let event = eventIndex(words[1])
@@ -259,7 +262,7 @@ struct ScenarioParser {
             throw error(
                 "operation",
                 "read, write, munmap, madvise, mprotect, mmap, migrate, numa-hint, reclaim, fork, mremap, yield, "
-                    + "sleep, wait, spin, signal or work",
+                    + "sleep, wait, spin, signal, work or tick",
                 words[0])
         }
     }

@@ -5,9 +5,10 @@
 /// expensive under contention") and sets the next mm's only when it is clear; a flush IPI that
 /// finds another mm loaded clears the bit (`flush_tlb_func()`, `TLB_REMOTE_WRONG_CPU`, local CPU
 /// included since 953753db887f). `should_flush_tlb()` skips a CPU of the cpumask whose
-/// `loaded_mm` is another mm, as 6.6.y does (6db2526c1d69; `trim_cpumask`, once a second, is
-/// taken as never due, the worst case for safety), so a CPU that switches back in relies on
-/// reading the new `tlb_gen`.
+/// `loaded_mm` is another mm, as 6.6.y does (6db2526c1d69), unless a second passed since the
+/// mm's last trim (`trim_cpumask`: only in scenarios with ``Operation/tick``; without one it is
+/// never due, the worst case for safety), so a CPU that switches back in relies on reading the
+/// new `tlb_gen`.
 ///
 /// That needs the two fixes the mutants take back: `LOADED_MM_SWITCHING` counted as "flush"
 /// (fea4e317f9e7, 6.15, CVE-2025-37964), and a full barrier between the `LOADED_MM_SWITCHING`
@@ -55,12 +56,13 @@ public struct Linux614Scheme: CatalogScheme {
 
     /// `should_flush_tlb()` past its lazy check, as in 6.6.y (``Linux66yScheme``): "No mm means
     /// kernel memory flush"; `LOADED_MM_SWITCHING` flushes (fea4e317f9e7); "The target mm is
-    /// loaded, and the CPU is not lazy."; else the periodic trim (never, here).
-    public func shouldFlushTLB(loaded: RemoteLoadedMM, mm: Int?) -> Bool {
+    /// loaded, and the CPU is not lazy."; "In cpumask, but not the loaded mm? Periodically
+    /// remove by flushing.": `trim`.
+    public func shouldFlushTLB(loaded: RemoteLoadedMM, mm: Int?, trim: Bool) -> Bool {
         guard let mm else { return true }
         switch loaded {
         case .switching: return mutation != .cve202537964
-        case .mm(let loadedMM): return loadedMM == mm
+        case .mm(let loadedMM): return loadedMM == mm || trim
         }
     }
 

@@ -14,8 +14,9 @@
 /// switch_mm_irqs_off()" for the 6.1, 6.6 and 6.12 trees, where the backport had left the store
 /// after `choose_new_asid()`). The mutants put each flaw back.
 ///
-/// `trim_cpumask` (once a second per mm, `should_trim_cpumask()`) is taken as never due: it
-/// only adds IPIs, so leaving it out is the worst case for safety.
+/// `trim_cpumask` (once a second per mm, `should_trim_cpumask()`) falls due only in scenarios
+/// that let a second pass (``Operation/tick``); it only adds IPIs, so without it every flush
+/// is the worst case for safety.
 public struct Linux66yScheme: CatalogScheme {
     /// The stable tree as it was before one of its fixes.
     public enum Mutation: String, Hashable, Sendable, CaseIterable {
@@ -55,12 +56,12 @@ public struct Linux66yScheme: CatalogScheme {
     /// `should_flush_tlb()` after "Lazy TLB will get flushed at the next context switch":
     /// "No mm means kernel memory flush"; "While switching, the remote CPU could have state
     /// from either the prev or next mm. Assume the worst and flush."; "The target mm is loaded,
-    /// and the CPU is not lazy."; else only the periodic trim (never, here).
-    public func shouldFlushTLB(loaded: RemoteLoadedMM, mm: Int?) -> Bool {
+    /// and the CPU is not lazy."; else only the periodic trim: `trim`.
+    public func shouldFlushTLB(loaded: RemoteLoadedMM, mm: Int?, trim: Bool) -> Bool {
         guard let mm else { return true }
         switch loaded {
         case .switching: return mutation != .cve202537964 && mutation != .noSwitchingCheck
-        case .mm(let loadedMM): return loadedMM == mm
+        case .mm(let loadedMM): return loadedMM == mm || trim
         }
     }
 

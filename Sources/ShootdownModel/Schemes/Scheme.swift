@@ -34,9 +34,9 @@ public protocol Scheme: Hashable, Sendable {
     var readsLoadedMMFirst: Bool { get }
 
     /// `should_flush_tlb()` past its lazy check, for a target whose `loaded_mm` is `loaded`, for
-    /// a flush of `mm` (`nil`: `arch_tlbbatch_flush()`, no mm). Asked only when
-    /// ``loadedMMSwitching`` is not ``LoadedMMSwitching/unread``.
-    func shouldFlushTLB(loaded: RemoteLoadedMM, mm: Int?) -> Bool
+    /// a flush of `mm` (`nil`: `arch_tlbbatch_flush()`, no mm) with `info->trim_cpumask` =
+    /// `trim`. Asked only when ``loadedMMSwitching`` is not ``LoadedMMSwitching/unread``.
+    func shouldFlushTLB(loaded: RemoteLoadedMM, mm: Int?, trim: Bool) -> Bool
 
     /// `flush_tlb_func()`'s early exit before reading the mm's generation.
     func isAlreadyCovered(newTLBGen: UInt64, localTLBGen: UInt64) -> Bool
@@ -194,7 +194,7 @@ extension Scheme {
     public var loadedMMSwitching: LoadedMMSwitching { .unread }
     public var readsLoadedMMFirst: Bool { true }
     public var updatesCPUMaskLazily: Bool { false }
-    public func shouldFlushTLB(loaded: RemoteLoadedMM, mm: Int?) -> Bool { true }
+    public func shouldFlushTLB(loaded: RemoteLoadedMM, mm: Int?, trim: Bool) -> Bool { true }
 
     public func isAlreadyCovered(newTLBGen: UInt64, localTLBGen: UInt64) -> Bool {
         LinuxScheme.kernel.isAlreadyCovered(newTLBGen: newTLBGen, localTLBGen: localTLBGen)
