@@ -25,28 +25,16 @@ import Testing
     /// fixed scheme runs the same schedule safely.
     @Test(arguments: Linux614Scheme.Mutation.allCases)
     func exhaustiveCheckCatchesTheMutant(_ mutation: Linux614Scheme.Mutation) throws {
-        let scenario = try #require(BuiltinScenarios.named("switch-in-flush"))
-        let scheme = Linux614Scheme(mutation: mutation)
-        let result = ExhaustiveChecker(scenario: scenario, scheme: scheme).run()
-        let schedule = try #require(result.schedule)
-        let violation = try #require(result.violation)
-        #expect(violation.kind == .staleTranslation)
-        #expect(violation.cpu == 1)
-        let shrunk = Shrinker(scenario: scenario, scheme: scheme).shrink(schedule)
-        #expect(shrunk.count <= 30)
-        #expect(Runner(scenario: scenario, scheme: scheme).run(.scripted(shrunk)).violation?.kind == violation.kind)
-        #expect(Runner(scenario: scenario, scheme: Linux614Scheme()).run(.scripted(shrunk)).violation == nil)
+        try expectCaughtOnSwitchInFlush(Linux614Scheme(mutation: mutation))
     }
 
-    /// CVE-2025-40174 is a store-buffering bug: it needs the bit already set (no locked
-    /// instruction), so the same switch is safe when the bit was clear. The counterexample's
-    /// switch back to A finds the bit and reads `tlb_gen` while the initiator still reads B in
-    /// `loaded_mm`.
+    /// CVE-2025-40174 is a store-buffering bug: the counterexample's switch back to A finds its
+    /// bit already set (no locked instruction, no `smp_mb()`) and reads `tlb_gen` while the
+    /// initiator still reads B in `loaded_mm`.
     @Test func theUnfencedSwitchHidesLoadedMMUntilCR3() throws {
         let scenario = try #require(BuiltinScenarios.named("switch-in-flush"))
         let scheme = Linux614Scheme(mutation: .cve202540174)
-        let schedule = try #require(ExhaustiveChecker(scenario: scenario, scheme: scheme).run().schedule)
-        let shrunk = Shrinker(scenario: scenario, scheme: scheme).shrink(schedule)
+        let shrunk = try expectCaughtOnSwitchInFlush(scheme)
         let replay = Runner(scenario: scenario, scheme: scheme, tracing: true).run(.scripted(shrunk))
         let lines = replay.world.trace.map(\.detail)
         #expect(lines.contains { $0.contains("no smp_mb(), LOADED_MM_SWITCHING stays in the store buffer") })

@@ -24,17 +24,7 @@ import Testing
     /// CPU that switched back; the fixed scheme runs the same schedule safely.
     @Test(arguments: Linux66yScheme.Mutation.allCases)
     func exhaustiveCheckCatchesTheMutant(_ mutation: Linux66yScheme.Mutation) throws {
-        let scenario = try #require(BuiltinScenarios.named("switch-in-flush"))
-        let scheme = Linux66yScheme(mutation: mutation)
-        let result = ExhaustiveChecker(scenario: scenario, scheme: scheme).run()
-        let schedule = try #require(result.schedule)
-        let violation = try #require(result.violation)
-        #expect(violation.kind == .staleTranslation)
-        #expect(violation.cpu == 1)
-        let shrunk = Shrinker(scenario: scenario, scheme: scheme).shrink(schedule)
-        #expect(shrunk.count <= 30)
-        #expect(Runner(scenario: scenario, scheme: scheme).run(.scripted(shrunk)).violation?.kind == violation.kind)
-        #expect(Runner(scenario: scenario, scheme: Linux66yScheme()).run(.scripted(shrunk)).violation == nil)
+        try expectCaughtOnSwitchInFlush(Linux66yScheme(mutation: mutation))
     }
 
     /// lazy-return, round robin: cpu0 idles lazy while cpu1 zaps the page. `should_flush_tlb()`

@@ -18,7 +18,7 @@
 ///
 /// The version in the name is where the protocol changed: the issue that asked for this scheme
 /// called it 6.13, but 209954cbc7d0 reached mainline in the 6.14 merge window (docs/kernels.md).
-public struct Linux614Scheme: CatalogScheme {
+public struct Linux614Scheme: KernelVersionScheme {
     /// A fix taken back.
     public enum Mutation: String, Hashable, Sendable, CaseIterable {
         /// Before fea4e317f9e7 (6.14.0 to 6.15-rc): `should_flush_tlb()` has no
@@ -40,7 +40,7 @@ public struct Linux614Scheme: CatalogScheme {
     /// The lazy mm_cpumask with both fixes, or with `mutation`'s flaw back.
     public init(mutation: Mutation? = nil) { self.mutation = mutation }
 
-    public var name: String { "linux-6.14" + (mutation.map { "~\($0.rawValue)" } ?? "") }
+    public static let baseName = "linux-6.14"
 
     public var updatesCPUMaskLazily: Bool { true }
 
@@ -68,23 +68,8 @@ public struct Linux614Scheme: CatalogScheme {
 
     public static let listing = [
         SchemeListing(
-            "linux-6.14",
+            baseName,
             "lazy mm_cpumask (209954cbc7d0): a switch leaves the old mm's bit, a flush IPI trims it; with the CVE-2025-37964 and CVE-2025-40174 fixes"
         )
     ]
-
-    public static var mutants: [String] { Mutation.allCases.map { "linux-6.14~\($0.rawValue)" } }
-
-    /// `linux-6.14`, or with one of its ``Mutation``s.
-    public init(catalogName name: SchemeName) throws(SchemeError) {
-        guard name.parameters == nil else {
-            throw SchemeError.badParameter(name.full, "\(name.base) takes no parameters")
-        }
-        guard let mutationName = name.mutation else {
-            self.init()
-            return
-        }
-        guard let mutation = Mutation(rawValue: mutationName) else { throw SchemeError.unknownMutation(name.full) }
-        self.init(mutation: mutation)
-    }
 }

@@ -17,7 +17,7 @@
 /// `trim_cpumask` (once a second per mm, `should_trim_cpumask()`) falls due only in scenarios
 /// that let a second pass (``Operation/tick``); it only adds IPIs, so without it every flush
 /// is the worst case for safety.
-public struct Linux66yScheme: CatalogScheme {
+public struct Linux66yScheme: KernelVersionScheme {
     /// The stable tree as it was before one of its fixes.
     public enum Mutation: String, Hashable, Sendable, CaseIterable {
         /// 6.6.79 to 6.6.90: `should_flush_tlb()` without the `LOADED_MM_SWITCHING` check (and
@@ -41,7 +41,7 @@ public struct Linux66yScheme: CatalogScheme {
     /// 6.6.y with both fixes, or with `mutation`'s flaw back.
     public init(mutation: Mutation? = nil) { self.mutation = mutation }
 
-    public var name: String { "linux-6.6.y" + (mutation.map { "~\($0.rawValue)" } ?? "") }
+    public static let baseName = "linux-6.6.y"
 
     /// `switch_mm_irqs_off()`: `this_cpu_write(cpu_tlbstate.loaded_mm, LOADED_MM_SWITCHING)`
     /// right after `cond_mitigation()` (fixed), or after `choose_new_asid()` (the backports).
@@ -67,23 +67,8 @@ public struct Linux66yScheme: CatalogScheme {
 
     public static let listing = [
         SchemeListing(
-            "linux-6.6.y",
+            baseName,
             "stable 6.6.y: should_flush_tlb() reads the target's loaded_mm (once-a-second trim backport, CVE-2025-37964 and its ordering fix)"
         )
     ]
-
-    public static var mutants: [String] { Mutation.allCases.map { "linux-6.6.y~\($0.rawValue)" } }
-
-    /// `linux-6.6.y`, or with one of its ``Mutation``s.
-    public init(catalogName name: SchemeName) throws(SchemeError) {
-        guard name.parameters == nil else {
-            throw SchemeError.badParameter(name.full, "\(name.base) takes no parameters")
-        }
-        guard let mutationName = name.mutation else {
-            self.init()
-            return
-        }
-        guard let mutation = Mutation(rawValue: mutationName) else { throw SchemeError.unknownMutation(name.full) }
-        self.init(mutation: mutation)
-    }
 }
