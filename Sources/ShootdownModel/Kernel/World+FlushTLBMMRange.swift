@@ -108,9 +108,7 @@ extension World {
             }
             return call.isBatch ? .next : .shared
         case .target(let target):
-            // should_flush_tlb() decides only when no page table was freed: with freed_tables the
-            // kernel uses on_each_cpu_mask() and reads nothing of the target.
-            let asksShouldFlush = scheme.loadedMMSwitching != .unread && !call.freedTables
+            let asksShouldFlush = asksShouldFlushTLB(call)
             if asksShouldFlush, scheme.readsLoadedMMFirst {
                 // should_flush_tlb() (6.6.y with the CVE-2025-37964 fix): loaded_mm first,
                 // smp_rmb(), then is_lazy ("Ensure 'is_lazy' is at least as new as 'loaded_mm'").
@@ -165,10 +163,12 @@ extension World {
             call.pc = .wait
             // run_local: this CPU is in the mask and cond_func(this_cpu): tlb_is_not_lazy(), or
             // should_flush_tlb() with its own loaded_mm (a lazy mm_cpumask can hold this CPU
-            // while it runs another mm); no condition when page tables were freed.
+            // while it runs another mm); no condition when page tables were freed. Every operation
+            // the model has flushes the mm its thread runs, so the skip waits for one that does not
+            // (khugepaged, process_madvise).
             let own = state.cpus[cpu].tlbState
             guard call.runsLocal, !own.isLazy else { return .next }
-            if scheme.loadedMMSwitching != .unread, !call.freedTables,
+            if asksShouldFlushTLB(call),
                 !scheme.shouldFlushTLB(
                     loaded: .mm(own.loadedMM), mm: call.isBatch ? nil : call.mm, trim: call.trimsCPUMask)
             {
@@ -213,6 +213,13 @@ extension World {
         if call.isBatch { return state.threads[state.cpus[cpu].current!].tlbUBC }
         touch(.cpumask(mm: call.mm), write: false)
         return state.mms[call.mm].cpumask
+    }
+
+    /// Whether `native_flush_tlb_multi()` asks `should_flush_tlb()` of each CPU: where the scheme
+    /// has it (it reads `loaded_mm`), and only when no page table was freed (with
+    /// `freed_tables` the kernel uses `on_each_cpu_mask()` and reads nothing of the target).
+    func asksShouldFlushTLB(_ call: FlushTLBMMRangeCall) -> Bool {
+        scheme.loadedMMSwitching != .unread && !call.freedTables
     }
 
     /// `per_cpu(cpu_tlbstate.loaded_mm, target)`, one shared read.
