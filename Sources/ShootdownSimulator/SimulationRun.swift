@@ -133,11 +133,11 @@ struct SimulationRun<S: Scheme>: ~Copyable {
             if rereads { rereadCanStep(other, reschedules: true) }
         } else if kind == Location.Kind.runqueue {
             if other != cpu && rereads { refresh(other) }
-        } else if kind == Location.Kind.mmapLock || kind == Location.Kind.ptl {
+        } else if kind == Location.Kind.mmapLock || kind == Location.Kind.ptl || kind == Location.Kind.isLazy {
             guard rereads else { return }
-            // Only the lock changed for a waiter, so only whether it can step (what else this
-            // action wrote for it re-reads that); a waiter whose readiness did not change keeps
-            // its start.
+            // Only the lock (or the `loaded_mm` 6.15's finish_asid_transition() waits on)
+            // changed for a waiter, so only whether it can step (what else this action wrote for
+            // it re-reads that); a waiter whose readiness did not change keeps its start.
             for word in 0..<cpus.words {
                 var waiters = cpus.waiters(on: code, word: word)
                 if word == cpu >> 6 { waiters &= ~(1 << UInt64(cpu & 63)) }

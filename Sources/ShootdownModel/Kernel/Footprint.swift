@@ -3,10 +3,19 @@
 ///
 /// Ghost state follows the real state it describes: the revocation marks of a page's TLB entries
 /// are part of ``page(mm:page:)``, those reached through a freed frame part of ``frame(_:)``.
-/// CPU-local state (the stack, `cpu_tlbstate` but `is_lazy`, the TLB's entries) is touched only
-/// by the CPU itself, and actions of one CPU are always treated as dependent.
+/// CPU-local state (the stack, `cpu_tlbstate` but `is_lazy` and `loaded_mm`, the TLB's entries)
+/// is touched only by the CPU itself, and actions of one CPU are always treated as dependent; the
+/// one exception, a broadcast invalidation (INVLPGB, 6.15) dropping entries from every TLB, writes
+/// the pages it invalidates.
 public enum Location: Hashable, Sendable {
     case tlbGen(mm: Int)
+    /// `mm->context.global_asid` (6.15); it shares ``Kind/tlbGen`` with `tlb_gen`, told apart
+    /// by the second field.
+    case globalASID(mm: Int)
+    /// `mm->context.asid_transition` (6.15), in ``Kind/tlbGen`` too.
+    case asidTransition(mm: Int)
+    /// The global ASID allocator and its `global_asid_lock` (6.15), in ``Kind/tlbGen`` too.
+    case globalASIDSpace
     case cpumask(mm: Int)
     /// `mm->context.next_trim_cpumask` against `jiffies` (``Operation/tick``); it shares
     /// ``Kind/cpumask`` with the cpumask, told apart by the second field.
@@ -48,6 +57,9 @@ public enum Location: Hashable, Sendable {
         }
         return switch self {
         case .tlbGen(let mm): pack(Kind.tlbGen, mm)
+        case .globalASID(let mm): pack(Kind.tlbGen, mm, 1)
+        case .asidTransition(let mm): pack(Kind.tlbGen, mm, 2)
+        case .globalASIDSpace: pack(Kind.tlbGen, 0, 3)
         case .cpumask(let mm): pack(Kind.cpumask, mm)
         case .nextTrim(let mm): pack(Kind.cpumask, mm, 1)
         case .flushPending(let mm): pack(Kind.flushPending, mm)
@@ -103,12 +115,13 @@ public enum Location: Hashable, Sendable {
 extension Location {
     /// Whether writing this location can let a CPU waiting on it run, or stop one: a mailbox
     /// (an IPI to take), acknowledgements (a flush waiting for them), a run queue (a thread
-    /// woken), `mmap_lock` and a PTL (a lock released or taken). A CPU's readiness
+    /// woken), `mmap_lock` and a PTL (a lock released or taken), `loaded_mm` (6.15's
+    /// `finish_asid_transition()` waits while it is `LOADED_MM_SWITCHING`). A CPU's readiness
     /// (``World/readiness(_:)``) reads nothing else that another CPU writes.
     @inline(__always)
     var isWakeUp: Bool {
         switch self {
-        case .mailbox, .acks, .runqueue, .mmapLock, .ptl: true
+        case .mailbox, .acks, .runqueue, .mmapLock, .ptl, .loadedMM: true
         default: false
         }
     }
@@ -119,7 +132,13 @@ extension Location {
         let b = Int(code & 0x3FFF)
         self =
             switch Kind.of(code) {
-            case Kind.tlbGen: .tlbGen(mm: a)
+            case Kind.tlbGen:
+                switch b {
+                case 0: .tlbGen(mm: a)
+                case 1: .globalASID(mm: a)
+                case 2: .asidTransition(mm: a)
+                default: .globalASIDSpace
+                }
             case Kind.cpumask: b == 0 ? .cpumask(mm: a) : .nextTrim(mm: a)
             case Kind.flushPending: .flushPending(mm: a)
             case Kind.mmapLock: .mmapLock(mm: a)
@@ -188,6 +207,10 @@ public struct Footprint: Hashable, Sendable {
 
     @inlinable
     func isWrite(at i: Int) -> Bool { writeBits & (1 << UInt8(i)) != 0 }
+
+    /// Conflicts with every action from now on (a step that touches more than is worth listing:
+    /// INVLPGB of every TLB entry).
+    mutating func addEverything() { isEverything = true }
 
     mutating func reset() {
         count = 0

@@ -321,6 +321,29 @@ public struct FlushTLBMMRangeCall: Hashable, Sendable {
         case shouldTrim
         case queue(cpu: Int)
         case runLocal, wait, localOnly, finish
+        /// 6.15 (``Scheme/usesBroadcastInvalidation``): `if (mm_global_asid(mm))
+        /// broadcast_tlb_flush(info);`, its INVLPGBs kicked off in the same step.
+        case readGlobalASID
+        /// `finish_asid_transition()`: `if (!mm_in_asid_transition(mm)) return;`.
+        case transitionCheck
+        /// `finish_asid_transition()`: `for_each_cpu(cpu, mm_cpumask(mm))` reads the cpumask.
+        case transitionMask
+        /// `finish_asid_transition()` looking at a CPU of the cpumask: waits while it is
+        /// `LOADED_MM_SWITCHING`, then reads its `loaded_mm` and `loaded_mm_asid`.
+        case transitionCPU(cpu: Int)
+        /// `mm_clear_asid_transition(mm)`: every CPU running the mm uses the global ASID.
+        case clearTransition
+        /// `__tlbsync()`: the INVLPGBs kicked off complete on every CPU.
+        case tlbsync
+        /// `native_flush_tlb_multi()` where global ASIDs exist: `mm_in_asid_transition(info->mm)`.
+        case multiTransitionCheck
+        /// `consider_global_asid(mm)` after `flush_tlb_multi()`: `mm_active_cpus_exceeds()`.
+        case considerGlobalASID
+        /// `use_global_asid(mm)`, under `global_asid_lock`.
+        case useGlobalASID
+        /// `arch_tlbbatch_flush()` with INVLPGB: `invlpgb_flush_all_nonglobals()` (INVLPGB of
+        /// every non-global translation, then TLBSYNC).
+        case invlpgbAll
     }
     public var mm: Int
     public var start: Int
@@ -352,11 +375,27 @@ public struct FlushTLBMMRangeCall: Hashable, Sendable {
     }
     /// Whether the initiator itself was in the cpumask (`run_local`).
     public var runsLocal = false
+    /// `broadcast_tlb_flush()`: the mm had a global ASID, the flush is INVLPGBs (6.15).
+    public var isBroadcast = false
+    /// `native_flush_tlb_multi()` read `mm_in_asid_transition(info->mm)` true: every CPU of the
+    /// mask is interrupted, as when page tables were freed.
+    public var inASIDTransition = false
+
+    /// `info->freed_tables || mm_in_asid_transition(info->mm)`: `on_each_cpu_mask()`, no
+    /// condition on the targets.
+    public var interruptsEveryCPU: Bool { freedTables || inASIDTransition }
 }
 
 /// `flush_tlb_func()`.
 public struct FlushTLBFuncCall: Hashable, Sendable {
-    public enum PC: Hashable, Sendable, CaseIterable { case start, readGen, ack }
+    public enum PC: Hashable, Sendable, CaseIterable {
+        case start, readGen, ack
+        /// 6.15: `if (mm_needs_global_asid(loaded_mm, loaded_mm_asid))` reads the mm's global
+        /// ASID; the reload (`switch_mm_irqs_off(NULL, loaded_mm, NULL)`) is a call.
+        case globalCheck
+        /// Back from that reload: `if (is_global_asid(loaded_mm_asid)) return;`.
+        case afterReload
+    }
     public var info: FlushTLBInfo
     /// `local`: this CPU initiated the flush (no acknowledgement to send).
     public var isLocal: Bool
@@ -370,6 +409,10 @@ public struct SwitchMMCall: Hashable, Sendable {
         /// `loaded_mm = LOADED_MM_SWITCHING` (``Scheme/loadedMMSwitching``), and the CR3 write
         /// after it when it comes after `choose_new_asid()`.
         case markSwitching, loadCR3
+        /// 6.15, same mm: `if (mm_needs_global_asid(next, prev_asid))` reads the global ASID.
+        case sameMMGlobalCheck
+        /// 6.15: `choose_new_asid()` reads `mm_global_asid(next)` after the `tlb_gen` read.
+        case chooseASID
     }
     /// The mm to switch to (``initMM`` for `init_mm`).
     public var next: Int

@@ -103,7 +103,8 @@ extension AddressSpace {
         h.combine(
             UInt64(tlbFlushPending) | UInt64(tlbFlushBatched.pending) << 16 | UInt64(tlbFlushBatched.flushed) << 32
                 | UInt64(mmapLock.readers) << 48 | (mmapLock.isWriteLocked ? 1 << 63 : 0))
-        h.combine(tlbGenCompleted | (trimDue ? 1 << 63 : 0))
+        h.combine(
+            tlbGenCompleted | (trimDue ? 1 << 63 : 0) | (inASIDTransition ? 1 << 62 : 0) | UInt64(globalASID) << 48)
         if freeableTables != 0 { h.combine(hookedTables) }
         for pte in ptes { pte.fingerprint(into: &h) }
         for vma in vmas { h.combine(vma.map { Int($0.rawValue) }) }
@@ -271,12 +272,24 @@ extension KernelCall {
             case .finish: h.combine(8)
             case .publishStep(let index): h.combine(9 + 16 * index)
             case .shouldTrim: h.combine(11)
+            case .transitionCPU(let cpu): h.combine(12 + 16 * cpu)
+            case .readGlobalASID: h.combine(13)
+            case .transitionCheck: h.combine(14)
+            case .transitionMask: h.combine(15)
+            case .clearTransition: h.combine(-1)
+            case .tlbsync: h.combine(-2)
+            case .multiTransitionCheck: h.combine(-3)
+            case .considerGlobalASID: h.combine(-4)
+            case .useGlobalASID: h.combine(-5)
+            case .invlpgbAll: h.combine(-6)
             }
             h.combine(c.runsLocal)
             h.combine(c.presetGen.map { Int(truncatingIfNeeded: $0) })
             h.combine(c.isBatch)
             h.combine(c.isUnpublished)
             if c.trimsCPUMask { h.combine(-1) }
+            if c.isBroadcast { h.combine(-3) }
+            if c.inASIDTransition { h.combine(-4) }
             switch c.targetLoadedMM {
             case nil: break
             case .switching: h.combine(-1)
@@ -294,7 +307,7 @@ extension KernelCall {
             h.combine(c.prev)
             h.combine(c.prevASID)
             h.combine(c.wasLazy)
-            if c.pc == .markSwitching || c.pc == .loadCR3 {
+            if c.pc == .markSwitching || c.pc == .loadCR3 || c.pc == .chooseASID {
                 h.combine(c.asid)
                 h.combine(c.needFlush)
                 h.combine(c.nextTLBGen)

@@ -18,7 +18,8 @@ extension World {
         let tlbState = state.cpus[cpu].tlbState
         let loadedMM = tlbState.loadedMM
         let asid = tlbState.loadedASID
-        let localTLBGen = tlbState.ctxs[asid].tlbGen
+        // A global ASID (6.15) has no ctxs[] slot: flush_tlb_func() returns before reading one.
+        let localTLBGen = isGlobalASID(asid) ? 0 : tlbState.ctxs[asid].tlbGen
         switch call.pc {
         case .start:
             call.pc = .ack
@@ -40,22 +41,26 @@ extension World {
                 return .shared
             }
             if loadedMM == initMM { return .next }
-            if tlbState.isLazy {
-                // Leave lazy mode instead of flushing: switch_mm_irqs_off(NULL, &init_mm, NULL).
-                if isTracing { note(cpu, "flush_tlb_func", "is_lazy: switch to init_mm") }
-                return invoke(cpu, .switchMM(SwitchMMCall(next: initMM)), shared: false)
-            }
-            if S.handlesWithoutGenerations(f, in: &self, cpu: cpu, asid: asid, isLocal: call.isLocal) {
+            if broadcasts {
+                call.pc = .globalCheck
                 return .next
             }
-            if scheme.isAlreadyCovered(newTLBGen: f.newTLBGen, localTLBGen: localTLBGen) {
+            return beforeGenerations(cpu, &call, localTLBGen: localTLBGen, shared: false)
+        case .globalCheck:
+            // 6.15: "Reload the ASID if transitioning into or out of a global ASID":
+            // if (mm_needs_global_asid(loaded_mm, loaded_mm_asid)) switch_mm_irqs_off(NULL, loaded_mm, NULL);
+            touch(.globalASID(mm: loadedMM), write: false)
+            let global = state.mms[loadedMM].globalASID
+            if global != 0, asid != global {
                 if isTracing {
-                    note(cpu, "flush_tlb_func", "new_tlb_gen \(f.newTLBGen) <= local_tlb_gen \(localTLBGen): return")
+                    note(cpu, "flush_tlb_func", "\(scenario.mmName(loadedMM)) has global ASID \(global): reload")
                 }
-                return .next
+                call.pc = .afterReload
+                return invoke(cpu, .switchMM(SwitchMMCall(next: loadedMM)), shared: true)
             }
-            call.pc = .readGen
-            return .next
+            return afterReload(cpu, &call, localTLBGen: localTLBGen, shared: true)
+        case .afterReload:
+            return afterReload(cpu, &call, localTLBGen: localTLBGen, shared: false)
         case .readGen:
             call.pc = .ack
             // "Defer mm_tlb_gen reading as long as possible to avoid cache contention."
@@ -98,6 +103,46 @@ extension World {
             if isTracing { note(cpu, "flush_tlb_func", "ack -> cpu\(f.initiatingCPU)") }
             return .ret(shared: true)
         }
+    }
+
+    /// 6.15, after the global-ASID reload (or none): "Broadcast ASIDs are always kept up to date
+    /// with INVLPGB", `if (is_global_asid(loaded_mm_asid)) return;`, else on to the lazy check.
+    /// `shared`: this step already made its shared access.
+    mutating func afterReload(
+        _ cpu: Int, _ call: inout FlushTLBFuncCall, localTLBGen: UInt64, shared: Bool
+    ) -> StepOutcome {
+        let asid = state.cpus[cpu].tlbState.loadedASID
+        guard isGlobalASID(asid) else { return beforeGenerations(cpu, &call, localTLBGen: localTLBGen, shared: shared) }
+        call.pc = .ack
+        if isTracing { note(cpu, "flush_tlb_func", "global ASID \(asid): return") }
+        return shared ? .shared : .next
+    }
+
+    /// `flush_tlb_func()` from its lazy check to its early exit, before it reads the mm's
+    /// generation (`.readGen`, the next step). `shared`: this step already made its shared access.
+    mutating func beforeGenerations(
+        _ cpu: Int, _ call: inout FlushTLBFuncCall, localTLBGen: UInt64, shared: Bool
+    ) -> StepOutcome {
+        let f = call.info
+        let done: StepOutcome = shared ? .shared : .next
+        call.pc = .ack
+        if state.cpus[cpu].tlbState.isLazy {
+            // Leave lazy mode instead of flushing: switch_mm_irqs_off(NULL, &init_mm, NULL).
+            if isTracing { note(cpu, "flush_tlb_func", "is_lazy: switch to init_mm") }
+            return invoke(cpu, .switchMM(SwitchMMCall(next: initMM)), shared: shared)
+        }
+        let asid = state.cpus[cpu].tlbState.loadedASID
+        if S.handlesWithoutGenerations(f, in: &self, cpu: cpu, asid: asid, isLocal: call.isLocal) {
+            return done
+        }
+        if scheme.isAlreadyCovered(newTLBGen: f.newTLBGen, localTLBGen: localTLBGen) {
+            if isTracing {
+                note(cpu, "flush_tlb_func", "new_tlb_gen \(f.newTLBGen) <= local_tlb_gen \(localTLBGen): return")
+            }
+            return done
+        }
+        call.pc = .readGen
+        return done
     }
 
     /// `flush_tlb_local()` in `flush_tlb_func()`, counted as the kernel's vm events count it.

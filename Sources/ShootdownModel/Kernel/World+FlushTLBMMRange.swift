@@ -21,6 +21,9 @@ extension World {
                 state.cpus[cpu].flushInfo = FlushTLBInfo(
                     mm: nil, start: 0, end: nil, freedTables: false, newTLBGen: 0, initiatingCPU: cpu)
                 if isTracing { note(cpu, "arch_tlbbatch_flush", "flush_tlb_info: mm = NULL, TLB_FLUSH_ALL, gen 0") }
+                // 6.15: "if (cpu_feature_enabled(X86_FEATURE_INVLPGB) && batch->unmapped_pages)
+                // invlpgb_flush_all_nonglobals();" (every batch the model flushes unmapped pages).
+                if broadcasts { call.pc = .invlpgbAll }
                 return .next
             }
             if let gen = call.presetGen ?? (scheme.flushStart == .withoutGeneration ? 0 : nil) {
@@ -47,6 +50,8 @@ extension World {
             }
             call.isUnpublished = true
             if scheme.publishStepCount > 0 { call.pc = .publishStep(0) }
+            // 6.15: "if (mm_global_asid(mm)) broadcast_tlb_flush(info);" before the cpumask.
+            if broadcasts { call.pc = .readGlobalASID }
             return .shared
         case .publishStep(let index):
             S.publishStep(index, in: &self, cpu: cpu, mm: call.mm)
@@ -69,7 +74,7 @@ extension World {
                 // flush_tlb_multi() -> native_flush_tlb_multi(): count_vm_tlb_event(NR_TLB_REMOTE_FLUSH).
                 counters.nrTLBRemoteFlush += 1
                 let asksTrim = setup.hasTicks && !call.isBatch && scheme.loadedMMSwitching != .unread
-                call.pc = asksTrim ? .shouldTrim : .snapshotMask
+                call.pc = asksTrim ? .shouldTrim : multiStart(call)
                 if isTracing { note(cpu, "flush_tlb_mm_range", "mm_cpumask = \(cpuList(mask)): flush_tlb_multi") }
             } else if call.isBatch ? mask.contains(cpu) : state.cpus[cpu].tlbState.loadedMM == call.mm {
                 call.pc = .localOnly
@@ -90,7 +95,7 @@ extension World {
                 call.trimsCPUMask = true
             }
             if isTracing { note(cpu, "should_trim_cpumask", due ? "a second passed: trim_cpumask" : "not yet") }
-            call.pc = .snapshotMask
+            call.pc = multiStart(call)
             return .shared
         case .snapshotMask:
             // smp_call_function_many_cond(): cpumask_and(cfd->cpumask, mask, cpu_online_mask) reads
@@ -131,7 +136,7 @@ extension World {
                 call.pc = .shouldFlush(cpu: target)
                 return .shared
             }
-            if scheme.sendsIPI(targetIsLazy: lazy, freedTables: call.freedTables) {
+            if scheme.sendsIPI(targetIsLazy: lazy, freedTables: call.interruptsEveryCPU) {
                 call.pc = .queue(cpu: target)
                 if isTracing { note(cpu, "flush_tlb_mm_range", "cpu\(target) is_lazy = \(lazy): send IPI") }
             } else {
@@ -182,7 +187,9 @@ extension World {
             // csd_lock_wait() for every target: all acknowledged (wait(of:on:) held us until then).
             touch(.acks(cpu: cpu), write: false)
             if isTracing { note(cpu, "flush_tlb_mm_range", "all IPIs acknowledged") }
-            call.pc = .finish
+            // 6.15: broadcast_tlb_flush() goes on to __tlbsync(); flush_tlb_mm_range() to
+            // consider_global_asid(mm).
+            call.pc = call.isBroadcast ? .tlbsync : broadcasts && !call.isBatch ? .considerGlobalASID : .finish
             return .shared
         case .localOnly:
             // local_irq_disable(); flush_tlb_func(info); local_irq_enable();
@@ -190,6 +197,9 @@ extension World {
             return invoke(
                 cpu,
                 .flushTLBFunc(FlushTLBFuncCall(info: state.cpus[cpu].flushInfo!, isLocal: true)), shared: false)
+        case .readGlobalASID, .transitionCheck, .transitionMask, .transitionCPU, .clearTransition, .tlbsync,
+            .multiTransitionCheck, .considerGlobalASID, .useGlobalASID, .invlpgbAll:
+            return stepBroadcast(cpu, &call)
         case .finish:
             // put_flush_tlb_info(); put_cpu();
             let gen = state.cpus[cpu].flushInfo?.newTLBGen ?? 0
@@ -216,10 +226,18 @@ extension World {
     }
 
     /// Whether `native_flush_tlb_multi()` asks `should_flush_tlb()` of each CPU: where the scheme
-    /// has it (it reads `loaded_mm`), and only when no page table was freed (with
-    /// `freed_tables` the kernel uses `on_each_cpu_mask()` and reads nothing of the target).
+    /// has it (it reads `loaded_mm`), and only when no page table was freed and the mm is not in
+    /// its ASID transition (then the kernel uses `on_each_cpu_mask()` and reads nothing of the
+    /// target).
     func asksShouldFlushTLB(_ call: FlushTLBMMRangeCall) -> Bool {
-        scheme.loadedMMSwitching != .unread && !call.freedTables
+        scheme.loadedMMSwitching != .unread && !call.interruptsEveryCPU
+    }
+
+    /// Where `flush_tlb_multi()` starts: with global ASIDs, `native_flush_tlb_multi()` first
+    /// reads `mm_in_asid_transition(info->mm)` (a batch has no mm: `mm_in_asid_transition(NULL)`
+    /// is false without a read).
+    func multiStart(_ call: FlushTLBMMRangeCall) -> FlushTLBMMRangeCall.PC {
+        broadcasts && !call.isBatch ? .multiTransitionCheck : .snapshotMask
     }
 
     /// `per_cpu(cpu_tlbstate.loaded_mm, target)`, one shared read.

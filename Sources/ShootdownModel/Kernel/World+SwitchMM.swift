@@ -21,6 +21,10 @@ extension World {
             return .shared
         case .branch:
             if call.prev == next {
+                if broadcasts, next != initMM {
+                    call.pc = .sameMMGlobalCheck
+                    return .next
+                }
                 // "If the CPU is not in lazy TLB mode, we are just switching from one thread in
                 // a process to another thread in the same process. No TLB flush required."
                 guard call.wasLazy else {
@@ -127,26 +131,73 @@ extension World {
                 )
             }
             return .shared
-        case .readGen:
-            if next != initMM { touch(.tlbGen(mm: next), write: false) }
-            let nextTLBGen = next == initMM ? 0 : state.mms[next].tlbGen
-            let (asid, needFlush, why) = chooseNewASID(cpu, next: next, nextTLBGen: nextTLBGen)
-            if scheme.loadedMMSwitching != .unread {
-                // Where other CPUs read loaded_mm, its store is a step of its own after the
-                // tlb_gen read (the window CVE-2025-37964 is about), and 6.6.y's backport stores
-                // LOADED_MM_SWITCHING only now, between the two.
-                (call.asid, call.needFlush, call.nextTLBGen) = (asid, needFlush, nextTLBGen)
-                call.pc = scheme.loadedMMSwitching == .afterGenRead ? .markSwitching : .loadCR3
+        case .sameMMGlobalCheck:
+            // 6.15: "Check if the current mm is transitioning to a global ASID":
+            // if (mm_needs_global_asid(next, prev_asid)) { next_tlb_gen = ...; ns =
+            // choose_new_asid(next, next_tlb_gen); goto reload_tlb; }
+            touch(.globalASID(mm: next), write: false)
+            let global = state.mms[next].globalASID
+            if global != 0, call.prevASID != global {
+                if isTracing { note(cpu, "switch_mm_irqs_off", "same mm, global ASID \(global) assigned: reload") }
+                call.pc = .readGen
+                return .shared
+            }
+            // "Broadcast TLB invalidation keeps this ASID up to date all the time."
+            if isGlobalASID(call.prevASID) || !call.wasLazy {
                 if isTracing {
                     note(
                         cpu, "switch_mm_irqs_off",
-                        "next_tlb_gen = \(nextTLBGen); choose_new_asid: \(why)\(needFlush ? ", flush" : "")")
+                        isGlobalASID(call.prevASID)
+                            ? "same mm on global ASID \(call.prevASID): nothing to do"
+                            : "same mm \(scenario.mmName(next)), not lazy: nothing to do")
                 }
+                return .ret(shared: true)
+            }
+            call.pc = .sameMMReadGen
+            return .shared
+        case .chooseASID:
+            // 6.15 choose_new_asid(): "Global ASIDs are always up to date": if
+            // (mm_global_asid(next)) { ns.asid = global_asid; ns.need_flush = 0; }
+            touch(.globalASID(mm: next), write: false)
+            let global = state.mms[next].globalASID
+            let (asid, needFlush, why) =
+                global != 0
+                ? (global, false, "global ASID \(global)") : chooseNewASID(cpu, next: next, nextTLBGen: call.nextTLBGen)
+            return afterChooseASID(cpu, &call, asid: asid, needFlush: needFlush, nextTLBGen: call.nextTLBGen, why: why)
+        case .readGen:
+            if next != initMM { touch(.tlbGen(mm: next), write: false) }
+            let nextTLBGen = next == initMM ? 0 : state.mms[next].tlbGen
+            if broadcasts, next != initMM {
+                // choose_new_asid() reads the mm's global ASID after this: a step of its own.
+                call.nextTLBGen = nextTLBGen
+                call.pc = .chooseASID
                 return .shared
             }
-            finishSwitch(cpu, next: next, asid: asid, nextTLBGen: nextTLBGen, needFlush: needFlush, why: why)
-            return .ret(shared: true)
+            let (asid, needFlush, why) = chooseNewASID(cpu, next: next, nextTLBGen: nextTLBGen)
+            return afterChooseASID(cpu, &call, asid: asid, needFlush: needFlush, nextTLBGen: nextTLBGen, why: why)
         }
+    }
+
+    /// The different-mm path once `choose_new_asid()` answered: the CR3 write now, or (where
+    /// other CPUs read `loaded_mm`) in a step of its own.
+    mutating func afterChooseASID(
+        _ cpu: Int, _ call: inout SwitchMMCall, asid: Int, needFlush: Bool, nextTLBGen: UInt64, why: String
+    ) -> StepOutcome {
+        if scheme.loadedMMSwitching != .unread {
+            // Where other CPUs read loaded_mm, its store is a step of its own after the
+            // tlb_gen read (the window CVE-2025-37964 is about), and 6.6.y's backport stores
+            // LOADED_MM_SWITCHING only now, between the two.
+            (call.asid, call.needFlush, call.nextTLBGen) = (asid, needFlush, nextTLBGen)
+            call.pc = scheme.loadedMMSwitching == .afterGenRead ? .markSwitching : .loadCR3
+            if isTracing {
+                note(
+                    cpu, "switch_mm_irqs_off",
+                    "next_tlb_gen = \(nextTLBGen); choose_new_asid: \(why)\(needFlush ? ", flush" : "")")
+            }
+            return .shared
+        }
+        finishSwitch(cpu, next: call.next, asid: asid, nextTLBGen: nextTLBGen, needFlush: needFlush, why: why)
+        return .ret(shared: true)
     }
 
     /// The different-mm path's first cpumask step: clear the previous mm's bit (not with the
@@ -175,8 +226,9 @@ extension World {
     mutating func finishSwitch(
         _ cpu: Int, next: Int, asid: Int, nextTLBGen: UInt64, needFlush: Bool, why: @autoclosure () -> String
     ) {
-        let local = state.cpus[cpu].tlbState.ctxs[asid].tlbGen
-        let ownSlot = next != initMM && state.cpus[cpu].tlbState.ctxs[asid].ctxID == state.mms[next].ctxID
+        // A global ASID (6.15) never needs a flush here and has no ctxs[] slot.
+        let local = needFlush ? state.cpus[cpu].tlbState.ctxs[asid].tlbGen : 0
+        let ownSlot = next != initMM && needFlush && state.cpus[cpu].tlbState.ctxs[asid].ctxID == state.mms[next].ctxID
         if needFlush, ownSlot, local < nextTLBGen,
             let plan = S.switchCatchUp(in: &self, cpu: cpu, asid: asid, mm: next, from: local, to: nextTLBGen)
         {

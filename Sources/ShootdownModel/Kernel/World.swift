@@ -201,8 +201,15 @@ public struct World<S: Scheme>: Sendable {
             case .cowInstall, .unlockMmap: return nil
             }
         case .flushTLBMMRange(let call):
-            guard call.pc == .wait else { return nil }
-            return (.acks(cpu: cpu), scheme.waitsForAcknowledgements && state.cpus[cpu].pendingAcks > 0)
+            switch call.pc {
+            case .wait: return (.acks(cpu: cpu), scheme.waitsForAcknowledgements && state.cpus[cpu].pendingAcks > 0)
+            case .transitionCPU(let target):
+                // finish_asid_transition(): while (READ_ONCE(per_cpu(cpu_tlbstate.loaded_mm, cpu))
+                // == LOADED_MM_SWITCHING) cpu_relax();
+                guard scheme.transitionWaitsForSwitching else { return nil }
+                return (.loadedMM(cpu: target), state.cpus[target].tlbState.isSwitching)
+            default: return nil
+            }
         case .flushTLBFunc, .switchMM, .enterLazyTLB:
             return nil
         }

@@ -20,6 +20,13 @@ public struct AddressSpace: Hashable, Sendable {
     /// `time_after(jiffies, mm->context.next_trim_cpumask)`: a second passed (``Operation/tick``)
     /// since the last flush that trimmed the cpumask (`should_trim_cpumask()`).
     public var trimDue = false
+    /// `mm->context.global_asid` (6.15, ``Scheme/usesBroadcastInvalidation``): the ASID the mm
+    /// uses on every CPU, from ``tlbNrDynASIDs`` up, once `use_global_asid()` assigned it; 0 for
+    /// none. Held for the mm's lifetime.
+    public var globalASID = 0
+    /// `mm->context.asid_transition`: the mm has a global ASID and some CPU may still run it on a
+    /// dynamic one; `finish_asid_transition()` clears it once none does.
+    public var inASIDTransition = false
     /// The page table: one PTE per virtual page.
     public var ptes: [PTE]
     /// The VMAs, per page: `nil` where no VMA covers the page.

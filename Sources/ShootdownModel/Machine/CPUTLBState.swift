@@ -1,6 +1,10 @@
 /// The number of dynamic ASID slots per CPU, `TLB_NR_DYN_ASIDS` in arch/x86/include/asm/tlbflush.h.
 public let tlbNrDynASIDs = 6
 
+/// Whether `asid` is a global ASID (`is_global_asid()`, 6.15): ASIDs from ``tlbNrDynASIDs`` up
+/// name one mm on every CPU and have no `ctxs[]` slot.
+public func isGlobalASID(_ asid: Int) -> Bool { asid >= tlbNrDynASIDs }
+
 /// The address-space index that stands for `init_mm`, the kernel's own mm.
 public let initMM = -1
 

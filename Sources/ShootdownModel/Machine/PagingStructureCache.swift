@@ -56,6 +56,14 @@ public struct PagingStructureCache: Hashable, Sendable {
         lines.removeAll { $0.cached | $0.unhooked | $0.freed == 0 }
     }
 
+    /// Drops every line of every tag (INVLPGB of all non-global translations).
+    /// - Returns: whether a dropped line pointed at an unhooked or freed table.
+    public mutating func flushAll() -> Bool {
+        let dangling = lines.contains { $0.unhooked | $0.freed != 0 }
+        lines.removeAll()
+        return dangling
+    }
+
     /// Drops every line of `tag` (a CR3 write with a flush, `INVLPG`, a full flush).
     /// - Returns: whether a dropped line pointed at an unhooked or freed table.
     @discardableResult

@@ -220,6 +220,14 @@ public struct TLB: Hashable, Sendable {
         return before - entries.count
     }
 
+    /// Drops every entry, of every tag (INVLPGB of all non-global translations); returns how many.
+    @discardableResult
+    public mutating func flushAll() -> Int {
+        let before = entries.count
+        entries.removeAll()
+        return before
+    }
+
     /// Drops every entry with a revocation that came due: what the `oracle-hw` bound does.
     mutating func removeDueEntries() {
         entries.removeAll { $0.unmapped?.isDue == true || $0.writeRevoked?.isDue == true }

@@ -32,6 +32,13 @@ public struct Counters: Hashable, Sendable {
     public var cpumaskTrims = 0
     /// INVLPG instructions executed.
     public var pagesInvalidated = 0
+    /// INVLPGB instructions issued (6.15's broadcast invalidation): one per
+    /// ``invlpgbCountMax`` pages of a range, one for a whole PCID or every non-global entry.
+    public var invlpgbs = 0
+    /// TLBSYNCs: waits for a CPU's INVLPGBs to complete everywhere.
+    public var tlbsyncs = 0
+    /// Global ASIDs assigned by `use_global_asid()`.
+    public var globalASIDs = 0
     /// TLB entries dropped by full flushes.
     public var entriesFlushed = 0
     /// Page walks that filled a TLB entry.
@@ -89,6 +96,9 @@ public struct Counters: Hashable, Sendable {
         cpumaskSwitchWrites += other.cpumaskSwitchWrites
         cpumaskTrims += other.cpumaskTrims
         pagesInvalidated += other.pagesInvalidated
+        invlpgbs += other.invlpgbs
+        tlbsyncs += other.tlbsyncs
+        globalASIDs += other.globalASIDs
         entriesFlushed += other.entriesFlushed
         tlbFills += other.tlbFills
         tlbHits += other.tlbHits
@@ -133,6 +143,9 @@ public struct Counters: Hashable, Sendable {
             ("cpumask_switch_writes", cpumaskSwitchWrites),
             ("cpumask_trims", cpumaskTrims),
             ("pages_invalidated", pagesInvalidated),
+            ("invlpgbs", invlpgbs),
+            ("tlbsyncs", tlbsyncs),
+            ("global_asids", globalASIDs),
             ("entries_flushed", entriesFlushed),
             ("tlb_fills", tlbFills),
             ("tlb_hits", tlbHits),

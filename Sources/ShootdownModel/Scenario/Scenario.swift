@@ -41,6 +41,16 @@ public struct Scenario: Hashable, Sendable {
     /// CPUs and many VMs) `choose_new_asid()` always answers ASID 0 with a flush, so every switch
     /// to another mm reloads CR3 with a full flush and the TLB keeps one address space's entries.
     public var hasPCID = true
+    /// Whether the CPUs have AMD's broadcast invalidation (`X86_FEATURE_INVLPGB`, `invlpgb on`):
+    /// a scheme that uses it (``Scheme/usesBroadcastInvalidation``, `linux-6.15`) gives a busy
+    /// multi-threaded mm a global ASID and flushes it with INVLPGB and TLBSYNC instead of IPIs.
+    /// Others ignore it, as a kernel before 6.15 does.
+    public var hasINVLPGB = false
+    /// `consider_global_asid()` gives an mm a global ASID when it is active on more than this
+    /// many CPUs (`mm_active_cpus_exceeds(mm, 3)`: 3 in the kernel). A heuristic, not a safety
+    /// rule: a smaller value lets a scenario of two or three CPUs reach the global ASID and
+    /// its transition (`invlpgb on threshold 1`).
+    public var globalASIDThreshold = 3
     /// Physical frames in the machine.
     public var frameCount: Int
     public var addressSpaces: [AddressSpaceSpec]

@@ -68,6 +68,10 @@ public enum ScenarioFormat {
             "frames \(scenario.frameCount)",
         ]
         if !scenario.hasPCID { lines.append("pcid off") }
+        if scenario.hasINVLPGB {
+            lines.append(
+                "invlpgb on" + (scenario.globalASIDThreshold == 3 ? "" : " threshold \(scenario.globalASIDThreshold)"))
+        }
         for mm in scenario.addressSpaces {
             lines.append("mm \(mm.name)")
             for m in mm.mappings {

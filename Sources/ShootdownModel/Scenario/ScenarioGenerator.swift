@@ -130,6 +130,13 @@ public struct ScenarioGenerator: Sendable {
                 return .migrate(page: page, synchronous: true)
             }
         }
+        // Half the machines with PCID have INVLPGB, with a global-ASID threshold below the CPU
+        // count so that an mm can get one (only schemes that use it, `linux-6.15`, read this;
+        // drawn last, so that the scenarios above stay as they were for every other scheme).
+        if scenario.hasPCID, draw.chance(1, in: 2) {
+            scenario.hasINVLPGB = true
+            scenario.globalASIDThreshold = draw.int(0...cpus - 1)
+        }
         return scenario
     }
 

@@ -13,6 +13,10 @@ struct ScenarioParser {
     static let maxPages = 16_384
     var ptesPerTable = 512
     var hasPCID = true
+    var hasINVLPGB = false
+    var globalASIDThreshold = 3
+    /// The `invlpgb` line, to report it when the machine has no PCID.
+    var invlpgbLine = 0
     var frames: Int?
     var addressSpaces: [Scenario.AddressSpaceSpec] = []
     var threads: [Scenario.ThreadSpec] = []
@@ -88,6 +92,21 @@ struct ScenarioParser {
             }
             hasPCID = words[1] == "on"
             block = .none
+        case "invlpgb":
+            let expected = "`invlpgb on`, `invlpgb on threshold N` (N active CPUs, 0 to 63) or `invlpgb off`"
+            let isOff = words.count == 2 && words[1] == "off"
+            let isOn = words.count == 2 && words[1] == "on"
+            let isOnWithThreshold = words.count == 4 && words[1] == "on" && words[2] == "threshold"
+            guard isOff || isOn || isOnWithThreshold else {
+                throw error("invlpgb", expected, words.dropFirst().joined(separator: " "))
+            }
+            hasINVLPGB = !isOff
+            invlpgbLine = line
+            if isOnWithThreshold {
+                guard let n = Int(words[3]), (0..<64).contains(n) else { throw error("invlpgb", expected, words[3]) }
+                globalASIDThreshold = n
+            }
+            block = .none
         case "frames":
             frames = try number(words, 1, "frames", "a frame count")
             framesLine = line
@@ -107,7 +126,7 @@ struct ScenarioParser {
         default:
             throw error(
                 "header",
-                "cpus, pages, ptes-per-table, pcid, frames, mm, thread or kthread (indent operations and maps)",
+                "cpus, pages, ptes-per-table, pcid, invlpgb, frames, mm, thread or kthread (indent operations and maps)",
                 words[0])
         }
     }
@@ -331,6 +350,14 @@ struct ScenarioParser {
             frameCount: frameCount, addressSpaces: addressSpaces, threads: threads, events: events)
         scenario.ptesPerTable = ptesPerTable
         scenario.hasPCID = hasPCID
+        scenario.hasINVLPGB = hasINVLPGB
+        scenario.globalASIDThreshold = globalASIDThreshold
+        if hasINVLPGB, !hasPCID {
+            line = invlpgbLine
+            throw error(
+                "invlpgb", "PCID with INVLPGB (global ASIDs are PCIDs; every CPU with INVLPGB has PCID)",
+                "invlpgb on with pcid off")
+        }
         if let (mm, table) = scenario.untrackablePageTable {
             line = lastContentLine
             throw error(

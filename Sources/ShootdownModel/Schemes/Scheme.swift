@@ -29,6 +29,25 @@ public protocol Scheme: Hashable, Sendable {
     /// (`TLB_REMOTE_WRONG_CPU`). Linux 6.6: no, the switch clears and sets the bits.
     var updatesCPUMaskLazily: Bool { get }
 
+    /// AMD's INVLPGB broadcast invalidation with global ASIDs (Rik van Riel's series, 6.15), on a
+    /// machine that has it (``Scenario/hasINVLPGB``): `consider_global_asid()` gives an mm active
+    /// on several CPUs a global ASID, and its flushes are `broadcast_tlb_flush()` instead of IPIs.
+    /// Linux 6.6: no.
+    var usesBroadcastInvalidation: Bool { get }
+
+    /// `broadcast_tlb_flush()`: whether `__tlbsync()` waits for the INVLPGBs kicked off before
+    /// the flush returns (the model completes them there, the latest point the hardware may).
+    var syncsBroadcasts: Bool { get }
+
+    /// `finish_asid_transition()`: whether it waits while a CPU of the cpumask is
+    /// `LOADED_MM_SWITCHING` ("to catch the unlikely case of it switching to the target mm with
+    /// an out of date ASID").
+    var transitionWaitsForSwitching: Bool { get }
+
+    /// `finish_asid_transition()`: whether it looks for a CPU still running the mm on a dynamic
+    /// ASID (and sends the flush IPIs) before it ends the transition.
+    var transitionChecksCPUs: Bool { get }
+
     /// `should_flush_tlb()` reads the target's `loaded_mm` before its `is_lazy` (the `smp_rmb()`
     /// between them came with the CVE-2025-37964 fix); else after.
     var readsLoadedMMFirst: Bool { get }
@@ -194,6 +213,10 @@ extension Scheme {
     public var loadedMMSwitching: LoadedMMSwitching { .unread }
     public var readsLoadedMMFirst: Bool { true }
     public var updatesCPUMaskLazily: Bool { false }
+    public var usesBroadcastInvalidation: Bool { false }
+    public var syncsBroadcasts: Bool { true }
+    public var transitionWaitsForSwitching: Bool { true }
+    public var transitionChecksCPUs: Bool { true }
     public func shouldFlushTLB(loaded: RemoteLoadedMM, mm: Int?, trim: Bool) -> Bool { true }
 
     public func isAlreadyCovered(newTLBGen: UInt64, localTLBGen: UInt64) -> Bool {

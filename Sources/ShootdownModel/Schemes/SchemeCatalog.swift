@@ -14,6 +14,7 @@ public enum SchemeCatalog {
         LinuxIPILazyScheme.self,
         Linux66yScheme.self,
         Linux614Scheme.self,
+        Linux615Scheme.self,
     ]
 
     /// Every scheme's base name and summary, `rfc15-buggy` included (the seed thread's bug, kept
