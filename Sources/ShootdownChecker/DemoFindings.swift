@@ -80,6 +80,11 @@ public struct DemoFindings: Sendable {
         // The newer kernels' CVEs (their named scenario is `switch-in-flush`).
         for mutation in Linux66yScheme.Mutation.allCases { search(Linux66yScheme(mutation: mutation)) }
         for mutation in Linux614Scheme.Mutation.allCases { search(Linux614Scheme(mutation: mutation)) }
+        // 6.15's broadcast rules matter only on a machine with INVLPGB: elsewhere it is 6.14.
+        let broadcastScenarios = BuiltinScenarios.names.filter { BuiltinScenarios.named($0)!.hasINVLPGB }
+        for mutation in Linux615Scheme.Mutation.allCases {
+            search(Linux615Scheme(mutation: mutation), among: broadcastScenarios)
+        }
         // A one-slot ring wraps at every second generation: the ring mutants' windows open there.
         for mutation in RingScheme.Mutation.allCases { search(RingScheme(size: 1, mutation: mutation)) }
     }
@@ -94,9 +99,10 @@ public struct DemoFindings: Sendable {
         return total
     }
 
-    /// The first built-in scenario where the exhaustive checker catches `scheme`.
-    mutating func search<S: Scheme>(_ scheme: S) {
-        for name in BuiltinScenarios.names {
+    /// The first built-in scenario (of `names`, in order) where the exhaustive checker catches
+    /// `scheme`.
+    mutating func search<S: Scheme>(_ scheme: S, among names: [String] = BuiltinScenarios.names) {
+        for name in names {
             let scenario = BuiltinScenarios.named(name)!
             let result = ExhaustiveChecker(scenario: scenario, scheme: scheme).run()
             guard let violation = result.violation, let schedule = result.schedule else { continue }

@@ -189,5 +189,6 @@ struct CLI {
         #expect(output.stdout.contains("ring-list:size=8,switch=ranged                     pass"))
         #expect(output.stdout.contains("ring-list:size=1,switch=ranged~overtaken-race"))
         #expect(output.stdout.contains("linux-6.14~cve-2025-40174"))
+        #expect(output.stdout.contains("linux-6.15~no-switching-wait"))
     }
 }

@@ -144,13 +144,20 @@ extension World {
             footprint.addEverything()
             counters.invlpgbs += 1
             counters.tlbsyncs += 1
+            let firstTag = scheme.batchFlushReachesDynamicASIDs ? 0 : tlbNrDynASIDs
             for other in state.cpus.indices {
-                counters.entriesFlushed += state.cpus[other].tlb.flushAll()
-                if setup.tracksPagingStructures, state.cpus[other].pagingStructures.flushAll() {
+                counters.entriesFlushed += state.cpus[other].tlb.flushAll(fromTag: firstTag)
+                if setup.tracksPagingStructures, state.cpus[other].pagingStructures.flushAll(fromTag: firstTag) {
                     counters.pscFlushes += 1
                 }
             }
-            if isTracing { note(cpu, "arch_tlbbatch_flush", "invlpgb_flush_all_nonglobals(): every CPU's TLB emptied") }
+            if isTracing {
+                note(
+                    cpu, "arch_tlbbatch_flush",
+                    firstTag == 0
+                        ? "invlpgb_flush_all_nonglobals(): every CPU's TLB emptied"
+                        : "INVLPGB of the global ASIDs only: dynamic ASIDs keep their entries")
+            }
             call.pc = .finish
             return .shared
         default:

@@ -56,12 +56,13 @@ public struct PagingStructureCache: Hashable, Sendable {
         lines.removeAll { $0.cached | $0.unhooked | $0.freed == 0 }
     }
 
-    /// Drops every line of every tag (INVLPGB of all non-global translations).
+    /// Drops every line of every tag from `firstTag` up (INVLPGB of all non-global translations:
+    /// `firstTag` 0).
     /// - Returns: whether a dropped line pointed at an unhooked or freed table.
-    public mutating func flushAll() -> Bool {
-        let dangling = lines.contains { $0.unhooked | $0.freed != 0 }
-        lines.removeAll()
-        return dangling
+    public mutating func flushAll(fromTag firstTag: Int = 0) -> Bool {
+        let dropped = lines.filter { Int($0.tag) >= firstTag }
+        lines.removeAll { Int($0.tag) >= firstTag }
+        return dropped.contains { $0.unhooked | $0.freed != 0 }
     }
 
     /// Drops every line of `tag` (a CR3 write with a flush, `INVLPG`, a full flush).

@@ -220,12 +220,13 @@ public struct TLB: Hashable, Sendable {
         return before - entries.count
     }
 
-    /// Drops every entry, of every tag (INVLPGB of all non-global translations); returns how many.
+    /// Drops every entry of every tag from `firstTag` up (INVLPGB of all non-global
+    /// translations: `firstTag` 0); returns how many.
     @discardableResult
-    public mutating func flushAll() -> Int {
+    public mutating func flushAll(fromTag firstTag: Int = 0) -> Int {
         let before = entries.count
-        entries.removeAll()
-        return before
+        entries.removeAll { $0.asid >= firstTag }
+        return before - entries.count
     }
 
     /// Drops every entry with a revocation that came due: what the `oracle-hw` bound does.

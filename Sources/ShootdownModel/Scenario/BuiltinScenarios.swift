@@ -401,6 +401,40 @@ public enum BuiltinScenarios {
               wait cached; madvise 0
             """
         ),
+        (
+            "invlpgb-switch",
+            """
+            # 6.15 with INVLPGB: A gets a global ASID after x's munmap while cpu1 switches back to A on its dynamic ASID; x2's munmap is an INVLPGB, and finish_asid_transition() must find cpu1 (threshold 1: two active CPUs suffice).
+            cpus 2
+            invlpgb on threshold 1
+            mm A
+              map 0-2 write populated
+            mm B
+              map 0 write populated
+            thread x mm=A cpu=0
+              munmap 2
+            thread x2 mm=A cpu=0
+              munmap 0
+            thread a mm=A cpu=1
+              read 0; wait back; read 0
+            thread b mm=B cpu=1
+              read 0; signal back
+            """
+        ),
+        (
+            "invlpgb-reclaim",
+            """
+            # 6.15 with INVLPGB: reclaim's batched flush is one INVLPGB of every non-global translation on every CPU; cpu1 caches page 0 on its dynamic ASID (A has no global ASID: threshold 3).
+            cpus 2
+            invlpgb on
+            mm A
+              map 0-1 write populated
+            thread y mm=A cpu=1
+              read 0; signal cached; read 0
+            thread r mm=A cpu=0
+              wait cached; reclaim 0
+            """
+        ),
     ]
 
     /// The names of the built-in scenarios.

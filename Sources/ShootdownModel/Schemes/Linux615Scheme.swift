@@ -33,6 +33,11 @@ public struct Linux615Scheme: KernelVersionScheme {
         /// read the mm's global ASID as 0 and is about to load a dynamic ASID is passed over ("to
         /// catch the unlikely case of it switching to the target mm with an out of date ASID").
         case noSwitchingWait = "no-switching-wait"
+        /// `arch_tlbbatch_flush()` (reclaim) invalidates the global ASIDs only, as the series'
+        /// first version did with its per-mm INVLPGBs, and leaves the CPUs that run an mm on a
+        /// dynamic ASID unflushed; v2's changelog: "Fix bug in arch_tlbbatch_flush, where we
+        /// need to do both the TLBSYNC, and flush the CPUs that are in the cpumask".
+        case batchGlobalOnly = "batch-global-only"
     }
 
     /// The rule taken back, or `nil` for the kernel.
@@ -58,6 +63,7 @@ public struct Linux615Scheme: KernelVersionScheme {
     public var syncsBroadcasts: Bool { mutation != .noTLBSync }
     public var transitionChecksCPUs: Bool { mutation != .noTransitionCheck }
     public var transitionWaitsForSwitching: Bool { mutation != .noSwitchingWait }
+    public var batchFlushReachesDynamicASIDs: Bool { mutation != .batchGlobalOnly }
 
     public static let listing = [
         SchemeListing(

@@ -48,6 +48,10 @@ public protocol Scheme: Hashable, Sendable {
     /// ASID (and sends the flush IPIs) before it ends the transition.
     var transitionChecksCPUs: Bool { get }
 
+    /// `arch_tlbbatch_flush()` with INVLPGB: whether its broadcast reaches the dynamic ASIDs too
+    /// (`invlpgb_flush_all_nonglobals()`), not only the global ones.
+    var batchFlushReachesDynamicASIDs: Bool { get }
+
     /// `should_flush_tlb()` reads the target's `loaded_mm` before its `is_lazy` (the `smp_rmb()`
     /// between them came with the CVE-2025-37964 fix); else after.
     var readsLoadedMMFirst: Bool { get }
@@ -217,6 +221,7 @@ extension Scheme {
     public var syncsBroadcasts: Bool { true }
     public var transitionWaitsForSwitching: Bool { true }
     public var transitionChecksCPUs: Bool { true }
+    public var batchFlushReachesDynamicASIDs: Bool { true }
     public func shouldFlushTLB(loaded: RemoteLoadedMM, mm: Int?, trim: Bool) -> Bool { true }
 
     public func isAlreadyCovered(newTLBGen: UInt64, localTLBGen: UInt64) -> Bool {
