@@ -42,6 +42,15 @@ struct Compare: ParsableCommand {
     )
     var pcid: OnOff = .on
 
+    @Option(
+        help: """
+            on (the default with --pcid on): the CPUs have AMD's INVLPGB broadcast invalidation, \
+            which linux-6.15 uses for mms active on more than 3 CPUs; off: as on Intel CPUs, \
+            linux-6.15 runs as linux-6.14. Other schemes ignore it.
+            """
+    )
+    var invlpgb: OnOff?
+
     @Option(help: "A JSON file of cycle costs overriding the defaults (see README).")
     var costModel: String?
 
@@ -65,6 +74,9 @@ struct Compare: ParsableCommand {
                     + Workload.Kind.allCases.map(\.rawValue).joined(separator: ", "))
         }
         let cpuCounts = try sweptCPUs()
+        if invlpgb == .on, pcid == .off {
+            throw fail("--invlpgb on needs --pcid on (global ASIDs are PCIDs); drop --invlpgb or use --pcid on")
+        }
         var costs = CostModel()
         if let costModel {
             let contents: String?
@@ -96,6 +108,7 @@ struct Compare: ParsableCommand {
         for cpus in cpuCounts {
             var load = Workload(kind, cpus: cpus, iterations: iterations, pages: pages, reads: reads, seed: seed)
             load.hasPCID = pcid == .on
+            load.hasINVLPGB = (invlpgb ?? pcid) == .on
             let scenario: Scenario
             do {
                 scenario = try load.scenario()

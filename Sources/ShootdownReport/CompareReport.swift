@@ -11,6 +11,8 @@ public struct CompareReport: Codable, Sendable {
     public var iterations: Int
     /// Whether the simulated CPUs had PCID (`compare --pcid`).
     public var pcid: Bool
+    /// Whether they had INVLPGB (`compare --invlpgb`).
+    public var invlpgb: Bool
     /// The cost model the figures were priced with, so that a report says how to reproduce it.
     public var costModel: CostModel
     public var schemes: [Row]
@@ -43,6 +45,7 @@ public struct CompareReport: Codable, Sendable {
         seed = workload.seed
         iterations = workload.iterations
         pcid = workload.hasPCID
+        invlpgb = workload.hasINVLPGB
         let base = Self.figures(oracle)
         schemes = results.map { name, result in
             let figures = Self.figures(result)
@@ -79,7 +82,7 @@ public struct CompareReport: Codable, Sendable {
                 }
         }
         var lines = [
-            "\(workload) on \(cpus) CPUs\(pcid ? "" : " without PCID"), \(iterations) rounds, seed \(seed); (Nx) = N times oracle-sw",
+            "\(workload) on \(cpus) CPUs\(pcid ? (invlpgb ? "" : " without INVLPGB") : " without PCID"), \(iterations) rounds, seed \(seed); (Nx) = N times oracle-sw",
             TextTable.render(header: header, rows: rows),
         ]
         for row in schemes where row.violation != nil {

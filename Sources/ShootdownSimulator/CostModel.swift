@@ -47,6 +47,18 @@ public struct CostModel: Hashable, Sendable, Codable {
     public var ackLatency = 200
     /// Reading one slot of the flush ring (one cache line, possibly contended with writers).
     public var ringSlotRead = 40
+    /// Issuing one INVLPGB (6.15's broadcast invalidation, `linux-6.15` with `invlpgb on`): the
+    /// instruction only starts the invalidation on every CPU, so its issue is priced as one
+    /// INVLPG (no published latency; an assumption).
+    public var invlpgb = 227
+    /// A TLBSYNC: the issuing CPU waits until every CPU completed its INVLPGBs, with no handler
+    /// run on the targets. Fitted to Rik van Riel's profile of will-it-scale tlb_flush2_threads
+    /// on a 36-core Milan (cover letter of "AMD broadcast TLB invalidation", v2 to v7): with
+    /// INVLPGB, "TLB invalidation went down from 40% of the total CPU time to only around 4%" at
+    /// the same loop rate: a tenth of the CPU time. In the model, at 36 CPUs and 100 rounds of
+    /// `tlb-flush2`, `linux-6.15`'s `cycles_flush` is a tenth of `linux`'s with 1,600 cycles
+    /// (docs/compare.md shows the fit). The model prices it the same on every machine size.
+    public var tlbsync = 1_600
     /// How long a thread runs before the scheduler may preempt it for another runnable thread of
     /// its CPU: Linux 6.6's EEVDF base slice, 0.75 ms (`sysctl_sched_base_slice`), at 3 GHz.
     public var timeSlice = 2_250_000
@@ -61,6 +73,7 @@ public struct CostModel: Hashable, Sendable, Codable {
         ("contextSwitch", \.contextSwitch), ("invlpg", \.invlpg), ("fullFlush", \.fullFlush),
         ("flushSetup", \.flushSetup), ("ipiSend", \.ipiSend), ("ipiLatency", \.ipiLatency),
         ("ackLatency", \.ackLatency), ("ringSlotRead", \.ringSlotRead), ("timeSlice", \.timeSlice),
+        ("invlpgb", \.invlpgb), ("tlbsync", \.tlbsync),
     ]
 
     /// Reads a cost-model file: a JSON object whose keys are any of ``fields`` and whose values

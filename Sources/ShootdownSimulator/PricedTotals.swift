@@ -7,7 +7,7 @@ import ShootdownModel
 /// overflow checks.
 struct PricedTotals {
     /// Cycles of all flushing so far: INVLPGs, full flushes, handler runs, IPIs queued, ring
-    /// slots read.
+    /// slots read, INVLPGBs and TLBSYNCs.
     var flush: Int
     var fills: Int
     var hits: Int
@@ -21,7 +21,8 @@ struct PricedTotals {
         let flushRuns = c.rangedFlushes &+ c.fullFlushesIPI &+ c.fullFlushesLocal
         flush =
             c.pagesInvalidated &* costs.invlpg &+ c.fullFlushes &* costs.fullFlush &+ flushRuns &* costs.flushSetup
-            &+ c.ipisSent &* costs.ipiSend &+ c.ringSlotsRead &* costs.ringSlotRead
+            &+ c.ipisSent &* costs.ipiSend &+ c.ringSlotsRead &* costs.ringSlotRead &+ c.invlpgbs &* costs.invlpgb
+            &+ c.tlbsyncs &* costs.tlbsync
         fills = c.tlbFills
         hits = c.tlbHits
         l2Hits = c.tlbL2Hits

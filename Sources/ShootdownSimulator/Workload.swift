@@ -49,6 +49,9 @@ public struct Workload: Hashable, Sendable {
     /// Whether the CPUs have PCID; without it every switch to another mm flushes the TLB
     /// (the scenario's `pcid off`).
     public var hasPCID = true
+    /// Whether the CPUs have INVLPGB (the scenario's `invlpgb on`, with the kernel's threshold):
+    /// only `linux-6.15` uses it.
+    public var hasINVLPGB = false
 
     /// A workload; the defaults make one round of `tlb-flush2` on 16 CPUs about 30 accesses and
     /// one zap of 8 pages per thread.
@@ -93,6 +96,7 @@ public struct Workload: Hashable, Sendable {
     public var scenarioText: String {
         var lines = ["# \(kind.rawValue): \(summary)", "cpus \(cpus)"]
         if !hasPCID { lines.append("pcid off") }
+        if hasINVLPGB { lines.append("invlpgb on") }
         var generator = SeededGenerator(seed: seed)
         switch kind {
         case .tlbFlush1:
