@@ -50,12 +50,41 @@ import Testing
         #expect(svg.contains("polyline"))
     }
 
+    /// `linux-6.15` moves tlb-flush2's mm (8 CPUs, more than 3 active) to a global ASID: a few
+    /// transition IPIs, then INVLPGB and TLBSYNC; without INVLPGB it is `linux-6.14` figure for
+    /// figure. Other schemes ignore the option.
+    @Test func invlpgbTurnsTheFlushesIntoBroadcasts() throws {
+        func counters(_ extra: [String]) throws -> [String: [String: Int]] {
+            let output = try CLI.run(
+                [
+                    "compare", "--workload", "tlb-flush2", "--cpus", "8", "--iterations", "5", "--format", "json",
+                    "--schemes", "linux,linux-6.14,linux-6.15",
+                ] + extra)
+            #expect(output.status == 0)
+            let json = try #require(JSONSerialization.jsonObject(with: Data(output.stdout.utf8)) as? [String: Any])
+            let rows = try #require(json["schemes"] as? [[String: Any]])
+            return Dictionary(
+                uniqueKeysWithValues: rows.map { ($0["scheme"] as! String, $0["counters"] as! [String: Int]) })
+        }
+        let on = try counters([])
+        let off = try counters(["--invlpgb", "off"])
+        #expect(on["linux-6.15"]?["global_asids"] == 1)
+        #expect((on["linux-6.15"]?["invlpgbs"] ?? 0) > 0)
+        #expect(on["linux-6.15"]?["invlpgbs"] == on["linux-6.15"]?["tlbsyncs"])
+        #expect((on["linux-6.15"]?["ipis_sent"] ?? .max) < (on["linux-6.14"]?["ipis_sent"] ?? 0) / 4)
+        #expect(off["linux-6.15"]?["global_asids"] == 0)
+        #expect(off["linux-6.15"] == off["linux-6.14"])
+        #expect(on["linux"] == off["linux"])
+    }
+
     @Test(arguments: [
         (["compare", "--workload", "tlb-flush9"], "unknown workload 'tlb-flush9'"),
         (["compare", "--workload", "tlb-flush2", "--cpus", "257"], "--cpus must be 1...256"),
         (["compare", "--workload", "tlb-flush2", "--sweep", "cpu=4"], "--sweep takes cpus=N,N"),
         (["compare", "--workload", "tlb-flush2", "--schemes", "linux,ring"], "unknown scheme 'ring'"),
         (["compare", "--workload", "tlb-flush2", "--cost-model", "/nonexistent.json"], "cannot read cost model"),
+        (["compare", "--workload", "tlb-flush2", "--invlpgb", "on", "--pcid", "off"], "--invlpgb on needs --pcid on"),
+        (["compare", "--workload", "tlb-flush2", "--schemes", "linux-6.13"], "reached mainline in 6.14"),
     ])
     func badInputExitsTwoAndSaysWhy(arguments: [String], message: String) throws {
         let output = try CLI.run(arguments)
