@@ -61,6 +61,8 @@ struct Check: ParsableCommand {
 
     @OptionGroup var progress: ProgressOption
 
+    @OptionGroup var timelineView: TimelineViewOption
+
     @Flag(help: "Print 0 for the wall-clock figures, so that equal inputs print equal bytes.")
     var noTiming = false
 
@@ -90,7 +92,7 @@ struct Check: ParsableCommand {
         }
         switch output.format {
         case .json: print(report.json())
-        case .text: print(report.text(cpus: scenario.cpuCount))
+        case .text: print(report.text(cpus: scenario.cpuCount, view: timelineView.view))
         }
         if report.counterexample != nil { throw ExitCode(1) }
     }

@@ -76,6 +76,8 @@ struct Hunt: ParsableCommand {
 
     @OptionGroup var progress: ProgressOption
 
+    @OptionGroup var timelineView: TimelineViewOption
+
     func validate() throws {
         guard (2...ExhaustiveChecker<LinuxScheme>.maxCPUs).contains(maxCPUs) else {
             throw ValidationError("--max-cpus takes 2 to \(ExhaustiveChecker<LinuxScheme>.maxCPUs), found \(maxCPUs)")
@@ -187,7 +189,7 @@ struct Hunt: ParsableCommand {
         report.result = HuntReport.result(of: report.violation)
         switch output.format {
         case .json: print(report.json())
-        case .text: print(report.text())
+        case .text: print(report.text(view: timelineView.view))
         }
         return report.violation != nil
     }

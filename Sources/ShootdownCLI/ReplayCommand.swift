@@ -15,6 +15,8 @@ struct Replay: ParsableCommand {
 
     @OptionGroup var output: FormatOption
 
+    @OptionGroup var timelineView: TimelineViewOption
+
     func run() throws {
         let data: Data
         do {
@@ -53,6 +55,15 @@ struct Replay: ParsableCommand {
         switch output.format {
         case .json: print(report.json())
         case .text:
+            if result.violation != nil, timelineView.view != .full {
+                let slice = Set(CausalSlicer(scenario: scenario, scheme: scheme).slice(actions).map { $0 + 1 })
+                print(
+                    "Causal slice (\(slice.count) of \(actions.count) steps: each runs after the earlier steps of "
+                        + "its CPU, and the violation needs their order):")
+                print(Timeline.render(result.world.trace.filter { slice.contains($0.step) }, cpus: scenario.cpuCount))
+                if timelineView.view == .slice { return true }
+                print("")
+            }
             print(RunText.render(result, report: report, fullTimeline: true))
             if result.violation == nil {
                 print("\nthe violation does not reproduce (outcome \(result.outcome.rawValue))")

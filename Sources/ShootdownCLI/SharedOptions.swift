@@ -1,5 +1,6 @@
 import ArgumentParser
 import ShootdownModel
+import ShootdownReport
 
 /// `--scheme`, as `check`, `run` and `hunt` take it.
 struct SchemeOption: ParsableArguments {
@@ -30,4 +31,23 @@ struct FormatOption: ParsableArguments {
 struct ProgressOption: ParsableArguments {
     @Flag(help: "No progress line on standard error.")
     var quiet = false
+}
+
+/// `--slice` / `--full`: a counterexample's causal slice, its full timeline, or (neither flag)
+/// the slice above the full timeline.
+struct TimelineViewOption: ParsableArguments {
+    @Flag(help: "Print only the counterexample's causal slice (the steps whose order makes the violation).")
+    var slice = false
+
+    @Flag(help: "Print only the counterexample's full timeline.")
+    var full = false
+
+    func validate() throws {
+        guard !(slice && full) else {
+            throw ValidationError("--slice and --full exclude each other; give one or neither")
+        }
+    }
+
+    /// The view the flags ask for.
+    var view: CounterexampleText.View { slice ? .slice : full ? .full : .both }
 }

@@ -21,6 +21,9 @@ public struct Counterexample: Codable, Hashable, Sendable {
     public var violationKind: String
     public var violation: String
     public var steps: [Step]
+    /// The causal slice (``CausalSlicer``): the numbers of the steps whose order across CPUs
+    /// makes the violation, the violating step last (`nil` in a file saved before slices).
+    public var slice: [Int]?
     /// The command that replays it, once saved to a file.
     public var replay: String
 
@@ -40,7 +43,15 @@ public struct Counterexample: Codable, Hashable, Sendable {
                 step: event.step, cpu: event.cpu, action: result.schedule[event.step - 1].description,
                 function: event.function, detail: event.detail)
         }
+        slice = CausalSlicer(scenario: scenario, scheme: scheme).slice(result.schedule).map { $0 + 1 }
         self.replay = replay
+    }
+
+    /// The timeline's events of the slice's steps (all of them without a slice).
+    public var sliceTimeline: [TraceEvent] {
+        guard let slice else { return timeline }
+        let steps = Set(slice)
+        return timeline.filter { steps.contains($0.step) }
     }
 
     /// The scenario this counterexample runs on.

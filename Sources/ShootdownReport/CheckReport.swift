@@ -88,7 +88,7 @@ public struct CheckReport: Codable, Sendable {
     public func json() -> String { JSONOutput.encode(self) }
 
     /// The report for people.
-    public func text(cpus: Int) -> String {
+    public func text(cpus: Int, view: CounterexampleText.View = .both) -> String {
         var lines: [String] = []
         if let random {
             lines.append(
@@ -124,10 +124,7 @@ public struct CheckReport: Codable, Sendable {
         }
         if let c = counterexample {
             lines += ["", "Counterexample (\(c.schedule.count) steps, shrunk): \(c.violation)"]
-            let events = c.steps.map {
-                TraceEvent(step: $0.step, cpu: $0.cpu, function: $0.function, detail: $0.detail)
-            }
-            lines.append(Timeline.render(events, cpus: cpus))
+            lines += CounterexampleText.timelines(c, cpus: cpus, view: view)
             lines.append("replay: \(c.replay)")
         }
         return lines.joined(separator: "\n")

@@ -77,10 +77,7 @@ public enum DemoText {
     /// `title` and the violation, the counterexample's timeline, and its replay command.
     static func counterexample(_ title: String, _ example: Counterexample) -> [String] {
         let cpus = (try? example.parsedScenario())?.cpuCount ?? 1
-        return [
-            title + example.violation,
-            Timeline.render(example.timeline, cpus: cpus),
-            "replay: \(example.replay)",
-        ]
+        return [title + example.violation] + CounterexampleText.timelines(example, cpus: cpus)
+            + ["replay: \(example.replay)"]
     }
 }

@@ -96,7 +96,7 @@ public struct HuntReport: Codable, Sendable {
     public func json() -> String { JSONOutput.encode(self) }
 
     /// The report for people: coverage, then the shrunk scenario, its timeline and the replay.
-    public func text() -> String {
+    public func text(view: CounterexampleText.View = .both) -> String {
         var lines = [
             "\(result.uppercased()): hunt under \(scheme), scenarios from seed \(seed)"
                 + (shard == "1/1" ? "" : ", shard \(shard)")
@@ -128,9 +128,9 @@ public struct HuntReport: Codable, Sendable {
             lines += [
                 "",
                 "Counterexample (\(c.schedule.count) steps, shrunk): \(c.violation)",
-                Timeline.render(
-                    c.steps.map { TraceEvent(step: $0.step, cpu: $0.cpu, function: $0.function, detail: $0.detail) },
-                    cpus: found.shrunkCPUs),
+            ]
+            lines += CounterexampleText.timelines(c, cpus: found.shrunkCPUs, view: view)
+            lines += [
                 "replay: \(c.replay)",
                 "check:  shootdown check --scenario \(found.scenarioFile) --scheme \(c.scheme)",
             ]

@@ -44,7 +44,7 @@ struct CLI {
         #expect(
             json["schemes"] == [
                 "linux", "rfc15-buggy", "rfc15", "ring-list", "ring-union", "oracle-hw", "oracle-sw", "linux-ipi-lazy",
-                "linux-6.6.y", "linux-6.14",
+                "linux-6.6.y", "linux-6.14", "linux-6.15",
             ])
         #expect(json["scenarios"]?.contains("remote-ipi") == true)
         #expect(json["mutants"]?.contains("linux~no-ipi") == true)

@@ -127,7 +127,7 @@ extension Location {
     }
 
     /// The location `code` stands for (the inverse of ``code``).
-    init(code: UInt32) {
+    package init(code: UInt32) {
         let a = Location.firstField(of: code)
         let b = Int(code & 0x3FFF)
         self =
@@ -251,6 +251,12 @@ public struct Footprint: Hashable, Sendable {
     @inlinable
     package func forEachWrittenCode(_ body: (UInt32) -> Void) {
         for i in 0..<Int(count) where isWrite(at: i) { body(code(at: i)) }
+    }
+
+    /// Calls `body` with the ``Location/code`` of each location touched and whether it was
+    /// written (none when ``isEverything``).
+    package func forEachCode(_ body: (UInt32, Bool) -> Void) {
+        for i in 0..<Int(count) { body(code(at: i), isWrite(at: i)) }
     }
 
     /// The locations read and written, for diagnostics.

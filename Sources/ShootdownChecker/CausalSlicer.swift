@@ -1,0 +1,189 @@
+import ShootdownModel
+
+/// The causal slice of a violating schedule: the few steps whose order across CPUs makes the
+/// violation, the ones a reviewer reads first.
+///
+/// A slice is a subsequence of the schedule's steps, the violating step last. It stands for the
+/// schedule ``replay(_:keys:)`` runs: the slice's steps in order, each preceded by the steps of
+/// its own CPU not yet run (program order), and by whatever steps of other CPUs it needs to be
+/// enabled. Every other step runs as late as that lets it, so the slice keeps the cross-CPU
+/// orders the violation needs (the fill of the stale entry before the PTE change, the reads that
+/// decided who was flushed, the coherence point before the use) and the steps that tell the
+/// story (``landmarks(_:violation:)``). The slicer starts from every step and drops one at a
+/// time while the replay still ends in a violation of the same kind on the same CPU (a replay,
+/// not an analysis of footprints, so the slice is sound by construction); dropping any one more
+/// step loses the violation or a step of the story.
+public struct CausalSlicer<S: Scheme> {
+    public let scenario: Scenario
+    public let scheme: S
+
+    /// A slicer of `scheme`'s schedules on `scenario`.
+    public init(scenario: Scenario, scheme: S) {
+        self.scenario = scenario
+        self.scheme = scheme
+    }
+
+    /// The slice of `schedule`, as indices into it in increasing order, the violating step last;
+    /// empty if `schedule` does not end in a violation. It is the steps that tell the story
+    /// (``landmarks(_:violation:)``) and the fewest others whose order the violation needs besides
+    /// theirs (``orderingSteps(_:keeping:)``).
+    public func slice(_ schedule: [Action]) -> [Int] {
+        guard let violation = Runner(scenario: scenario, scheme: scheme).run(.scripted(schedule)).violation else {
+            return []
+        }
+        return orderingSteps(schedule, keeping: landmarks(schedule, violation: violation))
+    }
+
+    /// Whether the slice `keys` replays (``replay(_:keys:)``) to a violation like `violation` (its
+    /// kind, on its CPU).
+    func keepsViolation(_ schedule: [Action], keys: [Int], _ violation: Violation) -> Bool {
+        let replayed = replay(schedule, keys: keys)
+        return replayed?.kind == violation.kind && replayed?.cpu == violation.cpu
+    }
+
+    /// `kept` and the fewest other steps whose order across CPUs the violation needs besides
+    /// theirs: from every step, one not kept dropped at a time while the composed schedule still
+    /// violates, trying the earliest first and, separately, the latest first; the smaller wins.
+    public func orderingSteps(_ schedule: [Action], keeping kept: Set<Int> = []) -> [Int] {
+        guard let violation = Runner(scenario: scenario, scheme: scheme).run(.scripted(schedule)).violation else {
+            return []
+        }
+        let forward = dropSteps(schedule, keeping: kept, latestFirst: false, violation)
+        let backward = dropSteps(schedule, keeping: kept, latestFirst: true, violation)
+        return backward.count < forward.count ? backward : forward
+    }
+
+    /// One greedy pass order of ``orderingSteps(_:keeping:)``, repeated until nothing drops.
+    func dropSteps(_ schedule: [Action], keeping kept: Set<Int>, latestFirst: Bool, _ violation: Violation) -> [Int] {
+        var keys = Array(schedule.indices)
+        var dropped = true
+        while dropped {
+            dropped = false
+            let candidates = keys.dropLast().filter { !kept.contains($0) }
+            for candidate in latestFirst ? candidates.reversed() : candidates {
+                let fewer = keys.filter { $0 != candidate }
+                if keepsViolation(schedule, keys: fewer, violation) {
+                    keys = fewer
+                    dropped = true
+                }
+            }
+        }
+        return keys
+    }
+
+    /// The steps that tell the violation's story, found from what each step changed and read
+    /// (its footprint) and its timeline: the violating CPU's fill of the stale entry and its
+    /// reads of the mm's `tlb_gen` once another CPU bumped it; every change of the page's PTE and
+    /// every write of the frame; the revoking operation's return (its coherence point), its bumps
+    /// of `tlb_gen` and its reads of the violating CPU's `is_lazy` and `loaded_mm` (whether it is
+    /// flushed); and the mm's global ASID and transition (6.15). Other operations' flushes are in
+    /// the slice only where their order matters (``orderingSteps(_:keeping:)``).
+    public func landmarks(_ schedule: [Action], violation: Violation) -> Set<Int> {
+        var world = World(scenario: scenario, scheme: scheme)
+        let victim = violation.cpu
+        // The stale entry: the victim's cached translation of the page to the frame.
+        func cachesEntry(_ world: World<S>) -> Bool {
+            world.state.cpus[victim].tlb.entries.contains {
+                $0.mm == violation.mm && $0.page == violation.page && $0.frame == violation.frame
+            }
+        }
+        var steps: Set<Int> = [schedule.count - 1]
+        var lastFill: Int?
+        // Whether another CPU bumped the mm's generation yet: the victim's reads of it matter from then on.
+        var bumped = false
+        for (index, action) in schedule.enumerated() {
+            let cachedBefore = cachesEntry(world)
+            let pteBefore = violation.mm.flatMap { mm in violation.page.map { world.state.mms[mm].ptes[$0] } }
+            let thread = world.state.cpus[action.cpu].current
+            let revokes =
+                violation.revocation.map { r in thread == r.thread && world.state.threads[r.thread].pc == r.op }
+                ?? true
+            world.perform(action)
+            // The revoking operation returns: its coherence point.
+            if revokes, let r = violation.revocation, world.state.threads[r.thread].pc != r.op { steps.insert(index) }
+            if action.cpu == victim, !cachedBefore, cachesEntry(world) { lastFill = index }
+            let pteAfter = violation.mm.flatMap { mm in violation.page.map { world.state.mms[mm].ptes[$0] } }
+            var tells = pteBefore != pteAfter
+            world.footprint.forEachCode { code, isWrite in
+                let location = Location(code: code)
+                if case .tlbGen(let mm) = location, mm == violation.mm, isWrite, action.cpu != victim {
+                    bumped = true
+                }
+                let access = Access(
+                    isWrite: isWrite, byVictim: action.cpu == victim, revokes: revokes, afterBump: bumped)
+                tells = tells || Self.tells(location, access, violation)
+            }
+            if tells { steps.insert(index) }
+        }
+        if let lastFill { steps.insert(lastFill) }
+        return steps
+    }
+
+    /// How a step touched a location, for ``tells(_:_:_:)``.
+    struct Access {
+        var isWrite: Bool
+        /// The violating CPU made it.
+        var byVictim: Bool
+        /// It belongs to the operation whose PTE change the stale entry outlived.
+        var revokes: Bool
+        /// Another CPU bumped the mm's generation already.
+        var afterBump: Bool
+    }
+
+    /// Whether an access to `location` tells the story of `violation` (``landmarks(_:violation:)``).
+    static func tells(_ location: Location, _ access: Access, _ violation: Violation) -> Bool {
+        let victim = violation.cpu
+        switch location {
+        case .frame(let frame): return access.isWrite && frame == violation.frame
+        case .tlbGen(let mm):
+            guard mm == violation.mm else { return false }
+            return access.isWrite ? !access.byVictim && access.revokes : access.byVictim && access.afterBump
+        case .isLazy(let cpu), .loadedMM(let cpu): return cpu == victim && access.revokes && !access.isWrite
+        case .globalASID(let mm), .asidTransition(let mm):
+            return mm == violation.mm && (access.isWrite || access.byVictim)
+        default: return false
+        }
+    }
+
+    /// Runs the schedule a slice stands for and returns its violation, if any: the slice's steps
+    /// in order, each preceded by the steps of its own CPU that come before it in `schedule`, and
+    /// where a step is not enabled (a lock, an event, an acknowledgement, an IPI to take), first
+    /// the next steps of other CPUs, earliest in `schedule` first, until it is.
+    public func replay(_ schedule: [Action], keys: [Int]) -> Violation? {
+        var world = World(scenario: scenario, scheme: scheme)
+        var enabled: [Action] = []
+        var done = [Bool](repeating: false, count: schedule.count)
+        // Each CPU's next step not run yet, in its program order.
+        var heads = [Int](repeating: schedule.count, count: scenario.cpuCount)
+        for index in schedule.indices.reversed() { heads[schedule[index].cpu] = index }
+        func advance(_ cpu: Int) {
+            var next = heads[cpu] + 1
+            while next < schedule.count, done[next] || schedule[next].cpu != cpu { next += 1 }
+            heads[cpu] = next
+        }
+        func isEnabled(_ action: Action) -> Bool {
+            enabled.removeAll(keepingCapacity: true)
+            world.enabledActions(into: &enabled)
+            return enabled.contains(action)
+        }
+        for key in keys {
+            let cpu = schedule[key].cpu
+            while heads[cpu] <= key {
+                let index = heads[cpu]
+                while !isEnabled(schedule[index]) {
+                    let helpers = heads.indices.filter { $0 != cpu && heads[$0] < schedule.count }.map { heads[$0] }
+                    guard let helper = helpers.sorted().first(where: { isEnabled(schedule[$0]) }) else { return nil }
+                    world.perform(schedule[helper])
+                    done[helper] = true
+                    advance(schedule[helper].cpu)
+                    if world.hasViolation { return world.violation }
+                }
+                world.perform(schedule[index])
+                done[index] = true
+                advance(cpu)
+                if world.hasViolation { return world.violation }
+            }
+        }
+        return world.violation
+    }
+}
