@@ -57,7 +57,7 @@ struct Check: ParsableCommand {
     @Option(help: "Where to save a counterexample (default: counterexample-SCENARIO-SCHEME.json).")
     var save: String?
 
-    @OptionGroup var output: FormatOption
+    @OptionGroup var output: CounterexampleFormatOption
 
     @OptionGroup var progress: ProgressOption
 
@@ -93,6 +93,7 @@ struct Check: ParsableCommand {
         switch output.format {
         case .json: print(report.json())
         case .text: print(report.text(cpus: scenario.cpuCount, view: timelineView.view))
+        case .markdown: print(report.markdown())
         }
         if report.counterexample != nil { throw ExitCode(1) }
     }

@@ -72,7 +72,7 @@ struct Hunt: ParsableCommand {
     @Option(help: "Also save every scenario checked, as DIR/generated-SEED.txt.")
     var saveScenarios: String?
 
-    @OptionGroup var output: FormatOption
+    @OptionGroup var output: CounterexampleFormatOption
 
     @OptionGroup var progress: ProgressOption
 
@@ -190,6 +190,7 @@ struct Hunt: ParsableCommand {
         switch output.format {
         case .json: print(report.json())
         case .text: print(report.text(view: timelineView.view))
+        case .markdown: print(report.markdown())
         }
         return report.violation != nil
     }

@@ -13,7 +13,7 @@ struct Replay: ParsableCommand {
     @Argument(help: "A counterexample saved by `shootdown check`.")
     var file: String
 
-    @OptionGroup var output: FormatOption
+    @OptionGroup var output: CounterexampleFormatOption
 
     @OptionGroup var timelineView: TimelineViewOption
 
@@ -54,6 +54,10 @@ struct Replay: ParsableCommand {
         let report = RunReport(result: result, seed: nil, policy: "replay", replay: "shootdown replay \(file)")
         switch output.format {
         case .json: print(report.json())
+        case .markdown:
+            let example = Counterexample(
+                scenario: scenario, scheme: scheme, schedule: actions, replay: "shootdown replay \(file)")
+            print(example.map(CounterexampleText.markdown) ?? "the violation does not reproduce")
         case .text:
             if result.violation != nil, timelineView.view != .full {
                 let slice = Set(CausalSlicer(scenario: scenario, scheme: scheme).slice(actions).map { $0 + 1 })

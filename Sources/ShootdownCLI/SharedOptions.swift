@@ -27,6 +27,12 @@ struct FormatOption: ParsableArguments {
     var format: OutputFormat = .text
 }
 
+/// `--format text|json|markdown`, as `check`, `hunt` and `replay` take it.
+struct CounterexampleFormatOption: ParsableArguments {
+    @Option(help: "Output format: text, json, or markdown (a counterexample to paste into a mail or an issue).")
+    var format: CounterexampleFormat = .text
+}
+
 /// `--quiet`, for the commands that show a progress line.
 struct ProgressOption: ParsableArguments {
     @Flag(help: "No progress line on standard error.")

@@ -41,6 +41,11 @@ enum OutputFormat: String, ExpressibleByArgument, CaseIterable {
     case text, json
 }
 
+/// `--format text|json|markdown`, for the commands that print a counterexample.
+enum CounterexampleFormat: String, ExpressibleByArgument, CaseIterable {
+    case text, json, markdown
+}
+
 /// Prints `message` to standard error and exits with status 2 (bad input).
 func fail(_ message: String) -> ExitCode {
     var stderr = StandardError()

@@ -130,5 +130,12 @@ public struct CheckReport: Codable, Sendable {
         return lines.joined(separator: "\n")
     }
 
+    /// The report in Markdown: the result line, and the counterexample if there is one.
+    public func markdown() -> String {
+        let head = text(cpus: 1, view: .full).split(separator: "\n").first.map(String.init) ?? result
+        guard let counterexample else { return head }
+        return head + "\n\n" + CounterexampleText.markdown(counterexample)
+    }
+
     func format(_ seconds: Double) -> String { String(format: "%.2f", seconds) }
 }

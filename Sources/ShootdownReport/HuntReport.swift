@@ -95,6 +95,20 @@ public struct HuntReport: Codable, Sendable {
 
     public func json() -> String { JSONOutput.encode(self) }
 
+    /// The report in Markdown: the result, the shrunk scenario as a code block, and the
+    /// counterexample (``CounterexampleText/markdown(_:)``).
+    public func markdown() -> String {
+        let head = text(view: .full).split(separator: "\n").first.map(String.init) ?? result
+        guard let found = violation else { return head }
+        var lines = [
+            head, "",
+            "Scenario \(found.index), shrunk to \(found.shrunkCPUs) CPUs and \(found.shrunkOperations) "
+                + "operations (`\(found.scenarioFile)`):", "", "```", found.shrunkText, "```",
+        ]
+        if let c = found.counterexample { lines += ["", CounterexampleText.markdown(c)] }
+        return lines.joined(separator: "\n")
+    }
+
     /// The report for people: coverage, then the shrunk scenario, its timeline and the replay.
     public func text(view: CounterexampleText.View = .both) -> String {
         var lines = [

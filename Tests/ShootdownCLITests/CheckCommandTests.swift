@@ -56,6 +56,45 @@ import Testing
         #expect(bad.stderr.contains("is not a counterexample"))
     }
 
+    /// The counterexample's causal slice above its full timeline; `--slice` prints the slice
+    /// alone, `--full` the timeline alone, both at once is refused; JSON carries the slice's step
+    /// numbers, the violating step last; `replay` prints the slice too.
+    @Test func theSliceIsPrintedAboveTheTimeline() throws {
+        let path = temporaryPath("slice")
+        defer { try? FileManager.default.removeItem(atPath: path) }
+        let base = ["check", "--scenario", "seed-thread", "--scheme", "rfc15-buggy", "--quiet", "--save", path]
+        let both = try CLI.run(base)
+        #expect(both.status == 1)
+        let sliceAt = try #require(both.stdout.range(of: "Causal slice ("))
+        let fullAt = try #require(both.stdout.range(of: "Full timeline:"))
+        #expect(sliceAt.lowerBound < fullAt.lowerBound)
+        let slice = try CLI.run(base + ["--slice"])
+        #expect(slice.stdout.contains("Causal slice (") && !slice.stdout.contains("Full timeline:"))
+        #expect(slice.stdout.contains("cpu0 switch_mm_irqs_off: A: ASID 2 tlb_gen 2 vs 2: CR3 | NOFLUSH"))
+        #expect(!slice.stdout.contains("cpumask_set_cpu"))
+        let full = try CLI.run(base + ["--full"])
+        #expect(!full.stdout.contains("Causal slice (") && full.stdout.contains("cpumask_set_cpu"))
+        let refused = try CLI.run(base + ["--slice", "--full"])
+        #expect(refused.status == 2)
+        #expect(refused.stderr.contains("--slice and --full exclude each other"))
+        let report = try json(try CLI.run(base + ["--format", "json"]).stdout)
+        let example = try #require(report["counterexample"] as? [String: Any])
+        let steps = try #require(example["slice"] as? [Int])
+        #expect(steps.count <= 12)
+        #expect(steps.last == (example["schedule"] as? [String])?.count)
+        let replayed = try CLI.run(["replay", path, "--slice"])
+        #expect(replayed.status == 1)
+        #expect(replayed.stdout.hasPrefix("Causal slice (\(steps.count) of "))
+        // Markdown: the slice as a numbered list, an item a step, and the timeline as a table.
+        let markdown = try CLI.run(base + ["--format", "markdown"]).stdout
+        #expect(markdown.contains("**Causal slice**, \(steps.count) of "))
+        #expect(markdown.contains("\n\(steps.count). step \(steps.last!), cpu0 `user`: write page 1: TLB hit"))
+        #expect(!markdown.contains("\n\(steps.count + 1). "))
+        #expect(markdown.contains("| step | cpu | function | what |"))
+        #expect(markdown.contains("CR3 \\| NOFLUSH |"))
+        #expect(try CLI.run(["replay", path, "--format", "markdown"]).stdout.hasPrefix("**Violation** (`stale-write`"))
+    }
+
     @Test func randomModeIsDeterministicAcrossJobs() throws {
         let path = temporaryPath("random")
         defer { try? FileManager.default.removeItem(atPath: path) }
