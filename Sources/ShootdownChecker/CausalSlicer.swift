@@ -74,10 +74,12 @@ public struct CausalSlicer<S: Scheme> {
     /// The steps that tell the violation's story, found from what each step changed and read
     /// (its footprint) and its timeline: the violating CPU's fill of the stale entry and its
     /// reads of the mm's `tlb_gen` once another CPU bumped it; every change of the page's PTE and
-    /// every write of the frame; the revoking operation's return (its coherence point), its bumps
-    /// of `tlb_gen` and its reads of the violating CPU's `is_lazy` and `loaded_mm` (whether it is
-    /// flushed); and the mm's global ASID and transition (6.15). Other operations' flushes are in
-    /// the slice only where their order matters (``orderingSteps(_:keeping:)``).
+    /// every write of the frame; the revoking operation's return (its coherence point); the bumps
+    /// of `tlb_gen` by the operations that change the page's PTE and their reads of the violating
+    /// CPU's `is_lazy` and `loaded_mm` (whether it is flushed); the deferred flushes' bookkeeping
+    /// (reclaim's batch set, the violating CPU's check of it, its and those operations' reads of
+    /// `tlb_flush_pending`); and the mm's global ASID and transition (6.15). Other operations'
+    /// flushes are in the slice only where their order matters (``orderingSteps(_:keeping:)``).
     public func landmarks(_ schedule: [Action], violation: Violation) -> Set<Int> {
         var world = World(scenario: scenario, scheme: scheme)
         let victim = violation.cpu
@@ -87,23 +89,41 @@ public struct CausalSlicer<S: Scheme> {
                 $0.mm == violation.mm && $0.page == violation.page && $0.frame == violation.frame
             }
         }
+        // The operations (thread, index) that change the page's PTE: their flushes and decisions
+        // tell the story, other operations' only where their order matters.
+        func operation(of cpu: Int, in world: World<S>) -> Operation? {
+            world.state.cpus[cpu].current.map { Operation(thread: $0, op: world.state.threads[$0].pc) }
+        }
+        func pte(_ world: World<S>) -> PTE? {
+            violation.mm.flatMap { mm in violation.page.map { world.state.mms[mm].ptes[$0] } }
+        }
+        var pageOperations: Set<Operation> = []
+        var scout = World(scenario: scenario, scheme: scheme)
+        for action in schedule {
+            let before = pte(scout)
+            let current = operation(of: action.cpu, in: scout)
+            scout.perform(action)
+            if let current, before != pte(scout) { pageOperations.insert(current) }
+        }
+        if let r = violation.revocation { pageOperations.insert(Operation(thread: r.thread, op: r.op)) }
         var steps: Set<Int> = [schedule.count - 1]
         var lastFill: Int?
         // Whether another CPU bumped the mm's generation yet: the victim's reads of it matter from then on.
         var bumped = false
         for (index, action) in schedule.enumerated() {
             let cachedBefore = cachesEntry(world)
-            let pteBefore = violation.mm.flatMap { mm in violation.page.map { world.state.mms[mm].ptes[$0] } }
-            let thread = world.state.cpus[action.cpu].current
-            let revokes =
-                violation.revocation.map { r in thread == r.thread && world.state.threads[r.thread].pc == r.op }
-                ?? true
+            let pteBefore = pte(world)
+            let current = operation(of: action.cpu, in: world)
+            let revokes = violation.page == nil || current.map(pageOperations.contains) == true
             world.perform(action)
             // The revoking operation returns: its coherence point.
-            if revokes, let r = violation.revocation, world.state.threads[r.thread].pc != r.op { steps.insert(index) }
+            if let r = violation.revocation, current == Operation(thread: r.thread, op: r.op),
+                world.state.threads[r.thread].pc != r.op
+            {
+                steps.insert(index)
+            }
             if action.cpu == victim, !cachedBefore, cachesEntry(world) { lastFill = index }
-            let pteAfter = violation.mm.flatMap { mm in violation.page.map { world.state.mms[mm].ptes[$0] } }
-            var tells = pteBefore != pteAfter
+            var tells = pteBefore != pte(world)
             world.footprint.forEachCode { code, isWrite in
                 let location = Location(code: code)
                 if case .tlbGen(let mm) = location, mm == violation.mm, isWrite, action.cpu != victim {
@@ -119,12 +139,18 @@ public struct CausalSlicer<S: Scheme> {
         return steps
     }
 
+    /// A thread's operation: the thread and the index of the operation in its script.
+    struct Operation: Hashable {
+        var thread: Int
+        var op: Int
+    }
+
     /// How a step touched a location, for ``tells(_:_:_:)``.
     struct Access {
         var isWrite: Bool
         /// The violating CPU made it.
         var byVictim: Bool
-        /// It belongs to the operation whose PTE change the stale entry outlived.
+        /// It belongs to an operation that changes the page's PTE.
         var revokes: Bool
         /// Another CPU bumped the mm's generation already.
         var afterBump: Bool
@@ -141,6 +167,10 @@ public struct CausalSlicer<S: Scheme> {
         case .isLazy(let cpu), .loadedMM(let cpu): return cpu == victim && access.revokes && !access.isWrite
         case .globalASID(let mm), .asidTransition(let mm):
             return mm == violation.mm && (access.isWrite || access.byVictim)
+        // Deferred flushes: reclaim's batch set and checked (`flush_tlb_batched_pending()`), and
+        // the decisions read from `tlb_flush_pending` (`mm_tlb_flush_nested()`, `pte_accessible()`).
+        case .flushBatched(let mm): return mm == violation.mm && (access.isWrite || access.byVictim)
+        case .flushPending(let mm): return mm == violation.mm && !access.isWrite && (access.byVictim || access.revokes)
         default: return false
         }
     }
