@@ -10,20 +10,22 @@ struct ExhaustiveCheck: SchemeVisitor {
     }
 }
 
-/// A kernel-version mutant caught on `switch-in-flush` as its CVE describes it: the exhaustive
-/// checker finds cpu1 using a stale translation, the counterexample shrinks to at most 30
-/// actions and replays, and the fixed kernel runs the same schedule safely. Returns the shrunk
-/// schedule.
+/// A kernel-version mutant caught on a built-in scenario (`switch-in-flush` for the CVEs) as its
+/// bug describes it: the exhaustive checker finds cpu1 using a stale translation, the
+/// counterexample shrinks to at most `maxSteps` actions and replays, and the fixed kernel runs
+/// the same schedule safely. Returns the shrunk schedule.
 @discardableResult
-func expectCaughtOnSwitchInFlush<S: KernelVersionScheme>(_ mutant: S) throws -> [Action] {
-    let scenario = try #require(BuiltinScenarios.named("switch-in-flush"))
+func expectCaught<S: KernelVersionScheme>(
+    _ mutant: S, on name: String = "switch-in-flush", shrunkTo maxSteps: Int = 30
+) throws -> [Action] {
+    let scenario = try #require(BuiltinScenarios.named(name))
     let result = ExhaustiveChecker(scenario: scenario, scheme: mutant).run()
     let schedule = try #require(result.schedule)
     let violation = try #require(result.violation)
     #expect(violation.kind == .staleTranslation)
     #expect(violation.cpu == 1)
     let shrunk = Shrinker(scenario: scenario, scheme: mutant).shrink(schedule)
-    #expect(shrunk.count <= 30)
+    #expect(shrunk.count <= maxSteps)
     #expect(Runner(scenario: scenario, scheme: mutant).run(.scripted(shrunk)).violation?.kind == violation.kind)
     #expect(Runner(scenario: scenario, scheme: S(mutation: nil)).run(.scripted(shrunk)).violation == nil)
     return shrunk

@@ -29,17 +29,7 @@ import Testing
     /// replayed; the fixed scheme runs the same schedule safely.
     @Test(arguments: Linux615Scheme.Mutation.allCases)
     func exhaustiveCheckCatchesTheMutant(_ mutation: Linux615Scheme.Mutation) throws {
-        let scenario = try #require(BuiltinScenarios.named(Self.scenario(of: mutation)))
-        let mutant = Linux615Scheme(mutation: mutation)
-        let result = ExhaustiveChecker(scenario: scenario, scheme: mutant).run()
-        let schedule = try #require(result.schedule)
-        let violation = try #require(result.violation)
-        #expect(violation.kind == .staleTranslation)
-        #expect(violation.cpu == 1)
-        let shrunk = Shrinker(scenario: scenario, scheme: mutant).shrink(schedule)
-        #expect(shrunk.count <= 70)
-        #expect(Runner(scenario: scenario, scheme: mutant).run(.scripted(shrunk)).violation?.kind == violation.kind)
-        #expect(Runner(scenario: scenario, scheme: Linux615Scheme()).run(.scripted(shrunk)).violation == nil)
+        try expectCaught(Linux615Scheme(mutation: mutation), on: Self.scenario(of: mutation), shrunkTo: 70)
     }
 
     @Test(arguments: ["invlpgb-switch", "invlpgb-reclaim"])
@@ -57,8 +47,7 @@ import Testing
     @Test func theSwitchingCPUIsPassedOverWithoutTheWait() throws {
         let scenario = try #require(BuiltinScenarios.named("invlpgb-switch"))
         let mutant = Linux615Scheme(mutation: .noSwitchingWait)
-        let schedule = try #require(ExhaustiveChecker(scenario: scenario, scheme: mutant).run().schedule)
-        let shrunk = Shrinker(scenario: scenario, scheme: mutant).shrink(schedule)
+        let shrunk = try expectCaught(mutant, on: "invlpgb-switch", shrunkTo: 70)
         let lines = Runner(scenario: scenario, scheme: mutant, tracing: true).run(.scripted(shrunk)).world.trace
             .map(\.detail)
         #expect(lines.contains("cpu1 LOADED_MM_SWITCHING (not waited for)"))

@@ -24,7 +24,7 @@ import Testing
     /// CPU that switched back; the fixed scheme runs the same schedule safely.
     @Test(arguments: Linux66yScheme.Mutation.allCases)
     func exhaustiveCheckCatchesTheMutant(_ mutation: Linux66yScheme.Mutation) throws {
-        try expectCaughtOnSwitchInFlush(Linux66yScheme(mutation: mutation))
+        try expectCaught(Linux66yScheme(mutation: mutation))
     }
 
     /// lazy-return, round robin: cpu0 idles lazy while cpu1 zaps the page. `should_flush_tlb()`
