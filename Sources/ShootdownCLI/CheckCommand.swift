@@ -39,6 +39,13 @@ struct Check: ParsableCommand {
     @Flag(help: "Exhaustive: also explore without sleep sets and report both.")
     var compareReduction = false
 
+    @Option(
+        help: """
+            Exhaustive: memory the visited states may take, e.g. 512M or 2G (default: half the machine); \
+            past it the search stops and reports what it covered (exit 3).
+            """)
+    var maxMemory: String?
+
     @Option(help: "Random: pct or uniform.")
     var strategy: RandomStrategy = .pct
 
@@ -85,7 +92,8 @@ struct Check: ParsableCommand {
                 "the \(mode.rawValue) checker handles at most \(most) CPUs; the scenario has \(scenario.cpuCount)"
                     + (mode == .exhaustive ? " (random mode takes up to 10: --mode random)" : ""))
         }
-        var report = try parsed.accept(Visitor(command: self, scenario: scenario))
+        let memory = try memoryBound()
+        var report = try parsed.accept(Visitor(command: self, scenario: scenario, memory: memory))
         if noTiming {
             report.seconds = 0
             report.statesPerSecond = 0
@@ -96,15 +104,26 @@ struct Check: ParsableCommand {
         case .markdown: print(report.markdown())
         }
         if report.counterexample != nil { throw ExitCode(1) }
+        if report.incomplete != nil { throw ExitCode(3) }
     }
 
-    func check<S: Scheme>(_ scenario: Scenario, _ scheme: S) -> CheckReport {
-        mode == .exhaustive ? exhaustive(scenario, scheme) : random(scenario, scheme)
+    /// `--max-memory` in bytes, or half the machine's memory.
+    func memoryBound() throws -> Int {
+        guard let maxMemory else { return Int(ProcessInfo.processInfo.physicalMemory / 2) }
+        guard let bytes = ByteSize.parse(maxMemory) else {
+            throw fail("--max-memory takes a size such as 512M or 2G (K, M, G: powers of 1024), not '\(maxMemory)'")
+        }
+        return bytes
     }
 
-    func exhaustive<S: Scheme>(_ scenario: Scenario, _ scheme: S) -> CheckReport {
+    func check<S: Scheme>(_ scenario: Scenario, _ scheme: S, memory: Int) -> CheckReport {
+        mode == .exhaustive ? exhaustive(scenario, scheme, memory: memory) : random(scenario, scheme)
+    }
+
+    func exhaustive<S: Scheme>(_ scenario: Scenario, _ scheme: S, memory: Int) -> CheckReport {
         let bounds = CheckBounds(maxDepth: maxDepth, maxPreemptions: maxPreemptions)
-        let checker = ExhaustiveChecker(scenario: scenario, scheme: scheme, bounds: bounds, usesReduction: !noReduction)
+        var checker = ExhaustiveChecker(scenario: scenario, scheme: scheme, bounds: bounds, usesReduction: !noReduction)
+        checker.maxMemory = memory
         let meter = Progress(enabled: !progress.quiet)
         let result = checker.run(progress: { stats in
             meter.update(
@@ -115,6 +134,7 @@ struct Check: ParsableCommand {
         var report = CheckReport(
             exhaustive: result, scenario: scenarioOption.scenario, scheme: scheme.name,
             counterexample: counterexample(scenario, scheme, result.schedule))
+        report.maxMemory = memory
         if compareReduction {
             var other = checker
             other.usesReduction.toggle()
@@ -167,6 +187,7 @@ extension Check {
     struct Visitor: SchemeVisitor {
         let command: Check
         let scenario: Scenario
-        func visit<S: Scheme>(_ scheme: S) -> CheckReport { command.check(scenario, scheme) }
+        let memory: Int
+        func visit<S: Scheme>(_ scheme: S) -> CheckReport { command.check(scenario, scheme, memory: memory) }
     }
 }

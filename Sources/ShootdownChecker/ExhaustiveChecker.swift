@@ -19,6 +19,10 @@ public struct ExhaustiveChecker<S: Scheme>: Sendable {
     /// States after which the search stops, incomplete (``ExplorationStats/isIncomplete``);
     /// `nil` for no limit.
     public var maxStates: Int?
+    /// Bytes the visited states may take (the fingerprint table and the terminal states); past
+    /// them the search stops, incomplete (``ExplorationStats/hitMemoryBound``), instead of the
+    /// machine running out of memory. `nil` for no bound.
+    public var maxMemory: Int?
 
     /// The most CPUs a scenario may have (the visited table keeps 16 bits of sleep set, three
     /// actions per CPU).
@@ -142,6 +146,11 @@ public struct ExhaustiveChecker<S: Scheme>: Sendable {
                 stats.states += 1
                 if let maxStates, stats.states >= maxStates {
                     stats.isIncomplete = true
+                    break search
+                }
+                if let maxMemory, visited.bytes + terminal.count * 16 > maxMemory {
+                    stats.isIncomplete = true
+                    stats.hitMemoryBound = true
                     break search
                 }
                 if let progress, stats.states % 4096 == 0 {

@@ -14,8 +14,11 @@ public struct ExplorationStats: Hashable, Sendable, Codable {
     public var depthBoundHits = 0
     /// Deadlocks seen.
     public var deadlocks = 0
-    /// Whether the search stopped at its state budget before it had explored every schedule.
+    /// Whether the search stopped at its state budget or memory bound before it had explored
+    /// every schedule.
     public var isIncomplete = false
+    /// Whether it stopped at its memory bound (``ExhaustiveChecker/maxMemory``).
+    public var hitMemoryBound = false
     /// Wall-clock seconds so far.
     public var seconds = 0.0
 

@@ -18,6 +18,11 @@ public struct CheckReport: Codable, Sendable {
     public var collisionProbability: Double?
     public var bytesPerState: Double?
     public var depthBoundHits: Int?
+    /// Why an exhaustive search stopped before it explored every schedule (`memory`: its
+    /// `--max-memory` bound), with `result` "incomplete"; absent when it finished.
+    public var incomplete: String?
+    /// The memory bound it ran under, in bytes (`--max-memory`).
+    public var maxMemory: Int?
     /// Exhaustive without reduction, when asked for (`--compare-reduction`).
     public var withoutReduction: Comparison?
     public var random: RandomSummary?
@@ -49,7 +54,8 @@ public struct CheckReport: Codable, Sendable {
 
     /// The report of an exhaustive exploration.
     public init(exhaustive r: ExhaustiveResult, scenario: String, scheme: String, counterexample: Counterexample?) {
-        result = r.violation == nil ? "pass" : "violation"
+        result = r.violation != nil ? "violation" : r.stats.hitMemoryBound ? "incomplete" : "pass"
+        incomplete = r.violation == nil && r.stats.hitMemoryBound ? "memory" : nil
         mode = "exhaustive"
         self.scenario = scenario
         self.scheme = scheme
@@ -103,6 +109,12 @@ public struct CheckReport: Codable, Sendable {
             }
         } else {
             lines.append("\(result.uppercased()): \(scenario) under \(scheme), exhaustive")
+            if incomplete == "memory" {
+                lines.append(
+                    "  stopped at the memory bound (--max-memory \(maxMemory.map(ByteSize.describe) ?? "?")) after "
+                        + "\(states) states: no violation in the schedules explored, but not every schedule was; raise "
+                        + "--max-memory, or lower --max-preemptions or --max-depth")
+            }
             lines.append(
                 "  \(states) states, \(transitions) transitions, max depth \(maxDepth), \(format(seconds)) s, "
                     + "\(Int(statesPerSecond)) states/s")

@@ -118,6 +118,27 @@ import Testing
         #expect(bytes1.stdout == bytes2.stdout)
     }
 
+    /// Past `--max-memory` the search stops and says what it covered (exit 3), never a crash; a
+    /// size that is not one exits 2.
+    @Test func theMemoryBoundStopsTheSearch() throws {
+        let base = ["check", "--scenario", "nested-madvise", "--quiet"]
+        let bounded = try CLI.run(base + ["--max-memory", "64K", "--format", "json"])
+        #expect(bounded.status == 3)
+        let report = try json(bounded.stdout)
+        #expect(report["result"] as? String == "incomplete")
+        #expect(report["incomplete"] as? String == "memory")
+        #expect(report["maxMemory"] as? Int == 65_536)
+        let states = try #require(report["states"] as? Int)
+        #expect(states > 1_000 && states < 58_194)
+        let text = try CLI.run(base + ["--max-memory", "64K"])
+        #expect(text.stdout.hasPrefix("INCOMPLETE: nested-madvise under linux, exhaustive"))
+        #expect(text.stdout.contains("stopped at the memory bound (--max-memory 64K)"))
+        #expect(try CLI.run(base + ["--max-memory", "1G"]).status == 0)
+        let bad = try CLI.run(base + ["--max-memory", "lots"])
+        #expect(bad.status == 2)
+        #expect(bad.stderr.contains("--max-memory takes a size such as 512M or 2G"))
+    }
+
     @Test func badArgumentsExitTwo() throws {
         let output = try CLI.run(["check", "--scenario", "remote-ipi", "--mode", "random", "--strategy", "dfs"])
         #expect(output.status == 2)
