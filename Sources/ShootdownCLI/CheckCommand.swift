@@ -124,11 +124,14 @@ struct Check: ParsableCommand {
         let bounds = CheckBounds(maxDepth: maxDepth, maxPreemptions: maxPreemptions)
         var checker = ExhaustiveChecker(scenario: scenario, scheme: scheme, bounds: bounds, usesReduction: !noReduction)
         checker.maxMemory = memory
+        checker.shouldStop = Interrupt.requested
+        Interrupt.install()
         let meter = Progress(enabled: !progress.quiet)
         let result = checker.run(progress: { stats in
             meter.update(
                 "states \(stats.states)  states/s \(Int(stats.statesPerSecond))  depth \(stats.depth)  "
-                    + "transitions \(stats.transitions)")
+                    + "transitions \(stats.transitions)  memory \(stats.bytes >> 20) MB of \(memory >> 20)  (Ctrl-C: stop and report)"
+            )
         })
         meter.finish()
         var report = CheckReport(

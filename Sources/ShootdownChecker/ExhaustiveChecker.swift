@@ -23,6 +23,9 @@ public struct ExhaustiveChecker<S: Scheme>: Sendable {
     /// them the search stops, incomplete (``ExplorationStats/hitMemoryBound``), instead of the
     /// machine running out of memory. `nil` for no bound.
     public var maxMemory: Int?
+    /// Asked about every 4096 new states: whether to stop now, incomplete
+    /// (``ExplorationStats/wasInterrupted``), as after Ctrl-C. `nil` never stops.
+    public var shouldStop: (@Sendable () -> Bool)?
 
     /// The most CPUs a scenario may have (the visited table keeps 16 bits of sleep set, three
     /// actions per CPU).
@@ -153,10 +156,18 @@ public struct ExhaustiveChecker<S: Scheme>: Sendable {
                     stats.hitMemoryBound = true
                     break search
                 }
-                if let progress, stats.states % 4096 == 0 {
-                    stats.seconds = seconds(since: start, clock)
-                    stats.depth = stack.count
-                    progress(stats)
+                if stats.states % 4096 == 0 {
+                    if let shouldStop, shouldStop() {
+                        stats.isIncomplete = true
+                        stats.wasInterrupted = true
+                        break search
+                    }
+                    if let progress {
+                        stats.seconds = seconds(since: start, clock)
+                        stats.depth = stack.count
+                        stats.bytes = visited.bytes + terminal.count * 16
+                        progress(stats)
+                    }
                 }
             }
             if stack.count >= bounds.maxDepth {

@@ -19,6 +19,10 @@ public struct ExplorationStats: Hashable, Sendable, Codable {
     public var isIncomplete = false
     /// Whether it stopped at its memory bound (``ExhaustiveChecker/maxMemory``).
     public var hitMemoryBound = false
+    /// Whether it was asked to stop (``ExhaustiveChecker/shouldStop``: Ctrl-C).
+    public var wasInterrupted = false
+    /// Bytes the visited states take (for progress lines).
+    public var bytes = 0
     /// Wall-clock seconds so far.
     public var seconds = 0.0
 

@@ -19,7 +19,8 @@ public struct CheckReport: Codable, Sendable {
     public var bytesPerState: Double?
     public var depthBoundHits: Int?
     /// Why an exhaustive search stopped before it explored every schedule (`memory`: its
-    /// `--max-memory` bound), with `result` "incomplete"; absent when it finished.
+    /// `--max-memory` bound; `interrupted`: Ctrl-C), with `result` "incomplete"; absent when it
+    /// finished.
     public var incomplete: String?
     /// The memory bound it ran under, in bytes (`--max-memory`).
     public var maxMemory: Int?
@@ -54,8 +55,9 @@ public struct CheckReport: Codable, Sendable {
 
     /// The report of an exhaustive exploration.
     public init(exhaustive r: ExhaustiveResult, scenario: String, scheme: String, counterexample: Counterexample?) {
-        result = r.violation != nil ? "violation" : r.stats.hitMemoryBound ? "incomplete" : "pass"
-        incomplete = r.violation == nil && r.stats.hitMemoryBound ? "memory" : nil
+        result = r.violation != nil ? "violation" : r.stats.isIncomplete ? "incomplete" : "pass"
+        incomplete =
+            r.violation != nil ? nil : r.stats.hitMemoryBound ? "memory" : r.stats.wasInterrupted ? "interrupted" : nil
         mode = "exhaustive"
         self.scenario = scenario
         self.scheme = scheme
@@ -109,6 +111,11 @@ public struct CheckReport: Codable, Sendable {
             }
         } else {
             lines.append("\(result.uppercased()): \(scenario) under \(scheme), exhaustive")
+            if incomplete == "interrupted" {
+                lines.append(
+                    "  interrupted (Ctrl-C) after \(states) states: no violation in the schedules explored, but not "
+                        + "every schedule was")
+            }
             if incomplete == "memory" {
                 lines.append(
                     "  stopped at the memory bound (--max-memory \(maxMemory.map(ByteSize.describe) ?? "?")) after "

@@ -139,6 +139,49 @@ import Testing
         #expect(bad.stderr.contains("--max-memory takes a size such as 512M or 2G"))
     }
 
+    /// Ctrl-C during a long exhaustive search stops it cleanly: the report says how far it got
+    /// and the exit status is 3.
+    @Test func ctrlCStopsTheSearchAndReportsWhatItCovered() throws {
+        let path = temporaryPath("four-cpus")
+        try """
+        cpus 4
+        mm A
+          map 0-3 write populated
+        thread a mm=A cpu=0
+          read 0; madvise 1; read 2; migrate 3
+        thread b mm=A cpu=1
+          read 1; mprotect 0 read; read 3; madvise 2
+        thread c mm=A cpu=2
+          read 2; migrate 0; read 1; sleep
+        thread d mm=A cpu=3
+          read 3; madvise 0; read 0; read 1
+        """.write(toFile: path, atomically: true, encoding: .utf8)
+        defer { try? FileManager.default.removeItem(atPath: path) }
+        let process = Process()
+        process.executableURL = CLI.executable
+        process.arguments = ["check", "--scenario", path, "--quiet", "--format", "json"]
+        let out = Pipe()
+        process.standardOutput = out
+        process.standardError = Pipe()
+        try process.run()
+        // Until the search has its handler (a loaded machine starts a debug binary slowly), a
+        // SIGINT may be ignored: send one every half second until it stops.
+        Thread.sleep(forTimeInterval: 2)
+        for _ in 0..<60 where process.isRunning {
+            process.interrupt()
+            Thread.sleep(forTimeInterval: 0.5)
+        }
+        // Never hang the test run: a search that did not stop is killed (and the test fails).
+        if process.isRunning { kill(process.processIdentifier, SIGKILL) }
+        let stdout = out.fileHandleForReading.readDataToEndOfFile()
+        process.waitUntilExit()
+        #expect(process.terminationStatus == 3)
+        let report = try json(String(decoding: stdout, as: UTF8.self))
+        #expect(report["result"] as? String == "incomplete")
+        #expect(report["incomplete"] as? String == "interrupted")
+        #expect((report["states"] as? Int ?? 0) >= 4_096)
+    }
+
     @Test func badArgumentsExitTwo() throws {
         let output = try CLI.run(["check", "--scenario", "remote-ipi", "--mode", "random", "--strategy", "dfs"])
         #expect(output.status == 2)
