@@ -59,12 +59,13 @@ struct Replay: ParsableCommand {
                 scenario: scenario, scheme: scheme, schedule: actions, replay: "shootdown replay \(file)")
             print(example.map(CounterexampleText.markdown) ?? "the violation does not reproduce")
         case .text:
-            if result.violation != nil, timelineView.view != .full {
-                let slice = Set(CausalSlicer(scenario: scenario, scheme: scheme).slice(actions).map { $0 + 1 })
+            if result.violation != nil, timelineView.view != .full,
+                let example = Counterexample(
+                    scenario: scenario, scheme: scheme, schedule: actions, replay: "shootdown replay \(file)")
+            {
+                let view: CounterexampleText.View = .slice
                 print(
-                    "Causal slice (\(slice.count) of \(actions.count) steps: each runs after the earlier steps of "
-                        + "its CPU, and the violation needs their order):")
-                print(Timeline.render(result.world.trace.filter { slice.contains($0.step) }, cpus: scenario.cpuCount))
+                    CounterexampleText.timelines(example, cpus: scenario.cpuCount, view: view).joined(separator: "\n"))
                 if timelineView.view == .slice { return true }
                 print("")
             }
