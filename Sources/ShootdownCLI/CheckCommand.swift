@@ -70,6 +70,8 @@ struct Check: ParsableCommand {
 
     @OptionGroup var timelineView: TimelineViewOption
 
+    @OptionGroup var html: HTMLOption
+
     @Flag(help: "Print 0 for the wall-clock figures, so that equal inputs print equal bytes.")
     var noTiming = false
 
@@ -103,6 +105,7 @@ struct Check: ParsableCommand {
         case .text: print(report.text(cpus: scenario.cpuCount, view: timelineView.view))
         case .markdown: print(report.markdown())
         }
+        try html.write(report.counterexample, cpus: scenario.cpuCount)
         if report.counterexample != nil { throw ExitCode(1) }
         if report.incomplete != nil { throw ExitCode(3) }
     }

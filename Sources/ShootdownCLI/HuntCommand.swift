@@ -78,6 +78,8 @@ struct Hunt: ParsableCommand {
 
     @OptionGroup var timelineView: TimelineViewOption
 
+    @OptionGroup var html: HTMLOption
+
     func validate() throws {
         guard (2...ExhaustiveChecker<LinuxScheme>.maxCPUs).contains(maxCPUs) else {
             throw ValidationError("--max-cpus takes 2 to \(ExhaustiveChecker<LinuxScheme>.maxCPUs), found \(maxCPUs)")
@@ -192,6 +194,7 @@ struct Hunt: ParsableCommand {
         case .text: print(report.text(view: timelineView.view))
         case .markdown: print(report.markdown())
         }
+        try html.write(report.violation?.counterexample, cpus: report.violation?.shrunkCPUs ?? 0)
         return report.violation != nil
     }
 

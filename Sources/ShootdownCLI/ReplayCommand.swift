@@ -17,6 +17,8 @@ struct Replay: ParsableCommand {
 
     @OptionGroup var timelineView: TimelineViewOption
 
+    @OptionGroup var html: HTMLOption
+
     func run() throws {
         let data: Data
         do {
@@ -49,20 +51,19 @@ struct Replay: ParsableCommand {
     }
 
     /// Re-executes `actions` and prints the run; returns whether the violation reproduced.
-    func replay<S: Scheme>(_ scenario: Scenario, _ scheme: S, _ actions: [Action]) -> Bool {
+    func replay<S: Scheme>(_ scenario: Scenario, _ scheme: S, _ actions: [Action]) throws -> Bool {
         let result = Runner(scenario: scenario, scheme: scheme, tracing: true).run(.scripted(actions))
         let report = RunReport(result: result, seed: nil, policy: "replay", replay: "shootdown replay \(file)")
+        let example =
+            result.violation == nil
+            ? nil
+            : Counterexample(scenario: scenario, scheme: scheme, schedule: actions, replay: "shootdown replay \(file)")
+        try html.write(example, cpus: scenario.cpuCount)
         switch output.format {
         case .json: print(report.json())
-        case .markdown:
-            let example = Counterexample(
-                scenario: scenario, scheme: scheme, schedule: actions, replay: "shootdown replay \(file)")
-            print(example.map(CounterexampleText.markdown) ?? "the violation does not reproduce")
+        case .markdown: print(example.map(CounterexampleText.markdown) ?? "the violation does not reproduce")
         case .text:
-            if result.violation != nil, timelineView.view != .full,
-                let example = Counterexample(
-                    scenario: scenario, scheme: scheme, schedule: actions, replay: "shootdown replay \(file)")
-            {
+            if timelineView.view != .full, let example {
                 let view: CounterexampleText.View = .slice
                 print(
                     CounterexampleText.timelines(example, cpus: scenario.cpuCount, view: view).joined(separator: "\n"))
@@ -84,6 +85,6 @@ extension Replay {
         let command: Replay
         let scenario: Scenario
         let actions: [Action]
-        func visit<S: Scheme>(_ scheme: S) -> Bool { command.replay(scenario, scheme, actions) }
+        func visit<S: Scheme>(_ scheme: S) throws -> Bool { try command.replay(scenario, scheme, actions) }
     }
 }

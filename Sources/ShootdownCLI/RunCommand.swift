@@ -1,4 +1,5 @@
 import ArgumentParser
+import ShootdownChecker
 import ShootdownModel
 import ShootdownReport
 
@@ -30,6 +31,8 @@ struct Run: ParsableCommand {
     @Flag(help: "Print the whole timeline, not only on a violation.")
     var timeline = false
 
+    @OptionGroup var html: HTMLOption
+
     @Option(help: "Give up after this many steps.")
     var maxSteps = 100_000
 
@@ -48,7 +51,7 @@ struct Run: ParsableCommand {
     }
 
     /// Runs and prints; returns whether a violation was found.
-    func execute<S: Scheme>(scenario: Scenario, scheme: S) -> Bool {
+    func execute<S: Scheme>(scenario: Scenario, scheme: S) throws -> Bool {
         let runner = Runner(scenario: scenario, scheme: scheme, maxSteps: maxSteps, tracing: true)
         let result = runner.run(policy == .random ? .random(seed: seed) : .roundRobin)
         var replay = "shootdown run --scenario \(scenarioOption.scenario) --scheme \(scheme.name)"
@@ -61,6 +64,13 @@ struct Run: ParsableCommand {
         case .text:
             print(RunText.render(result, report: report, fullTimeline: timeline))
         }
+        if html.html != nil {
+            // The run's schedule as it is, not shrunk: the page shows this run.
+            let example =
+                result.violation == nil
+                ? nil : Counterexample(scenario: scenario, scheme: scheme, schedule: result.schedule, replay: replay)
+            try html.write(example, cpus: scenario.cpuCount)
+        }
         return result.violation != nil
     }
 }
@@ -70,6 +80,6 @@ extension Run {
     struct Visitor: SchemeVisitor {
         let command: Run
         let scenario: Scenario
-        func visit<S: Scheme>(_ scheme: S) -> Bool { command.execute(scenario: scenario, scheme: scheme) }
+        func visit<S: Scheme>(_ scheme: S) throws -> Bool { try command.execute(scenario: scenario, scheme: scheme) }
     }
 }

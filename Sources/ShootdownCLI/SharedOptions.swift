@@ -1,4 +1,6 @@
 import ArgumentParser
+import Foundation
+import ShootdownChecker
 import ShootdownModel
 import ShootdownReport
 
@@ -56,4 +58,42 @@ struct TimelineViewOption: ParsableArguments {
 
     /// The view the flags ask for.
     var view: CounterexampleText.View { slice ? .slice : full ? .full : .both }
+}
+
+/// `--html FILE`: the counterexample also as a self-contained page (``CounterexampleHTML``), as
+/// `check`, `replay`, `run` and `hunt` take it.
+struct HTMLOption: ParsableArguments {
+    @Option(
+        help: ArgumentHelp(
+            "Also write the counterexample as a self-contained HTML page (a swimlane per CPU, the slice "
+                + "highlighted, the stale entry's life, each step's reads and writes on a click).",
+            valueName: "FILE"))
+    var html: String?
+
+    func validate() throws {
+        guard let html else { return }
+        let directory = (html as NSString).deletingLastPathComponent
+        var isDirectory: ObjCBool = false
+        guard directory.isEmpty || FileManager.default.fileExists(atPath: directory, isDirectory: &isDirectory),
+            isDirectory.boolValue || directory.isEmpty
+        else {
+            throw ValidationError("--html \(html): the directory '\(directory)' does not exist; create it first")
+        }
+    }
+
+    /// Writes `example`'s page to the `--html` file, if one was given; without a counterexample,
+    /// says so on standard error and writes nothing.
+    func write(_ example: Counterexample?, cpus: Int) throws {
+        guard let html else { return }
+        guard let example else {
+            var stderr = StandardError()
+            print("note: no counterexample, so no page written to \(html)", to: &stderr)
+            return
+        }
+        do {
+            try CounterexampleHTML.page(example, cpus: cpus).write(toFile: html, atomically: true, encoding: .utf8)
+        } catch {
+            throw fail("cannot write the page to '\(html)': \(error.localizedDescription)")
+        }
+    }
 }

@@ -24,6 +24,8 @@ public struct Counterexample: Codable, Hashable, Sendable {
     /// The causal slice (``CausalSlicer``): the numbers of the steps whose order across CPUs
     /// makes the violation, the violating step last (`nil` in a file saved before slices).
     public var slice: [Int]?
+    /// Each step's footprint and the stale entry's life (`nil` in a file saved before them).
+    public var anatomy: CounterexampleAnatomy?
     /// The command that replays it, once saved to a file.
     public var replay: String
 
@@ -44,6 +46,7 @@ public struct Counterexample: Codable, Hashable, Sendable {
                 function: event.function, detail: event.detail)
         }
         slice = CausalSlicer(scenario: scenario, scheme: scheme).slice(result.schedule).map { $0 + 1 }
+        anatomy = CounterexampleAnatomy(scenario: scenario, scheme: scheme, schedule: result.schedule)
         self.replay = replay
     }
 
