@@ -31,7 +31,18 @@ public struct CausalSlicer<S: Scheme> {
         guard let violation = Runner(scenario: scenario, scheme: scheme).run(.scripted(schedule)).violation else {
             return []
         }
-        return orderingSteps(schedule, keeping: landmarks(schedule, violation: violation))
+        return orderingSteps(schedule, keeping: Set(landmarks(schedule, violation: violation).keys))
+    }
+
+    /// Why each step of `slice` (indices into `schedule`) matters, in a line: what it did to the
+    /// stale entry, the PTE, the frame or the state that decided who flushed, with the values
+    /// (``landmarks(_:violation:)``), or that the violation needs its order.
+    public func reasons(_ schedule: [Action], slice: [Int]) -> [String] {
+        guard let violation = Runner(scenario: scenario, scheme: scheme).run(.scripted(schedule)).violation else {
+            return []
+        }
+        let told = landmarks(schedule, violation: violation)
+        return slice.map { told[$0] ?? "ordering: without this step here, the violation does not happen" }
     }
 
     /// Whether the slice `keys` replays (``replay(_:keys:)``) to a violation like `violation` (its
@@ -71,16 +82,16 @@ public struct CausalSlicer<S: Scheme> {
         return keys
     }
 
-    /// The steps that tell the violation's story, found from what each step changed and read
-    /// (its footprint) and its timeline: the violating CPU's fill of the stale entry and its
-    /// reads of the mm's `tlb_gen` once another CPU bumped it; every change of the page's PTE and
+    /// The steps that tell the violation's story, each with why it matters (``reason(_:_:_:)``),
+    /// found from what each step changed and read (its footprint) and its timeline: the violating
+    /// CPU's fill of the stale entry and its reads of the mm's `tlb_gen` once another CPU bumped it; every change of the page's PTE and
     /// every write of the frame; the revoking operation's return (its coherence point); the bumps
     /// of `tlb_gen` by the operations that change the page's PTE and their reads of the violating
     /// CPU's `is_lazy` and `loaded_mm` (whether it is flushed); the deferred flushes' bookkeeping
     /// (reclaim's batch set, the violating CPU's check of it, its and those operations' reads of
     /// `tlb_flush_pending`); and the mm's global ASID and transition (6.15). Other operations'
     /// flushes are in the slice only where their order matters (``orderingSteps(_:keeping:)``).
-    public func landmarks(_ schedule: [Action], violation: Violation) -> Set<Int> {
+    public func landmarks(_ schedule: [Action], violation: Violation) -> [Int: String] {
         var world = World(scenario: scenario, scheme: scheme)
         let victim = violation.cpu
         // The stale entry: the victim's cached translation of the page to the frame.
@@ -106,7 +117,9 @@ public struct CausalSlicer<S: Scheme> {
             if let current, before != pte(scout) { pageOperations.insert(current) }
         }
         if let r = violation.revocation { pageOperations.insert(Operation(thread: r.thread, op: r.op)) }
-        var steps: Set<Int> = [schedule.count - 1]
+        var steps: [Int: String] = [
+            schedule.count - 1: "the violation (\(violation.kind.rawValue))"
+        ]
         var lastFill: Int?
         // Whether another CPU bumped the mm's generation yet: the victim's reads of it matter from then on.
         var bumped = false
@@ -116,14 +129,10 @@ public struct CausalSlicer<S: Scheme> {
             let current = operation(of: action.cpu, in: world)
             let revokes = violation.page == nil || current.map(pageOperations.contains) == true
             world.perform(action)
-            // The revoking operation returns: its coherence point.
-            if let r = violation.revocation, current == Operation(thread: r.thread, op: r.op),
-                world.state.threads[r.thread].pc != r.op
-            {
-                steps.insert(index)
+            var why: [String] = []
+            if let mm = violation.mm, let page = violation.page, pteBefore != pte(world) {
+                why.append("changes \(world.describe(.page(mm: mm, page: page))): copies cached before are stale")
             }
-            if action.cpu == victim, !cachedBefore, cachesEntry(world) { lastFill = index }
-            var tells = pteBefore != pte(world)
             world.footprint.forEachCode { code, isWrite in
                 let location = Location(code: code)
                 if case .tlbGen(let mm) = location, mm == violation.mm, isWrite, action.cpu != victim {
@@ -131,12 +140,40 @@ public struct CausalSlicer<S: Scheme> {
                 }
                 let access = Access(
                     isWrite: isWrite, byVictim: action.cpu == victim, revokes: revokes, afterBump: bumped)
-                tells = tells || Self.tells(location, access, violation)
+                if Self.tells(location, access, violation) {
+                    let reason = Self.reason(location, access, world)
+                    if !why.contains(reason) { why.append(reason) }
+                }
             }
-            if tells { steps.insert(index) }
+            // The revoking operation returns: its coherence point.
+            if let r = violation.revocation, current == Operation(thread: r.thread, op: r.op),
+                world.state.threads[r.thread].pc != r.op
+            {
+                why.append("the operation that revoked the entry returns: every copy must be gone from here")
+            }
+            if action.cpu == victim, !cachedBefore, cachesEntry(world) { lastFill = index }
+            if !why.isEmpty, steps[index] == nil { steps[index] = why.joined(separator: "; ") }
         }
-        if let lastFill { steps.insert(lastFill) }
+        if let lastFill {
+            let fill = "fills the entry the violation uses"
+            steps[lastFill] = steps[lastFill].map { fill + "; " + $0 } ?? fill
+        }
         return steps
+    }
+
+    /// Why an access that ``tells(_:_:_:)`` the story matters, with the value it read or wrote.
+    static func reason<T>(_ location: Location, _ access: Access, _ world: World<T>) -> String {
+        let value = world.describe(location)
+        switch location {
+        case .frame: return "frees or reuses \(value), which the stale entry reaches"
+        case .tlbGen:
+            return access.isWrite
+                ? "bumps \(value): the CPUs it flushes must reach this generation"
+                : "reads \(value): compares it with its own generation, whether it must flush"
+        case .isLazy, .loadedMM: return "reads \(value): whether that CPU gets an IPI"
+        case .flushPending: return "reads \(value): whether a flush is still in progress"
+        default: return access.isWrite ? "sets \(value)" : "reads \(value)"
+        }
     }
 
     /// A thread's operation: the thread and the index of the operation in its script.

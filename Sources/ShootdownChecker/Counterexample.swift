@@ -24,6 +24,8 @@ public struct Counterexample: Codable, Hashable, Sendable {
     /// The causal slice (``CausalSlicer``): the numbers of the steps whose order across CPUs
     /// makes the violation, the violating step last (`nil` in a file saved before slices).
     public var slice: [Int]?
+    /// Why each step of ``slice`` matters, in a line (``CausalSlicer/reasons(_:slice:)``).
+    public var why: [String]?
     /// Each step's footprint and the stale entry's life (`nil` in a file saved before them).
     public var anatomy: CounterexampleAnatomy?
     /// The command that replays it, once saved to a file.
@@ -45,7 +47,10 @@ public struct Counterexample: Codable, Hashable, Sendable {
                 step: event.step, cpu: event.cpu, action: result.schedule[event.step - 1].description,
                 function: event.function, detail: event.detail)
         }
-        slice = CausalSlicer(scenario: scenario, scheme: scheme).slice(result.schedule).map { $0 + 1 }
+        let slicer = CausalSlicer(scenario: scenario, scheme: scheme)
+        let keys = slicer.slice(result.schedule)
+        slice = keys.map { $0 + 1 }
+        why = slicer.reasons(result.schedule, slice: keys)
         anatomy = CounterexampleAnatomy(scenario: scenario, scheme: scheme, schedule: result.schedule)
         self.replay = replay
     }
@@ -55,6 +60,12 @@ public struct Counterexample: Codable, Hashable, Sendable {
         guard let slice else { return timeline }
         let steps = Set(slice)
         return timeline.filter { steps.contains($0.step) }
+    }
+
+    /// Why each slice step matters, by step number (empty without a slice).
+    public var reasons: [Int: String] {
+        guard let slice, let why, why.count == slice.count else { return [:] }
+        return Dictionary(uniqueKeysWithValues: zip(slice, why))
     }
 
     /// The scenario this counterexample runs on.

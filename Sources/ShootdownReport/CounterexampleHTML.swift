@@ -11,6 +11,7 @@ public enum CounterexampleHTML {
     /// The page of `example` on a machine of `cpus` CPUs.
     public static func page(_ example: Counterexample, cpus: Int) -> String {
         let slice = Set(example.slice ?? [])
+        let reasons = example.reasons
         let life = example.anatomy?.staleEntry
         let events = Dictionary(grouping: example.timeline, by: \.step)
         var colours: [String: Int] = [:]
@@ -64,8 +65,8 @@ public enum CounterexampleHTML {
                 html += "<div class=\"\(classes.joined(separator: " "))\">"
                 if lane == cpu {
                     html += card(
-                        step: step, action: action, events: events[step] ?? [], inSlice: inSlice, life: life,
-                        colours: colours)
+                        step: step, action: action, events: events[step] ?? [], inSlice: inSlice,
+                        why: reasons[step], life: life, colours: colours)
                 }
                 html += "</div>"
             }
@@ -78,10 +79,11 @@ public enum CounterexampleHTML {
         return html
     }
 
-    /// One step's card: its action, each event's function and detail, the stale entry's marks.
+    /// One step's card: its action, each event's function and detail, the stale entry's marks,
+    /// and for a step of the slice (outlined) why it matters.
     static func card(
-        step: Int, action: String, events: [TraceEvent], inSlice: Bool, life: CounterexampleAnatomy.EntryLife?,
-        colours: [String: Int]
+        step: Int, action: String, events: [TraceEvent], inSlice: Bool, why: String?,
+        life: CounterexampleAnatomy.EntryLife?, colours: [String: Int]
     ) -> String {
         let first = events.first.map { "fn\(colours[$0.function] ?? 0)" } ?? "fn-none"
         var html = "<div class=\"step \(first)\(inSlice ? " slice" : "")\" tabindex=\"0\" data-step=\"\(step)\">"
@@ -96,6 +98,7 @@ public enum CounterexampleHTML {
             html += "<div class=\"event\"><span class=\"fn fn\(colours[event.function] ?? 0)\">"
             html += escape(event.function) + "</span> " + escape(event.detail) + "</div>"
         }
+        if let why { html += "<div class=\"why\">why: \(escape(why))</div>" }
         return html + "</div>"
     }
 
@@ -172,15 +175,16 @@ public enum CounterexampleHTML {
             .head{position:sticky;top:0;background:#fff;font-weight:700;padding:4px;border-bottom:2px solid #333;z-index:1}
             .num{color:#666;text-align:right;padding:4px 6px 0 0;font-variant-numeric:tabular-nums}
             .cell{border-left:4px solid transparent;padding:2px 0;min-height:8px}
+            .key{border-left:4px solid;padding-left:4px;margin-right:8px}
             .life-cached{border-left-color:#2e8b57}
             .life-revoked{border-left-color:#e0a800}
             .life-due{border-left-color:#c62828}
-            .key{border-left:4px solid;padding-left:4px;margin-right:8px}
             .step{border:1px solid #bbb;border-radius:4px;padding:3px 5px;margin-left:4px;cursor:pointer;opacity:.75;break-inside:avoid}
             .step.slice{border:2px solid #000;opacity:1;box-shadow:0 1px 3px rgba(0,0,0,.35)}
             .step.selected{outline:3px solid #1565c0}
             .action{font-family:ui-monospace,monospace;font-size:11px;font-weight:700;color:#fff;background:#555;padding:0 4px;border-radius:3px}
             .event{font-size:13px}
+            .why{font-size:12px;font-style:italic;color:#333;margin-top:2px}
             .fn{font-family:ui-monospace,monospace;font-size:12px;padding:0 3px;border-radius:3px}
             .legend .fn{display:inline-block;margin:2px 4px 2px 0;border:1px solid #bbb}
             .mark{font-size:11px;font-weight:700;color:#fff;padding:0 4px;border-radius:3px}
@@ -230,7 +234,7 @@ public enum CounterexampleHTML {
           // A link to file.html#step-12 opens with step 12 shown.
           const linked = /^#step-(\\d+)$/.exec(location.hash);
           const card = linked && document.querySelector('.step[data-step="' + linked[1] + '"]');
-          if (card) { show(card); card.scrollIntoView({block: "center"}); }
+          if (card) { show(card); card.scrollIntoView({block: "nearest"}); }
           document.documentElement.dataset.lanes = String(document.querySelectorAll(".lane-head").length);
         })();
         """

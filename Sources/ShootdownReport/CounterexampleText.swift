@@ -21,7 +21,7 @@ public enum CounterexampleText {
             lines.append(
                 "Causal slice (\(slice.count) of \(example.schedule.count) steps: each runs after the earlier "
                     + "steps of its CPU, and the violation needs their order):")
-            lines.append(Timeline.render(example.sliceTimeline, cpus: cpus))
+            lines.append(Timeline.render(example.sliceTimeline, cpus: cpus, notes: example.reasons))
         }
         if view != .slice || example.slice == nil {
             if view == .both, example.slice != nil { lines.append("Full timeline:") }
@@ -52,7 +52,10 @@ public enum CounterexampleText {
                     items.append((event.step, "step \(event.step), cpu\(event.cpu) " + what))
                 }
             }
-            for (number, item) in items.enumerated() { lines.append("\(number + 1). \(item.text)") }
+            let reasons = example.reasons
+            for (number, item) in items.enumerated() {
+                lines.append("\(number + 1). \(item.text)" + (reasons[item.step].map { ". *Why:* \($0)" } ?? ""))
+            }
             lines.append("")
         }
         lines += [

@@ -72,6 +72,11 @@ import Testing
         #expect(slice.stdout.contains("Causal slice (") && !slice.stdout.contains("Full timeline:"))
         #expect(slice.stdout.contains("cpu0 switch_mm_irqs_off: A: ASID 2 tlb_gen 2 vs 2: CR3 | NOFLUSH"))
         #expect(!slice.stdout.contains("cpumask_set_cpu"))
+        // Each slice step says why it matters, under its last event.
+        #expect(
+            slice.stdout.contains(
+                "cpu0 switch_mm_irqs_off: A: ASID 2 tlb_gen 2 vs 2: CR3 | NOFLUSH\n" + String(repeating: " ", count: 12)
+                    + "why: reads A->context.tlb_gen = 2: compares it with its own generation, whether it must flush"))
         let full = try CLI.run(base + ["--full"])
         #expect(!full.stdout.contains("Causal slice (") && full.stdout.contains("cpumask_set_cpu"))
         let refused = try CLI.run(base + ["--slice", "--full"])
@@ -89,6 +94,7 @@ import Testing
         let markdown = try CLI.run(base + ["--format", "markdown"]).stdout
         #expect(markdown.contains("**Causal slice**, \(steps.count) of "))
         #expect(markdown.contains("\n\(steps.count). step \(steps.last!), cpu0 `user`: write page 1: TLB hit"))
+        #expect(markdown.contains("*Why:* the violation (stale-write)"))
         #expect(!markdown.contains("\n\(steps.count + 1). "))
         #expect(markdown.contains("| step | cpu | function | what |"))
         #expect(markdown.contains("CR3 \\| NOFLUSH |"))

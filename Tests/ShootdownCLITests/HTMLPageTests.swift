@@ -35,6 +35,7 @@ import Testing
         #expect(Self.count("class=\"head lane-head\"", in: html) == 2)
         #expect(Self.count("<div class=\"row", in: html) == 44)
         #expect(Self.count("class=\"row in-slice\"", in: html) == 11)
+        #expect(Self.count("<div class=\"why\">why: ", in: html) == 11)
         for mark in ["filled", "revoked", "due", "used"] {
             #expect(Self.count("class=\"mark mark-\(mark)\"", in: html) == 1, "\(mark)")
         }
@@ -117,6 +118,8 @@ import Testing
         try #require(data.count >= 24)
         let bigEndian = { (range: Range<Int>) in data[range].reduce(0) { $0 << 8 | Int($1) } }
         #expect(bigEndian(16..<20) == 1280 && bigEndian(20..<24) == 900)
+        // Not blank: a white 1280 x 900 PNG takes about 6 KB, the lanes of steps over 100 KB.
+        #expect(data.count > 50_000, "\(data.count) bytes")
     }
 }
 

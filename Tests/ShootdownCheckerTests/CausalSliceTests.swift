@@ -48,6 +48,15 @@ import Testing
             "cpu0 switch_mm_irqs_off: A: ASID 2 tlb_gen 2 vs 2: CR3 | NOFLUSH",
             "cpu0 user: write page 1: TLB hit -> frame 1",
         ]
+        // Why each matters, with the values the mail's story turns on.
+        let why = example.reasons
+        #expect(why.count == slice.count)
+        #expect(why[14] == "bumps A->context.tlb_gen = 2: the CPUs it flushes must reach this generation")
+        #expect(why[17] == "reads A->context.tlb_gen = 2: compares it with its own generation, whether it must flush")
+        #expect(why[18] == "fills the entry the violation uses")
+        #expect(why[27] == "changes PTE of A page 1 = frame 1 ro: copies cached before are stale")
+        #expect(why[37] == "the operation that revoked the entry returns: every copy must be gone from here")
+        #expect(why[44] == "the violation (stale-write)")
         // In this order, among the slice's lines.
         var remaining = story[...]
         for line in expected {
