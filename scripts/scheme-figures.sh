@@ -13,7 +13,7 @@ schemes="linux rfc15-buggy rfc15 ring-list ring-union oracle-hw oracle-sw ring-l
 scenarios=$("$bin" list --format json | jq -r '.scenarios[]')
 for scheme in $schemes; do
     for scenario in $scenarios; do
-        "$bin" check --scenario "$scenario" --scheme "$scheme" --format json --quiet \
+        "$bin" check --scenario "$scenario" --scheme "$scheme" --jobs 1 --format json --quiet \
             | jq -r --arg s "$scheme" --arg c "$scenario" \
                 '"check \($s) \($c) states=\(.states) transitions=\(.transitions) depth=\(.maxDepth) \(.result)"' \
             || true

@@ -58,8 +58,13 @@ struct Check: ParsableCommand {
     @Option(help: "Random: seed of run 0 (run i uses seed + i).")
     var seed: UInt64 = 0
 
-    @Option(help: "Random: parallel workers (the result does not depend on it).")
-    var jobs = 1
+    @Option(
+        help: """
+            Parallel workers (default: the core count). Exhaustive: the verdict and any counterexample are \
+            the same for every N; above 1 the state counts of a pass depend on the timing (--jobs 1 for \
+            reproducible ones). Random: nothing depends on it.
+            """)
+    var jobs: Int?
 
     @Option(help: "Where to save a counterexample (default: counterexample-SCENARIO-SCHEME.json).")
     var save: String?
@@ -82,7 +87,7 @@ struct Check: ParsableCommand {
         }
         guard runs > 0 else { throw ValidationError("--runs must be positive, found \(runs)") }
         guard depth > 0 else { throw ValidationError("--depth must be positive, found \(depth)") }
-        guard (1...64).contains(jobs) else { throw ValidationError("--jobs takes 1 to 64, found \(jobs)") }
+        if let jobs, !(1...64).contains(jobs) { throw ValidationError("--jobs takes 1 to 64, found \(jobs)") }
     }
 
     func run() throws {
@@ -110,6 +115,9 @@ struct Check: ParsableCommand {
         if report.incomplete != nil { throw ExitCode(3) }
     }
 
+    /// `--jobs`, or the core count.
+    var workers: Int { jobs ?? min(64, ProcessInfo.processInfo.activeProcessorCount) }
+
     /// `--max-memory` in bytes, or half the machine's memory.
     func memoryBound() throws -> Int {
         guard let maxMemory else { return Int(ProcessInfo.processInfo.physicalMemory / 2) }
@@ -127,6 +135,7 @@ struct Check: ParsableCommand {
         let bounds = CheckBounds(maxDepth: maxDepth, maxPreemptions: maxPreemptions)
         var checker = ExhaustiveChecker(scenario: scenario, scheme: scheme, bounds: bounds, usesReduction: !noReduction)
         checker.maxMemory = memory
+        checker.jobs = workers
         checker.shouldStop = Interrupt.requested
         Interrupt.install()
         let meter = Progress(enabled: !progress.quiet)
@@ -141,6 +150,7 @@ struct Check: ParsableCommand {
             exhaustive: result, scenario: scenarioOption.scenario, scheme: scheme.name,
             counterexample: counterexample(scenario, scheme, result.schedule))
         report.maxMemory = memory
+        report.jobs = workers
         if compareReduction {
             var other = checker
             other.usesReduction.toggle()
@@ -154,7 +164,8 @@ struct Check: ParsableCommand {
 
     func random<S: Scheme>(_ scenario: Scenario, _ scheme: S) -> CheckReport {
         let checker = RandomChecker(
-            scenario: scenario, scheme: scheme, strategy: strategy, depth: depth, runs: runs, seed: seed, jobs: jobs)
+            scenario: scenario, scheme: scheme, strategy: strategy, depth: depth, runs: runs, seed: seed,
+            jobs: workers)
         let meter = Progress(enabled: !progress.quiet)
         let clock = ContinuousClock()
         let start = clock.now

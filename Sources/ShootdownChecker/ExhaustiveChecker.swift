@@ -1,4 +1,6 @@
+import Dispatch
 import ShootdownModel
+import Synchronization
 
 /// Depth-first exploration of every schedule of a scenario within bounds, with a visited set of
 /// state fingerprints and sleep-set partial-order reduction (Godefroid, 1996): after exploring
@@ -26,6 +28,10 @@ public struct ExhaustiveChecker<S: Scheme>: Sendable {
     /// Asked about every 4096 new states: whether to stop now, incomplete
     /// (``ExplorationStats/wasInterrupted``), as after Ctrl-C. `nil` never stops.
     public var shouldStop: (@Sendable () -> Bool)?
+    /// Workers exploring at once (``parallelRun(progress:)``); 1 searches alone.
+    public var jobs = 1
+    /// The depth at which parallel workers share out the states.
+    public var splitDepth = 12
 
     /// The most CPUs a scenario may have (the visited table keeps 16 bits of sleep set, three
     /// actions per CPU).
@@ -61,12 +67,80 @@ public struct ExhaustiveChecker<S: Scheme>: Sendable {
         var via: Action?
     }
 
-    /// Explores; `progress` is called about every 4096 new states.
+    /// Explores; `progress` is called about every 4096 new states (with ``jobs`` above 1, by
+    /// the first worker, with every worker's states); `onState` gets each new state's
+    /// fingerprint (one worker only: not with ``jobs`` above 1).
     @_specialize(exported:true,where S == LinuxScheme)
     @_specialize(exported:true,where S == RingScheme)
     @_specialize(exported:true,where S == OracleScheme)
     public func run(
         progress: ((ExplorationStats) -> Void)? = nil, onState: ((UInt64) -> Void)? = nil
+    ) -> ExhaustiveResult {
+        guard jobs > 1 else { return search(worker: nil, progress: progress, onState: onState) }
+        return parallelRun(progress: progress)
+    }
+
+    /// ``run(progress:onState:)`` with ``jobs`` workers. Each explores the states above
+    /// ``splitDepth`` alone (a table of its own: they are few), keeps of the states at the split
+    /// depth those whose fingerprint modulo ``jobs`` is its index, and shares the visited states
+    /// below it (``SharedVisitedTable``): a state another worker stored is that worker's to
+    /// explore, for the actions it stored it with, exactly as a state seen before on another path
+    /// is in one search. Every state within the bounds is explored by some worker, so the verdict
+    /// is the one search's; the counts depend on the timing. A violation stops every worker, and
+    /// one search then finds the counterexample to report, so the violation and its schedule are
+    /// the same for every number of workers.
+    func parallelRun(progress: ((ExplorationStats) -> Void)?) -> ExhaustiveResult {
+        let shared = SharedVisitedTable()
+        let control = ParallelControl()
+        let results = Mutex<[ExhaustiveResult]>([])
+        let jobs = self.jobs
+        let split = splitDepth
+        // Only the first worker calls it, on its own thread.
+        nonisolated(unsafe) let first = progress
+        DispatchQueue.concurrentPerform(iterations: jobs) { index in
+            let worker = Worker(index: index, count: jobs, splitDepth: split, shared: shared, control: control)
+            let result = search(worker: worker, progress: index == 0 ? first : nil, onState: nil)
+            results.withLock { $0.append(result) }
+        }
+        let all = results.withLock { $0 }
+        if all.contains(where: { $0.violation != nil }) {
+            var one = self
+            one.jobs = 1
+            return one.run(progress: progress)
+        }
+        var stats = ExplorationStats()
+        var terminal = Set<UInt64>()
+        for result in all {
+            stats.states += result.stats.states
+            stats.transitions += result.stats.transitions
+            stats.revisits += result.stats.revisits
+            stats.depthBoundHits += result.stats.depthBoundHits
+            stats.deadlocks += result.stats.deadlocks
+            stats.maxDepth = max(stats.maxDepth, result.stats.maxDepth)
+            stats.seconds = max(stats.seconds, result.stats.seconds)
+            stats.isIncomplete = stats.isIncomplete || result.stats.isIncomplete
+            stats.hitMemoryBound = stats.hitMemoryBound || result.stats.hitMemoryBound
+            stats.wasInterrupted = stats.wasInterrupted || result.stats.wasInterrupted
+            terminal.formUnion(result.terminalStates)
+        }
+        stats.bytes = shared.bytes
+        return ExhaustiveResult(
+            stats: stats, bounds: bounds, usesReduction: usesReduction, violation: nil, schedule: nil,
+            terminalStates: terminal, bytesPerState: stats.states == 0 ? 0 : Double(stats.bytes) / Double(stats.states))
+    }
+
+    /// One worker of a parallel search: its index, the split, what the workers share.
+    struct Worker {
+        var index: Int
+        var count: Int
+        var splitDepth: Int
+        var shared: SharedVisitedTable
+        var control: ParallelControl
+    }
+
+    /// The depth-first search, alone (`worker` `nil`) or as one worker of ``parallelRun(progress:)``.
+    func search(
+        worker: Worker?, progress: ((ExplorationStats) -> Void)?, onState: ((UInt64) -> Void)?
     ) -> ExhaustiveResult {
         let clock = ContinuousClock()
         let start = clock.now
@@ -76,6 +150,8 @@ public struct ExhaustiveChecker<S: Scheme>: Sendable {
         var stack: [Frame] = []
         var violationPath: [Action]?
         var violation: Violation?
+        // States at or below the split depth go to the shared table.
+        let sharedDepth = worker?.splitDepth ?? Int.max
 
         let root = World(scenario: scenario, scheme: scheme)
         let rootFingerprint = fingerprint(root, preemptions: 0)
@@ -105,6 +181,7 @@ public struct ExhaustiveChecker<S: Scheme>: Sendable {
             if child.hasViolation {
                 violation = child.violation
                 violationPath = stack.dropFirst().compactMap(\.via) + [action]
+                worker?.control.stop.store(true, ordering: .relaxed)
                 break search
             }
             // The child's sleep set: asleep or already explored here, and independent of `action`.
@@ -129,29 +206,30 @@ public struct ExhaustiveChecker<S: Scheme>: Sendable {
             let childFingerprint = fingerprint(child, preemptions: preemptions)
             var skip = childSleep
             let depth = stack.count
-            if let stored = visited.insert(childFingerprint, sleep: childSleep.bits, depth: depth) {
-                // Seen. Once the depth bound cut some subtree, a state reached with more depth
-                // left than it was explored with is explored again (SPIN's -DREACH), so that the
-                // bound cuts schedules, never states reachable within it.
-                if stats.depthBoundHits > 0 && depth < stored.depth {
-                    visited.update(childFingerprint, sleep: childSleep.bits, depth: depth)
-                } else {
-                    // Explore again only what was asleep then and is awake now.
-                    let awakened = stored.sleep & ~childSleep.bits
-                    if awakened == 0 { continue }
-                    skip = ActionSet(bits: ~awakened)
-                    visited.update(
-                        childFingerprint, sleep: stored.sleep & childSleep.bits, depth: max(stored.depth, depth))
-                }
+            // A parallel worker keeps only its share of the states at the split depth.
+            if let worker, depth == sharedDepth, childFingerprint % UInt64(worker.count) != UInt64(worker.index) {
+                continue
+            }
+            // Once the depth bound cut some subtree (in any worker), a state reached with more
+            // depth left than it was explored with is explored again.
+            let deeper = stats.depthBoundHits > 0 || worker?.control.deepened.load(ordering: .relaxed) == true
+            let visit =
+                depth < sharedDepth
+                ? visited.visit(childFingerprint, sleep: childSleep.bits, depth: depth, reexploresDeeper: deeper)
+                : worker!.shared.visit(childFingerprint, sleep: childSleep.bits, depth: depth, reexploresDeeper: deeper)
+            switch visit {
+            case .known: continue
+            case .again(let bits):
+                skip = ActionSet(bits: bits)
                 stats.revisits += 1
-            } else {
+            case .new:
                 onState?(childFingerprint)
                 stats.states += 1
                 if let maxStates, stats.states >= maxStates {
                     stats.isIncomplete = true
                     break search
                 }
-                if let maxMemory, visited.bytes + terminal.count * 16 > maxMemory {
+                if worker == nil, let maxMemory, visited.bytes + terminal.count * 16 > maxMemory {
                     stats.isIncomplete = true
                     stats.hitMemoryBound = true
                     break search
@@ -162,7 +240,24 @@ public struct ExhaustiveChecker<S: Scheme>: Sendable {
                         stats.wasInterrupted = true
                         break search
                     }
-                    if let progress {
+                    if let worker {
+                        if worker.control.stop.load(ordering: .relaxed) { break search }
+                        let total = worker.control.states.add(4096, ordering: .relaxed).newValue
+                        if let maxMemory, worker.index == 0, worker.shared.bytes + visited.bytes > maxMemory {
+                            stats.isIncomplete = true
+                            stats.hitMemoryBound = true
+                            worker.control.stop.store(true, ordering: .relaxed)
+                            break search
+                        }
+                        if let progress {
+                            var all = stats
+                            all.states = total
+                            all.seconds = seconds(since: start, clock)
+                            all.depth = stack.count
+                            all.bytes = worker.shared.bytes + visited.bytes
+                            progress(all)
+                        }
+                    } else if let progress {
                         stats.seconds = seconds(since: start, clock)
                         stats.depth = stack.count
                         stats.bytes = visited.bytes + terminal.count * 16
@@ -172,6 +267,7 @@ public struct ExhaustiveChecker<S: Scheme>: Sendable {
             }
             if stack.count >= bounds.maxDepth {
                 stats.depthBoundHits += 1
+                worker?.control.deepened.store(true, ordering: .relaxed)
                 continue
             }
             stack.append(
@@ -180,6 +276,8 @@ public struct ExhaustiveChecker<S: Scheme>: Sendable {
                     via: action, carried: carried, stats: &stats))
             stats.maxDepth = max(stats.maxDepth, stack.count - 1)
         }
+        // A worker stopped by another's violation or memory bound did not finish.
+        if let worker, violation == nil, worker.control.stop.load(ordering: .relaxed) { stats.isIncomplete = true }
         stats.seconds = seconds(since: start, clock)
         return ExhaustiveResult(
             stats: stats, bounds: bounds, usesReduction: usesReduction, violation: violation,
@@ -224,4 +322,14 @@ extension Action {
         if case .preempt = self { return true }
         return false
     }
+}
+
+/// What the workers of a parallel search share besides the visited states.
+final class ParallelControl: Sendable {
+    /// A worker found a violation or hit the memory bound: every worker stops.
+    let stop = Atomic<Bool>(false)
+    /// A worker's depth bound cut a subtree (re-explore states reached with more depth left).
+    let deepened = Atomic<Bool>(false)
+    /// New states, in all workers, counted 4096 at a time (for progress lines).
+    let states = Atomic<Int>(0)
 }

@@ -70,6 +70,35 @@ public struct VisitedTable: Sendable {
         return nil
     }
 
+    /// What a search does with a state it reached (``visit(_:sleep:depth:reexploresDeeper:)``).
+    public enum Visit: Equatable, Sendable {
+        /// Not seen before: stored, explore every action not in its sleep set.
+        case new
+        /// Seen, and everything awake now was explored: nothing to do.
+        case known
+        /// Seen: explore again every action but these (the ones it slept on before and is
+        /// awake for now; or, reached with more depth left, all but the sleeping ones).
+        case again(skip: UInt16)
+    }
+
+    /// Stores a state reached with `sleep` at `depth`, or merges it with what is stored, in one
+    /// lookup, and says what to explore. A state seen before is explored again for the actions
+    /// it slept on then and is awake for now (the stored sleep set becomes the intersection);
+    /// with `reexploresDeeper` (once the depth bound cut a subtree), a state reached with more
+    /// depth left than it was explored with is explored again (SPIN's -DREACH), so that the
+    /// bound cuts schedules, never states reachable within it.
+    public mutating func visit(_ fingerprint: UInt64, sleep: UInt16, depth: Int, reexploresDeeper: Bool) -> Visit {
+        guard let stored = insert(fingerprint, sleep: sleep, depth: depth) else { return .new }
+        if reexploresDeeper && depth < stored.depth {
+            update(fingerprint, sleep: sleep, depth: depth)
+            return .again(skip: sleep)
+        }
+        let awakened = stored.sleep & ~sleep
+        if awakened == 0 { return .known }
+        update(fingerprint, sleep: stored.sleep & sleep, depth: max(stored.depth, depth))
+        return .again(skip: ~awakened)
+    }
+
     /// Replaces what is stored with `fingerprint` (which must be stored).
     public mutating func update(_ fingerprint: UInt64, sleep: UInt16, depth: Int) {
         let tag = Self.tag(fingerprint)

@@ -2,7 +2,9 @@ import ShootdownChecker
 import ShootdownModel
 
 /// The result of `shootdown check`, in the shape scripts rely on (README.md, "shootdown check").
-/// Every field but `seconds` and `statesPerSecond` is the same for the same inputs.
+/// Every field but `seconds` and `statesPerSecond` is the same for the same inputs, but that an
+/// exhaustive pass with `jobs` above 1 counts states, transitions and depth as its workers' timing
+/// had it (the verdict and any counterexample are the same for every `jobs`).
 public struct CheckReport: Codable, Sendable {
     public var result: String
     public var mode: String
@@ -22,6 +24,8 @@ public struct CheckReport: Codable, Sendable {
     /// `--max-memory` bound; `interrupted`: Ctrl-C), with `result` "incomplete"; absent when it
     /// finished.
     public var incomplete: String?
+    /// Exhaustive: the workers that searched (`--jobs`).
+    public var jobs: Int?
     /// The memory bound it ran under, in bytes (`--max-memory`).
     public var maxMemory: Int?
     /// Exhaustive without reduction, when asked for (`--compare-reduction`).
@@ -110,7 +114,8 @@ public struct CheckReport: Codable, Sendable {
                 lines.append("  first failing run: \(run) (seed \(seed))")
             }
         } else {
-            lines.append("\(result.uppercased()): \(scenario) under \(scheme), exhaustive")
+            let workers = (jobs ?? 1) > 1 && counterexample == nil ? ", \(jobs ?? 1) workers" : ""
+            lines.append("\(result.uppercased()): \(scenario) under \(scheme), exhaustive\(workers)")
             if incomplete == "interrupted" {
                 lines.append(
                     "  interrupted (Ctrl-C) after \(states) states: no violation in the schedules explored, but not "

@@ -124,6 +124,24 @@ import Testing
         #expect(bytes1.stdout == bytes2.stdout)
     }
 
+    /// `--jobs` for exhaustive mode: a violation and its counterexample print the same bytes for
+    /// every number of workers; a pass says how many searched.
+    @Test func exhaustiveModeGivesTheSameVerdictForEveryJobs() throws {
+        let path = temporaryPath("jobs")
+        defer { try? FileManager.default.removeItem(atPath: path) }
+        let base = [
+            "check", "--scenario", "seed-thread", "--scheme", "rfc15-buggy", "--quiet", "--no-timing", "--save", path,
+        ]
+        let one = try CLI.run(base + ["--jobs", "1"])
+        let two = try CLI.run(base + ["--jobs", "2"])
+        #expect(one.status == 1 && two.status == 1)
+        #expect(one.stdout == two.stdout)
+        let pass = try CLI.run(["check", "--scenario", "concurrent-flushes", "--quiet", "--jobs", "2"])
+        #expect(pass.status == 0)
+        #expect(pass.stdout.hasPrefix("PASS: concurrent-flushes under linux, exhaustive, 2 workers"))
+        #expect(try CLI.run(["check", "--scenario", "remote-ipi", "--jobs", "0"]).status == 2)
+    }
+
     /// Past `--max-memory` the search stops and says what it covered (exit 3), never a crash; a
     /// size that is not one exits 2.
     @Test func theMemoryBoundStopsTheSearch() throws {
