@@ -66,6 +66,19 @@ struct Check: ParsableCommand {
             """)
     var jobs: Int?
 
+    @Option(
+        help: """
+            K/N: this machine's share of the search. Exhaustive: the states whose fingerprint at the \
+            split depth is K-1 modulo N (and every state above it); random: the runs whose index is K-1 \
+            modulo N. `shootdown merge` combines the N results into one verdict.
+            """)
+    var shard = "1/1"
+
+    @Option(
+        help: "Exhaustive, with --jobs above 1 or --shard: the depth (actions from boot) at which the states are shared out."
+    )
+    var splitDepth = 12
+
     @Option(help: "Where to save a counterexample (default: counterexample-SCENARIO-SCHEME.json).")
     var save: String?
 
@@ -87,7 +100,11 @@ struct Check: ParsableCommand {
         }
         guard runs > 0 else { throw ValidationError("--runs must be positive, found \(runs)") }
         guard depth > 0 else { throw ValidationError("--depth must be positive, found \(depth)") }
+        guard splitDepth >= 1 else { throw ValidationError("--split-depth must be positive, found \(splitDepth)") }
         if let jobs, !(1...64).contains(jobs) { throw ValidationError("--jobs takes 1 to 64, found \(jobs)") }
+        guard parseShard(shard) != nil else {
+            throw ValidationError("--shard takes K/N with 1 <= K <= N, found '\(shard)'")
+        }
     }
 
     func run() throws {
@@ -136,6 +153,8 @@ struct Check: ParsableCommand {
         var checker = ExhaustiveChecker(scenario: scenario, scheme: scheme, bounds: bounds, usesReduction: !noReduction)
         checker.maxMemory = memory
         checker.jobs = workers
+        checker.shard = parseShard(shard)!
+        checker.splitDepth = splitDepth
         checker.shouldStop = Interrupt.requested
         Interrupt.install()
         let meter = Progress(enabled: !progress.quiet)
@@ -151,6 +170,10 @@ struct Check: ParsableCommand {
             counterexample: counterexample(scenario, scheme, result.schedule))
         report.maxMemory = memory
         report.jobs = workers
+        if shard != "1/1" {
+            report.shard = shard
+            report.splitDepth = checker.splitDepth
+        }
         if compareReduction {
             var other = checker
             other.usesReduction.toggle()
@@ -163,9 +186,10 @@ struct Check: ParsableCommand {
     }
 
     func random<S: Scheme>(_ scenario: Scenario, _ scheme: S) -> CheckReport {
-        let checker = RandomChecker(
+        var checker = RandomChecker(
             scenario: scenario, scheme: scheme, strategy: strategy, depth: depth, runs: runs, seed: seed,
             jobs: workers)
+        checker.shard = parseShard(shard)!
         let meter = Progress(enabled: !progress.quiet)
         let clock = ContinuousClock()
         let start = clock.now
@@ -174,9 +198,11 @@ struct Check: ParsableCommand {
         meter.finish()
         let elapsed = clock.now - start
         let seconds = Double(elapsed.components.seconds) + Double(elapsed.components.attoseconds) / 1e18
-        return CheckReport(
+        var report = CheckReport(
             random: result, seconds: seconds, scenario: scenarioOption.scenario, scheme: scheme.name,
             counterexample: counterexample(scenario, scheme, result.schedule))
+        if shard != "1/1" { report.shard = shard }
+        return report
     }
 
     /// Shrinks, saves and returns the counterexample of `schedule`, if there is one.

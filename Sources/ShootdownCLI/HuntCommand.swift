@@ -97,11 +97,7 @@ struct Hunt: ParsableCommand {
         guard parsedShard != nil else { throw ValidationError("--shard takes K/N with 1 <= K <= N, found '\(shard)'") }
     }
 
-    var parsedShard: (index: Int, count: Int)? {
-        let parts = shard.split(separator: "/", omittingEmptySubsequences: false).compactMap { Int($0) }
-        guard parts.count == 2, parts[1] >= 1, (1...parts[1]).contains(parts[0]) else { return nil }
-        return (parts[0], parts[1])
-    }
+    var parsedShard: (index: Int, count: Int)? { parseShard(shard) }
 
     func run() throws {
         for (option, path) in [("--save-dir", saveDir), ("--save-scenarios", saveScenarios)] {

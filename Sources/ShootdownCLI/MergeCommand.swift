@@ -4,21 +4,28 @@ import ShootdownReport
 
 struct Merge: ParsableCommand {
     static let configuration = CommandConfiguration(
-        abstract: "Combine the JSON results of `shootdown hunt --shard K/N` runs into one verdict.",
+        abstract: "Combine the JSON results of `shootdown hunt` or `shootdown check` shards into one verdict.",
         discussion: """
-            The shards must be of one hunt (the same scheme, seed and scope) and each shard at most \
-            once. The merged result covers every scenario the shards checked; its violation is the \
-            one in the scenario of the lowest index. Exits 0 when no shard found a violation, 1 when \
-            one did, 2 on bad input (a file that is no hunt result, shards of different hunts).
+            The shards must be of one search (hunt: the same scheme, seed and scope; check: the same \
+            scenario, scheme, mode and bounds) and each shard at most once. A hunt's merged result \
+            covers every scenario the shards checked; its violation is the one in the scenario of the \
+            lowest index. A check's is a violation if a shard found one (exhaustive: the lowest \
+            shard's; random: the lowest failing run's), a pass only when all N shards passed, else \
+            incomplete. Exits 0 on a pass, 1 on a violation, 2 on bad input (a file that is no hunt \
+            or check result, shards of different searches), 3 when incomplete (a check shard missing \
+            or stopped early).
 
-            Example (two machines, then one merge):
+            Examples (two machines, then one merge; docs/distributed.md for Slurm and Kubernetes):
               shootdown hunt --scheme linux --shard 1/2 --format json > shard1.json
               shootdown hunt --scheme linux --shard 2/2 --format json > shard2.json
               shootdown merge shard1.json shard2.json
+              shootdown check --scenario FILE --shard 1/2 --format json > check1.json
+              shootdown check --scenario FILE --shard 2/2 --format json > check2.json
+              shootdown merge check1.json check2.json
             """
     )
 
-    @Argument(help: "JSON results of `shootdown hunt --format json`, one per shard.")
+    @Argument(help: "JSON results of `shootdown hunt --format json` or `shootdown check --format json`, one per shard.")
     var files: [String]
 
     @OptionGroup var output: FormatOption
@@ -28,7 +35,7 @@ struct Merge: ParsableCommand {
     }
 
     func run() throws {
-        var reports: [HuntReport] = []
+        var texts: [(file: String, data: Data)] = []
         for file in files {
             let text: String?
             do {
@@ -37,10 +44,24 @@ struct Merge: ParsableCommand {
                 throw fail("cannot read '\(file)': \(error.localizedDescription)")
             }
             guard let text else { throw fail("cannot read '\(file)': no such file") }
+            texts.append((file, Data(text.utf8)))
+        }
+        // A check result has a mode; a hunt result has none.
+        let isCheck = { (data: Data) in
+            ((try? JSONSerialization.jsonObject(with: data)) as? [String: Any])?["mode"] != nil
+        }
+        if let first = texts.first, isCheck(first.data) {
+            try mergeChecks(texts)
+            return
+        }
+        var reports: [HuntReport] = []
+        for (file, data) in texts {
             do {
-                reports.append(try JSONDecoder().decode(HuntReport.self, from: Data(text.utf8)))
+                reports.append(try JSONDecoder().decode(HuntReport.self, from: data))
             } catch {
-                throw fail("'\(file)' is not the JSON of `shootdown hunt --format json`: \(error)")
+                throw fail(
+                    "'\(file)' is not the JSON of `shootdown hunt --format json`"
+                        + (isCheck(data) ? " (it is a check result: merge checks with checks)" : "") + ": \(error)")
             }
         }
         let merged: HuntReport
@@ -54,5 +75,31 @@ struct Merge: ParsableCommand {
         case .text: print(merged.text())
         }
         if merged.violation != nil { throw ExitCode(1) }
+    }
+
+    /// Merges the results of `shootdown check --shard K/N` and prints the verdict.
+    func mergeChecks(_ texts: [(file: String, data: Data)]) throws {
+        var reports: [CheckReport] = []
+        for (file, data) in texts {
+            do {
+                reports.append(try JSONDecoder().decode(CheckReport.self, from: data))
+            } catch {
+                throw fail("'\(file)' is not the JSON of `shootdown check --format json`: \(error)")
+            }
+        }
+        let merged: CheckReport
+        do {
+            merged = try CheckReport.merging(reports)
+        } catch {
+            throw fail(error.description)
+        }
+        switch output.format {
+        case .json: print(merged.json())
+        case .text:
+            let cpus = (try? merged.counterexample?.parsedScenario())?.cpuCount ?? 1
+            print(merged.text(cpus: cpus))
+        }
+        if merged.counterexample != nil { throw ExitCode(1) }
+        if merged.result == "incomplete" { throw ExitCode(3) }
     }
 }

@@ -30,7 +30,12 @@ public struct ExhaustiveChecker<S: Scheme>: Sendable {
     public var shouldStop: (@Sendable () -> Bool)?
     /// Workers exploring at once (``parallelRun(progress:)``); 1 searches alone.
     public var jobs = 1
-    /// The depth at which parallel workers share out the states.
+    /// This search's share of the states, for a search split over machines (swarm verification's
+    /// partition): shard `index` of `count` keeps the states at ``splitDepth`` whose fingerprint
+    /// modulo `count` is `index - 1`, and every state above it. The shards' verdicts together
+    /// are the whole search's (`shootdown merge`).
+    public var shard = (index: 1, count: 1)
+    /// The depth at which shards and parallel workers share out the states.
     public var splitDepth = 12
 
     /// The most CPUs a scenario may have (the visited table keeps 16 bits of sleep set, three
@@ -76,38 +81,42 @@ public struct ExhaustiveChecker<S: Scheme>: Sendable {
     public func run(
         progress: ((ExplorationStats) -> Void)? = nil, onState: ((UInt64) -> Void)? = nil
     ) -> ExhaustiveResult {
-        guard jobs > 1 else { return search(worker: nil, progress: progress, onState: onState) }
+        if jobs == 1 && shard.count == 1 { return search(worker: nil, progress: progress, onState: onState) }
         return parallelRun(progress: progress)
     }
 
-    /// ``run(progress:onState:)`` with ``jobs`` workers. Each explores the states above
-    /// ``splitDepth`` alone (a table of its own: they are few), keeps of the states at the split
-    /// depth those whose fingerprint modulo ``jobs`` is its index, and shares the visited states
-    /// below it (``SharedVisitedTable``): a state another worker stored is that worker's to
-    /// explore, for the actions it stored it with, exactly as a state seen before on another path
-    /// is in one search. Every state within the bounds is explored by some worker, so the verdict
-    /// is the one search's; the counts depend on the timing. A violation stops every worker, and
-    /// one search then finds the counterexample to report, so the violation and its schedule are
-    /// the same for every number of workers.
+    /// ``run(progress:onState:)`` with ``jobs`` workers, or as a ``shard``. Each worker explores
+    /// the states above ``splitDepth`` alone (a table of its own: they are few), keeps of the
+    /// states at the split depth its shard's (fingerprint modulo the shard count) and of those its
+    /// own (the fingerprint divided by the shard count, modulo ``jobs``), and shares the visited
+    /// states below it (``SharedVisitedTable``): a state another worker stored is that worker's
+    /// to explore, for the actions it stored it with, exactly as a state seen before on another
+    /// path is in one search. Every state of the shard within the bounds is explored by some
+    /// worker, so the verdict is one search's; the counts depend on the timing. A violation stops
+    /// every worker, and one worker then searches the shard alone for the counterexample to
+    /// report, so the violation and its schedule are the same for every number of workers.
     func parallelRun(progress: ((ExplorationStats) -> Void)?) -> ExhaustiveResult {
         let shared = SharedVisitedTable()
         let control = ParallelControl()
         let results = Mutex<[ExhaustiveResult]>([])
         let jobs = self.jobs
         let split = splitDepth
+        let shard = self.shard
         // Only the first worker calls it, on its own thread.
         nonisolated(unsafe) let first = progress
         DispatchQueue.concurrentPerform(iterations: jobs) { index in
-            let worker = Worker(index: index, count: jobs, splitDepth: split, shared: shared, control: control)
+            let worker = Worker(
+                shard: shard, index: index, count: jobs, splitDepth: split, shared: shared, control: control)
             let result = search(worker: worker, progress: index == 0 ? first : nil, onState: nil)
             results.withLock { $0.append(result) }
         }
         let all = results.withLock { $0 }
-        if all.contains(where: { $0.violation != nil }) {
+        if jobs > 1, all.contains(where: { $0.violation != nil }) {
             var one = self
             one.jobs = 1
             return one.run(progress: progress)
         }
+        if jobs == 1 { return all[0] }
         var stats = ExplorationStats()
         var terminal = Set<UInt64>()
         for result in all {
@@ -129,13 +138,22 @@ public struct ExhaustiveChecker<S: Scheme>: Sendable {
             terminalStates: terminal, bytesPerState: stats.states == 0 ? 0 : Double(stats.bytes) / Double(stats.states))
     }
 
-    /// One worker of a parallel search: its index, the split, what the workers share.
+    /// One worker of a parallel or sharded search: its shard, its index, the split, what the
+    /// workers share.
     struct Worker {
+        var shard: (index: Int, count: Int)
         var index: Int
         var count: Int
         var splitDepth: Int
         var shared: SharedVisitedTable
         var control: ParallelControl
+
+        /// Whether a state at the split depth is this worker's: its shard's, and of those its own.
+        func keeps(_ fingerprint: UInt64) -> Bool {
+            let shards = UInt64(shard.count)
+            return fingerprint % shards == UInt64(shard.index - 1)
+                && (fingerprint / shards) % UInt64(count) == UInt64(index)
+        }
     }
 
     /// The depth-first search, alone (`worker` `nil`) or as one worker of ``parallelRun(progress:)``.
@@ -207,9 +225,7 @@ public struct ExhaustiveChecker<S: Scheme>: Sendable {
             var skip = childSleep
             let depth = stack.count
             // A parallel worker keeps only its share of the states at the split depth.
-            if let worker, depth == sharedDepth, childFingerprint % UInt64(worker.count) != UInt64(worker.index) {
-                continue
-            }
+            if let worker, depth == sharedDepth, !worker.keeps(childFingerprint) { continue }
             // Once the depth bound cut some subtree (in any worker), a state reached with more
             // depth left than it was explored with is explored again.
             let deeper = stats.depthBoundHits > 0 || worker?.control.deepened.load(ordering: .relaxed) == true

@@ -26,6 +26,9 @@ public struct RandomChecker<S: Scheme>: Sendable {
     public var jobs: Int
     /// Steps after which a run gives up.
     public var maxSteps: Int
+    /// This search's share of the runs, for a search split over machines: shard `index` of
+    /// `count` executes the runs whose index modulo `count` is `index - 1`.
+    public var shard = (index: 1, count: 1)
 
     public init(
         scenario: Scenario, scheme: S, strategy: Strategy = .pct, depth: Int = 3, runs: Int = 1000,
@@ -61,14 +64,15 @@ public struct RandomChecker<S: Scheme>: Sendable {
         return p >= 1 ? 1 : Int((log(0.05) / log1p(-p)).rounded(.up))
     }
 
-    /// Executes the runs; the lowest failing run index wins, whatever `jobs` is.
+    /// Executes the runs (of its ``shard``); the lowest failing run index wins, whatever `jobs` is.
     public func run(progress: (@Sendable (Int) -> Void)? = nil) -> RandomResult {
         let k = estimatedSteps
         let lowestFailure = Atomic<Int>(Int.max)
         let done = Atomic<Int>(0)
         let jobs = self.jobs
+        let shard = self.shard
         DispatchQueue.concurrentPerform(iterations: jobs) { job in
-            var index = job
+            var index = shard.index - 1 + job * shard.count
             while index < runs, index < lowestFailure.load(ordering: .relaxed) {
                 if runOnce(index: index, steps: k).violation != nil {
                     var current = lowestFailure.load(ordering: .relaxed)
@@ -82,7 +86,7 @@ public struct RandomChecker<S: Scheme>: Sendable {
                 }
                 let finished = done.wrappingAdd(1, ordering: .relaxed).newValue
                 progress?(finished)
-                index += jobs
+                index += jobs * shard.count
             }
         }
         let failing = lowestFailure.load(ordering: .relaxed)

@@ -26,6 +26,12 @@ public struct CheckReport: Codable, Sendable {
     public var incomplete: String?
     /// Exhaustive: the workers that searched (`--jobs`).
     public var jobs: Int?
+    /// `K/N` for one machine's share of a search (`--shard`): exhaustive, the states whose
+    /// fingerprint at `splitDepth` actions from boot is K-1 modulo N, and every state above;
+    /// random, the runs whose index is K-1 modulo N. Absent for a whole search.
+    public var shard: String?
+    /// Exhaustive shards: the depth at which the shards share out the states.
+    public var splitDepth: Int?
     /// The memory bound it ran under, in bytes (`--max-memory`).
     public var maxMemory: Int?
     /// Exhaustive without reduction, when asked for (`--compare-reduction`).
@@ -105,7 +111,7 @@ public struct CheckReport: Codable, Sendable {
         if let random {
             lines.append(
                 "\(result.uppercased()): \(scenario) under \(scheme), random (\(random.strategy)), "
-                    + "\(random.runs) runs in \(format(seconds)) s")
+                    + "\(random.runs) runs in \(format(seconds)) s" + (shard.map { ", shard \($0)" } ?? ""))
             lines.append(
                 "  PCT: n = \(random.n) threads (a CPU's steps and its interrupts), k = \(random.k) steps, "
                     + "d = \(random.d); per-run bound 1/(n*k^(d-1)) = \(String(format: "%.3g", random.perRunBound)); "
@@ -115,7 +121,17 @@ public struct CheckReport: Codable, Sendable {
             }
         } else {
             let workers = (jobs ?? 1) > 1 && counterexample == nil ? ", \(jobs ?? 1) workers" : ""
-            lines.append("\(result.uppercased()): \(scenario) under \(scheme), exhaustive\(workers)")
+            lines.append(
+                "\(result.uppercased()): \(scenario) under \(scheme), exhaustive\(workers)"
+                    + (shard.map { ", shard \($0)" } ?? ""))
+            if let shard, let splitDepth {
+                lines.append(
+                    "  shard \(shard): the states whose fingerprint \(splitDepth) actions from boot is K-1 modulo N, "
+                        + "and every state above; `shootdown merge` the shards' JSON for the verdict")
+            }
+            if let incomplete, incomplete != "interrupted", incomplete != "memory" {
+                lines.append("  incomplete: \(incomplete)")
+            }
             if incomplete == "interrupted" {
                 lines.append(
                     "  interrupted (Ctrl-C) after \(states) states: no violation in the schedules explored, but not "

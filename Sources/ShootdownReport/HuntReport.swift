@@ -155,10 +155,6 @@ public struct HuntReport: Codable, Sendable {
 
 extension HuntReport {
     /// Shards that cannot be merged: of different hunts, or one shard twice.
-    public struct MergeError: Error, CustomStringConvertible {
-        public var description: String
-    }
-
     /// The result of the shards `reports` together: scenarios and states summed, the longest
     /// shard's seconds, the violation of the lowest scenario index.
     /// - Throws: ``MergeError`` when the shards are not of one hunt, or a shard comes twice.

@@ -142,6 +142,56 @@ import Testing
         #expect(try CLI.run(["check", "--scenario", "remote-ipi", "--jobs", "0"]).status == 2)
     }
 
+    /// `--shard K/N` and `shootdown merge`: two shards of a pass merge to a pass, one alone to
+    /// incomplete (exit 3); shards of a violating search merge to a violation; random shards
+    /// merge to the failing run an unsharded search reports; shards of different searches, a
+    /// shard twice, and a check mixed with a hunt are refused (exit 2).
+    @Test func shardsMergeIntoTheWholeVerdict() throws {
+        let dir = FileManager.default.temporaryDirectory.appendingPathComponent("shards-\(getpid())")
+        try FileManager.default.createDirectory(at: dir, withIntermediateDirectories: true)
+        defer { try? FileManager.default.removeItem(at: dir) }
+        func shard(_ k: Int, of n: Int, _ args: [String]) throws -> String {
+            let path = dir.appendingPathComponent("\(args.joined())-\(k).json").path
+            let output = try CLI.run(
+                ["check", "--quiet", "--format", "json", "--save", path + ".ce", "--shard", "\(k)/\(n)"] + args)
+            try output.stdout.write(toFile: path, atomically: true, encoding: .utf8)
+            return path
+        }
+        let pass = ["--scenario", "concurrent-flushes"]
+        let passes = try (1...2).map { try shard($0, of: 2, pass) }
+        let merged = try CLI.run(["merge"] + passes)
+        #expect(merged.status == 0)
+        #expect(merged.stdout.hasPrefix("PASS: concurrent-flushes under linux, exhaustive"))
+        let alone = try CLI.run(["merge", passes[0]])
+        #expect(alone.status == 3)
+        #expect(alone.stdout.contains("incomplete: shards missing: 2/2"))
+
+        let bug = ["--scenario", "concurrent-flushes", "--scheme", "linux~partial-always"]
+        let violated = try CLI.run(["merge"] + (1...3).map { try shard($0, of: 3, bug) })
+        #expect(violated.status == 1)
+        #expect(violated.stdout.contains("Counterexample ("))
+
+        let random = [
+            "--scenario", "nested-madvise", "--scheme", "linux~no-nested-flush", "--mode", "random", "--runs", "300",
+            "--seed", "4",
+        ]
+        let whole = try json(
+            try CLI.run(["check", "--quiet", "--format", "json", "--save", dir.path + "/r"] + random).stdout)
+        let runs = try json(
+            try CLI.run(["merge", "--format", "json"] + (1...2).map { try shard($0, of: 2, random) }).stdout)
+        let failing = (whole["random"] as? [String: Any])?["failingRun"] as? Int
+        #expect(failing != nil)
+        #expect((runs["random"] as? [String: Any])?["failingRun"] as? Int == failing)
+
+        let mixed = try CLI.run(["merge", passes[0], try shard(2, of: 2, bug)])
+        #expect(mixed.status == 2)
+        #expect(mixed.stderr.contains("is not of the search of shard 1/2"))
+        let twice = try CLI.run(["merge", passes[0], passes[0]])
+        #expect(twice.status == 2)
+        #expect(twice.stderr.contains("comes twice"))
+        #expect(try CLI.run(["check", "--scenario", "remote-ipi", "--shard", "3/2"]).status == 2)
+    }
+
     /// Past `--max-memory` the search stops and says what it covered (exit 3), never a crash; a
     /// size that is not one exits 2.
     @Test func theMemoryBoundStopsTheSearch() throws {

@@ -47,6 +47,46 @@ import Testing
         }
     }
 
+    /// Shards split at a shallow depth: together they reach every terminal state of the whole
+    /// search (each alone fewer, where the split has states to share), and one of them catches
+    /// each mutant; a shard's counterexample is the same with one worker or two.
+    @Test(arguments: ["concurrent-flushes", "racing-writers", "lazy-return", "nested-madvise", "invlpgb-switch"])
+    func shardsTogetherAreTheWholeSearch(_ name: String) throws {
+        let scenario = try #require(BuiltinScenarios.named(name))
+        let scheme = try SchemeCatalog.scheme(named: "linux-6.15")
+        let whole = try scheme.accept(Shards(scenario: scenario, count: 1, jobs: 1))
+        let shards = try scheme.accept(Shards(scenario: scenario, count: 3, jobs: 1))
+        #expect(shards.allSatisfy { $0.violation == nil })
+        #expect(shards.reduce(Set()) { $0.union($1.terminalStates) } == whole[0].terminalStates)
+        #expect(shards.map(\.stats.states).reduce(0, +) >= whole[0].stats.states)
+    }
+
+    @Test(arguments: CausalSliceTests.cases.prefix(12))
+    func aShardCatchesEveryMutant(_ scheme: String, _ name: String) throws {
+        let scenario = try #require(BuiltinScenarios.named(name))
+        let parsed = try SchemeCatalog.scheme(named: scheme)
+        let one = try parsed.accept(Shards(scenario: scenario, count: 3, jobs: 1))
+        let two = try parsed.accept(Shards(scenario: scenario, count: 3, jobs: 2))
+        #expect(one.contains { $0.violation != nil })
+        #expect(one.map(\.schedule) == two.map(\.schedule))
+    }
+
+    /// Each shard's result of a `count`-way split at depth 4, with `jobs` workers each.
+    struct Shards: SchemeVisitor {
+        let scenario: Scenario
+        let count: Int
+        let jobs: Int
+        func visit<S: Scheme>(_ scheme: S) -> [ExhaustiveResult] {
+            (1...count).map { index in
+                var checker = ExhaustiveChecker(scenario: scenario, scheme: scheme)
+                checker.shard = (index, count)
+                checker.jobs = jobs
+                checker.splitDepth = 4
+                return checker.run()
+            }
+        }
+    }
+
     /// Every mutant on its scenario: caught with two workers, with the schedule one search finds.
     @Test(arguments: CausalSliceTests.cases)
     func everyMutantIsCaughtWithTheSameSchedule(_ scheme: String, _ name: String) throws {

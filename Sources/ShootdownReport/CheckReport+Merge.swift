@@ -1,0 +1,63 @@
+extension CheckReport {
+    /// The result of the shards `reports` of one `shootdown check --shard K/N` together: a
+    /// violation if a shard found one (exhaustive: the lowest shard's; random: the lowest
+    /// failing run's, the one an unsharded search reports), else a pass when every shard is there
+    /// and passed, else incomplete (a shard missing, or stopped early); states and transitions
+    /// summed (the states above the split depth are counted by every shard), the longest shard's
+    /// seconds.
+    /// - Throws: ``MergeError`` when the shards are not of one search, or a shard comes twice.
+    public static func merging(_ reports: [CheckReport]) throws(MergeError) -> CheckReport {
+        guard var merged = reports.first else { throw MergeError(description: "no check results to merge") }
+        let count = merged.shard.flatMap { $0.split(separator: "/").last.flatMap { Int($0) } } ?? 1
+        var seen: Set<String> = []
+        for report in reports {
+            guard
+                report.mode == merged.mode, report.scenario == merged.scenario, report.scheme == merged.scheme,
+                report.bounds == merged.bounds, report.reduction == merged.reduction,
+                report.splitDepth == merged.splitDepth,
+                (report.shard ?? "1/1").hasSuffix("/\(count)")
+            else {
+                throw MergeError(
+                    description: "shard \(report.shard ?? "1/1") (\(report.scheme) on \(report.scenario), "
+                        + "\(report.mode)) is not of the search of shard \(merged.shard ?? "1/1") (\(merged.scheme) "
+                        + "on \(merged.scenario), \(merged.mode)): merge shards of one search, with the same options")
+            }
+            guard seen.insert(report.shard ?? "1/1").inserted else {
+                throw MergeError(description: "shard \(report.shard ?? "1/1") comes twice: merge each shard once")
+            }
+        }
+        let missing = (1...count).map { "\($0)/\(count)" }.filter { !seen.contains($0) }
+        merged.shard = missing.isEmpty ? nil : seen.sorted().joined(separator: ",")
+        merged.jobs = nil
+        merged.states = reports.reduce(0) { $0 + $1.states }
+        merged.transitions = reports.reduce(0) { $0 + $1.transitions }
+        merged.maxDepth = reports.map(\.maxDepth).max() ?? 0
+        merged.seconds = reports.map(\.seconds).max() ?? 0
+        merged.statesPerSecond = reports.reduce(0) { $0 + $1.statesPerSecond }
+        merged.depthBoundHits = merged.depthBoundHits.map { _ in reports.reduce(0) { $0 + ($1.depthBoundHits ?? 0) } }
+        let violating = reports.filter { $0.counterexample != nil }
+        let first =
+            merged.mode == "random"
+            ? violating.min { ($0.random?.failingRun ?? .max) < ($1.random?.failingRun ?? .max) }
+            : violating.min { $0.shardIndex < $1.shardIndex }
+        merged.counterexample = first?.counterexample
+        if let first { merged.random = first.random }
+        if first != nil {
+            merged.result = "violation"
+            merged.incomplete = nil
+        } else if !missing.isEmpty {
+            merged.result = "incomplete"
+            merged.incomplete = "shards missing: " + missing.joined(separator: ", ")
+        } else if let stopped = reports.first(where: { $0.result == "incomplete" }) {
+            merged.result = "incomplete"
+            merged.incomplete = stopped.incomplete.map { "shard \(stopped.shard ?? "1/1"): \($0)" }
+        } else {
+            merged.result = "pass"
+            merged.incomplete = nil
+        }
+        return merged
+    }
+
+    /// K of `shard` K/N (1 for a whole search).
+    var shardIndex: Int { shard.flatMap { $0.split(separator: "/").first.flatMap { Int($0) } } ?? 1 }
+}
