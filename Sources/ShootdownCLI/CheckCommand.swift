@@ -75,7 +75,10 @@ struct Check: ParsableCommand {
     var shard = "1/1"
 
     @Option(
-        help: "Exhaustive, with --jobs above 1 or --shard: the depth (actions from boot) at which the states are shared out."
+        help: """
+            Exhaustive, with --jobs above 1 or --shard: the depth (actions from boot) at which the \
+            states are shared out.
+            """
     )
     var splitDepth = 12
 
