@@ -130,8 +130,14 @@ public struct CausalSlicer<S: Scheme> {
             let revokes = violation.page == nil || current.map(pageOperations.contains) == true
             world.perform(action)
             var why: [String] = []
-            if let mm = violation.mm, let page = violation.page, pteBefore != pte(world) {
-                why.append("changes \(world.describe(.page(mm: mm, page: page))): copies cached before are stale")
+            if let mm = violation.mm, let page = violation.page, let before = pteBefore, let after = pte(world),
+                before != after
+            {
+                let value = world.describe(.page(mm: mm, page: page))
+                // A mapping or more permission makes nothing stale; anything else does.
+                let grants =
+                    after.isPresent && (!before.isPresent || (before.frame == after.frame && after.isWritable))
+                why.append(grants ? "maps \(value)" : "changes \(value): copies cached before are stale")
             }
             world.footprint.forEachCode { code, isWrite in
                 let location = Location(code: code)

@@ -17,7 +17,7 @@ extension World {
             // The RFC's generations share the location.
             "\(name(mm))->tlb_flush_pending = \(mms[mm].tlbFlushPending)"
                 + (mms[mm].tlbGenCompleted > 0 ? ", tlb_gen_completed = \(mms[mm].tlbGenCompleted)" : "")
-                + (mms[mm].deferTLBGen.isEmpty ? "" : ", VMAs' defer_tlb_gen = \(mms[mm].deferTLBGen)")
+                + (!mms[mm].deferTLBGen.contains { $0 != 0 } ? "" : ", VMAs' defer_tlb_gen = \(mms[mm].deferTLBGen)")
         case .flushBatched(let mm):
             "\(name(mm))->tlb_flush_batched = \(mms[mm].tlbFlushBatched.pending) set, "
                 + "\(mms[mm].tlbFlushBatched.flushed) flushed"
