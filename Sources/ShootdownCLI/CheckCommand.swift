@@ -162,10 +162,12 @@ struct Check: ParsableCommand {
         Interrupt.install()
         let meter = Progress(enabled: !progress.quiet)
         let result = checker.run(progress: { stats in
+            // The tree position runs behind, then jumps (ExhaustiveChecker.treePosition).
+            let done = stats.fractionDone.map { "  ~\(Int($0 * 100))% of the tree by position" } ?? ""
             meter.update(
                 "states \(stats.states)  states/s \(Int(stats.statesPerSecond))  depth \(stats.depth)  "
-                    + "transitions \(stats.transitions)  memory \(stats.bytes >> 20) MB of \(memory >> 20)  (Ctrl-C: stop and report)"
-            )
+                    + "transitions \(stats.transitions)  memory \(stats.bytes >> 20) MB of \(memory >> 20)\(done)  "
+                    + "(Ctrl-C: stop and report)")
         })
         meter.finish()
         var report = CheckReport(

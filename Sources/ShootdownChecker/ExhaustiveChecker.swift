@@ -19,7 +19,7 @@ public struct ExhaustiveChecker<S: Scheme>: Sendable {
     /// Whether to use sleep sets.
     public var usesReduction: Bool
     /// States after which the search stops, incomplete (``ExplorationStats/isIncomplete``);
-    /// `nil` for no limit.
+    /// `nil` for no limit. Parallel workers count theirs together, 4096 at a time.
     public var maxStates: Int?
     /// Bytes the visited states may take (the fingerprint table and the terminal states); past
     /// them the search stops, incomplete (``ExplorationStats/hitMemoryBound``), instead of the
@@ -241,7 +241,7 @@ public struct ExhaustiveChecker<S: Scheme>: Sendable {
             case .new:
                 onState?(childFingerprint)
                 stats.states += 1
-                if let maxStates, stats.states >= maxStates {
+                if worker == nil, let maxStates, stats.states >= maxStates {
                     stats.isIncomplete = true
                     break search
                 }
@@ -259,6 +259,12 @@ public struct ExhaustiveChecker<S: Scheme>: Sendable {
                     if let worker {
                         if worker.control.stop.load(ordering: .relaxed) { break search }
                         let total = worker.control.states.add(4096, ordering: .relaxed).newValue
+                        // The state budget bounds the workers' states together.
+                        if let maxStates, total >= maxStates {
+                            stats.isIncomplete = true
+                            worker.control.stop.store(true, ordering: .relaxed)
+                            break search
+                        }
                         if let maxMemory, worker.index == 0, worker.shared.bytes + visited.bytes > maxMemory {
                             stats.isIncomplete = true
                             stats.hitMemoryBound = true
@@ -270,6 +276,7 @@ public struct ExhaustiveChecker<S: Scheme>: Sendable {
                             all.states = total
                             all.seconds = seconds(since: start, clock)
                             all.depth = stack.count
+                            all.fractionDone = treePosition(stack)
                             all.bytes = worker.shared.bytes + visited.bytes
                             progress(all)
                         }
@@ -277,6 +284,7 @@ public struct ExhaustiveChecker<S: Scheme>: Sendable {
                         stats.seconds = seconds(since: start, clock)
                         stats.depth = stack.count
                         stats.bytes = visited.bytes + terminal.count * 16
+                        stats.fractionDone = treePosition(stack)
                         progress(stats)
                     }
                 }
@@ -298,6 +306,22 @@ public struct ExhaustiveChecker<S: Scheme>: Sendable {
         return ExhaustiveResult(
             stats: stats, bounds: bounds, usesReduction: usesReduction, violation: violation,
             schedule: violationPath, terminalStates: terminal, bytesPerState: visited.bytesPerState)
+    }
+
+    /// How far the depth-first search is through its tree, from its position: the share of the
+    /// root's actions done, plus the share of the current one's that its frame has done, and so
+    /// on down the stack (Knuth's estimate with every sibling subtree taken as equal). Sleep sets
+    /// and states seen before make later subtrees smaller, so it runs behind and then jumps: a
+    /// hint for a progress line, not a promise.
+    func treePosition(_ stack: [Frame]) -> Double {
+        var done = 0.0
+        var weight = 1.0
+        for frame in stack where !frame.actions.isEmpty {
+            let count = Double(frame.actions.count)
+            done += weight * Double(max(0, frame.next - 1)) / count
+            weight /= count
+        }
+        return min(1, done)
     }
 
     /// The frame of a newly reached state: its enabled actions (within the preemption bound),

@@ -23,6 +23,9 @@ public struct ExplorationStats: Hashable, Sendable, Codable {
     public var wasInterrupted = false
     /// Bytes the visited states take (for progress lines).
     public var bytes = 0
+    /// For progress lines: how far the search is through its tree, estimated from its position
+    /// (``ExhaustiveChecker/treePosition(_:)``); `nil` where not estimated.
+    public var fractionDone: Double?
     /// Wall-clock seconds so far.
     public var seconds = 0.0
 

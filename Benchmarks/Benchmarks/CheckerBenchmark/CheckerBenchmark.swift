@@ -11,6 +11,26 @@ let statesPerSecond = BenchmarkMetric.custom("states/s", polarity: .prefersLarge
 let bytesPerState = BenchmarkMetric.custom("bytes/state (x100)", useScalingFactor: false)
 let statesExplored = BenchmarkMetric.custom("states", useScalingFactor: false)
 
+/// `scale-4cpu` (the scale issue's benchmark): four CPUs, one mm with four populated pages, four
+/// threads of four operations mixing madvise, migrate, mprotect, sleep and accesses. Its full
+/// exploration does not finish in minutes yet (more than 2 x 10^8 states), so the benchmark
+/// explores its first `scaleStates` states: a measure of throughput, alone and with two workers,
+/// with and without sleep sets.
+let scale4CPU = """
+    cpus 4
+    mm A
+      map 0-3 write populated
+    thread a mm=A cpu=0
+      read 0; madvise 1; read 2; migrate 3
+    thread b mm=A cpu=1
+      read 1; mprotect 0 read; read 3; madvise 2
+    thread c mm=A cpu=2
+      read 2; migrate 0; read 1; sleep
+    thread d mm=A cpu=3
+      read 3; madvise 0; read 0; read 1
+    """
+let scaleStates = 2_000_000
+
 let benchmarks: @Sendable () -> Void = {
     Benchmark.defaultConfiguration = .init(
         metrics: [.wallClock, .throughput, .mallocCountTotal, statesPerSecond, bytesPerState, statesExplored],
@@ -18,6 +38,24 @@ let benchmarks: @Sendable () -> Void = {
         maxDuration: .seconds(10),
         maxIterations: 10
     )
+    let scale = try! ScenarioFormat.parse(scale4CPU, source: "scale-4cpu")
+    for (jobs, reduction) in [(1, true), (2, true), (1, false)] {
+        let label = "exhaustive scale-4cpu (linux, first 2M states, \(jobs) job\(jobs == 1 ? "" : "s"), sleep sets \(reduction ? "on" : "off"))"
+        Benchmark(label, configuration: .init(maxIterations: 3)) { benchmark in
+            var result: ExhaustiveResult?
+            benchmark.startMeasurement()
+            for _ in benchmark.scaledIterations {
+                var checker = ExhaustiveChecker(scenario: scale, scheme: LinuxScheme(), usesReduction: reduction)
+                checker.jobs = jobs
+                checker.maxStates = scaleStates
+                result = checker.run()
+            }
+            benchmark.stopMeasurement()
+            guard let result else { return }
+            benchmark.measurement(statesPerSecond, Int(result.stats.statesPerSecond))
+            benchmark.measurement(statesExplored, result.stats.states)
+        }
+    }
     for name in ["nested-madvise", "concurrent-flushes", "numa-migrate"] {
         let scenario = BuiltinScenarios.named(name)!
         Benchmark("exhaustive \(name) (linux)") { benchmark in
