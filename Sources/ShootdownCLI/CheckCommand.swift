@@ -82,6 +82,15 @@ struct Check: ParsableCommand {
     )
     var splitDepth = 12
 
+    @Option(
+        help: ArgumentHelp(
+            """
+            Exhaustive: bitstate mode (SPIN's supertrace): the visited states as 3 bits each of an array of \
+            SIZE (512M, 2G) instead of fingerprints, for scenarios past memory; some states are omitted and \
+            the report estimates how many. No sleep sets, one worker.
+            """, valueName: "SIZE"))
+    var bitstate: String?
+
     @Option(help: "Where to save a counterexample (default: counterexample-SCENARIO-SCHEME.json).")
     var save: String?
 
@@ -105,6 +114,16 @@ struct Check: ParsableCommand {
         guard depth > 0 else { throw ValidationError("--depth must be positive, found \(depth)") }
         guard splitDepth >= 1 else { throw ValidationError("--split-depth must be positive, found \(splitDepth)") }
         if let jobs, !(1...64).contains(jobs) { throw ValidationError("--jobs takes 1 to 64, found \(jobs)") }
+        if let bitstate {
+            guard ByteSize.parse(bitstate) != nil else {
+                throw ValidationError(
+                    "--bitstate takes a size such as 512M or 2G (K, M, G: powers of 1024), not '\(bitstate)'")
+            }
+            guard mode == .exhaustive else { throw ValidationError("--bitstate is for exhaustive mode") }
+            guard (jobs ?? 1) == 1, shard == "1/1" else {
+                throw ValidationError("--bitstate runs one worker over the whole search: drop --jobs and --shard")
+            }
+        }
         guard parseShard(shard) != nil else {
             throw ValidationError("--shard takes K/N with 1 <= K <= N, found '\(shard)'")
         }
@@ -155,7 +174,8 @@ struct Check: ParsableCommand {
         let bounds = CheckBounds(maxDepth: maxDepth, maxPreemptions: maxPreemptions)
         var checker = ExhaustiveChecker(scenario: scenario, scheme: scheme, bounds: bounds, usesReduction: !noReduction)
         checker.maxMemory = memory
-        checker.jobs = workers
+        checker.jobs = bitstate == nil ? workers : 1
+        checker.bitstateBytes = bitstate.flatMap(ByteSize.parse)
         checker.shard = parseShard(shard)!
         checker.splitDepth = splitDepth
         checker.shouldStop = Interrupt.requested
@@ -174,7 +194,8 @@ struct Check: ParsableCommand {
             exhaustive: result, scenario: scenarioOption.scenario, scheme: scheme.name,
             counterexample: counterexample(scenario, scheme, result.schedule))
         report.maxMemory = memory
-        report.jobs = workers
+        report.bitstate = result.bitstate.map(CheckReport.Bitstate.init)
+        report.jobs = checker.jobs
         if shard != "1/1" {
             report.shard = shard
             report.splitDepth = checker.splitDepth

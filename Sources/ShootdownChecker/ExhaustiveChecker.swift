@@ -37,6 +37,12 @@ public struct ExhaustiveChecker<S: Scheme>: Sendable {
     public var shard = (index: 1, count: 1)
     /// The depth at which shards and parallel workers share out the states.
     public var splitDepth = 12
+    /// Bitstate mode (``BitstateTable``): the visited states as bits of an array of this many
+    /// bytes instead of fingerprints, for scenarios past memory; some states are omitted, and
+    /// the result estimates how many. Sleep sets are off in it (they need the sleep set a state
+    /// was explored with, which bits cannot keep), and a state is never explored twice, so the
+    /// depth bound may cut states too. One worker, the whole search.
+    public var bitstateBytes: Int?
 
     /// The most CPUs a scenario may have (the visited table keeps 16 bits of sleep set, three
     /// actions per CPU).
@@ -81,7 +87,9 @@ public struct ExhaustiveChecker<S: Scheme>: Sendable {
     public func run(
         progress: ((ExplorationStats) -> Void)? = nil, onState: ((UInt64) -> Void)? = nil
     ) -> ExhaustiveResult {
-        if jobs == 1 && shard.count == 1 { return search(worker: nil, progress: progress, onState: onState) }
+        if (jobs == 1 && shard.count == 1) || bitstateBytes != nil {
+            return search(worker: nil, progress: progress, onState: onState)
+        }
         return parallelRun(progress: progress)
     }
 
@@ -164,6 +172,8 @@ public struct ExhaustiveChecker<S: Scheme>: Sendable {
         let start = clock.now
         var stats = ExplorationStats()
         var visited = VisitedTable()
+        var bitstate = bitstateBytes.map { BitstateTable(bytes: $0) }
+        let reduces = usesReduction && bitstate == nil
         var terminal = Set<UInt64>()
         var stack: [Frame] = []
         var violationPath: [Action]?
@@ -174,6 +184,7 @@ public struct ExhaustiveChecker<S: Scheme>: Sendable {
         let root = World(scenario: scenario, scheme: scheme)
         let rootFingerprint = fingerprint(root, preemptions: 0)
         _ = visited.insert(rootFingerprint, sleep: 0, depth: 0)
+        _ = bitstate?.testAndSet(rootFingerprint)
         stack.append(
             expand(
                 root, fingerprint: rootFingerprint, preemptions: 0, sleep: ActionSet(), skip: ActionSet(), via: nil,
@@ -207,7 +218,7 @@ public struct ExhaustiveChecker<S: Scheme>: Sendable {
             // would do the same from the child (no need to perform it there to find out).
             var childSleep = ActionSet()
             var carried = SleeperFootprints()
-            if usesReduction {
+            if reduces {
                 let taken = child.footprint
                 for (i, other) in stack[top].actions.enumerated() where other.cpu != action.cpu {
                     guard stack[top].sleep.contains(other) || stack[top].done.contains(other) else { continue }
@@ -229,10 +240,15 @@ public struct ExhaustiveChecker<S: Scheme>: Sendable {
             // Once the depth bound cut some subtree (in any worker), a state reached with more
             // depth left than it was explored with is explored again.
             let deeper = stats.depthBoundHits > 0 || worker?.control.deepened.load(ordering: .relaxed) == true
-            let visit =
-                depth < sharedDepth
-                ? visited.visit(childFingerprint, sleep: childSleep.bits, depth: depth, reexploresDeeper: deeper)
-                : worker!.shared.visit(childFingerprint, sleep: childSleep.bits, depth: depth, reexploresDeeper: deeper)
+            let visit: VisitedTable.Visit =
+                if bitstate != nil {
+                    bitstate!.testAndSet(childFingerprint) ? .known : .new
+                } else if depth < sharedDepth {
+                    visited.visit(childFingerprint, sleep: childSleep.bits, depth: depth, reexploresDeeper: deeper)
+                } else {
+                    worker!.shared.visit(
+                        childFingerprint, sleep: childSleep.bits, depth: depth, reexploresDeeper: deeper)
+                }
             switch visit {
             case .known: continue
             case .again(let bits):
@@ -245,7 +261,7 @@ public struct ExhaustiveChecker<S: Scheme>: Sendable {
                     stats.isIncomplete = true
                     break search
                 }
-                if worker == nil, let maxMemory, visited.bytes + terminal.count * 16 > maxMemory {
+                if worker == nil, let maxMemory, (bitstate?.bytes ?? visited.bytes) + terminal.count * 16 > maxMemory {
                     stats.isIncomplete = true
                     stats.hitMemoryBound = true
                     break search
@@ -283,7 +299,7 @@ public struct ExhaustiveChecker<S: Scheme>: Sendable {
                     } else if let progress {
                         stats.seconds = seconds(since: start, clock)
                         stats.depth = stack.count
-                        stats.bytes = visited.bytes + terminal.count * 16
+                        stats.bytes = (bitstate?.bytes ?? visited.bytes) + terminal.count * 16
                         stats.fractionDone = treePosition(stack)
                         progress(stats)
                     }
@@ -303,9 +319,12 @@ public struct ExhaustiveChecker<S: Scheme>: Sendable {
         // A worker stopped by another's violation or memory bound did not finish.
         if let worker, violation == nil, worker.control.stop.load(ordering: .relaxed) { stats.isIncomplete = true }
         stats.seconds = seconds(since: start, clock)
-        return ExhaustiveResult(
-            stats: stats, bounds: bounds, usesReduction: usesReduction, violation: violation,
+        var result = ExhaustiveResult(
+            stats: stats, bounds: bounds, usesReduction: reduces, violation: violation,
             schedule: violationPath, terminalStates: terminal, bytesPerState: visited.bytesPerState)
+        result.bitstate = bitstate
+        if let bitstate { result.bytesPerState = Double(bitstate.bytes) / Double(max(1, bitstate.count)) }
+        return result
     }
 
     /// How far the depth-first search is through its tree, from its position: the share of the

@@ -14,6 +14,8 @@ public struct ExhaustiveResult: Sendable {
     public var terminalStates: Set<UInt64>
     /// Bytes of the visited table per stored state.
     public var bytesPerState: Double
+    /// Bitstate mode: the table, with its omission estimates (``BitstateTable``).
+    public var bitstate: BitstateTable?
 
     /// TLC's estimate of the probability that two distinct states shared a stored fingerprint:
     /// n(n-1)/2 pairs, each colliding with probability 2^-48.

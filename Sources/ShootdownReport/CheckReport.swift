@@ -32,6 +32,28 @@ public struct CheckReport: Codable, Sendable {
     public var shard: String?
     /// Exhaustive shards: the depth at which the shards share out the states.
     public var splitDepth: Int?
+    /// Bitstate mode (`--bitstate`): the table and its omission estimates.
+    public var bitstate: Bitstate?
+
+    /// What a bitstate search stored and how much it may have missed (``BitstateTable``).
+    public struct Bitstate: Codable, Sendable {
+        public var bytes: Int
+        public var hashes: Int
+        /// The probability that a new state would be taken as seen, at the end.
+        public var omissionProbability: Double
+        /// States expected to have been taken as seen though new.
+        public var expectedOmissions: Double
+        /// Bits per stored state (SPIN's hash factor).
+        public var hashFactor: Double
+
+        public init(_ table: BitstateTable) {
+            bytes = table.bytes
+            hashes = table.hashes
+            omissionProbability = table.omissionProbability
+            expectedOmissions = table.expectedOmissions
+            hashFactor = table.hashFactor
+        }
+    }
     /// The memory bound it ran under, in bytes (`--max-memory`).
     public var maxMemory: Int?
     /// Exhaustive without reduction, when asked for (`--compare-reduction`).
@@ -123,6 +145,7 @@ public struct CheckReport: Codable, Sendable {
             let workers = (jobs ?? 1) > 1 && counterexample == nil ? ", \(jobs ?? 1) workers" : ""
             lines.append(
                 "\(result.uppercased()): \(scenario) under \(scheme), exhaustive\(workers)"
+                    + (bitstate == nil ? "" : ", bitstate")
                     + (shard.map { ", shard \($0)" } ?? ""))
             if let shard, let splitDepth {
                 lines.append(
@@ -156,7 +179,14 @@ public struct CheckReport: Codable, Sendable {
                     "  without sleep sets: \(withoutReduction.states) states, \(withoutReduction.transitions) transitions"
                 )
             }
-            if let collisionProbability, let bytesPerState {
+            if let bitstate {
+                lines.append(
+                    "  bitstate: \(ByteSize.describe(bitstate.bytes)), \(bitstate.hashes) bits a state, hash factor "
+                        + "\(String(format: "%.1f", bitstate.hashFactor)) bits per state stored (SPIN: above 100, omissions "
+                        + "are rare); about \(Int(bitstate.expectedOmissions.rounded())) states taken as seen though new, "
+                        + "each hiding what only it leads to; a new state now omitted with probability "
+                        + String(format: "%.2g", bitstate.omissionProbability))
+            } else if let collisionProbability, let bytesPerState {
                 lines.append(
                     "  fingerprints: 48-bit, \(String(format: "%.1f", bytesPerState)) bytes/state; "
                         + "collision probability \(String(format: "%.2g", collisionProbability)) (n(n-1)/2^49, as TLC)")

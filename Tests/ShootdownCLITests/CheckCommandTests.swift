@@ -192,6 +192,29 @@ import Testing
         #expect(try CLI.run(["check", "--scenario", "remote-ipi", "--shard", "3/2"]).status == 2)
     }
 
+    /// `--bitstate SIZE`: the report says what the bits cost in omissions; the mode takes one
+    /// worker over an exhaustive search and a size, and says so otherwise.
+    @Test func bitstateModeReportsItsOmissions() throws {
+        let base = ["check", "--scenario", "nested-madvise", "--quiet"]
+        let small = try CLI.run(base + ["--bitstate", "4K"])
+        #expect(small.status == 0)
+        #expect(small.stdout.hasPrefix("PASS: nested-madvise under linux, exhaustive, bitstate"))
+        #expect(small.stdout.contains("bitstate: 4K, 3 bits a state, hash factor"))
+        let report = try json(try CLI.run(base + ["--bitstate", "16M", "--format", "json"]).stdout)
+        let bitstate = try #require(report["bitstate"] as? [String: Any])
+        #expect((bitstate["hashFactor"] as? Double ?? 0) > 1000)
+        #expect(report["states"] as? Int == 58_194)
+        for (args, message) in [
+            (["--bitstate", "1M", "--jobs", "2"], "--bitstate runs one worker"),
+            (["--bitstate", "1M", "--mode", "random"], "--bitstate is for exhaustive mode"),
+            (["--bitstate", "lots"], "--bitstate takes a size such as 512M"),
+        ] {
+            let refused = try CLI.run(base + args)
+            #expect(refused.status == 2)
+            #expect(refused.stderr.contains(message))
+        }
+    }
+
     /// Past `--max-memory` the search stops and says what it covered (exit 3), never a crash; a
     /// size that is not one exits 2.
     @Test func theMemoryBoundStopsTheSearch() throws {
