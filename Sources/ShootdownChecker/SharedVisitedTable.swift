@@ -26,9 +26,6 @@ final class SharedVisitedTable: Sendable {
         }
     }
 
-    /// States stored, in all stripes.
-    var count: Int { stripes.reduce(0) { sum, stripe in sum + stripe.table.withLock { $0.count } } }
-
     /// Bytes of storage, in all stripes.
     var bytes: Int { stripes.reduce(0) { sum, stripe in sum + stripe.table.withLock { $0.bytes } } }
 }

@@ -1,4 +1,5 @@
 import Foundation
+import ShootdownModel
 import Testing
 
 @Suite struct CheckCommandTests {
@@ -240,19 +241,7 @@ import Testing
     /// and the exit status is 3.
     @Test func ctrlCStopsTheSearchAndReportsWhatItCovered() throws {
         let path = temporaryPath("four-cpus")
-        try """
-        cpus 4
-        mm A
-          map 0-3 write populated
-        thread a mm=A cpu=0
-          read 0; madvise 1; read 2; migrate 3
-        thread b mm=A cpu=1
-          read 1; mprotect 0 read; read 3; madvise 2
-        thread c mm=A cpu=2
-          read 2; migrate 0; read 1; sleep
-        thread d mm=A cpu=3
-          read 3; madvise 0; read 0; read 1
-        """.write(toFile: path, atomically: true, encoding: .utf8)
+        try BenchmarkScenarios.scale4CPU.write(toFile: path, atomically: true, encoding: .utf8)
         defer { try? FileManager.default.removeItem(atPath: path) }
         let process = Process()
         process.executableURL = CLI.executable

@@ -11,24 +11,9 @@ let statesPerSecond = BenchmarkMetric.custom("states/s", polarity: .prefersLarge
 let bytesPerState = BenchmarkMetric.custom("bytes/state (x100)", useScalingFactor: false)
 let statesExplored = BenchmarkMetric.custom("states", useScalingFactor: false)
 
-/// `scale-4cpu` (the scale issue's benchmark): four CPUs, one mm with four populated pages, four
-/// threads of four operations mixing madvise, migrate, mprotect, sleep and accesses. Its full
-/// exploration does not finish in minutes yet (more than 2 x 10^8 states), so the benchmark
-/// explores its first `scaleStates` states: a measure of throughput, alone and with two workers,
-/// with and without sleep sets.
-let scale4CPU = """
-    cpus 4
-    mm A
-      map 0-3 write populated
-    thread a mm=A cpu=0
-      read 0; madvise 1; read 2; migrate 3
-    thread b mm=A cpu=1
-      read 1; mprotect 0 read; read 3; madvise 2
-    thread c mm=A cpu=2
-      read 2; migrate 0; read 1; sleep
-    thread d mm=A cpu=3
-      read 3; madvise 0; read 0; read 1
-    """
+/// `scale-4cpu` (``BenchmarkScenarios/scale4CPU``): its full exploration does not finish in
+/// minutes yet, so the benchmark explores its first `scaleStates` states: a measure of
+/// throughput, alone and with two workers, with and without sleep sets.
 let scaleStates = 2_000_000
 
 let benchmarks: @Sendable () -> Void = {
@@ -38,7 +23,7 @@ let benchmarks: @Sendable () -> Void = {
         maxDuration: .seconds(10),
         maxIterations: 10
     )
-    let scale = try! ScenarioFormat.parse(scale4CPU, source: "scale-4cpu")
+    let scale = try! ScenarioFormat.parse(BenchmarkScenarios.scale4CPU, source: "scale-4cpu")
     for (jobs, reduction) in [(1, true), (2, true), (1, false)] {
         let label = "exhaustive scale-4cpu (linux, first 2M states, \(jobs) job\(jobs == 1 ? "" : "s"), sleep sets \(reduction ? "on" : "off"))"
         Benchmark(label, configuration: .init(maxIterations: 3)) { benchmark in
