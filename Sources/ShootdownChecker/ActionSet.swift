@@ -7,6 +7,7 @@ struct ActionSet: Hashable, Sendable {
 
     static let maxCPUs = 5
 
+    @inline(__always)
     static func bit(_ action: Action) -> UInt16 {
         switch action {
         case .step(let cpu): 1 << UInt16(3 * cpu)
@@ -15,6 +16,6 @@ struct ActionSet: Hashable, Sendable {
         }
     }
 
-    func contains(_ action: Action) -> Bool { bits & Self.bit(action) != 0 }
-    mutating func insert(_ action: Action) { bits |= Self.bit(action) }
+    @inline(__always) func contains(_ action: Action) -> Bool { bits & Self.bit(action) != 0 }
+    @inline(__always) mutating func insert(_ action: Action) { bits |= Self.bit(action) }
 }
