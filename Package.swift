@@ -10,6 +10,7 @@ let package = Package(
         .library(name: "ShootdownSimulator", targets: ["ShootdownSimulator"]),
         .executable(name: "shootdown", targets: ["ShootdownCLI"]),
         .library(name: "FlushRing", targets: ["FlushRing"]),
+        .library(name: "ShootdownTrace", targets: ["ShootdownTrace"]),
     ],
     dependencies: [
         .package(url: "https://github.com/apple/swift-argument-parser", from: "1.5.0")
@@ -21,18 +22,23 @@ let package = Package(
         ),
         .target(name: "ShootdownChecker", dependencies: ["ShootdownModel"]),
         .target(name: "ShootdownSimulator", dependencies: ["ShootdownModel"]),
-        .target(name: "ShootdownReport", dependencies: ["ShootdownModel", "ShootdownChecker", "ShootdownSimulator"]),
+        .target(
+            name: "ShootdownReport",
+            dependencies: ["ShootdownModel", "ShootdownChecker", "ShootdownSimulator", "ShootdownTrace"]
+        ),
         .executableTarget(
             name: "ShootdownCLI",
             dependencies: [
-                "ShootdownModel", "ShootdownReport", "ShootdownChecker", "ShootdownSimulator",
+                "ShootdownModel", "ShootdownReport", "ShootdownChecker", "ShootdownSimulator", "ShootdownTrace",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ]
         ),
         .target(name: "FlushRing"),
+        .target(name: "ShootdownTrace"),
         .testTarget(name: "ShootdownModelTests", dependencies: ["ShootdownModel"]),
         .testTarget(name: "ShootdownCheckerTests", dependencies: ["ShootdownModel", "ShootdownChecker"]),
         .testTarget(name: "FlushRingTests", dependencies: ["FlushRing"]),
+        .testTarget(name: "ShootdownTraceTests", dependencies: ["ShootdownTrace"]),
         .testTarget(name: "ShootdownSimulatorTests", dependencies: ["ShootdownModel", "ShootdownSimulator"]),
         .testTarget(
             name: "ShootdownCLITests",

@@ -16,7 +16,9 @@ struct Shootdown: ParsableCommand {
               shootdown compare --workload tlb-flush2 --cpus 64
             """,
         version: "shootdown 0.12 (models x86-64 Linux v6.6.0)",
-        subcommands: [Demo.self, Run.self, Check.self, Hunt.self, Merge.self, Replay.self, Compare.self, List.self]
+        subcommands: [
+            Demo.self, Run.self, Check.self, Hunt.self, Merge.self, Replay.self, Compare.self, List.self, Trace.self,
+        ]
     )
 
     /// ArgumentParser's entry point, with one change: a command line it rejects (an unknown
