@@ -35,11 +35,16 @@ public struct FtraceError: Error, CustomStringConvertible, Sendable {
 
 extension FtraceLine {
     /// Parses `text` (one line, numbered `number`); `nil` for a comment, a blank line, or a
-    /// buffer note (`##### CPU 2 buffer started ####`, `CPU 0 is empty`, `cpus=4`).
+    /// buffer note or header (`##### CPU 2 buffer started ####`; trace-cmd report's
+    /// `version = 7`, `CPU 0 is empty`, `cpus=4`).
     /// - Throws: ``FtraceError`` naming the field that does not parse.
     public static func parse(_ text: Substring, number: Int) throws(FtraceError) -> FtraceLine? {
         let line = text.drop { $0 == " " || $0 == "\t" }
-        if line.isEmpty || line.hasPrefix("#") || line.hasPrefix("CPU ") || line.hasPrefix("cpus=") { return nil }
+        if line.isEmpty || line.hasPrefix("#") || line.hasPrefix("CPU ") || line.hasPrefix("cpus=")
+            || line.hasPrefix("version =")
+        {
+            return nil
+        }
         func fail(_ message: String) -> FtraceError {
             FtraceError(line: number, message: "\(message), found '\(text.prefix(120))'")
         }
@@ -71,8 +76,13 @@ extension FtraceLine {
     }
 
     static func parseBody(_ body: Substring, fail: (String) -> FtraceError) throws(FtraceError) -> Body {
-        if let arrow = body.range(of: " <-") {
-            return .function(name: String(body[..<arrow.lowerBound]), caller: String(body[arrow.upperBound...]))
+        // The function tracer: `f <-caller` in the trace file, `function: f <-- caller` in
+        // trace-cmd report.
+        var call = body
+        if call.hasPrefix("function:") { call = call.dropFirst("function:".count).trimmingPrefix() }
+        if let arrow = call.range(of: " <-") {
+            let caller = call[arrow.upperBound...].drop { $0 == "-" || $0 == " " }
+            return .function(name: String(call[..<arrow.lowerBound]), caller: String(caller))
         }
         if body.hasPrefix("sys_") {
             if let exit = body.range(of: " -> ") {

@@ -35,6 +35,11 @@ import Testing
         let unknown = try #require(
             try FtraceLine.parse("  <idle>-0  (-------) [002] d.h1.  5.07: call_function_entry: vector=252", number: 3))
         #expect(unknown.task == "<idle>" && unknown.pid == 0 && unknown.tgid == nil)
+        let cmd = try #require(
+            try FtraceLine.parse(
+                "  workload-111  [003]  4.99: function:   flush_tlb_func <-- smp_call_function_many_cond", number: 4))
+        #expect(cmd.body == .function(name: "flush_tlb_func", caller: "smp_call_function_many_cond"))
+        #expect(try FtraceLine.parse("version = 7", number: 1) == nil)
         #expect(try FtraceLine.parse("# tracer: function", number: 1) == nil)
         #expect(try FtraceLine.parse("##### CPU 2 buffer started ####", number: 1) == nil)
         #expect(try FtraceLine.parse("", number: 1) == nil)
