@@ -45,10 +45,7 @@ public struct TraceStats: Codable, Sendable {
     /// Whether the machine had PCID, as far as the trace tells: `absent` when (with the TGID
     /// column) nearly every switch to another process flushed the TLB, `present` when few did,
     /// `unknown` without the TGID column or switches.
-    public var pcid: String {
-        guard hasTGID, switchesToAnotherProcess > 0 else { return "unknown" }
-        return taskSwitchFlushes * 10 >= switchesToAnotherProcess * 9 ? "absent" : "present"
-    }
+    public var pcid = "unknown"
 
     /// The statistics of `lines` (parsed, in file order), `skipped` malformed lines left out.
     public init(_ lines: [FtraceLine], total: Int, skipped: Int) {
@@ -112,6 +109,9 @@ public struct TraceStats: Codable, Sendable {
             }
         }
         earlyReturns += pending.filter { $0 }.count
+        if hasTGID, switchesToAnotherProcess > 0 {
+            pcid = taskSwitchFlushes * 10 >= switchesToAnotherProcess * 9 ? "absent" : "present"
+        }
     }
 
     /// `pages:-1 reason:flush on task switch (0)` as (-1, "flush on task switch").

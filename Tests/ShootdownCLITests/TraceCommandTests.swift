@@ -16,6 +16,7 @@ import Testing
         let json = try CLI.run(["trace", "stats", Self.capture, "--format", "json"])
         let object = try #require(try JSONSerialization.jsonObject(with: Data(json.stdout.utf8)) as? [String: Any])
         #expect((object["vmstat"] as? [String: Int])?["nr_tlb_remote_flush"] == 135)
+        #expect(object["pcid"] as? String == "absent")
     }
 
     @Test func aMalformedLineExitsTwoUnlessLenient() throws {
