@@ -36,16 +36,7 @@ struct Merge: ParsableCommand {
 
     func run() throws {
         var texts: [(file: String, data: Data)] = []
-        for file in files {
-            let text: String?
-            do {
-                text = try FileHandleOutput.read(file)
-            } catch {
-                throw fail("cannot read '\(file)': \(error.localizedDescription)")
-            }
-            guard let text else { throw fail("cannot read '\(file)': no such file") }
-            texts.append((file, Data(text.utf8)))
-        }
+        for file in files { texts.append((file, Data(try readFile(file).utf8))) }
         // A check result has a mode; a hunt result has none.
         let isCheck = { (data: Data) in
             ((try? JSONSerialization.jsonObject(with: data)) as? [String: Any])?["mode"] != nil

@@ -55,6 +55,18 @@ func fail(_ message: String) -> ExitCode {
     return ExitCode(2)
 }
 
+/// The text of the file `file`, or a failure (exit 2) that says why it cannot be read.
+func readFile(_ file: String) throws -> String {
+    let text: String?
+    do {
+        text = try FileHandleOutput.read(file)
+    } catch {
+        throw fail("cannot read '\(file)': \(error.localizedDescription)")
+    }
+    guard let text else { throw fail("cannot read '\(file)': no such file") }
+    return text
+}
+
 /// Parses `--scheme`, or fails with the message that names the problem.
 func parseScheme(_ name: String) throws -> AnyScheme {
     do {

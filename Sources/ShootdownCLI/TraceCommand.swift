@@ -33,13 +33,7 @@ struct Trace: ParsableCommand {
         @OptionGroup var output: FormatOption
 
         func run() throws {
-            let text: String?
-            do {
-                text = try FileHandleOutput.read(file)
-            } catch {
-                throw fail("cannot read '\(file)': \(error.localizedDescription)")
-            }
-            guard let text else { throw fail("cannot read '\(file)': no such file") }
+            let text = try readFile(file)
             let trace: FtraceTrace
             do {
                 trace = try FtraceTrace(text, lenient: lenient)
