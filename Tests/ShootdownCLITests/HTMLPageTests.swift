@@ -88,8 +88,8 @@ import Testing
     }
 
     /// Headless Chromium loads the three-CPU page of `linux~partial-always` with no script
-    /// error, shows a lane per CPU, opens the footprint of the step a `#step-N` link names, and
-    /// takes a screenshot of the size asked.
+    /// error, shows a lane per CPU, opens the footprint of the step a `#step-N` link names, takes
+    /// a screenshot of the size asked, and prints it to a PDF of several pages.
     @Test func chromiumRendersThePageWithoutScriptErrors() throws {
         let browser = try #require(
             Browser.find(),
@@ -120,6 +120,18 @@ import Testing
         #expect(bigEndian(16..<20) == 1280 && bigEndian(20..<24) == 900)
         // Not blank: a white 1280 x 900 PNG takes about 6 KB, the lanes of steps over 100 KB.
         #expect(data.count > 50_000, "\(data.count) bytes")
+
+        // Printed to PDF (the side panel and the switch left out by the print style sheet): a
+        // document of several pages, the lanes breaking between steps.
+        let pdf = dir.appendingPathComponent("page.pdf")
+        _ = try browser.run(["--no-pdf-header-footer", "--print-to-pdf=\(pdf.path)", url.absoluteString], profile: dir)
+        let document = try Data(contentsOf: pdf)
+        #expect(document.prefix(5) == Data("%PDF-".utf8))
+        // The page tree's `/Count N`: the number of pages.
+        let text = String(decoding: document, as: UTF8.self)
+        let pages = text.components(separatedBy: "/Count ").dropFirst().compactMap { Int($0.prefix { $0.isNumber }) }
+        #expect(document.count > 50_000)
+        #expect((pages.max() ?? 0) >= 2, "page counts \(pages)")
     }
 }
 
