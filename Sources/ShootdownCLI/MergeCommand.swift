@@ -45,15 +45,8 @@ struct Merge: ParsableCommand {
             try mergeChecks(texts)
             return
         }
-        var reports: [HuntReport] = []
-        for (file, data) in texts {
-            do {
-                reports.append(try JSONDecoder().decode(HuntReport.self, from: data))
-            } catch {
-                throw fail(
-                    "'\(file)' is not the JSON of `shootdown hunt --format json`"
-                        + (isCheck(data) ? " (it is a check result: merge checks with checks)" : "") + ": \(error)")
-            }
+        let reports = try decode(HuntReport.self, texts, of: "hunt") { data in
+            isCheck(data) ? " (it is a check result: merge checks with checks)" : ""
         }
         let merged: HuntReport
         do {
@@ -68,16 +61,24 @@ struct Merge: ParsableCommand {
         if merged.violation != nil { throw ExitCode(1) }
     }
 
-    /// Merges the results of `shootdown check --shard K/N` and prints the verdict.
-    func mergeChecks(_ texts: [(file: String, data: Data)]) throws {
-        var reports: [CheckReport] = []
-        for (file, data) in texts {
+    /// Each of `texts` decoded as a `T`, the JSON `shootdown COMMAND --format json` prints; a
+    /// file that is not one fails (exit 2), with `hint` of its data appended to the message.
+    func decode<T: Decodable>(
+        _ type: T.Type, _ texts: [(file: String, data: Data)], of command: String,
+        hint: (Data) -> String = { _ in "" }
+    ) throws -> [T] {
+        try texts.map { file, data in
             do {
-                reports.append(try JSONDecoder().decode(CheckReport.self, from: data))
+                return try JSONDecoder().decode(T.self, from: data)
             } catch {
-                throw fail("'\(file)' is not the JSON of `shootdown check --format json`: \(error)")
+                throw fail("'\(file)' is not the JSON of `shootdown \(command) --format json`\(hint(data)): \(error)")
             }
         }
+    }
+
+    /// Merges the results of `shootdown check --shard K/N` and prints the verdict.
+    func mergeChecks(_ texts: [(file: String, data: Data)]) throws {
+        let reports = try decode(CheckReport.self, texts, of: "check")
         let merged: CheckReport
         do {
             merged = try CheckReport.merging(reports)

@@ -27,22 +27,19 @@ public struct CausalSlicer<S: Scheme> {
     /// empty if `schedule` does not end in a violation. It is the steps that tell the story
     /// (``landmarks(_:violation:)``) and the fewest others whose order the violation needs besides
     /// theirs (``orderingSteps(_:keeping:)``).
-    public func slice(_ schedule: [Action]) -> [Int] {
-        guard let violation = Runner(scenario: scenario, scheme: scheme).run(.scripted(schedule)).violation else {
-            return []
-        }
-        return orderingSteps(schedule, keeping: Set(landmarks(schedule, violation: violation).keys))
-    }
+    public func slice(_ schedule: [Action]) -> [Int] { explainedSlice(schedule).map(\.step) }
 
-    /// Why each step of `slice` (indices into `schedule`) matters, in a line: what it did to the
-    /// stale entry, the PTE, the frame or the state that decided who flushed, with the values
+    /// ``slice(_:)`` with why each step matters, in a line: what it did to the stale entry, the
+    /// PTE, the frame or the state that decided who flushed, with the values
     /// (``landmarks(_:violation:)``), or that the violation needs its order.
-    public func reasons(_ schedule: [Action], slice: [Int]) -> [String] {
+    public func explainedSlice(_ schedule: [Action]) -> [(step: Int, why: String)] {
         guard let violation = Runner(scenario: scenario, scheme: scheme).run(.scripted(schedule)).violation else {
             return []
         }
         let told = landmarks(schedule, violation: violation)
-        return slice.map { told[$0] ?? "ordering: without this step here, the violation does not happen" }
+        return orderingSteps(schedule, keeping: Set(told.keys)).map {
+            ($0, told[$0] ?? "ordering: without this step here, the violation does not happen")
+        }
     }
 
     /// Whether the slice `keys` replays (``replay(_:keys:)``) to a violation like `violation` (its

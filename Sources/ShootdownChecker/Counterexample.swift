@@ -24,7 +24,7 @@ public struct Counterexample: Codable, Hashable, Sendable {
     /// The causal slice (``CausalSlicer``): the numbers of the steps whose order across CPUs
     /// makes the violation, the violating step last (`nil` in a file saved before slices).
     public var slice: [Int]?
-    /// Why each step of ``slice`` matters, in a line (``CausalSlicer/reasons(_:slice:)``).
+    /// Why each step of ``slice`` matters, in a line (``CausalSlicer/explainedSlice(_:)``).
     public var why: [String]?
     /// Each step's footprint and the stale entry's life (`nil` in a file saved before them).
     public var anatomy: CounterexampleAnatomy?
@@ -47,10 +47,9 @@ public struct Counterexample: Codable, Hashable, Sendable {
                 step: event.step, cpu: event.cpu, action: result.schedule[event.step - 1].description,
                 function: event.function, detail: event.detail)
         }
-        let slicer = CausalSlicer(scenario: scenario, scheme: scheme)
-        let keys = slicer.slice(result.schedule)
-        slice = keys.map { $0 + 1 }
-        why = slicer.reasons(result.schedule, slice: keys)
+        let explained = CausalSlicer(scenario: scenario, scheme: scheme).explainedSlice(result.schedule)
+        slice = explained.map { $0.step + 1 }
+        why = explained.map(\.why)
         anatomy = CounterexampleAnatomy(scenario: scenario, scheme: scheme, schedule: result.schedule)
         self.replay = replay
     }

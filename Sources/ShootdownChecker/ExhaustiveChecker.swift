@@ -128,16 +128,7 @@ public struct ExhaustiveChecker<S: Scheme>: Sendable {
         var stats = ExplorationStats()
         var terminal = Set<UInt64>()
         for result in all {
-            stats.states += result.stats.states
-            stats.transitions += result.stats.transitions
-            stats.revisits += result.stats.revisits
-            stats.depthBoundHits += result.stats.depthBoundHits
-            stats.deadlocks += result.stats.deadlocks
-            stats.maxDepth = max(stats.maxDepth, result.stats.maxDepth)
-            stats.seconds = max(stats.seconds, result.stats.seconds)
-            stats.isIncomplete = stats.isIncomplete || result.stats.isIncomplete
-            stats.hitMemoryBound = stats.hitMemoryBound || result.stats.hitMemoryBound
-            stats.wasInterrupted = stats.wasInterrupted || result.stats.wasInterrupted
+            stats.add(result.stats)
             terminal.formUnion(result.terminalStates)
         }
         stats.bytes = shared.bytes
@@ -272,36 +263,34 @@ public struct ExhaustiveChecker<S: Scheme>: Sendable {
                         stats.wasInterrupted = true
                         break search
                     }
+                    // The states and bytes of the whole search: a worker's are part of them.
+                    var total = stats.states
+                    var bytes = (bitstate?.bytes ?? visited.bytes) + terminal.count * 16
                     if let worker {
                         if worker.control.stop.load(ordering: .relaxed) { break search }
-                        let total = worker.control.states.add(4096, ordering: .relaxed).newValue
-                        // The state budget bounds the workers' states together.
+                        total = worker.control.states.add(4096, ordering: .relaxed).newValue
+                        bytes = worker.shared.bytes + visited.bytes
+                        // The state budget and the memory bound hold for the workers together.
                         if let maxStates, total >= maxStates {
                             stats.isIncomplete = true
                             worker.control.stop.store(true, ordering: .relaxed)
                             break search
                         }
-                        if let maxMemory, worker.index == 0, worker.shared.bytes + visited.bytes > maxMemory {
+                        if let maxMemory, worker.index == 0, bytes > maxMemory {
                             stats.isIncomplete = true
                             stats.hitMemoryBound = true
                             worker.control.stop.store(true, ordering: .relaxed)
                             break search
                         }
-                        if let progress {
-                            var all = stats
-                            all.states = total
-                            all.seconds = seconds(since: start, clock)
-                            all.depth = stack.count
-                            all.fractionDone = treePosition(stack)
-                            all.bytes = worker.shared.bytes + visited.bytes
-                            progress(all)
-                        }
-                    } else if let progress {
-                        stats.seconds = seconds(since: start, clock)
-                        stats.depth = stack.count
-                        stats.bytes = (bitstate?.bytes ?? visited.bytes) + terminal.count * 16
-                        stats.fractionDone = treePosition(stack)
-                        progress(stats)
+                    }
+                    if let progress {
+                        var shown = stats
+                        shown.states = total
+                        shown.seconds = seconds(since: start, clock)
+                        shown.depth = stack.count
+                        shown.bytes = bytes
+                        shown.fractionDone = treePosition(stack)
+                        progress(shown)
                     }
                 }
             }

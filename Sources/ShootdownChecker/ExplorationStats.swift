@@ -30,4 +30,19 @@ public struct ExplorationStats: Hashable, Sendable, Codable {
     public var seconds = 0.0
 
     public var statesPerSecond: Double { seconds > 0 ? Double(states) / seconds : 0 }
+
+    /// Adds `other`'s figures, as of a search run beside this one: counts summed, the deepest
+    /// depth and the longest time kept, stopped if either stopped.
+    mutating func add(_ other: ExplorationStats) {
+        states += other.states
+        transitions += other.transitions
+        revisits += other.revisits
+        depthBoundHits += other.depthBoundHits
+        deadlocks += other.deadlocks
+        maxDepth = max(maxDepth, other.maxDepth)
+        seconds = max(seconds, other.seconds)
+        isIncomplete = isIncomplete || other.isIncomplete
+        hitMemoryBound = hitMemoryBound || other.hitMemoryBound
+        wasInterrupted = wasInterrupted || other.wasInterrupted
+    }
 }
