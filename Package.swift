@@ -34,11 +34,11 @@ let package = Package(
             ]
         ),
         .target(name: "FlushRing"),
-        .target(name: "ShootdownTrace"),
+        .target(name: "ShootdownTrace", dependencies: ["ShootdownModel"]),
         .testTarget(name: "ShootdownModelTests", dependencies: ["ShootdownModel"]),
         .testTarget(name: "ShootdownCheckerTests", dependencies: ["ShootdownModel", "ShootdownChecker"]),
         .testTarget(name: "FlushRingTests", dependencies: ["FlushRing"]),
-        .testTarget(name: "ShootdownTraceTests", dependencies: ["ShootdownTrace"]),
+        .testTarget(name: "ShootdownTraceTests", dependencies: ["ShootdownTrace", "ShootdownModel"]),
         .testTarget(name: "ShootdownSimulatorTests", dependencies: ["ShootdownModel", "ShootdownSimulator"]),
         .testTarget(
             name: "ShootdownCLITests",

@@ -6,16 +6,40 @@
 # flush_tlb_mm_range, native_flush_tlb_multi, flush_tlb_func and arch_tlbbatch_flush, runs
 # scripts/capture/workload.c, and prints the trace on the serial console.
 #
-# Usage: scripts/capture-trace.sh OUT.trace [--kvm]
+# Usage: scripts/capture-trace.sh OUT.trace [--kvm] [--workload mixed|madvise|mprotect|munmap|fork]
+# (the workload's modes are described at the top of scripts/capture/workload.c).
 # Installs with apt (as root): qemu-system-x86, busybox-static, cpio, gcc and libc6-dev; downloads the
 # current linux-image-amd64's kernel package into a cache directory. The guest is emulated (TCG):
 # it has no PCID, so every switch to another mm is a full flush (`tlb_flush` reason "flush on
 # task switch", pages -1), which the import must detect. --kvm uses KVM instead (the host's CPU
 # features, PCID among them); nested under another hypervisor it may hang or abort.
 set -euo pipefail
-out=${1:?usage: scripts/capture-trace.sh OUT.trace [--kvm]}
+usage="usage: scripts/capture-trace.sh OUT.trace [--kvm] [--workload mixed|madvise|mprotect|munmap|fork]"
+out=${1:?$usage}
+shift
 accel=tcg
-if [ "${2:-}" = "--kvm" ]; then accel=kvm; fi
+workload=mixed
+while [ $# -gt 0 ]; do
+    case "$1" in
+    --kvm) accel=kvm ;;
+    --workload)
+        workload=${2:?$usage}
+        shift
+        ;;
+    *)
+        echo "capture: unknown option $1; $usage" >&2
+        exit 2
+        ;;
+    esac
+    shift
+done
+case "$workload" in
+mixed | madvise | mprotect | munmap | fork) ;;
+*)
+    echo "capture: unknown workload $workload; $usage" >&2
+    exit 2
+    ;;
+esac
 here=$(cd "$(dirname "$0")" && pwd)
 cache=${SHOOTDOWN_CAPTURE_CACHE:-$HOME/.cache/shootdown-capture}
 mkdir -p "$cache"
@@ -51,11 +75,11 @@ gcc -static -O2 -pthread -o "$root/workload" "$here/capture/workload.c"
 console=$(mktemp)
 cpu=max
 [ "$accel" = kvm ] && cpu=host,-arch-capabilities
-echo "capture: booting $image ($accel, 4 vCPUs on 2 NUMA nodes)" >&2
+echo "capture: booting $image ($accel, 4 vCPUs on 2 NUMA nodes), workload $workload" >&2
 timeout 600 qemu-system-x86_64 -accel "$accel" -cpu "$cpu" -m 1024 -smp 4 \
     -object memory-backend-ram,id=m0,size=512M -object memory-backend-ram,id=m1,size=512M \
     -numa node,nodeid=0,cpus=0-1,memdev=m0 -numa node,nodeid=1,cpus=2-3,memdev=m1 \
-    -kernel "$vmlinuz" -initrd "$cache/initrd.gz" -append "console=ttyS0 quiet panic=-1 loglevel=3" \
+    -kernel "$vmlinuz" -initrd "$cache/initrd.gz" -append "console=ttyS0 quiet panic=-1 loglevel=3 shootdown.workload=$workload" \
     -nographic -no-reboot > "$console" 2>&1 || true
 grep '^capture:\|^workload:' "$console" | tr -d '\r' >&2 || true
 # The trace between the markers, without the console's carriage returns.

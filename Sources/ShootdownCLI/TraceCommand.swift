@@ -1,5 +1,6 @@
 import ArgumentParser
 import Foundation
+import ShootdownModel
 import ShootdownReport
 import ShootdownTrace
 
@@ -7,7 +8,7 @@ import ShootdownTrace
 struct Trace: ParsableCommand {
     static let configuration = CommandConfiguration(
         abstract: "Read ftrace captures of a real kernel's TLB flushes (scripts/capture-trace.sh makes them).",
-        subcommands: [Stats.self]
+        subcommands: [Stats.self, Validate.self]
     )
 
     struct Stats: ParsableCommand {
@@ -33,17 +34,81 @@ struct Trace: ParsableCommand {
         @OptionGroup var output: FormatOption
 
         func run() throws {
-            let text = try readFile(file)
-            let trace: FtraceTrace
-            do {
-                trace = try FtraceTrace(text, lenient: lenient)
-            } catch {
-                throw fail("\(file):\(error.line): \(error.message) (--lenient skips such lines)")
-            }
+            let trace = try readTrace(file, lenient: lenient)
             switch output.format {
             case .json: print(JSONOutput.encode(trace.stats))
             case .text: print(TraceStatsText.render(trace.stats, file: file))
             }
         }
+    }
+
+    struct Validate: ParsableCommand {
+        static let configuration = CommandConfiguration(
+            abstract: "Replay a trace's switches and flushes through the model and compare, flush by flush.",
+            discussion: """
+                Reconstructs from the trace which task runs where, which mm each belongs to (the TGID \
+                column) and every flush_tlb_mm_range() call, replays them in the trace's order through \
+                the model's switch_mm_irqs_off(), flush_tlb_mm_range() and flush_tlb_func(), and compares \
+                each flush's path (flush_tlb_multi, local only, none), the CPUs that ran flush_tlb_func() \
+                for it and each one's outcome (ranged N, full, early return, left lazy mode), and whether \
+                each context switch flushed. Prints the agreement by initiating path, each disagreement \
+                with its trace line, and what was assumed. Exits 0, or 2 on a trace it cannot use (no \
+                TGID column, no tlb_flush events, no function tracer).
+
+                Example:
+                  shootdown trace validate Tests/Fixtures/traces/debian-6.1-tcg-4cpu-tgid.trace
+                """
+        )
+
+        @Argument(help: "An ftrace text trace with the TGID column and the function tracer (scripts/capture-trace.sh).")
+        var file: String
+
+        @Option(help: "The scheme to replay under (the kernel the trace came from: linux).")
+        var scheme = "linux"
+
+        @Flag(help: "Count and skip malformed lines instead of stopping at the first.")
+        var lenient = false
+
+        @Flag(help: "List every disagreement (text; JSON always has them all).")
+        var all = false
+
+        @OptionGroup var output: FormatOption
+
+        func run() throws {
+            let scheme = try parseScheme(scheme)
+            let workload = try readWorkload(file, lenient: lenient)
+            let validation = try scheme.accept(Validator(workload: workload))
+            switch output.format {
+            case .json: print(JSONOutput.encode(validation))
+            case .text: print(TraceValidationText.render(validation, file: file, limit: all ? nil : 20))
+            }
+        }
+    }
+}
+
+/// Replays a trace's workload under a scheme and compares (``TraceValidation``).
+struct Validator: SchemeVisitor {
+    let workload: TraceWorkload
+    func visit<S: Scheme>(_ scheme: S) -> TraceValidation { TraceValidation(workload, scheme: scheme) }
+}
+
+/// Reads and parses the trace `file`, or fails (exit 2) naming the line and what was expected.
+func readTrace(_ file: String, lenient: Bool) throws -> FtraceTrace {
+    let text = try readFile(file)
+    do {
+        return try FtraceTrace(text, lenient: lenient)
+    } catch {
+        throw fail("\(file):\(error.line): \(error.message) (--lenient skips such lines)")
+    }
+}
+
+/// The workload the model replays of the trace `file`, or a failure (exit 2) that says what the
+/// trace lacks.
+func readWorkload(_ file: String, lenient: Bool) throws -> TraceWorkload {
+    let trace = try readTrace(file, lenient: lenient)
+    do {
+        return try TraceWorkload(trace)
+    } catch {
+        throw fail("\(file): \(error.message)")
     }
 }

@@ -1,0 +1,199 @@
+/// Drives a ``World`` through what a real kernel's trace shows: context switches and flush
+/// requests, one at a time and each to completion, through the model's own kernel paths
+/// (`switch_mm_irqs_off()`, `enter_lazy_tlb()`, `flush_tlb_mm_range()` and the `flush_tlb_func()`
+/// of every CPU it interrupts). `shootdown trace validate` compares what each request does here
+/// with what the traced kernel did; `trace whatif` replays the same requests under other schemes.
+///
+/// The machine: the trace's CPUs, one address space per traced process (`mms`), and on each CPU
+/// a kernel thread (where the CPU starts, in `init_mm`) and a thread of every address space, so
+/// that any task the trace switches to has a model thread on that CPU. Pages are not traced:
+/// a flush names only its size, as the range `0..<pages` of an address space of 64 pages.
+public struct TraceReplayer<S: Scheme>: Sendable {
+    /// The machine, with the counters of everything replayed so far.
+    public private(set) var world: World<S>
+    let mmCount: Int
+
+    /// A machine of `cpus` CPUs (1 to ``maxCPUs``) and an address space for each of `names` (at
+    /// most ``Scenario/maxAddressSpaces``), every CPU idle in `init_mm`.
+    public init(cpus: Int, names: [String], hasPCID: Bool, scheme: S) {
+        precondition((1...maxCPUs).contains(cpus) && names.count <= Scenario.maxAddressSpaces)
+        var threads: [Scenario.ThreadSpec] = []
+        for cpu in 0..<cpus {
+            threads.append(Scenario.ThreadSpec(name: "kthread/\(cpu)", mm: nil, cpu: cpu, script: []))
+            for (mm, name) in names.enumerated() {
+                threads.append(Scenario.ThreadSpec(name: "\(name)/\(cpu)", mm: mm, cpu: cpu, script: []))
+            }
+        }
+        var scenario = Scenario(
+            name: "trace", summary: "a real kernel's trace", cpuCount: cpus, pagesPerAddressSpace: Self.pages,
+            frameCount: 1,
+            addressSpaces: names.map { Scenario.AddressSpaceSpec(name: $0, mappings: []) }, threads: threads,
+            events: [])
+        scenario.hasPCID = hasPCID
+        mmCount = names.count
+        world = World(scenario: scenario, scheme: scheme, footprint: .wakeUps)
+    }
+
+    /// Pages of each address space: more than the 33-page ceiling, so that every ranged flush fits.
+    public static var pages: Int { 64 }
+
+    /// The scheduler switches `cpu` to a task of address space `mm`, or (`nil`) to a kernel
+    /// thread or the idle task: `switch_mm_irqs_off()` or `enter_lazy_tlb()`.
+    /// - Returns: whether the switch flushed the TLB (fully or by ranges).
+    public mutating func schedule(cpu: Int, mm: Int?) -> Bool {
+        let thread = mm.map { cpu * (mmCount + 1) + 1 + $0 } ?? cpu * (mmCount + 1)
+        let before = world.counters
+        let depth = world.state.cpus[cpu].stack.count
+        world.contextSwitch(cpu, to: thread)
+        run(cpu, downTo: depth)
+        return world.counters.fullFlushesSwitch > before.fullFlushesSwitch
+            || world.counters.rangedFlushesSwitch > before.rangedFlushesSwitch
+    }
+
+    /// `flush_tlb_mm_range(mm, 0, pages, PAGE_SHIFT, freed_tables)` on `cpu` (`pages` `nil`:
+    /// `TLB_FLUSH_ALL`): the initiator runs until it waits for its acknowledgements (or returns).
+    /// Its targets take their IPIs when the trace shows them do it (``receive(cpu:)``), and
+    /// ``finishFlush(cpu:)`` delivers the rest and runs the initiator to its end.
+    public mutating func startFlush(cpu: Int, mm: Int, pages: Int?, freedTables: Bool) {
+        precondition(pending[cpu] == nil, "cpu\(cpu) is already flushing")
+        let call = FlushTLBMMRangeCall(
+            mm: mm, start: 0, end: pages.map { min($0, Self.pages) }, freedTables: freedTables)
+        let start = world.counters
+        var result = ReplayedFlush(path: .none, targets: [], receivers: [:], local: nil)
+        let depth = world.state.cpus[cpu].stack.count
+        let wasLazy = world.state.cpus[cpu].tlbState.isLazy
+        world.push(cpu, .flushTLBMMRange(call))
+        var guardSteps = 0
+        while world.state.cpus[cpu].stack.count > depth, world.canStep(cpu) {
+            world.runCalls(cpu)
+            if case .flushTLBMMRange(let running) = world.state.cpus[cpu].stack.last, running.pc == .localOnly {
+                result.path = .local
+            }
+            guardSteps += 1
+            precondition(guardSteps < 100_000, "the replayed flush does not finish")
+        }
+        if world.counters.nrTLBRemoteFlush > start.nrTLBRemoteFlush { result.path = .multi }
+        result.targets = world.state.cpus.indices.filter { target in
+            world.state.cpus[target].mailbox.pending.contains { $0.initiatingCPU == cpu }
+        }
+        // The initiator's flush_tlb_func() ran before it waits (smp_call_function_many_cond()'s
+        // run_local: the initiator in the cpumask). A lazy initiator (a task past exit_mm()
+        // tearing its mm down) leaves lazy mode in it.
+        if wasLazy && !world.state.cpus[cpu].tlbState.isLazy {
+            result.local = .leftLazy(flushed: world.counters.fullFlushesSwitch > start.fullFlushesSwitch)
+        } else if result.path == .local || (result.path == .multi && world.state.cpus[cpu].tlbState.loadedMM == mm) {
+            result.local = Self.outcome(from: start, to: world.counters, local: true)
+        }
+        pending[cpu] = (depth, result)
+    }
+
+    /// `cpu` takes its oldest pending flush IPI and runs `flush_tlb_func()` for it.
+    /// - Returns: the initiator, or `nil` when no IPI is pending on `cpu`.
+    @discardableResult
+    public mutating func receive(cpu: Int) -> Int? {
+        guard let info = world.state.cpus[cpu].mailbox.first else { return nil }
+        let before = world.counters
+        let wasLazy = world.state.cpus[cpu].tlbState.isLazy
+        let depth = world.state.cpus[cpu].stack.count
+        world.deliverIPI(cpu)
+        run(cpu, downTo: depth)
+        let outcome: ReplayOutcome =
+            wasLazy && !world.state.cpus[cpu].tlbState.isLazy
+            ? .leftLazy(flushed: world.counters.fullFlushes + world.counters.rangedFlushes
+                > before.fullFlushes + before.rangedFlushes)
+            : Self.outcome(from: before, to: world.counters, local: false)
+        pending[info.initiatingCPU]?.result.receivers[cpu] = outcome
+        return info.initiatingCPU
+    }
+
+    /// Delivers the IPIs `cpu`'s flush still has pending and runs it to its end.
+    /// - Returns: what the flush did; `nil` when `cpu` is not flushing.
+    public mutating func finishFlush(cpu: Int) -> ReplayedFlush? {
+        guard let (depth, _) = pending[cpu] else { return nil }
+        for target in world.state.cpus.indices {
+            while world.state.cpus[target].mailbox.pending.contains(where: { $0.initiatingCPU == cpu }) {
+                receive(cpu: target)
+            }
+        }
+        run(cpu, downTo: depth)
+        return pending.removeValue(forKey: cpu)?.result
+    }
+
+    /// The flushes started and not finished, by initiator: the initiator's stack depth below
+    /// the flush, and what it did so far.
+    var pending: [Int: (depth: Int, result: ReplayedFlush)] = [:]
+
+    /// Runs `cpu`'s kernel paths until its stack is back to `depth` calls.
+    mutating func run(_ cpu: Int, downTo depth: Int) {
+        var guardSteps = 0
+        while world.state.cpus[cpu].stack.count > depth {
+            world.runCalls(cpu)
+            guardSteps += 1
+            precondition(guardSteps < 100_000, "a replayed kernel path does not finish")
+        }
+    }
+
+    /// The outcome of one `flush_tlb_func()`, from the counters around it: the initiator's own
+    /// (`local`) counts in the local counters, the receivers' in the IPI counters.
+    static func outcome(from before: Counters, to after: Counters, local: Bool) -> ReplayOutcome {
+        if local {
+            if after.fullFlushesLocal > before.fullFlushesLocal { return .full }
+            if after.rangedFlushesLocal > before.rangedFlushesLocal {
+                return .ranged(after.nrTLBLocalFlushOne - before.nrTLBLocalFlushOne)
+            }
+        } else {
+            if after.fullFlushesIPI > before.fullFlushesIPI { return .full }
+            if after.rangedFlushesIPI > before.rangedFlushesIPI {
+                return .ranged(after.pagesInvalidated - before.pagesInvalidated)
+            }
+        }
+        return .early
+    }
+}
+
+/// What one flush request did in the model.
+public struct ReplayedFlush: Hashable, Sendable {
+    /// How `flush_tlb_mm_range()` went on: `flush_tlb_multi()`, a local flush only, or nothing
+    /// (the initiator does not run the mm and no other CPU is in its cpumask).
+    public var path: ReplayPath
+    /// The CPUs sent a flush IPI.
+    public var targets: [Int]
+    /// What each target's `flush_tlb_func()` did, by CPU.
+    public var receivers: [Int: ReplayOutcome]
+    /// What the initiator's own `flush_tlb_func()` did; `nil` when it did not run.
+    public var local: ReplayOutcome?
+
+    public init(path: ReplayPath, targets: [Int], receivers: [Int: ReplayOutcome], local: ReplayOutcome?) {
+        self.path = path
+        self.targets = targets
+        self.receivers = receivers
+        self.local = local
+    }
+}
+
+/// `flush_tlb_mm_range()`'s branch.
+public enum ReplayPath: String, Hashable, Sendable {
+    case multi, local, none
+}
+
+/// What a `flush_tlb_func()` run did.
+public enum ReplayOutcome: Hashable, Sendable, CustomStringConvertible {
+    /// INVLPG of this many pages.
+    case ranged(Int)
+    /// A full flush of the ASID.
+    case full
+    /// A lazy CPU left lazy mode (`switch_mm_irqs_off(NULL, &init_mm, NULL)`), with or
+    /// without a flush of its TLB.
+    case leftLazy(flushed: Bool)
+    /// Returned without flushing (already up to date, or another mm loaded).
+    case early
+
+    public var description: String {
+        switch self {
+        case .ranged(let pages): "ranged \(pages)"
+        case .full: "full"
+        case .leftLazy(let flushed): flushed ? "left lazy mode (switch to init_mm, flushed)" : "left lazy mode"
+        case .early: "early return"
+        }
+    }
+}

@@ -1,0 +1,65 @@
+import ShootdownModel
+
+/// One thing the traced kernel did that the model replays (``TraceWorkload``), with what the
+/// trace shows it did.
+public enum TraceRequest: Hashable, Sendable {
+    /// A context switch, or an exec's switch to its new mm.
+    case schedule(ObservedSwitch)
+    /// A `flush_tlb_mm_range()` call: the initiator runs until it waits for acknowledgements.
+    case flush(ObservedFlush)
+    /// A CPU takes a flush IPI (`flush_tlb_func <-__flush_smp_call_function_queue`).
+    case receive(cpu: Int, line: Int)
+    /// The initiator on `cpu` went on: the IPIs of its flush the trace did not show taken are
+    /// taken now, and its `flush_tlb_mm_range()` returns.
+    case finishFlush(cpu: Int)
+}
+
+/// A `sched_switch` (or an exec's `activate_mm()`) as the trace shows it.
+public struct ObservedSwitch: Hashable, Sendable {
+    /// The line of the `sched_switch` event (or of the line that showed the switch).
+    public var line: Int
+    public var cpu: Int
+    /// The next task's address space; `nil` for a kernel thread or the idle task.
+    public var mm: Int?
+    /// Whether a `flush on task switch` followed on that CPU.
+    public var flushed: Bool
+    /// Whether to compare the model's switch with it: not for switches the trace only implies
+    /// (a CPU's first line, an exec), nor before every CPU's first `sched_switch`.
+    public var isCompared: Bool
+}
+
+/// A `flush_tlb_mm_range()` call as the trace shows it.
+public struct ObservedFlush: Hashable, Sendable {
+    /// The function tracer's `flush_tlb_mm_range <-CALLER` line.
+    public var line: Int
+    /// The initiator.
+    public var cpu: Int
+    /// The initiator's address space.
+    public var mm: Int
+    /// The initiating path: the caller of `flush_tlb_mm_range` (`ptep_clear_flush`, `tlb_finish_mmu`, ...).
+    public var caller: String
+    /// The size flushed: pages, or `nil` for `TLB_FLUSH_ALL` (more than the 33-page ceiling, or
+    /// the whole mm).
+    public var pages: Int?
+    /// Where ``pages`` came from.
+    public var pagesSource: PagesSource
+    /// `freed_tables`, which the trace does not record (``TraceWorkload`` says what it assumed).
+    public var freedTables: Bool
+    /// What the traced kernel did: its path, the CPUs that ran `flush_tlb_func()` for it,
+    /// their outcomes and the initiator's own.
+    public var observed: ReplayedFlush
+    /// The line of each receiver's `flush_tlb_func`.
+    public var receiverLines: [Int: Int]
+    /// Whether to compare: not before every CPU's first `sched_switch` (the model does not know
+    /// what they ran before).
+    public var isCompared: Bool
+
+    /// Where a flush's size came from.
+    public enum PagesSource: String, Hashable, Sendable, Codable {
+        /// The initiator's `tlb_flush` event (`remote ipi send` or `local mm shootdown`).
+        case trace
+        /// No flush ran on the initiator: the system call's length (munmap, madvise, mprotect),
+        /// one page for `ptep_clear_flush`, the whole mm otherwise.
+        case assumed
+    }
+}

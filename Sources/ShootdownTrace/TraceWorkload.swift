@@ -1,0 +1,393 @@
+import ShootdownModel
+
+/// What the model needs of a real kernel's trace, reconstructed from it: the CPUs, an address
+/// space per process (per exec), and in the trace's order the context switches and the flush
+/// requests, each with what the traced kernel did (``TraceRequest``).
+///
+/// The trace must have the TGID column (threads of one process share its mm) and the function
+/// tracer's `flush_tlb_mm_range`, `native_flush_tlb_multi` and `flush_tlb_func` lines, as
+/// `scripts/capture-trace.sh` records them. What it cannot show is assumed, and said in
+/// ``assumptions``.
+public struct TraceWorkload: Sendable {
+    /// CPUs in the trace.
+    public var cpus: Int
+    /// Each address space's name: `COMM[TGID]`, with `#N` after the Nth exec.
+    public var names: [String]
+    /// Whether the machine had PCID (``TraceStats/pcid``; unknown counts as present).
+    public var hasPCID: Bool
+    /// The switches and flushes, in trace order.
+    public var requests: [TraceRequest]
+    /// Flushes and IPIs left out, and why.
+    public var skipped: [String: Int] = [:]
+    /// What the trace cannot show and was assumed.
+    public var assumptions: [String] = []
+
+    /// Reconstructs the workload of `trace`.
+    /// - Throws: ``FtraceError`` (line 0) when the trace cannot be validated: no TGID column, no
+    ///   TLB events, no function-tracer lines for the flush paths, or more CPUs or processes
+    ///   than the model has.
+    public init(_ trace: FtraceTrace) throws(FtraceError) {
+        var builder = Builder(lines: trace.lines)
+        try builder.check()
+        builder.run()
+        cpus = builder.cpuCount
+        names = builder.names
+        hasPCID = trace.stats.pcid != "absent"
+        requests = builder.requests
+        skipped = builder.skipped
+        guard names.count <= Scenario.maxAddressSpaces else {
+            throw FtraceError(
+                line: 0,
+                message: "the trace has \(names.count) address spaces; the model has at most \(Scenario.maxAddressSpaces)")
+        }
+        assumptions = [
+            "pages: from the initiator's tlb_flush event; where none ran, the system call's length "
+                + "(munmap, madvise, mprotect), one page for ptep_clear_flush, else the whole mm",
+            "freed_tables: only for munmap of at least 2 MiB (a whole page table's range); the trace does "
+                + "not record which munmaps free page tables",
+            "a page count beyond the 33-page ceiling that is a multiple of 512 is a PMD-stride "
+                + "flush of that many 2 MiB pages",
+            "address spaces: one per process (TGID), a new one at each exec; kernel threads by name "
+                + "(kworker/, ksoftirqd/, rcu_, migration/, ...) or by TGID 0",
+            "CPU state before each CPU's first sched_switch is unknown: nothing before the last CPU's "
+                + "first sched_switch is compared",
+            "each IPI is taken as soon as it is sent; the trace's receivers run a little later",
+            hasPCID ? "PCID: present" : "PCID: absent (every switch to another mm flushes)",
+        ]
+    }
+
+    /// Kernel threads by name: the prefixes of the kernel's own threads.
+    static let kernelThreadPrefixes = [
+        "kworker/", "ksoftirqd/", "migration/", "rcu_", "cpuhp/", "kthreadd", "kswapd", "kcompactd", "khugepaged",
+        "watchdog", "idle_inject/", "oom_reaper", "kauditd", "kdevtmpfs", "kblockd", "writeback", "khungtaskd",
+        "ksmd", "scsi_", "jbd2/", "irq/", "swapper", "mm_percpu_wq", "inet_frag_wq", "netns", "kintegrityd",
+        "ata_sff", "md", "edac-poller", "devfreq_wq", "kthrotld", "acpi_thermal_pm", "zswap", "kstrp", "krfcommd",
+        "charger_manager", "ipv6_addrconf", "kmpath_rdacd", "kaluad", "pool_workqueue", "hwrng", "card",
+    ]
+
+    static func isKernelThread(comm: String, pid: Int) -> Bool {
+        pid == 0 || pid == 2 || kernelThreadPrefixes.contains { comm.hasPrefix($0) }
+    }
+}
+
+/// The reconstruction's pass over the lines, with its per-CPU state.
+private struct Builder {
+    let lines: [FtraceLine]
+    let cpuCount: Int
+    var names: [String] = []
+    var requests: [TraceRequest] = []
+    var skipped: [String: Int] = [:]
+    /// Each PID's TGID, from every line that names both.
+    var tgidOf: [Int: Int] = [:]
+    /// Each TGID's current address space.
+    var mmOf: [Int: Int] = [:]
+    /// Each PID's comm, where seen.
+    var commOf: [Int: String] = [:]
+    /// What each CPU runs: unknown (`nil`), a kernel thread (`.some(nil)`), a task of an mm.
+    var running: [Int??]
+    var sawSwitch: [Bool]
+    /// From the line on which the last CPU saw its first `sched_switch`, flushes are compared.
+    var isWarm = false
+    /// The flush each CPU is assembling as its initiator (an index into ``requests``).
+    var openFlush: [Int?]
+    /// The flush whose local `flush_tlb_func()` runs on each CPU.
+    var localFlush: [Int?]
+    /// The flush whose IPI each CPU is handling.
+    var receiving: [Int?]
+    /// The switch each CPU just made, until its `flush on task switch` (or another line).
+    var openSwitch: [Int?]
+    /// Multi-CPU flushes whose receivers may still show up, oldest first.
+    var awaiting: [Int] = []
+    /// Each task's open system call: its length in pages and whether it is munmap.
+    var syscallOf: [Int: (pages: Int, isMunmap: Bool)] = [:]
+
+    init(lines: [FtraceLine]) {
+        self.lines = lines
+        cpuCount = (lines.map(\.cpu).max() ?? -1) + 1
+        running = Array(repeating: nil, count: cpuCount)
+        sawSwitch = Array(repeating: false, count: cpuCount)
+        openFlush = Array(repeating: nil, count: cpuCount)
+        localFlush = Array(repeating: nil, count: cpuCount)
+        receiving = Array(repeating: nil, count: cpuCount)
+        openSwitch = Array(repeating: nil, count: cpuCount)
+        for line in lines {
+            if let tgid = line.tgid, line.pid != 0 { tgidOf[line.pid] = tgid }
+            commOf[line.pid] = line.task
+        }
+    }
+
+    /// What the trace must have for the model to replay it.
+    func check() throws(FtraceError) {
+        func fail(_ message: String) -> FtraceError { FtraceError(line: 0, message: message) }
+        guard !lines.isEmpty else { throw fail("no trace events (is this an ftrace text trace?)") }
+        guard lines.contains(where: { $0.tgid != nil }) else {
+            throw fail(
+                "no TGID column: validation needs it to tell which tasks share an mm; capture with "
+                    + "`echo 1 > options/record-tgid` (scripts/capture-trace.sh does)")
+        }
+        guard lines.contains(where: { if case .event("tlb_flush", _) = $0.body { true } else { false } }) else {
+            throw fail("no tlb_flush events: enable events/tlb/tlb_flush (scripts/capture-trace.sh does)")
+        }
+        let hasFunctionTracer = lines.contains {
+            if case .function("flush_tlb_mm_range", _) = $0.body { true } else { false }
+        }
+        guard hasFunctionTracer else {
+            throw fail(
+                "no function-tracer lines for flush_tlb_mm_range: the trace does not say which flushes were "
+                    + "requested or by whom; capture with the function tracer filtered to flush_tlb_mm_range, "
+                    + "native_flush_tlb_multi and flush_tlb_func (scripts/capture-trace.sh does)")
+        }
+        guard cpuCount <= maxCPUs else { throw fail("the trace has \(cpuCount) CPUs; the model has at most \(maxCPUs)") }
+    }
+
+    mutating func run() {
+        for line in lines { take(line) }
+        for cpu in 0..<cpuCount { closeFlush(on: cpu) }
+    }
+
+    // MARK: - Tasks and address spaces
+
+    /// The address space of the task `pid` (a new one the first time its process shows), or
+    /// `nil` for a kernel thread.
+    mutating func mm(ofPID pid: Int, comm: String?) -> Int? {
+        let comm = comm ?? commOf[pid] ?? ""
+        guard !TraceWorkload.isKernelThread(comm: comm, pid: pid) else { return nil }
+        let tgid = tgidOf[pid] ?? pid
+        if let mm = mmOf[tgid] { return mm }
+        return newMM(tgid: tgid, comm: comm)
+    }
+
+    mutating func newMM(tgid: Int, comm: String) -> Int {
+        let execs = names.filter { $0.hasSuffix("[\(tgid)]") || $0.contains("[\(tgid)]#") }.count
+        names.append(execs == 0 ? "\(comm)[\(tgid)]" : "\(comm)[\(tgid)]#\(execs + 1)")
+        mmOf[tgid] = names.count - 1
+        return names.count - 1
+    }
+
+    // MARK: - The pass
+
+    mutating func take(_ line: FtraceLine) {
+        let cpu = line.cpu
+        if case .event("sched_switch", let fields) = line.body {
+            schedule(line, fields: fields)
+            return
+        }
+        // A line shows which task runs: a switch the trace did not show (before the CPU's first
+        // sched_switch) is made here, uncompared.
+        let task: Int?? = line.pid == 0 ? .some(nil) : .some(mm(ofPID: line.pid, comm: line.task))
+        if running[cpu] == nil || (running[cpu]! != task! && !isPartOfIRQ(line)) {
+            append(.schedule(ObservedSwitch(line: line.number, cpu: cpu, mm: task!, flushed: false, isCompared: false)))
+            running[cpu] = task
+        }
+        switch line.body {
+        case .event(let name, let fields):
+            event(name, fields: fields, line: line)
+        case .function(let name, let caller):
+            function(name, caller: caller, line: line)
+        case .syscall(let name, let isExit, let arguments):
+            endSwitch(on: cpu)
+            closeFlush(on: cpu)
+            guard ["sys_munmap", "sys_madvise", "sys_mprotect"].contains(name) else { return }
+            if isExit {
+                syscallOf[line.pid] = nil
+            } else if let length = Self.hexArgument(["len", "len_in"], in: arguments) {
+                syscallOf[line.pid] = ((length + 4095) / 4096, name == "sys_munmap")
+            }
+        }
+    }
+
+    /// Interrupt-context lines (an IPI's) show the interrupted task, which may be the idle task
+    /// of a CPU whose model thread is a kernel thread already.
+    func isPartOfIRQ(_ line: FtraceLine) -> Bool {
+        switch line.body {
+        case .event(let name, _): name.hasPrefix("call_function") || name == "tlb_flush"
+        case .function(let name, let caller): name == "flush_tlb_func" && !Self.isLocalCaller(caller)
+        case .syscall: false
+        }
+    }
+
+    mutating func schedule(_ line: FtraceLine, fields: String) {
+        let cpu = line.cpu
+        endSwitch(on: cpu)
+        closeFlush(on: cpu)
+        endReceiving(on: cpu)
+        guard let pid = Self.intField("next_pid", in: fields) else { return }
+        let next = pid == 0 ? nil : mm(ofPID: pid, comm: Self.stringField("next_comm", in: fields))
+        let index = append(
+            .schedule(ObservedSwitch(line: line.number, cpu: cpu, mm: next, flushed: false, isCompared: isWarm)))
+        openSwitch[cpu] = index
+        running[cpu] = .some(next)
+        sawSwitch[cpu] = true
+        if !isWarm, sawSwitch.allSatisfy({ $0 }) { isWarm = true }
+    }
+
+    mutating func event(_ name: String, fields: String, line: FtraceLine) {
+        let cpu = line.cpu
+        switch name {
+        case "tlb_flush":
+            let (pages, reason) = TraceStats.tlbFlush(fields)
+            switch reason {
+            case "flush on task switch":
+                if let index = openSwitch[cpu], case .schedule(var s) = requests[index] {
+                    s.flushed = true
+                    requests[index] = .schedule(s)
+                } else if let index = receiving[cpu] {
+                    updateFlush(index) { $0.observed.receivers[cpu] = .leftLazy(flushed: true) }
+                } else {
+                    skipped["flush on task switch outside a sched_switch (exec, or before the trace)", default: 0] += 1
+                }
+            case "remote ipi send":
+                if let index = openFlush[cpu] {
+                    updateFlush(index) { flush in
+                        flush.pages = pages < 0 ? nil : pages
+                        flush.pagesSource = .trace
+                    }
+                }
+            case "local mm shootdown":
+                guard let index = localFlush[cpu] else { return }
+                updateFlush(index) { flush in
+                    flush.observed.local = pages < 0 ? .full : .ranged(pages)
+                    if flush.pagesSource == .assumed {
+                        flush.pages = pages < 0 ? nil : pages
+                        flush.pagesSource = .trace
+                    }
+                }
+                localFlush[cpu] = nil
+            case "remote shootdown":
+                guard let index = receiving[cpu] else { return }
+                updateFlush(index) { $0.observed.receivers[cpu] = pages < 0 ? .full : .ranged(pages) }
+                receiving[cpu] = nil
+            default:
+                break
+            }
+            return
+        case "call_function_exit", "call_function_single_exit":
+            endReceiving(on: cpu)
+        case "call_function_entry", "call_function_single_entry":
+            break
+        case "sched_process_exec":
+            endSwitch(on: cpu)
+            closeFlush(on: cpu)
+            // exec_mmap(): a new mm, switched to by activate_mm().
+            let mm = newMM(tgid: tgidOf[line.pid] ?? line.pid, comm: line.task)
+            openSwitch[cpu] = append(
+                .schedule(ObservedSwitch(line: line.number, cpu: cpu, mm: mm, flushed: false, isCompared: false)))
+            running[cpu] = .some(mm)
+            return
+        default:
+            endSwitch(on: cpu)
+            closeFlush(on: cpu)
+        }
+        if name.hasPrefix("call_function") { return }
+        endSwitch(on: cpu)
+    }
+
+    mutating func function(_ name: String, caller: String, line: FtraceLine) {
+        let cpu = line.cpu
+        endSwitch(on: cpu)
+        switch name {
+        case "flush_tlb_mm_range":
+            closeFlush(on: cpu)
+            guard let mm = running[cpu] ?? nil else {
+                skipped["flush_tlb_mm_range by a kernel thread (the trace does not say whose mm)", default: 0] += 1
+                return
+            }
+            let syscall = syscallOf[line.pid]
+            let assumed: Int? =
+                caller == "ptep_clear_flush" ? 1 : caller == "tlb_finish_mmu" ? syscall.map(\.pages) : nil
+            let flush = ObservedFlush(
+                line: line.number, cpu: cpu, mm: mm, caller: caller, pages: assumed, pagesSource: .assumed,
+                freedTables: caller == "tlb_finish_mmu" && (syscall?.isMunmap ?? false) && (syscall?.pages ?? 0) >= 512,
+                observed: ReplayedFlush(path: .none, targets: [], receivers: [:], local: nil), receiverLines: [:],
+                isCompared: isWarm)
+            openFlush[cpu] = append(.flush(flush))
+        case "native_flush_tlb_multi":
+            guard let index = openFlush[cpu] else { return }
+            updateFlush(index) { $0.observed.path = .multi }
+            awaiting.append(index)
+        case "flush_tlb_func" where Self.isLocalCaller(caller):
+            guard let index = openFlush[cpu] else { return }
+            updateFlush(index) { flush in
+                flush.observed.local = .early  // until a flush follows
+                if caller == "flush_tlb_mm_range" { flush.observed.path = .local }
+            }
+            localFlush[cpu] = index
+        case "flush_tlb_func":
+            endReceiving(on: cpu)
+            // The oldest multi-CPU flush of another CPU still waiting that this CPU has not
+            // answered yet.
+            guard
+                let index = awaiting.first(where: { index in
+                    guard case .flush(let flush) = requests[index] else { return false }
+                    return flush.cpu != cpu && flush.observed.receivers[cpu] == nil
+                })
+            else {
+                skipped["flush_tlb_func IPIs matched to no initiator", default: 0] += 1
+                append(.receive(cpu: cpu, line: line.number))
+                return
+            }
+            updateFlush(index) { flush in
+                flush.observed.targets.append(cpu)
+                flush.observed.receivers[cpu] = .early  // until a flush follows
+                flush.receiverLines[cpu] = line.number
+            }
+            receiving[cpu] = index
+            append(.receive(cpu: cpu, line: line.number))
+        case "arch_tlbbatch_flush":
+            closeFlush(on: cpu)
+            skipped["arch_tlbbatch_flush (a reclaim or migration batch: the trace does not say whose PTEs)", default: 0] +=
+                1
+        default:
+            break
+        }
+    }
+
+    // MARK: - Helpers
+
+    @discardableResult
+    mutating func append(_ request: TraceRequest) -> Int {
+        requests.append(request)
+        return requests.count - 1
+    }
+
+    mutating func updateFlush(_ index: Int, _ change: (inout ObservedFlush) -> Void) {
+        guard case .flush(var flush) = requests[index] else { return }
+        change(&flush)
+        requests[index] = .flush(flush)
+    }
+
+    mutating func endSwitch(on cpu: Int) { openSwitch[cpu] = nil }
+
+    mutating func endReceiving(on cpu: Int) { receiving[cpu] = nil }
+
+    /// The initiator went on: its flush is complete, and no more receivers can be its.
+    mutating func closeFlush(on cpu: Int) {
+        guard let index = openFlush[cpu] else { return }
+        openFlush[cpu] = nil
+        localFlush[cpu] = nil
+        awaiting.removeAll { $0 == index }
+        append(.finishFlush(cpu: cpu))
+    }
+
+    /// The callers of the initiator's own `flush_tlb_func()`.
+    static func isLocalCaller(_ caller: String) -> Bool {
+        caller == "flush_tlb_mm_range" || caller == "smp_call_function_many_cond"
+    }
+
+    /// `name=VALUE` in a `sched_switch`'s fields.
+    static func stringField(_ name: String, in fields: String) -> String? {
+        guard let range = fields.range(of: name + "=") else { return nil }
+        return String(fields[range.upperBound...].prefix { $0 != " " })
+    }
+
+    static func intField(_ name: String, in fields: String) -> Int? { stringField(name, in: fields).flatMap { Int($0) } }
+
+    /// The hexadecimal argument `NAME: 8000` of a syscall event, the first of `names` present.
+    static func hexArgument(_ names: [String], in arguments: String) -> Int? {
+        for name in names {
+            guard let range = arguments.range(of: name + ": ") else { continue }
+            return Int(arguments[range.upperBound...].prefix { $0.isHexDigit }, radix: 16)
+        }
+        return nil
+    }
+}
