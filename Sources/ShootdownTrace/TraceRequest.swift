@@ -8,7 +8,7 @@ public enum TraceRequest: Hashable, Sendable {
     /// A `flush_tlb_mm_range()` call: the initiator runs until it waits for acknowledgements.
     case flush(ObservedFlush)
     /// A CPU takes a flush IPI (`flush_tlb_func <-__flush_smp_call_function_queue`).
-    case receive(cpu: Int, line: Int)
+    case receive(ObservedReceive)
     /// The initiator on `cpu` went on: the IPIs of its flush the trace did not show taken are
     /// taken now, and its `flush_tlb_mm_range()` returns.
     case finishFlush(cpu: Int)
@@ -28,6 +28,17 @@ public struct ObservedSwitch: Hashable, Sendable {
     public var isCompared: Bool
 }
 
+/// A CPU's `flush_tlb_func()` for another CPU's flush, as the trace shows it. The trace does not
+/// say whose flush (6.1 has no `ipi_send_*` events): the replay attaches it to the flush the model
+/// has an IPI pending from, else to the oldest unfinished multi-CPU flush it has not answered.
+public struct ObservedReceive: Hashable, Sendable {
+    public var line: Int
+    public var cpu: Int
+    /// What it did: a `remote shootdown` (ranged or full), a `flush on task switch` (it left
+    /// lazy mode), or nothing (an early return).
+    public var outcome: ReplayOutcome
+}
+
 /// A `flush_tlb_mm_range()` call as the trace shows it.
 public struct ObservedFlush: Hashable, Sendable {
     /// The function tracer's `flush_tlb_mm_range <-CALLER` line.
@@ -45,11 +56,9 @@ public struct ObservedFlush: Hashable, Sendable {
     public var pagesSource: PagesSource
     /// `freed_tables`, which the trace does not record (``TraceWorkload`` says what it assumed).
     public var freedTables: Bool
-    /// What the traced kernel did: its path, the CPUs that ran `flush_tlb_func()` for it,
-    /// their outcomes and the initiator's own.
+    /// What the traced kernel did: its path and the initiator's own `flush_tlb_func()` (the
+    /// receivers are attached as the replay meets them: ``TraceValidation``).
     public var observed: ReplayedFlush
-    /// The line of each receiver's `flush_tlb_func`.
-    public var receiverLines: [Int: Int]
     /// Whether to compare: not before every CPU's first `sched_switch` (the model does not know
     /// what they ran before).
     public var isCompared: Bool

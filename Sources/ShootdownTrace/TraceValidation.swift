@@ -88,8 +88,21 @@ public struct TraceValidation: Codable, Sendable {
                 replayer.startFlush(
                     cpu: observed.cpu, mm: observed.mm, pages: observed.pages, freedTables: observed.freedTables)
                 open[observed.cpu] = observed
-            case .receive(let cpu, _):
-                replayer.receive(cpu: cpu)
+            case .receive(let receive):
+                // Whose IPI: the model's pending one from an unfinished flush, else the oldest
+                // unfinished multi-CPU flush this CPU has not answered.
+                let modelInitiator = replayer.receive(cpu: receive.cpu)
+                let initiator =
+                    modelInitiator.flatMap { open[$0]?.observed.receivers[receive.cpu] == nil ? $0 : nil }
+                    ?? open.values.filter {
+                        $0.observed.path == .multi && $0.cpu != receive.cpu && $0.observed.receivers[receive.cpu] == nil
+                    }.min { $0.line < $1.line }?.cpu
+                guard let initiator else {
+                    skipped["flush_tlb_func IPIs matched to no unfinished flush", default: 0] += 1
+                    continue
+                }
+                open[initiator]!.observed.targets.append(receive.cpu)
+                open[initiator]!.observed.receivers[receive.cpu] = receive.outcome
             case .finishFlush(let cpu):
                 guard let model = replayer.finishFlush(cpu: cpu), let observed = open.removeValue(forKey: cpu) else {
                     continue

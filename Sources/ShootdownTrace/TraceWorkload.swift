@@ -92,14 +92,22 @@ private struct Builder {
     var openFlush: [Int?]
     /// The flush whose local `flush_tlb_func()` runs on each CPU.
     var localFlush: [Int?]
-    /// The flush whose IPI each CPU is handling.
+    /// The receiver request of the IPI each CPU is handling.
     var receiving: [Int?]
     /// The switch each CPU just made, until its `flush on task switch` (or another line).
     var openSwitch: [Int?]
-    /// Multi-CPU flushes whose receivers may still show up, oldest first.
-    var awaiting: [Int] = []
     /// Each task's open system call: its length in pages and whether it is munmap.
     var syscallOf: [Int: (pages: Int, isMunmap: Bool)] = [:]
+    /// Each task's `sched_process_exit` line, and the lines of its system calls' entries and
+    /// of its execs.
+    var exitLine: [Int: Int] = [:]
+    var syscallLines: [Int: [Int]] = [:]
+    var execLines: [Int: [Int]] = [:]
+    /// Tasks past `exit_mm()`: they run on in lazy TLB mode, like a kernel thread.
+    var exited: Set<Int> = []
+    /// Tasks past an exec's `activate_mm()`, with the mm they left, until their old mm's
+    /// teardown flush (`exit_mmap()` from `mmput()`) and their `sched_process_exec`.
+    var execLeft: [Int: Int?] = [:]
 
     init(lines: [FtraceLine]) {
         self.lines = lines
@@ -113,6 +121,12 @@ private struct Builder {
         for line in lines {
             if let tgid = line.tgid, line.pid != 0 { tgidOf[line.pid] = tgid }
             commOf[line.pid] = line.task
+            switch line.body {
+            case .event("sched_process_exit", _): exitLine[line.pid] = line.number
+            case .event("sched_process_exec", _): execLines[line.pid, default: []].append(line.number)
+            case .syscall(_, false, _): syscallLines[line.pid, default: []].append(line.number)
+            default: break
+            }
         }
     }
 
@@ -151,7 +165,7 @@ private struct Builder {
     /// `nil` for a kernel thread.
     mutating func mm(ofPID pid: Int, comm: String?) -> Int? {
         let comm = comm ?? commOf[pid] ?? ""
-        guard !TraceWorkload.isKernelThread(comm: comm, pid: pid) else { return nil }
+        guard !TraceWorkload.isKernelThread(comm: comm, pid: pid), !exited.contains(pid) else { return nil }
         let tgid = tgidOf[pid] ?? pid
         if let mm = mmOf[tgid] { return mm }
         return newMM(tgid: tgid, comm: comm)
@@ -232,7 +246,20 @@ private struct Builder {
                     s.flushed = true
                     requests[index] = .schedule(s)
                 } else if let index = receiving[cpu] {
-                    updateFlush(index) { $0.observed.receivers[cpu] = .leftLazy(flushed: true) }
+                    updateReceive(index, .leftLazy(flushed: true))
+                } else if let index = localFlush[cpu] {
+                    // A lazy initiator (exit_mmap() after exit_mm()) leaves lazy mode.
+                    updateFlush(index) { $0.observed.local = .leftLazy(flushed: true) }
+                    localFlush[cpu] = nil
+                } else if line.pid != 0, execLeft[line.pid] == nil, let mm = running[cpu] ?? nil,
+                    execLines[line.pid, default: []].contains(where: { $0 > line.number })
+                {
+                    // exec_mmap(): activate_mm() switches to the new mm (a new mm always needs a
+                    // flush), then mmput() tears the old one down.
+                    execLeft[line.pid] = mm
+                    let new = newMM(tgid: tgidOf[line.pid] ?? line.pid, comm: line.task)
+                    append(.schedule(ObservedSwitch(line: line.number, cpu: cpu, mm: new, flushed: true, isCompared: false)))
+                    running[cpu] = .some(new)
                 } else {
                     skipped["flush on task switch outside a sched_switch (exec, or before the trace)", default: 0] += 1
                 }
@@ -255,7 +282,7 @@ private struct Builder {
                 localFlush[cpu] = nil
             case "remote shootdown":
                 guard let index = receiving[cpu] else { return }
-                updateFlush(index) { $0.observed.receivers[cpu] = pages < 0 ? .full : .ranged(pages) }
+                updateReceive(index, pages < 0 ? .full : .ranged(pages))
                 receiving[cpu] = nil
             default:
                 break
@@ -268,11 +295,22 @@ private struct Builder {
         case "sched_process_exec":
             endSwitch(on: cpu)
             closeFlush(on: cpu)
-            // exec_mmap(): a new mm, switched to by activate_mm().
-            let mm = newMM(tgid: tgidOf[line.pid] ?? line.pid, comm: line.task)
-            openSwitch[cpu] = append(
-                .schedule(ObservedSwitch(line: line.number, cpu: cpu, mm: mm, flushed: false, isCompared: false)))
-            running[cpu] = .some(mm)
+            // exec_mmap()'s new mm, if its activate_mm() showed no flush.
+            if execLeft.removeValue(forKey: line.pid) == nil {
+                let mm = newMM(tgid: tgidOf[line.pid] ?? line.pid, comm: line.task)
+                append(.schedule(ObservedSwitch(line: line.number, cpu: cpu, mm: mm, flushed: false, isCompared: false)))
+                running[cpu] = .some(mm)
+            }
+            return
+        case "sched_process_exit":
+            endSwitch(on: cpu)
+            closeFlush(on: cpu)
+            // exit_mm() ran before: the task goes on in lazy TLB mode.
+            if !exited.contains(line.pid), running[cpu] != nil, running[cpu]! != nil {
+                exited.insert(line.pid)
+                append(.schedule(ObservedSwitch(line: line.number, cpu: cpu, mm: nil, flushed: false, isCompared: false)))
+                running[cpu] = .some(nil)
+            }
             return
         default:
             endSwitch(on: cpu)
@@ -288,23 +326,35 @@ private struct Builder {
         switch name {
         case "flush_tlb_mm_range":
             closeFlush(on: cpu)
-            guard let mm = running[cpu] ?? nil else {
+            let syscall = syscallOf[line.pid]
+            var flushed = running[cpu] ?? nil
+            if caller == "tlb_finish_mmu", syscall == nil, line.pid != 0 {
+                if let left = execLeft[line.pid], let old = left {
+                    // exec: mmput() of the mm the task left tears it down.
+                    execLeft[line.pid] = .some(nil)
+                    flushed = old
+                } else if isExitTeardown(pid: line.pid, line: line.number), let mm = flushed {
+                    // exit: exit_mm() left the mm loaded in lazy mode; exit_mmap() flushes it.
+                    exited.insert(line.pid)
+                    append(.schedule(ObservedSwitch(line: line.number, cpu: cpu, mm: nil, flushed: false, isCompared: false)))
+                    running[cpu] = .some(nil)
+                    flushed = mm
+                }
+            }
+            guard let mm = flushed else {
                 skipped["flush_tlb_mm_range by a kernel thread (the trace does not say whose mm)", default: 0] += 1
                 return
             }
-            let syscall = syscallOf[line.pid]
             let assumed: Int? =
                 caller == "ptep_clear_flush" ? 1 : caller == "tlb_finish_mmu" ? syscall.map(\.pages) : nil
             let flush = ObservedFlush(
                 line: line.number, cpu: cpu, mm: mm, caller: caller, pages: assumed, pagesSource: .assumed,
-                freedTables: caller == "tlb_finish_mmu" && (syscall?.isMunmap ?? false) && (syscall?.pages ?? 0) >= 512,
-                observed: ReplayedFlush(path: .none, targets: [], receivers: [:], local: nil), receiverLines: [:],
-                isCompared: isWarm)
+                freedTables: Self.freesTables(caller: caller, syscall: syscall),
+                observed: ReplayedFlush(path: .none, targets: [], receivers: [:], local: nil), isCompared: isWarm)
             openFlush[cpu] = append(.flush(flush))
         case "native_flush_tlb_multi":
             guard let index = openFlush[cpu] else { return }
             updateFlush(index) { $0.observed.path = .multi }
-            awaiting.append(index)
         case "flush_tlb_func" where Self.isLocalCaller(caller):
             guard let index = openFlush[cpu] else { return }
             updateFlush(index) { flush in
@@ -314,25 +364,7 @@ private struct Builder {
             localFlush[cpu] = index
         case "flush_tlb_func":
             endReceiving(on: cpu)
-            // The oldest multi-CPU flush of another CPU still waiting that this CPU has not
-            // answered yet.
-            guard
-                let index = awaiting.first(where: { index in
-                    guard case .flush(let flush) = requests[index] else { return false }
-                    return flush.cpu != cpu && flush.observed.receivers[cpu] == nil
-                })
-            else {
-                skipped["flush_tlb_func IPIs matched to no initiator", default: 0] += 1
-                append(.receive(cpu: cpu, line: line.number))
-                return
-            }
-            updateFlush(index) { flush in
-                flush.observed.targets.append(cpu)
-                flush.observed.receivers[cpu] = .early  // until a flush follows
-                flush.receiverLines[cpu] = line.number
-            }
-            receiving[cpu] = index
-            append(.receive(cpu: cpu, line: line.number))
+            receiving[cpu] = append(.receive(ObservedReceive(line: line.number, cpu: cpu, outcome: .early)))
         case "arch_tlbbatch_flush":
             closeFlush(on: cpu)
             skipped["arch_tlbbatch_flush (a reclaim or migration batch: the trace does not say whose PTEs)", default: 0] +=
@@ -356,17 +388,41 @@ private struct Builder {
         requests[index] = .flush(flush)
     }
 
+    /// What the IPI of the receive request `index` did (an early return until a flush shows).
+    mutating func updateReceive(_ index: Int, _ outcome: ReplayOutcome) {
+        guard case .receive(var receive) = requests[index] else { return }
+        receive.outcome = outcome
+        requests[index] = .receive(receive)
+    }
+
     mutating func endSwitch(on cpu: Int) { openSwitch[cpu] = nil }
 
     mutating func endReceiving(on cpu: Int) { receiving[cpu] = nil }
 
     /// The initiator went on: its flush is complete, and no more receivers can be its.
     mutating func closeFlush(on cpu: Int) {
-        guard let index = openFlush[cpu] else { return }
+        guard openFlush[cpu] != nil else { return }
         openFlush[cpu] = nil
         localFlush[cpu] = nil
-        awaiting.removeAll { $0 == index }
         append(.finishFlush(cpu: cpu))
+    }
+
+    /// Whether a gather's flush by `pid` outside a system call at `line` is its process's
+    /// `exit_mmap()`: the task exits next, with no system call before.
+    func isExitTeardown(pid: Int, line: Int) -> Bool {
+        guard let exit = exitLine[pid], exit > line else { return false }
+        return !(syscallLines[pid] ?? []).contains { $0 > line && $0 < exit }
+    }
+
+    /// `freed_tables` of a flush from `caller`: `flush_tlb_mm()` (`dup_mmap`) passes true; a
+    /// gather (`tlb_finish_mmu`) has it when `free_pgtables()` freed a page table, which the trace
+    /// does not show: assumed for munmap of at least 2 MiB; the other callers pass false.
+    static func freesTables(caller: String, syscall: (pages: Int, isMunmap: Bool)?) -> Bool {
+        switch caller {
+        case "dup_mmap": true
+        case "tlb_finish_mmu": (syscall?.isMunmap ?? false) && (syscall?.pages ?? 0) >= 512
+        default: false
+        }
     }
 
     /// The callers of the initiator's own `flush_tlb_func()`.
