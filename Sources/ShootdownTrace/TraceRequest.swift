@@ -5,8 +5,10 @@ import ShootdownModel
 public enum TraceRequest: Hashable, Sendable {
     /// A context switch, or an exec's switch to its new mm.
     case schedule(ObservedSwitch)
-    /// A `flush_tlb_mm_range()` call: the initiator runs until it waits for acknowledgements.
+    /// A `flush_tlb_mm_range()` call: the initiator bumps the generation and sends its IPIs.
     case flush(ObservedFlush)
+    /// The initiator on `cpu` runs its own `flush_tlb_func()`.
+    case runLocal(cpu: Int)
     /// A CPU takes a flush IPI (`flush_tlb_func <-__flush_smp_call_function_queue`).
     case receive(ObservedReceive)
     /// The initiator on `cpu` went on: the IPIs of its flush the trace did not show taken are

@@ -88,6 +88,8 @@ public struct TraceValidation: Codable, Sendable {
                 replayer.startFlush(
                     cpu: observed.cpu, mm: observed.mm, pages: observed.pages, freedTables: observed.freedTables)
                 open[observed.cpu] = observed
+            case .runLocal(let cpu):
+                replayer.runLocal(cpu: cpu)
             case .receive(let receive):
                 // Whose IPI: the model's pending one from an unfinished flush, else the oldest
                 // unfinished multi-CPU flush this CPU has not answered.

@@ -362,6 +362,7 @@ private struct Builder {
                 if caller == "flush_tlb_mm_range" { flush.observed.path = .local }
             }
             localFlush[cpu] = index
+            append(.runLocal(cpu: cpu))
         case "flush_tlb_func":
             endReceiving(on: cpu)
             receiving[cpu] = append(.receive(ObservedReceive(line: line.number, cpu: cpu, outcome: .early)))

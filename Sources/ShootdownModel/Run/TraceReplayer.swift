@@ -51,41 +51,67 @@ public struct TraceReplayer<S: Scheme>: Sendable {
     }
 
     /// `flush_tlb_mm_range(mm, 0, pages, PAGE_SHIFT, freed_tables)` on `cpu` (`pages` `nil`:
-    /// `TLB_FLUSH_ALL`): the initiator runs until it waits for its acknowledgements (or returns).
-    /// Its targets take their IPIs when the trace shows them do it (``receive(cpu:)``), and
+    /// `TLB_FLUSH_ALL`): the initiator bumps the generation and sends its IPIs, and stops before
+    /// its own `flush_tlb_func()` (``runLocal(cpu:)``, when the trace shows it run). Its targets
+    /// take their IPIs when the trace shows them do it (``receive(cpu:)``), and
     /// ``finishFlush(cpu:)`` delivers the rest and runs the initiator to its end.
     public mutating func startFlush(cpu: Int, mm: Int, pages: Int?, freedTables: Bool) {
         precondition(pending[cpu] == nil, "cpu\(cpu) is already flushing")
         let call = FlushTLBMMRangeCall(
             mm: mm, start: 0, end: pages.map { min($0, Self.pages) }, freedTables: freedTables)
         let start = world.counters
-        var result = ReplayedFlush(path: .none, targets: [], receivers: [:], local: nil)
-        let depth = world.state.cpus[cpu].stack.count
-        let wasLazy = world.state.cpus[cpu].tlbState.isLazy
+        var flush = PendingFlush(
+            mm: mm, depth: world.state.cpus[cpu].stack.count,
+            result: ReplayedFlush(path: .none, targets: [], receivers: [:], local: nil))
         world.push(cpu, .flushTLBMMRange(call))
-        // Until it returns or waits: a step that cannot run leaves the stack as it was (a step
-        // that falls through to the wait without a shared access runs again once it can).
-        while world.state.cpus[cpu].stack.count > depth, world.canStep(cpu) {
-            let stack = world.state.cpus[cpu].stack
-            world.runCalls(cpu)
-            if case .flushTLBMMRange(let running) = world.state.cpus[cpu].stack.last, running.pc == .localOnly {
-                result.path = .local
-            }
-            if world.state.cpus[cpu].stack == stack { break }
+        advance(cpu, depth: flush.depth, stoppingBeforeLocal: true)
+        if case .flushTLBMMRange(let running) = world.state.cpus[cpu].stack.last, running.pc == .localOnly {
+            flush.result.path = .local
         }
-        if world.counters.nrTLBRemoteFlush > start.nrTLBRemoteFlush { result.path = .multi }
-        result.targets = world.state.cpus.indices.filter { target in
+        if world.counters.nrTLBRemoteFlush > start.nrTLBRemoteFlush { flush.result.path = .multi }
+        flush.result.targets = world.state.cpus.indices.filter { target in
             world.state.cpus[target].mailbox.pending.contains { $0.initiatingCPU == cpu }
         }
-        // The initiator's flush_tlb_func() ran before it waits (smp_call_function_many_cond()'s
-        // run_local: the initiator in the cpumask). A lazy initiator (a task past exit_mm()
-        // tearing its mm down) leaves lazy mode in it.
-        if wasLazy && !world.state.cpus[cpu].tlbState.isLazy {
-            result.local = .leftLazy(flushed: world.counters.fullFlushesSwitch > start.fullFlushesSwitch)
-        } else if result.path == .local || (result.path == .multi && world.state.cpus[cpu].tlbState.loadedMM == mm) {
-            result.local = Self.outcome(from: start, to: world.counters, local: true)
+        pending[cpu] = flush
+    }
+
+    /// The initiator's own `flush_tlb_func()` (`smp_call_function_many_cond()`'s run_local, or
+    /// the local-only branch), then on until it waits for its acknowledgements.
+    public mutating func runLocal(cpu: Int) {
+        guard var flush = pending[cpu], !flush.ranLocal else { return }
+        flush.ranLocal = true
+        let before = world.counters
+        let wasLazy = world.state.cpus[cpu].tlbState.isLazy
+        let willRun: Bool
+        if case .flushTLBMMRange(let running) = world.state.cpus[cpu].stack.last {
+            willRun = running.pc == .localOnly || (running.pc == .runLocal && running.runsLocal)
+        } else {
+            willRun = false
         }
-        pending[cpu] = (depth, result)
+        advance(cpu, depth: flush.depth, stoppingBeforeLocal: false)
+        // A lazy initiator (a task past exit_mm() tearing its mm down) leaves lazy mode in it.
+        if wasLazy && !world.state.cpus[cpu].tlbState.isLazy {
+            flush.result.local = .leftLazy(flushed: world.counters.fullFlushesSwitch > before.fullFlushesSwitch)
+        } else if willRun && !wasLazy {
+            flush.result.local = Self.outcome(from: before, to: world.counters, local: true)
+        }
+        pending[cpu] = flush
+    }
+
+    /// Runs the initiator's flush until it returns, waits, or (`stoppingBeforeLocal`) is about to
+    /// run its own `flush_tlb_func()`. A step that cannot run leaves the stack as it was (one
+    /// that falls through to the wait without a shared access runs again once it can).
+    mutating func advance(_ cpu: Int, depth: Int, stoppingBeforeLocal: Bool) {
+        while world.state.cpus[cpu].stack.count > depth, world.canStep(cpu) {
+            if stoppingBeforeLocal, case .flushTLBMMRange(let running) = world.state.cpus[cpu].stack.last,
+                running.pc == .runLocal || running.pc == .localOnly
+            {
+                return
+            }
+            let stack = world.state.cpus[cpu].stack
+            world.runCalls(cpu)
+            if world.state.cpus[cpu].stack == stack { return }
+        }
     }
 
     /// `cpu` takes its oldest pending flush IPI and runs `flush_tlb_func()` for it.
@@ -104,13 +130,18 @@ public struct TraceReplayer<S: Scheme>: Sendable {
                 > before.fullFlushes + before.rangedFlushes)
             : Self.outcome(from: before, to: world.counters, local: false)
         pending[info.initiatingCPU]?.result.receivers[cpu] = outcome
+        // The initiator's wait may end now (an initiator that took this IPI waiting included).
+        if info.initiatingCPU != cpu, pending[info.initiatingCPU]?.ranLocal ?? false {
+            advance(info.initiatingCPU, depth: pending[info.initiatingCPU]!.depth, stoppingBeforeLocal: false)
+        }
         return info.initiatingCPU
     }
 
     /// Delivers the IPIs `cpu`'s flush still has pending and runs it to its end.
     /// - Returns: what the flush did; `nil` when `cpu` is not flushing.
     public mutating func finishFlush(cpu: Int) -> ReplayedFlush? {
-        guard let (depth, _) = pending[cpu] else { return nil }
+        guard let depth = pending[cpu]?.depth else { return nil }
+        runLocal(cpu: cpu)
         for target in world.state.cpus.indices {
             while world.state.cpus[target].mailbox.pending.contains(where: { $0.initiatingCPU == cpu }) {
                 receive(cpu: target)
@@ -120,9 +151,19 @@ public struct TraceReplayer<S: Scheme>: Sendable {
         return pending.removeValue(forKey: cpu)?.result
     }
 
-    /// The flushes started and not finished, by initiator: the initiator's stack depth below
-    /// the flush, and what it did so far.
-    var pending: [Int: (depth: Int, result: ReplayedFlush)] = [:]
+    /// The flushes started and not finished, by initiator.
+    var pending: [Int: PendingFlush] = [:]
+
+    /// A flush started and not finished.
+    struct PendingFlush {
+        var mm: Int
+        /// The initiator's stack depth below `flush_tlb_mm_range()`.
+        var depth: Int
+        /// What it did so far.
+        var result: ReplayedFlush
+        /// Whether the initiator went past its own `flush_tlb_func()`.
+        var ranLocal = false
+    }
 
     /// Runs `cpu`'s kernel paths until its stack is back to `depth` calls, or they cannot go on.
     mutating func run(_ cpu: Int, downTo depth: Int) {
