@@ -5,8 +5,10 @@ import ShootdownModel
 public enum TraceRequest: Hashable, Sendable {
     /// A context switch, or an exec's switch to its new mm.
     case schedule(ObservedSwitch)
-    /// A `flush_tlb_mm_range()` call: the initiator bumps the generation and sends its IPIs.
+    /// A `flush_tlb_mm_range()` call: the initiator bumps the generation.
     case flush(ObservedFlush)
+    /// The initiator on `cpu` reads the cpumask and sends its IPIs (`remote ipi send`).
+    case sendIPIs(cpu: Int)
     /// The initiator on `cpu` runs its own `flush_tlb_func()`.
     case runLocal(cpu: Int)
     /// A CPU takes a flush IPI (`flush_tlb_func <-__flush_smp_call_function_queue`).

@@ -88,6 +88,8 @@ public struct TraceValidation: Codable, Sendable {
                 replayer.startFlush(
                     cpu: observed.cpu, mm: observed.mm, pages: observed.pages, freedTables: observed.freedTables)
                 open[observed.cpu] = observed
+            case .sendIPIs(let cpu):
+                replayer.sendIPIs(cpu: cpu)
             case .runLocal(let cpu):
                 replayer.runLocal(cpu: cpu)
             case .receive(let receive):
@@ -138,11 +140,18 @@ public struct TraceValidation: Codable, Sendable {
         let traceTargets = Set(trace.targets)
         let modelTargets = Set(model.targets)
         if traceTargets != modelTargets {
-            differences.append("IPIs: trace \(cpuList(traceTargets)), model \(cpuList(modelTargets))")
+            let why = traceTargets.symmetricDifference(modelTargets).sorted().compactMap { cpu in
+                model.reasons[cpu].map { "cpu\(cpu) \($0)" }
+            }
+            differences.append(
+                "IPIs: trace \(cpuList(traceTargets)), model \(cpuList(modelTargets))"
+                    + (why.isEmpty ? "" : " (\(why.joined(separator: "; ")))"))
         }
         for cpu in traceTargets.intersection(modelTargets).sorted() {
             let (t, m) = (trace.receivers[cpu]!, model.receivers[cpu]!)
-            if !same(t, m) { differences.append("cpu\(cpu): trace \(t), model \(m)") }
+            if !same(t, m) {
+                differences.append("cpu\(cpu): trace \(t), model \(m)\(model.reasons[cpu].map { " (\($0))" } ?? "")")
+            }
         }
         switch (trace.local, model.local) {
         case (nil, nil): break

@@ -269,6 +269,7 @@ private struct Builder {
                         flush.pages = pages < 0 ? nil : pages
                         flush.pagesSource = .trace
                     }
+                    append(.sendIPIs(cpu: cpu))
                 }
             case "local mm shootdown":
                 guard let index = localFlush[cpu] else { return }

@@ -51,20 +51,29 @@ public struct TraceReplayer<S: Scheme>: Sendable {
     }
 
     /// `flush_tlb_mm_range(mm, 0, pages, PAGE_SHIFT, freed_tables)` on `cpu` (`pages` `nil`:
-    /// `TLB_FLUSH_ALL`): the initiator bumps the generation and sends its IPIs, and stops before
-    /// its own `flush_tlb_func()` (``runLocal(cpu:)``, when the trace shows it run). Its targets
-    /// take their IPIs when the trace shows them do it (``receive(cpu:)``), and
-    /// ``finishFlush(cpu:)`` delivers the rest and runs the initiator to its end.
+    /// `TLB_FLUSH_ALL`), in the stages a trace shows: here the initiator bumps the generation;
+    /// ``sendIPIs(cpu:)`` reads the cpumask and sends the IPIs (`native_flush_tlb_multi()`'s
+    /// `remote ipi send`); ``runLocal(cpu:)`` runs its own `flush_tlb_func()`; its targets take
+    /// their IPIs when the trace shows them do it (``receive(cpu:)``); ``finishFlush(cpu:)``
+    /// delivers the rest and runs the initiator to its end. A stage the trace does not show runs
+    /// with the next.
     public mutating func startFlush(cpu: Int, mm: Int, pages: Int?, freedTables: Bool) {
         precondition(pending[cpu] == nil, "cpu\(cpu) is already flushing")
         let call = FlushTLBMMRangeCall(
             mm: mm, start: 0, end: pages.map { min($0, Self.pages) }, freedTables: freedTables)
-        let start = world.counters
-        var flush = PendingFlush(
+        pending[cpu] = PendingFlush(
             mm: mm, depth: world.state.cpus[cpu].stack.count,
             result: ReplayedFlush(path: .none, targets: [], receivers: [:], local: nil))
         world.push(cpu, .flushTLBMMRange(call))
-        advance(cpu, depth: flush.depth, stoppingBeforeLocal: true)
+        advance(cpu, before: { $0 == .anyOtherCPU })
+    }
+
+    /// The initiator reads the cpumask and sends its IPIs, stopping before its own `flush_tlb_func()`.
+    public mutating func sendIPIs(cpu: Int) {
+        guard var flush = pending[cpu], !flush.sentIPIs else { return }
+        flush.sentIPIs = true
+        let start = world.counters
+        advance(cpu, before: { $0 == .runLocal || $0 == .localOnly })
         if case .flushTLBMMRange(let running) = world.state.cpus[cpu].stack.last, running.pc == .localOnly {
             flush.result.path = .local
         }
@@ -72,12 +81,17 @@ public struct TraceReplayer<S: Scheme>: Sendable {
         flush.result.targets = world.state.cpus.indices.filter { target in
             world.state.cpus[target].mailbox.pending.contains { $0.initiatingCPU == cpu }
         }
+        for other in world.state.cpus.indices where other != cpu {
+            flush.result.reasons[other] = targetReason(
+                other, mm: flush.mm, isTarget: flush.result.targets.contains(other))
+        }
         pending[cpu] = flush
     }
 
     /// The initiator's own `flush_tlb_func()` (`smp_call_function_many_cond()`'s run_local, or
     /// the local-only branch), then on until it waits for its acknowledgements.
     public mutating func runLocal(cpu: Int) {
+        sendIPIs(cpu: cpu)
         guard var flush = pending[cpu], !flush.ranLocal else { return }
         flush.ranLocal = true
         let before = world.counters
@@ -88,7 +102,7 @@ public struct TraceReplayer<S: Scheme>: Sendable {
         } else {
             willRun = false
         }
-        advance(cpu, depth: flush.depth, stoppingBeforeLocal: false)
+        advance(cpu, before: { _ in false })
         // A lazy initiator (a task past exit_mm() tearing its mm down) leaves lazy mode in it.
         if wasLazy && !world.state.cpus[cpu].tlbState.isLazy {
             flush.result.local = .leftLazy(flushed: world.counters.fullFlushesSwitch > before.fullFlushesSwitch)
@@ -98,20 +112,27 @@ public struct TraceReplayer<S: Scheme>: Sendable {
         pending[cpu] = flush
     }
 
-    /// Runs the initiator's flush until it returns, waits, or (`stoppingBeforeLocal`) is about to
-    /// run its own `flush_tlb_func()`. A step that cannot run leaves the stack as it was (one
-    /// that falls through to the wait without a shared access runs again once it can).
-    mutating func advance(_ cpu: Int, depth: Int, stoppingBeforeLocal: Bool) {
+    /// Runs `cpu`'s flush until it returns, waits, or its next step is one `stop` names. A step
+    /// that cannot run leaves the stack as it was (one that falls through to the wait without a
+    /// shared access runs again once it can).
+    mutating func advance(_ cpu: Int, before stop: (FlushTLBMMRangeCall.PC) -> Bool) {
+        guard let depth = pending[cpu]?.depth else { return }
         while world.state.cpus[cpu].stack.count > depth, world.canStep(cpu) {
-            if stoppingBeforeLocal, case .flushTLBMMRange(let running) = world.state.cpus[cpu].stack.last,
-                running.pc == .runLocal || running.pc == .localOnly
-            {
-                return
-            }
+            if case .flushTLBMMRange(let running) = world.state.cpus[cpu].stack.last, stop(running.pc) { return }
             let stack = world.state.cpus[cpu].stack
             world.runCalls(cpu)
             if world.state.cpus[cpu].stack == stack { return }
         }
+    }
+
+    /// Why `cpu` was sent the IPI of a flush of `mm`, or not, in the kernel's words.
+    func targetReason(_ cpu: Int, mm: Int, isTarget: Bool) -> String {
+        let tlbState = world.state.cpus[cpu].tlbState
+        let inMask = world.state.mms[mm].cpumask.contains(cpu)
+        let loaded = "loaded_mm \(world.scenario.mmName(tlbState.loadedMM))"
+        if isTarget { return "in mm_cpumask, \(tlbState.isLazy ? "lazy (freed_tables)" : "not lazy"), \(loaded)" }
+        if inMask { return tlbState.isLazy ? "in mm_cpumask but lazy: skipped, \(loaded)" : "in mm_cpumask, skipped" }
+        return "not in mm_cpumask, \(loaded)"
     }
 
     /// `cpu` takes its oldest pending flush IPI and runs `flush_tlb_func()` for it.
@@ -119,6 +140,15 @@ public struct TraceReplayer<S: Scheme>: Sendable {
     @discardableResult
     public mutating func receive(cpu: Int) -> Int? {
         guard let info = world.state.cpus[cpu].mailbox.first else { return nil }
+        let tlbState = world.state.cpus[cpu].tlbState
+        let loaded = tlbState.loadedMM
+        pending[info.initiatingCPU]?.result.reasons[cpu] =
+            tlbState.isLazy
+            ? "lazy: leaves lazy mode"
+            : loaded == initMM || (info.mm != nil && info.mm != loaded)
+                ? "loaded_mm \(world.scenario.mmName(loaded)): nothing to flush"
+                : "local tlb_gen \(tlbState.ctxs[tlbState.loadedASID].tlbGen), new_tlb_gen \(info.newTLBGen), "
+                    + "mm tlb_gen \(world.state.mms[loaded].tlbGen)"
         let before = world.counters
         let wasLazy = world.state.cpus[cpu].tlbState.isLazy
         let depth = world.state.cpus[cpu].stack.count
@@ -132,7 +162,7 @@ public struct TraceReplayer<S: Scheme>: Sendable {
         pending[info.initiatingCPU]?.result.receivers[cpu] = outcome
         // The initiator's wait may end now (an initiator that took this IPI waiting included).
         if info.initiatingCPU != cpu, pending[info.initiatingCPU]?.ranLocal ?? false {
-            advance(info.initiatingCPU, depth: pending[info.initiatingCPU]!.depth, stoppingBeforeLocal: false)
+            advance(info.initiatingCPU, before: { _ in false })
         }
         return info.initiatingCPU
     }
@@ -161,7 +191,8 @@ public struct TraceReplayer<S: Scheme>: Sendable {
         var depth: Int
         /// What it did so far.
         var result: ReplayedFlush
-        /// Whether the initiator went past its own `flush_tlb_func()`.
+        /// Whether the initiator sent its IPIs, and went past its own `flush_tlb_func()`.
+        var sentIPIs = false
         var ranLocal = false
     }
 
@@ -203,6 +234,9 @@ public struct ReplayedFlush: Hashable, Sendable {
     public var receivers: [Int: ReplayOutcome]
     /// What the initiator's own `flush_tlb_func()` did; `nil` when it did not run.
     public var local: ReplayOutcome?
+    /// The model's reason for each other CPU: why it was sent an IPI or not, and what its
+    /// `flush_tlb_func()` saw (``TraceReplayer`` fills it; a trace's flush has none).
+    public var reasons: [Int: String] = [:]
 
     public init(path: ReplayPath, targets: [Int], receivers: [Int: ReplayOutcome], local: ReplayOutcome?) {
         self.path = path
