@@ -18,6 +18,30 @@ public enum TraceRequest: Hashable, Sendable {
     case finishFlush(cpu: Int)
 }
 
+extension TraceRequest {
+    /// The CPU the request runs on.
+    public var cpu: Int {
+        switch self {
+        case .schedule(let s): s.cpu
+        case .flush(let f): f.cpu
+        case .receive(let r): r.cpu
+        case .sendIPIs(let cpu), .runLocal(let cpu), .finishFlush(let cpu): cpu
+        }
+    }
+
+    /// What it is, for a person: `cpu2 sched_switch (line 1203)`.
+    public var summary: String {
+        switch self {
+        case .schedule(let s): "cpu\(s.cpu)'s switch at line \(s.line)"
+        case .flush(let f): "cpu\(f.cpu)'s flush_tlb_mm_range at line \(f.line)"
+        case .receive(let r): "cpu\(r.cpu)'s IPI at line \(r.line)"
+        case .sendIPIs(let cpu): "cpu\(cpu)'s IPIs"
+        case .runLocal(let cpu): "cpu\(cpu)'s own flush_tlb_func"
+        case .finishFlush(let cpu): "cpu\(cpu)'s return from flush_tlb_mm_range"
+        }
+    }
+}
+
 /// A `sched_switch` (or an exec's `activate_mm()`) as the trace shows it.
 public struct ObservedSwitch: Hashable, Sendable {
     /// The line of the `sched_switch` event (or of the line that showed the switch).

@@ -16,6 +16,10 @@ public struct TraceValidation: Codable, Sendable {
     public var groups: [Group]
     /// Every disagreement, in trace order.
     public var disagreements: [Disagreement]
+    /// The flushes that agree once one event of another CPU, within the flush or up to
+    /// 100 µs before it, is ordered the other way across the flush's IPIs: the trace orders two
+    /// CPUs' events only by timestamps, which drift apart under emulation.
+    public var reorderings: [Reordering]
     /// Flushes and switches replayed but not compared (before every CPU's first `sched_switch`).
     public var warmUp: Int
     /// What the reconstruction left out, and why (``TraceWorkload/skipped``).
@@ -27,9 +31,21 @@ public struct TraceValidation: Codable, Sendable {
     public struct Group: Codable, Sendable {
         public var path: String
         public var compared: Int
+        /// Agreeing, ``reordered`` included.
         public var agreeing: Int
+        /// Agreeing only once one event of another CPU is ordered the other way (``reorderings``).
+        public var reordered = 0
         /// `agreeing / compared`, 0 when nothing was compared.
         public var fraction: Double { compared == 0 ? 0 : Double(agreeing) / Double(compared) }
+    }
+
+    /// A flush that agrees once another CPU's event is ordered the other way.
+    public struct Reordering: Codable, Sendable {
+        public var line: Int
+        public var path: String
+        public var cpu: Int
+        /// Which event, and which way.
+        public var order: String
     }
 
     /// A flush or switch on which the model and the trace differ.
@@ -59,76 +75,52 @@ public struct TraceValidation: Codable, Sendable {
         skipped = workload.skipped
         assumptions = workload.assumptions
         disagreements = []
+        reorderings = []
         warmUp = 0
-        var replayer = TraceReplayer(cpus: workload.cpus, names: workload.names, hasPCID: workload.hasPCID, scheme: scheme)
-        var figures: [String: (compared: Int, agreeing: Int)] = [:]
-        var order: [String] = []
-        var open: [Int: ObservedFlush] = [:]
-        func count(_ path: String, agrees: Bool) {
-            if figures[path] == nil { order.append(path) }
-            figures[path, default: (0, 0)].compared += 1
-            if agrees { figures[path, default: (0, 0)].agreeing += 1 }
-        }
-        for request in workload.requests {
-            switch request {
-            case .schedule(let observed):
-                let flushed = replayer.schedule(cpu: observed.cpu, mm: observed.mm)
-                guard observed.isCompared else { continue }
-                count(Self.switchPath, agrees: flushed == observed.flushed)
-                if flushed != observed.flushed {
-                    disagreements.append(
-                        Disagreement(
-                            line: observed.line, path: Self.switchPath, cpu: observed.cpu,
-                            differences: [
-                                "switch to \(observed.mm.map { workload.names[$0] } ?? "a kernel thread"): "
-                                    + "trace \(observed.flushed ? "flushed" : "no flush"), model \(flushed ? "flushed" : "no flush")"
-                            ]))
-                }
-            case .flush(let observed):
-                replayer.startFlush(
-                    cpu: observed.cpu, mm: observed.mm, pages: observed.pages, freedTables: observed.freedTables)
-                open[observed.cpu] = observed
-            case .sendIPIs(let cpu):
-                replayer.sendIPIs(cpu: cpu)
-            case .runLocal(let cpu):
-                replayer.runLocal(cpu: cpu)
-            case .receive(let receive):
-                // Whose IPI: the model's pending one from an unfinished flush, else the oldest
-                // unfinished multi-CPU flush this CPU has not answered.
-                let modelInitiator = replayer.receive(cpu: receive.cpu)
-                let initiator =
-                    modelInitiator.flatMap { open[$0]?.observed.receivers[receive.cpu] == nil ? $0 : nil }
-                    ?? open.values.filter {
-                        $0.observed.path == .multi && $0.cpu != receive.cpu && $0.observed.receivers[receive.cpu] == nil
-                    }.min { $0.line < $1.line }?.cpu
-                guard let initiator else {
-                    skipped["flush_tlb_func IPIs matched to no unfinished flush", default: 0] += 1
-                    continue
-                }
-                open[initiator]!.observed.targets.append(receive.cpu)
-                open[initiator]!.observed.receivers[receive.cpu] = receive.outcome
-            case .finishFlush(let cpu):
-                guard let model = replayer.finishFlush(cpu: cpu), let observed = open.removeValue(forKey: cpu) else {
-                    continue
-                }
-                guard observed.isCompared else {
-                    warmUp += 1
-                    continue
-                }
-                let differences = Self.differences(trace: observed.observed, model: model)
-                count(observed.caller, agrees: differences.isEmpty)
-                if !differences.isEmpty {
-                    disagreements.append(
-                        Disagreement(line: observed.line, path: observed.caller, cpu: observed.cpu, differences: differences))
-                }
+        var run = ValidationRun(workload, scheme: scheme)
+        // The run before each of the last requests, for the reorderings.
+        var snapshots: [Int: ValidationRun<S>] = [:]
+        var starts: [Int: Int] = [:]
+        for (index, request) in workload.requests.enumerated() {
+            snapshots[index] = run
+            snapshots[index - Self.keptSnapshots] = nil
+            if case .flush(let flush) = request { starts[flush.cpu] = index }
+            run.apply(request, at: index)
+            guard case .finishFlush(let cpu) = request, let result = run.results[index], !result.agrees,
+                !result.isWarmUp, let start = starts[cpu], index - start < Self.keptSnapshots
+            else { continue }
+            if let better = ValidationRun.reordered(
+                finish: index, start: start, workload: workload, snapshots: snapshots, current: run)
+            {
+                run = better
             }
         }
-        groups = order.filter { $0 != Self.switchPath }.sorted { figures[$0]!.compared > figures[$1]!.compared }
-            .map { Group(path: $0, compared: figures[$0]!.compared, agreeing: figures[$0]!.agreeing) }
-        if let switches = figures[Self.switchPath] {
-            groups.append(Group(path: Self.switchPath, compared: switches.compared, agreeing: switches.agreeing))
+        var figures: [String: Group] = [:]
+        for index in run.results.keys.sorted() {
+            let result = run.results[index]!
+            if result.isWarmUp {
+                warmUp += 1
+                continue
+            }
+            figures[result.path, default: Group(path: result.path, compared: 0, agreeing: 0)].compared += 1
+            if result.agrees {
+                figures[result.path]!.agreeing += 1
+                if let reordering = result.reordering {
+                    figures[result.path]!.reordered += 1
+                    reorderings.append(Reordering(line: result.line, path: result.path, cpu: result.cpu, order: reordering))
+                }
+            } else {
+                disagreements.append(
+                    Disagreement(line: result.line, path: result.path, cpu: result.cpu, differences: result.differences))
+            }
         }
+        if !run.unmatched.isEmpty { skipped["flush_tlb_func IPIs matched to no unfinished flush"] = run.unmatched.count }
+        groups = figures.values.filter { $0.path != Self.switchPath }.sorted { ($0.compared, $1.path) > ($1.compared, $0.path) }
+        if let switches = figures[Self.switchPath] { groups.append(switches) }
     }
+
+    /// How many requests back a reordering may reach.
+    static var keptSnapshots: Int { 64 }
 
     /// What differs between the traced kernel's flush and the model's, each as
     /// `what: trace X, model Y`; empty when they agree.

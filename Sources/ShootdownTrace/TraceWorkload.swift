@@ -17,6 +17,8 @@ public struct TraceWorkload: Sendable {
     public var hasPCID: Bool
     /// The switches and flushes, in trace order.
     public var requests: [TraceRequest]
+    /// Each request's timestamp: its trace line's, in seconds.
+    public var times: [Double]
     /// Flushes and IPIs left out, and why.
     public var skipped: [String: Int] = [:]
     /// What the trace cannot show and was assumed.
@@ -34,6 +36,7 @@ public struct TraceWorkload: Sendable {
         names = builder.names
         hasPCID = trace.stats.pcid != "absent"
         requests = builder.requests
+        times = builder.times
         skipped = builder.skipped
         guard names.count <= Scenario.maxAddressSpaces else {
             throw FtraceError(
@@ -76,6 +79,9 @@ private struct Builder {
     let cpuCount: Int
     var names: [String] = []
     var requests: [TraceRequest] = []
+    var times: [Double] = []
+    /// The timestamp of the line being read.
+    var now = 0.0
     var skipped: [String: Int] = [:]
     /// Each PID's TGID, from every line that names both.
     var tgidOf: [Int: Int] = [:]
@@ -96,8 +102,8 @@ private struct Builder {
     var receiving: [Int?]
     /// The switch each CPU just made, until its `flush on task switch` (or another line).
     var openSwitch: [Int?]
-    /// Each task's open system call: its length in pages and whether it is munmap.
-    var syscallOf: [Int: (pages: Int, isMunmap: Bool)] = [:]
+    /// Each task's open munmap, madvise or mprotect.
+    var syscallOf: [Int: SystemCall] = [:]
     /// Each task's `sched_process_exit` line, and the lines of its system calls' entries and
     /// of its execs.
     var exitLine: [Int: Int] = [:]
@@ -182,6 +188,7 @@ private struct Builder {
 
     mutating func take(_ line: FtraceLine) {
         let cpu = line.cpu
+        now = line.timestamp
         if case .event("sched_switch", let fields) = line.body {
             schedule(line, fields: fields)
             return
@@ -204,8 +211,10 @@ private struct Builder {
             guard ["sys_munmap", "sys_madvise", "sys_mprotect"].contains(name) else { return }
             if isExit {
                 syscallOf[line.pid] = nil
-            } else if let length = Self.hexArgument(["len", "len_in"], in: arguments) {
-                syscallOf[line.pid] = ((length + 4095) / 4096, name == "sys_munmap")
+            } else if let length = Self.hexArgument(["len", "len_in"], in: arguments),
+                let start = Self.hexArgument(["addr", "start"], in: arguments)
+            {
+                syscallOf[line.pid] = SystemCall(start: start, length: length, isMunmap: name == "sys_munmap")
             }
         }
     }
@@ -265,19 +274,23 @@ private struct Builder {
                 }
             case "remote ipi send":
                 if let index = openFlush[cpu] {
+                    let syscall = syscallOf[line.pid]
                     updateFlush(index) { flush in
                         flush.pages = pages < 0 ? nil : pages
                         flush.pagesSource = .trace
+                        if flush.isNested(syscall: syscall) { flush.freedTables = true }
                     }
                     append(.sendIPIs(cpu: cpu))
                 }
             case "local mm shootdown":
                 guard let index = localFlush[cpu] else { return }
+                let syscall = syscallOf[line.pid]
                 updateFlush(index) { flush in
                     flush.observed.local = pages < 0 ? .full : .ranged(pages)
                     if flush.pagesSource == .assumed {
                         flush.pages = pages < 0 ? nil : pages
                         flush.pagesSource = .trace
+                        if flush.isNested(syscall: syscall) { flush.freedTables = true }
                     }
                 }
                 localFlush[cpu] = nil
@@ -381,6 +394,7 @@ private struct Builder {
     @discardableResult
     mutating func append(_ request: TraceRequest) -> Int {
         requests.append(request)
+        times.append(now)
         return requests.count - 1
     }
 
@@ -418,11 +432,12 @@ private struct Builder {
 
     /// `freed_tables` of a flush from `caller`: `flush_tlb_mm()` (`dup_mmap`) passes true; a
     /// gather (`tlb_finish_mmu`) has it when `free_pgtables()` freed a page table, which the trace
-    /// does not show: assumed for munmap of at least 2 MiB; the other callers pass false.
-    static func freesTables(caller: String, syscall: (pages: Int, isMunmap: Bool)?) -> Bool {
+    /// does not show: assumed for a munmap that covers an aligned 2 MiB (a whole page table's
+    /// range); the other callers pass false. (A nested gather's is set when its pages show.)
+    static func freesTables(caller: String, syscall: SystemCall?) -> Bool {
         switch caller {
         case "dup_mmap": true
-        case "tlb_finish_mmu": (syscall?.isMunmap ?? false) && (syscall?.pages ?? 0) >= 512
+        case "tlb_finish_mmu": syscall?.coversPageTable ?? false
         default: false
         }
     }
@@ -447,5 +462,33 @@ private struct Builder {
             return Int(arguments[range.upperBound...].prefix { $0.isHexDigit }, radix: 16)
         }
         return nil
+    }
+}
+
+/// A task's open munmap, madvise or mprotect, from its `sys_enter` event.
+struct SystemCall {
+    /// The first address and the length, in bytes.
+    var start: Int
+    var length: Int
+    var isMunmap: Bool
+
+    /// The length in pages.
+    var pages: Int { (length + 4095) / 4096 }
+
+    /// Whether the range covers an aligned 2 MiB: a page table `free_pgtables()` frees.
+    var coversPageTable: Bool {
+        let table = 2 << 20
+        let firstTable = (start + table - 1) / table * table
+        return isMunmap && firstTable + table <= start + length
+    }
+}
+
+extension ObservedFlush {
+    /// Whether this is a gather that `tlb_finish_mmu()` found nested (another gather of the mm in
+    /// progress, `mm_tlb_flush_nested()`): it then flushes the whole mm with `freed_tables` set,
+    /// so a whole-mm flush of a range within the ceiling says so.
+    func isNested(syscall: SystemCall?) -> Bool {
+        guard caller == "tlb_finish_mmu", pages == nil, let syscall else { return false }
+        return syscall.pages <= 33
     }
 }
