@@ -109,6 +109,13 @@ private struct Builder {
     var exitLine: [Int: Int] = [:]
     var syscallLines: [Int: [Int]] = [:]
     var execLines: [Int: [Int]] = [:]
+    /// Each process's parent, from `sched_process_fork`.
+    var parentOf: [Int: Int] = [:]
+    /// The VMAs of the address spaces whose mmap area the trace saw from its start (an exec's,
+    /// or a fork's of such a one).
+    var layouts: [Int: VMALayout] = [:]
+    /// Each task's `mmap()` in progress: its length.
+    var mmapLength: [Int: Int?] = [:]
     /// Tasks past `exit_mm()`: they run on in lazy TLB mode, like a kernel thread.
     var exited: Set<Int> = []
     /// Tasks past an exec's `activate_mm()`, with the mm they left, until their old mm's
@@ -130,6 +137,8 @@ private struct Builder {
             switch line.body {
             case .event("sched_process_exit", _): exitLine[line.pid] = line.number
             case .event("sched_process_exec", _): execLines[line.pid, default: []].append(line.number)
+            case .event("sched_process_fork", let fields):
+                if let child = Self.intField("child_pid", in: fields) { parentOf[child] = line.pid }
             case .syscall(_, false, _): syscallLines[line.pid, default: []].append(line.number)
             default: break
             }
@@ -177,11 +186,19 @@ private struct Builder {
         return newMM(tgid: tgid, comm: comm)
     }
 
-    mutating func newMM(tgid: Int, comm: String) -> Int {
+    /// A new address space for `tgid`: an exec's (`isExec`: its layout known, the mmap area
+    /// empty), or a process first seen (a fork's child: its parent's layout, where known).
+    mutating func newMM(tgid: Int, comm: String, isExec: Bool = false) -> Int {
         let execs = names.filter { $0.hasSuffix("[\(tgid)]") || $0.contains("[\(tgid)]#") }.count
         names.append(execs == 0 ? "\(comm)[\(tgid)]" : "\(comm)[\(tgid)]#\(execs + 1)")
-        mmOf[tgid] = names.count - 1
-        return names.count - 1
+        let mm = names.count - 1
+        if isExec {
+            layouts[mm] = VMALayout()
+        } else if let parent = parentOf[tgid], let parentMM = mmOf[tgidOf[parent] ?? parent] {
+            layouts[mm] = layouts[parentMM]
+        }
+        mmOf[tgid] = mm
+        return mm
     }
 
     // MARK: - The pass
@@ -208,14 +225,37 @@ private struct Builder {
         case .syscall(let name, let isExit, let arguments):
             endSwitch(on: cpu)
             closeFlush(on: cpu)
-            guard ["sys_munmap", "sys_madvise", "sys_mprotect"].contains(name) else { return }
-            if isExit {
-                syscallOf[line.pid] = nil
-            } else if let length = Self.hexArgument(["len", "len_in"], in: arguments),
-                let start = Self.hexArgument(["addr", "start"], in: arguments)
+            syscall(name, isExit: isExit, arguments: arguments, line: line)
+        }
+    }
+
+    /// munmap, madvise and mprotect open a system call whose flushes take its range; mmap and
+    /// munmap change the process's ``VMALayout``.
+    mutating func syscall(_ name: String, isExit: Bool, arguments: String, line: FtraceLine) {
+        let mm = running[line.cpu] ?? nil
+        if name == "sys_mmap" {
+            if !isExit {
+                mmapLength[line.pid] = Self.hexArgument(["len"], in: arguments)
+            } else if let length = mmapLength.removeValue(forKey: line.pid) ?? nil, let mm,
+                arguments.hasPrefix("0x"), let start = Int(arguments.dropFirst(2), radix: 16), start < 1 << 47
             {
-                syscallOf[line.pid] = SystemCall(start: start, length: length, isMunmap: name == "sys_munmap")
+                layouts[mm]?.map(start: start, length: length)
             }
+            return
+        }
+        guard ["sys_munmap", "sys_madvise", "sys_mprotect"].contains(name) else { return }
+        if isExit {
+            syscallOf[line.pid] = nil
+        } else if let length = Self.hexArgument(["len", "len_in"], in: arguments),
+            let start = Self.hexArgument(["addr", "start"], in: arguments)
+        {
+            var call = SystemCall(start: start, length: length, isMunmap: name == "sys_munmap")
+            if call.isMunmap, let mm, layouts[mm] != nil {
+                let range = start..<start + VMALayout.pageAligned(length)
+                call.freesPageTable = layouts[mm]!.freesPageTable(unmapping: range)
+                layouts[mm]!.unmap(range)
+            }
+            syscallOf[line.pid] = call
         }
     }
 
@@ -266,7 +306,7 @@ private struct Builder {
                     // exec_mmap(): activate_mm() switches to the new mm (a new mm always needs a
                     // flush), then mmput() tears the old one down.
                     execLeft[line.pid] = mm
-                    let new = newMM(tgid: tgidOf[line.pid] ?? line.pid, comm: line.task)
+                    let new = newMM(tgid: tgidOf[line.pid] ?? line.pid, comm: line.task, isExec: true)
                     append(.schedule(ObservedSwitch(line: line.number, cpu: cpu, mm: new, flushed: true, isCompared: false)))
                     running[cpu] = .some(new)
                 } else {
@@ -311,7 +351,7 @@ private struct Builder {
             closeFlush(on: cpu)
             // exec_mmap()'s new mm, if its activate_mm() showed no flush.
             if execLeft.removeValue(forKey: line.pid) == nil {
-                let mm = newMM(tgid: tgidOf[line.pid] ?? line.pid, comm: line.task)
+                let mm = newMM(tgid: tgidOf[line.pid] ?? line.pid, comm: line.task, isExec: true)
                 append(.schedule(ObservedSwitch(line: line.number, cpu: cpu, mm: mm, flushed: false, isCompared: false)))
                 running[cpu] = .some(mm)
             }
@@ -431,13 +471,13 @@ private struct Builder {
     }
 
     /// `freed_tables` of a flush from `caller`: `flush_tlb_mm()` (`dup_mmap`) passes true; a
-    /// gather (`tlb_finish_mmu`) has it when `free_pgtables()` freed a page table, which the trace
-    /// does not show: assumed for a munmap that covers an aligned 2 MiB (a whole page table's
-    /// range); the other callers pass false. (A nested gather's is set when its pages show.)
+    /// gather (`tlb_finish_mmu`) has it when `free_pgtables()` freed a page table: a munmap, by
+    /// the process's ``VMALayout`` where known, else when it covers an aligned 2 MiB; the other
+    /// callers pass false. (A nested gather's is set when its pages show.)
     static func freesTables(caller: String, syscall: SystemCall?) -> Bool {
         switch caller {
         case "dup_mmap": true
-        case "tlb_finish_mmu": syscall?.coversPageTable ?? false
+        case "tlb_finish_mmu": syscall?.freesTables ?? false
         default: false
         }
     }
@@ -471,15 +511,20 @@ struct SystemCall {
     var start: Int
     var length: Int
     var isMunmap: Bool
+    /// For a munmap in a known ``VMALayout``: whether `free_pgtables()` frees a page table.
+    var freesPageTable: Bool?
 
     /// The length in pages.
     var pages: Int { (length + 4095) / 4096 }
 
-    /// Whether the range covers an aligned 2 MiB: a page table `free_pgtables()` frees.
-    var coversPageTable: Bool {
-        let table = 2 << 20
+    /// Whether a munmap frees a page table: from the VMA layout where the trace saw it, else
+    /// when the range covers an aligned 2 MiB.
+    var freesTables: Bool {
+        guard isMunmap else { return false }
+        if let freesPageTable { return freesPageTable }
+        let table = VMALayout.pmdSize
         let firstTable = (start + table - 1) / table * table
-        return isMunmap && firstTable + table <= start + length
+        return firstTable + table <= start + length
     }
 }
 
