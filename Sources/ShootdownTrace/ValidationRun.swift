@@ -109,26 +109,29 @@ extension ValidationRun {
             first -= 1
         }
         guard let base = snapshots[first] else { return nil }
-        // The pivot: the flush's IPIs (or its own flush_tlb_func, or its start).
-        let own = (start...finish).filter { requests[$0].cpu == cpu && !Self.isReceive(requests[$0]) }
-        let pivot =
-            own.first { if case .sendIPIs = requests[$0] { true } else { false } }
-            ?? own.first { if case .runLocal = requests[$0] { true } else { false } } ?? start
+        // The anchors: the flush's own stages and the IPIs taken in the window. Another CPU's
+        // event moves to just before or just after one of them.
+        let anchors = (first...finish).filter { index in
+            index >= start && (requests[index].cpu == cpu || Self.isReceive(requests[index]))
+        }
         let before = current.agreements(in: first...finish)
-        for moved in first...finish where requests[moved].cpu != cpu && !Self.isReceive(requests[moved]) {
-            var order = Array(first...finish)
-            order.removeAll { $0 == moved }
-            let position = order.firstIndex(of: pivot)!
-            order.insert(moved, at: moved < pivot ? position + 1 : position)
-            // The moved request's CPU keeps its program order.
-            let passed = moved < pivot ? (moved + 1)...pivot : pivot...(moved - 1)
-            if passed.contains(where: { requests[$0].cpu == requests[moved].cpu }) { continue }
-            var run = base
-            for index in order { run.apply(requests[index], at: index) }
-            guard run.results[finish]?.agrees ?? false, run.agreements(in: first...finish) > before else { continue }
-            run.results[finish]?.reordering =
-                "agrees if \(requests[moved].summary) comes \(moved < pivot ? "after" : "before") its IPIs"
-            return run
+        for moved in first...finish where requests[moved].cpu != cpu {
+            for anchor in anchors where requests[anchor].cpu != requests[moved].cpu && anchor != finish {
+                // The moved request's CPU keeps its program order.
+                let passed = moved < anchor ? (moved + 1)...anchor : anchor...(moved - 1)
+                if passed.contains(where: { requests[$0].cpu == requests[moved].cpu }) { continue }
+                var order = Array(first...finish)
+                order.removeAll { $0 == moved }
+                let position = order.firstIndex(of: anchor)!
+                order.insert(moved, at: moved < anchor ? position + 1 : position)
+                var run = base
+                for index in order { run.apply(requests[index], at: index) }
+                guard run.results[finish]?.agrees ?? false, run.agreements(in: first...finish) > before else { continue }
+                run.results[finish]?.reordering =
+                    "agrees if \(requests[moved].summary) comes \(moved < anchor ? "after" : "before") "
+                    + requests[anchor].summary
+                return run
+            }
         }
         return nil
     }
