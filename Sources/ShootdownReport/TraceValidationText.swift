@@ -7,17 +7,23 @@ public enum TraceValidationText {
     /// `validation` of the trace `file`; `limit` disagreements listed (all with `nil`).
     public static func render(_ validation: TraceValidation, file: String, limit: Int? = 20) -> String {
         let (compared, agreeing) = validation.flushes
+        let reordered = validation.reorderings.filter { $0.path != TraceValidation.switchPath }.count
         var lines = [
             "\(file): \(validation.cpus) CPUs, \(validation.addressSpaces) address spaces, PCID "
                 + "\(validation.pcid ? "present" : "absent"); replayed under \(validation.scheme)",
-            "flush requests agreeing: \(agreeing) of \(compared) (\(percent(agreeing, compared)))"
+            "flush requests agreeing: \(agreeing) of \(compared) (\(percent(agreeing, compared))), \(reordered) of them "
+                + "once one event of another CPU within the trace's timestamp precision is ordered the other way"
                 + (validation.warmUp > 0 ? "; \(validation.warmUp) before every CPU's first sched_switch not compared" : ""),
             "",
         ]
         let rows = validation.groups.map { group in
-            [group.path, String(group.compared), String(group.agreeing), percent(group.agreeing, group.compared)]
+            [
+                group.path, String(group.compared), String(group.agreeing), String(group.reordered),
+                percent(group.agreeing, group.compared),
+            ]
         }
-        lines.append(TextTable.render(header: ["initiating path", "compared", "agree", "fraction"], rows: rows))
+        lines.append(
+            TextTable.render(header: ["initiating path", "compared", "agree", "reordered", "fraction"], rows: rows))
         if !validation.disagreements.isEmpty {
             let shown = limit.map { Array(validation.disagreements.prefix($0)) } ?? validation.disagreements
             lines += ["", "disagreements (\(validation.disagreements.count)):"]

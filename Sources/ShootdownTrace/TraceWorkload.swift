@@ -46,15 +46,20 @@ public struct TraceWorkload: Sendable {
         assumptions = [
             "pages: from the initiator's tlb_flush event; where none ran, the system call's length "
                 + "(munmap, madvise, mprotect), one page for ptep_clear_flush, else the whole mm",
-            "freed_tables: only for munmap of at least 2 MiB (a whole page table's range); the trace does "
-                + "not record which munmaps free page tables",
+            "freed_tables: for dup_mmap's flush_tlb_mm(), exit and exec teardowns, a gather tlb_finish_mmu() "
+                + "found nested (a whole-mm flush of a range within the ceiling), and a munmap whose range "
+                + "frees a page table by the VMA layout from the traced mmap and munmap calls (where the "
+                + "trace saw the process from its exec; else when the range covers an aligned 2 MiB)",
             "a page count beyond the 33-page ceiling that is a multiple of 512 is a PMD-stride "
                 + "flush of that many 2 MiB pages",
             "address spaces: one per process (TGID), a new one at each exec; kernel threads by name "
                 + "(kworker/, ksoftirqd/, rcu_, migration/, ...) or by TGID 0",
             "CPU state before each CPU's first sched_switch is unknown: nothing before the last CPU's "
                 + "first sched_switch is compared",
-            "each IPI is taken as soon as it is sent; the trace's receivers run a little later",
+            "events of different CPUs are ordered by timestamp; a flush that disagrees is replayed again "
+                + "with one event of another CPU, within the flush or up to 100 us before it, moved across "
+                + "one of the flush's steps, and agrees if some such order agrees (listed as reordered)",
+            "an IPI the model sends that the trace never shows taken is taken when its initiator goes on",
             hasPCID ? "PCID: present" : "PCID: absent (every switch to another mm flushes)",
         ]
     }
@@ -316,7 +321,7 @@ private struct Builder {
                 if let index = openFlush[cpu] {
                     let syscall = syscallOf[line.pid]
                     updateFlush(index) { flush in
-                        flush.pages = pages < 0 ? nil : pages
+                        flush.pages = Self.strided(pages)
                         flush.pagesSource = .trace
                         if flush.isNested(syscall: syscall) { flush.freedTables = true }
                     }
@@ -328,7 +333,7 @@ private struct Builder {
                 updateFlush(index) { flush in
                     flush.observed.local = pages < 0 ? .full : .ranged(pages)
                     if flush.pagesSource == .assumed {
-                        flush.pages = pages < 0 ? nil : pages
+                        flush.pages = Self.strided(pages)
                         flush.pagesSource = .trace
                         if flush.isNested(syscall: syscall) { flush.freedTables = true }
                     }
@@ -382,17 +387,21 @@ private struct Builder {
             closeFlush(on: cpu)
             let syscall = syscallOf[line.pid]
             var flushed = running[cpu] ?? nil
+            // exit_mmap(): free_pgtables() of every VMA before tlb_finish_mmu().
+            var isTeardown = false
             if caller == "tlb_finish_mmu", syscall == nil, line.pid != 0 {
                 if let left = execLeft[line.pid], let old = left {
                     // exec: mmput() of the mm the task left tears it down.
                     execLeft[line.pid] = .some(nil)
                     flushed = old
+                    isTeardown = true
                 } else if isExitTeardown(pid: line.pid, line: line.number), let mm = flushed {
                     // exit: exit_mm() left the mm loaded in lazy mode; exit_mmap() flushes it.
                     exited.insert(line.pid)
                     append(.schedule(ObservedSwitch(line: line.number, cpu: cpu, mm: nil, flushed: false, isCompared: false)))
                     running[cpu] = .some(nil)
                     flushed = mm
+                    isTeardown = true
                 }
             }
             guard let mm = flushed else {
@@ -403,7 +412,7 @@ private struct Builder {
                 caller == "ptep_clear_flush" ? 1 : caller == "tlb_finish_mmu" ? syscall.map(\.pages) : nil
             let flush = ObservedFlush(
                 line: line.number, cpu: cpu, mm: mm, caller: caller, pages: assumed, pagesSource: .assumed,
-                freedTables: Self.freesTables(caller: caller, syscall: syscall),
+                freedTables: isTeardown || Self.freesTables(caller: caller, syscall: syscall),
                 observed: ReplayedFlush(path: .none, targets: [], receivers: [:], local: nil), isCompared: isWarm)
             openFlush[cpu] = append(.flush(flush))
         case "native_flush_tlb_multi":
@@ -461,6 +470,14 @@ private struct Builder {
         openFlush[cpu] = nil
         localFlush[cpu] = nil
         append(.finishFlush(cpu: cpu))
+    }
+
+    /// A `tlb_flush` event's pages as the flush's size: `nil` for -1 (`TLB_FLUSH_ALL`); a count
+    /// beyond the ceiling that is a multiple of 512 is a PMD-stride flush (`flush_pmd_tlb_range()`:
+    /// `native_flush_tlb_multi()` traces pages, `flush_tlb_func()` invalidates 2 MiB entries).
+    static func strided(_ pages: Int) -> Int? {
+        if pages < 0 { return nil }
+        return pages > 33 && pages % 512 == 0 ? pages / 512 : pages
     }
 
     /// Whether a gather's flush by `pid` outside a system call at `line` is its process's

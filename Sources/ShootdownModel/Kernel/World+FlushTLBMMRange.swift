@@ -172,7 +172,10 @@ extension World {
             // the model has flushes the mm its thread runs, so the skip waits for one that does not
             // (khugepaged, process_madvise).
             let own = state.cpus[cpu].tlbState
-            guard call.runsLocal, !own.isLazy else { return .next }
+            // native_flush_tlb_multi(): "if (info->freed_tables) on_each_cpu_mask(cpumask,
+            // flush_tlb_func, (void *)info, true);": no cond_func, so a lazy initiator (a task
+            // past exit_mm() whose exit_mmap() flushes) runs it too.
+            guard call.runsLocal, !own.isLazy || call.freedTables else { return .next }
             if asksShouldFlushTLB(call),
                 !scheme.shouldFlushTLB(
                     loaded: .mm(own.loadedMM), mm: call.isBatch ? nil : call.mm, trim: call.trimsCPUMask)
