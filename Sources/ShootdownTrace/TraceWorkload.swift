@@ -119,6 +119,8 @@ private struct Builder {
     /// The VMAs of the address spaces whose mmap area the trace saw from its start (an exec's,
     /// or a fork's of such a one).
     var layouts: [Int: VMALayout] = [:]
+    /// Whether the trace has `mmap()`'s events: without them no layout is known.
+    var tracesMmap = false
     /// Each task's `mmap()` in progress: its length.
     var mmapLength: [Int: Int?] = [:]
     /// Tasks past `exit_mm()`: they run on in lazy TLB mode, like a kernel thread.
@@ -144,7 +146,9 @@ private struct Builder {
             case .event("sched_process_exec", _): execLines[line.pid, default: []].append(line.number)
             case .event("sched_process_fork", let fields):
                 if let child = Self.intField("child_pid", in: fields) { parentOf[child] = line.pid }
-            case .syscall(_, false, _): syscallLines[line.pid, default: []].append(line.number)
+            case .syscall(let name, false, _):
+                syscallLines[line.pid, default: []].append(line.number)
+                if name == "sys_mmap" { tracesMmap = true }
             default: break
             }
         }
@@ -197,7 +201,7 @@ private struct Builder {
         let execs = names.filter { $0.hasSuffix("[\(tgid)]") || $0.contains("[\(tgid)]#") }.count
         names.append(execs == 0 ? "\(comm)[\(tgid)]" : "\(comm)[\(tgid)]#\(execs + 1)")
         let mm = names.count - 1
-        if isExec {
+        if isExec, tracesMmap {
             layouts[mm] = VMALayout()
         } else if let parent = parentOf[tgid], let parentMM = mmOf[tgidOf[parent] ?? parent] {
             layouts[mm] = layouts[parentMM]
