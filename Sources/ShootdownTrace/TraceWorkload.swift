@@ -47,7 +47,8 @@ public struct TraceWorkload: Sendable {
             "pages: from the initiator's tlb_flush event; where none ran, the system call's length "
                 + "(munmap, madvise, mprotect), one page for ptep_clear_flush, else the whole mm",
             "freed_tables: for dup_mmap's flush_tlb_mm(), exit and exec teardowns, a gather tlb_finish_mmu() "
-                + "found nested (a whole-mm flush of a range within the ceiling), and a munmap whose range "
+                + "found nested (another task of the mm inside madvise and not yet flushed, or a "
+                + "whole-mm flush of a range within the ceiling), and a munmap whose range "
                 + "frees a page table by the VMA layout from the traced mmap and munmap calls (where the "
                 + "trace saw the process from its exec; else when the range covers an aligned 2 MiB)",
             "a page count beyond the 33-page ceiling that is a multiple of 512 is a PMD-stride "
@@ -114,6 +115,9 @@ private struct Builder {
     var exitLine: [Int: Int] = [:]
     var syscallLines: [Int: [Int]] = [:]
     var execLines: [Int: [Int]] = [:]
+    /// The tasks in a munmap or madvise whose gather has not flushed yet, with their mm: while
+    /// another task's is open, a gather's `tlb_finish_mmu()` finds `mm_tlb_flush_nested()`.
+    var gathering: [Int: Int] = [:]
     /// Each process's parent, from `sched_process_fork`.
     var parentOf: [Int: Int] = [:]
     /// The VMAs of the address spaces whose mmap area the trace saw from its start (an exec's,
@@ -255,16 +259,23 @@ private struct Builder {
         guard ["sys_munmap", "sys_madvise", "sys_mprotect"].contains(name) else { return }
         if isExit {
             syscallOf[line.pid] = nil
+            gathering[line.pid] = nil
         } else if let length = Self.hexArgument(["len", "len_in"], in: arguments),
             let start = Self.hexArgument(["addr", "start"], in: arguments)
         {
-            var call = SystemCall(start: start, length: length, isMunmap: name == "sys_munmap")
+            var call = SystemCall(
+                start: start, length: length, isMunmap: name == "sys_munmap", isMprotect: name == "sys_mprotect")
             if call.isMunmap, let mm, layouts[mm] != nil {
                 let range = start..<start + VMALayout.pageAligned(length)
                 call.freesPageTable = layouts[mm]!.freesPageTable(unmapping: range)
                 layouts[mm]!.unmap(range)
             }
             syscallOf[line.pid] = call
+            // madvise gathers under mmap_lock for reading from its start, so another task's gather
+            // of the mm may run at the same time. (munmap gathers only after it has detached the
+            // VMAs under the lock for writing and downgraded it, which the trace does not show;
+            // mprotect holds it for writing throughout.)
+            if name == "sys_madvise", let mm { gathering[line.pid] = mm }
         }
     }
 
@@ -414,9 +425,16 @@ private struct Builder {
             }
             let assumed: Int? =
                 caller == "ptep_clear_flush" ? 1 : caller == "tlb_finish_mmu" ? syscall.map(\.pages) : nil
+            // tlb_finish_mmu(): "if (mm_tlb_flush_nested(tlb->mm)) { tlb->fullmm = 1;
+            // __tlb_reset_range(tlb); tlb->freed_tables = 1; }".
+            let isNested =
+                caller == "tlb_finish_mmu" && syscall != nil && !(syscall?.isMprotect ?? true)
+                && gathering.contains { $0.key != line.pid && $0.value == mm }
+            if caller == "tlb_finish_mmu" { gathering[line.pid] = nil }
             let flush = ObservedFlush(
-                line: line.number, cpu: cpu, mm: mm, caller: caller, pages: assumed, pagesSource: .assumed,
-                freedTables: isTeardown || Self.freesTables(caller: caller, syscall: syscall),
+                line: line.number, cpu: cpu, mm: mm, caller: caller, pages: isNested ? nil : assumed,
+                pagesSource: .assumed,
+                freedTables: isTeardown || isNested || Self.freesTables(caller: caller, syscall: syscall),
                 observed: ReplayedFlush(path: .none, targets: [], receivers: [:], local: nil), isCompared: isWarm)
             openFlush[cpu] = append(.flush(flush))
         case "native_flush_tlb_multi":
@@ -532,6 +550,7 @@ struct SystemCall {
     var start: Int
     var length: Int
     var isMunmap: Bool
+    var isMprotect: Bool
     /// For a munmap in a known ``VMALayout``: whether `free_pgtables()` frees a page table.
     var freesPageTable: Bool?
 
