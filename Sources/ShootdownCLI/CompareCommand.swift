@@ -77,23 +77,7 @@ struct Compare: ParsableCommand {
         if invlpgb == .on, pcid == .off {
             throw fail("--invlpgb on needs --pcid on (global ASIDs are PCIDs); drop --invlpgb or use --pcid on")
         }
-        var costs = CostModel()
-        if let costModel {
-            let contents: String?
-            do {
-                contents = try FileHandleOutput.read(costModel)
-            } catch {
-                throw fail("cannot read cost model '\(costModel)': \(error.localizedDescription)")
-            }
-            guard let text = contents else {
-                throw fail("cannot read cost model '\(costModel)': no such file")
-            }
-            do {
-                costs = try CostModel.parse(text, source: costModel)
-            } catch {
-                throw fail(error.description)
-            }
-        }
+        let costs = try readCostModel(costModel)
         var parsed: [AnyScheme] = []
         for name in schemes.split(separator: ",").map(String.init) {
             parsed.append(try parseScheme(name))
@@ -133,11 +117,7 @@ struct Compare: ParsableCommand {
         }
         if let svg {
             let chart = sweep == nil ? reports[0].barChart() : CompareReport.lineChart(reports)
-            do {
-                try chart.write(toFile: svg, atomically: true, encoding: .utf8)
-            } catch {
-                throw fail("cannot write '\(svg)': \(error.localizedDescription)")
-            }
+            try write(chart, to: svg)
         }
         if reports.contains(where: { $0.schemes.contains { $0.violation != nil } }) { throw ExitCode(1) }
     }
@@ -169,5 +149,32 @@ struct Compare: ParsableCommand {
         func visit<S: Scheme>(_ scheme: S) -> SimulationResult {
             Simulator(scenario: scenario, scheme: scheme, costs: costs).run()
         }
+    }
+}
+
+/// The cost model in `path` (`--cost-model`), or the defaults; a failure (exit 2) names the
+/// file and the problem.
+func readCostModel(_ path: String?) throws -> CostModel {
+    guard let path else { return CostModel() }
+    let contents: String?
+    do {
+        contents = try FileHandleOutput.read(path)
+    } catch {
+        throw fail("cannot read cost model '\(path)': \(error.localizedDescription)")
+    }
+    guard let text = contents else { throw fail("cannot read cost model '\(path)': no such file") }
+    do {
+        return try CostModel.parse(text, source: path)
+    } catch {
+        throw fail(error.description)
+    }
+}
+
+/// Writes `text` to the file `path`, or fails (exit 2) naming it.
+func write(_ text: String, to path: String) throws {
+    do {
+        try text.write(toFile: path, atomically: true, encoding: .utf8)
+    } catch {
+        throw fail("cannot write '\(path)': \(error.localizedDescription)")
     }
 }

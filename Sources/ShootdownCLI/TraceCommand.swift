@@ -8,7 +8,7 @@ import ShootdownTrace
 struct Trace: ParsableCommand {
     static let configuration = CommandConfiguration(
         abstract: "Read ftrace captures of a real kernel's TLB flushes (scripts/capture-trace.sh makes them).",
-        subcommands: [Stats.self, Validate.self]
+        subcommands: [Stats.self, Validate.self, WhatIf.self]
     )
 
     struct Stats: ParsableCommand {
@@ -82,6 +82,82 @@ struct Trace: ParsableCommand {
             case .json: print(JSONOutput.encode(validation))
             case .text: print(TraceValidationText.render(validation, file: file, limit: all ? nil : 20))
             }
+        }
+    }
+}
+
+extension Trace {
+    struct WhatIf: ParsableCommand {
+        static let configuration = CommandConfiguration(
+            commandName: "whatif",
+            abstract: "Replay a trace's switches and flushes under other schemes and compare their flushing.",
+            discussion: """
+                Reconstructs the trace's workload as `trace validate` does and replays it, in the \
+                trace's order, under each scheme: the IPIs, full and ranged flushes, pages invalidated, \
+                ring slots read and switch flushes each would have done, and the cycles the cost model \
+                prices them at, each as a ratio to the first scheme's. The trace has no user accesses, \
+                so refills are not counted. Exits 0, or 2 on a trace it cannot use or a bad scheme.
+
+                Example:
+                  shootdown trace whatif Tests/Fixtures/traces/debian-6.1-tcg-4cpu-mixed.trace \
+                    --schemes linux,rfc15,ring-list,linux-6.14
+                """
+        )
+
+        @Argument(help: "An ftrace text trace with the TGID column and the function tracer (scripts/capture-trace.sh).")
+        var file: String
+
+        @Option(help: "Schemes, comma-separated; the first is the baseline of the ratios.")
+        var schemes = "linux,rfc15,ring-list,linux-6.14"
+
+        @Option(help: "on or off: replay on a machine with or without PCID (default: as traced).")
+        var pcid: Compare.OnOff?
+
+        @Option(help: "on: the machine has INVLPGB (linux-6.15 uses it; needs PCID).")
+        var invlpgb: Compare.OnOff = .off
+
+        @Option(help: "A JSON file of cycle costs overriding the defaults (see README).")
+        var costModel: String?
+
+        @Flag(help: "Count and skip malformed lines instead of stopping at the first.")
+        var lenient = false
+
+        @Option(help: "Output format: text, json or csv.")
+        var format: Compare.CompareFormat = .text
+
+        @Option(help: "Write an SVG bar chart of the schemes' figures.")
+        var svg: String?
+
+        func run() throws {
+            let parsed = try schemes.split(separator: ",").map { try parseScheme(String($0)) }
+            guard !parsed.isEmpty else { throw fail("--schemes names no scheme; e.g. --schemes linux,ring-list") }
+            let costs = try readCostModel(costModel)
+            let workload = try readWorkload(file, lenient: lenient)
+            let hasPCID = pcid.map { $0 == .on } ?? workload.hasPCID
+            if invlpgb == .on, !hasPCID {
+                throw fail("--invlpgb on needs PCID (global ASIDs are PCIDs); add --pcid on")
+            }
+            let replay = Replay(workload: workload, hasPCID: hasPCID, hasINVLPGB: invlpgb == .on)
+            let results = try parsed.map { (scheme: $0.name, counters: try $0.accept(replay)) }
+            let report = TraceWhatIfReport(
+                trace: file, cpus: workload.cpus, flushes: TraceWhatIf.flushRequests(workload), pcid: hasPCID,
+                invlpgb: invlpgb == .on, costModel: costs, results: results)
+            switch format {
+            case .text: print(report.text())
+            case .json: print(report.json())
+            case .csv: print(report.csv())
+            }
+            if let svg { try write(report.barChart(), to: svg) }
+        }
+    }
+
+    /// Replays a trace's workload under a scheme (``TraceWhatIf``).
+    struct Replay: SchemeVisitor {
+        let workload: TraceWorkload
+        let hasPCID: Bool
+        let hasINVLPGB: Bool
+        func visit<S: Scheme>(_ scheme: S) -> Counters {
+            TraceWhatIf.counters(workload, scheme: scheme, hasPCID: hasPCID, hasINVLPGB: hasINVLPGB)
         }
     }
 }

@@ -109,6 +109,12 @@ public struct CostModel: Hashable, Sendable, Codable {
     }
 }
 
+extension CostModel {
+    /// The cycles `counters` spent flushing, as the simulator prices them: INVLPGs, full
+    /// flushes, `flush_tlb_func()` runs, IPIs queued, ring slots read, INVLPGBs and TLBSYNCs.
+    public func flushCycles(_ counters: Counters) -> Int { PricedTotals(counters, self).flush }
+}
+
 /// A cost-model file that could not be used.
 public struct CostModelError: Error, Equatable, CustomStringConvertible {
     public var source: String

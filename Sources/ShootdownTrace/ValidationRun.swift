@@ -28,8 +28,10 @@ struct ValidationRun<S: Scheme> {
         var agrees: Bool { differences.isEmpty }
     }
 
-    init(_ workload: TraceWorkload, scheme: S) {
-        replayer = TraceReplayer(cpus: workload.cpus, names: workload.names, hasPCID: workload.hasPCID, scheme: scheme)
+    init(_ workload: TraceWorkload, scheme: S, hasPCID: Bool? = nil, hasINVLPGB: Bool = false) {
+        replayer = TraceReplayer(
+            cpus: workload.cpus, names: workload.names, hasPCID: hasPCID ?? workload.hasPCID, hasINVLPGB: hasINVLPGB,
+            scheme: scheme)
         names = workload.names
     }
 

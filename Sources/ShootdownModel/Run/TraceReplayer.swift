@@ -15,7 +15,7 @@ public struct TraceReplayer<S: Scheme>: Sendable {
 
     /// A machine of `cpus` CPUs (1 to ``maxCPUs``) and an address space for each of `names` (at
     /// most ``Scenario/maxAddressSpaces``), every CPU idle in `init_mm`.
-    public init(cpus: Int, names: [String], hasPCID: Bool, scheme: S) {
+    public init(cpus: Int, names: [String], hasPCID: Bool, hasINVLPGB: Bool = false, scheme: S) {
         precondition((1...maxCPUs).contains(cpus) && names.count <= Scenario.maxAddressSpaces)
         var threads: [Scenario.ThreadSpec] = []
         for cpu in 0..<cpus {
@@ -30,6 +30,7 @@ public struct TraceReplayer<S: Scheme>: Sendable {
             addressSpaces: names.map { Scenario.AddressSpaceSpec(name: $0, mappings: []) }, threads: threads,
             events: [])
         scenario.hasPCID = hasPCID
+        scenario.hasINVLPGB = hasINVLPGB
         mmCount = names.count
         world = World(scenario: scenario, scheme: scheme, footprint: .wakeUps)
     }
