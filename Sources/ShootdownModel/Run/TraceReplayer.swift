@@ -144,12 +144,16 @@ public struct TraceReplayer<S: Scheme>: Sendable {
         let tlbState = world.state.cpus[cpu].tlbState
         let loaded = tlbState.loadedMM
         pending[info.initiatingCPU]?.result.reasons[cpu] =
-            tlbState.isLazy
-            ? "lazy: leaves lazy mode"
-            : loaded == initMM || (info.mm != nil && info.mm != loaded)
-                ? "loaded_mm \(world.scenario.mmName(loaded)): nothing to flush"
-                : "local tlb_gen \(tlbState.ctxs[tlbState.loadedASID].tlbGen), new_tlb_gen \(info.newTLBGen), "
+            if tlbState.isLazy {
+                "lazy: leaves lazy mode"
+            } else if loaded == initMM || (info.mm != nil && info.mm != loaded) {
+                "loaded_mm \(world.scenario.mmName(loaded)): nothing to flush"
+            } else if isGlobalASID(tlbState.loadedASID) {
+                "global ASID \(tlbState.loadedASID): kept current by INVLPGB"
+            } else {
+                "local tlb_gen \(tlbState.ctxs[tlbState.loadedASID].tlbGen), new_tlb_gen \(info.newTLBGen), "
                     + "mm tlb_gen \(world.state.mms[loaded].tlbGen)"
+            }
         let before = world.counters
         let wasLazy = world.state.cpus[cpu].tlbState.isLazy
         let depth = world.state.cpus[cpu].stack.count
