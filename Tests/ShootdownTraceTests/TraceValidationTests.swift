@@ -1,0 +1,133 @@
+import Foundation
+import ShootdownModel
+import Testing
+
+@testable import ShootdownTrace
+
+/// `trace validate`: the reconstruction of a trace's switches and flushes, their replay through
+/// the model, and the agreement on the captures of five workloads.
+@Suite struct TraceValidationTests {
+    static func fixture(_ name: String) -> String {
+        URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent()
+            .appendingPathComponent("Fixtures/traces/\(name)").path
+    }
+
+    static func workload(_ name: String) throws -> TraceWorkload {
+        try TraceWorkload(try FtraceTrace(String(contentsOfFile: fixture(name), encoding: .utf8)))
+    }
+
+    static let captures = ["madvise", "mprotect", "munmap", "fork", "mixed"].map {
+        "debian-6.1-tcg-4cpu-\($0).trace"
+    }
+
+    /// Two CPUs, one process of two threads: cpu1 idles (lazy) while cpu0's madvise flushes,
+    /// then runs the thread again (its switch catches up) and takes the IPI of the next flush.
+    static let miniature = """
+        # tracer: function
+        #           TASK-PID       TGID    CPU#  |||||  TIMESTAMP  FUNCTION
+                  <idle>-0       (-------) [000] d..2.     1.000000: sched_switch: prev_comm=swapper/0 prev_pid=0 prev_prio=120 prev_state=R ==> next_comm=prog next_pid=10 next_prio=120
+                  <idle>-0       (-------) [000] d..2.     1.000010: tlb_flush: pages:-1 reason:flush on task switch (0)
+                  <idle>-0       (-------) [001] d..2.     1.000020: sched_switch: prev_comm=swapper/1 prev_pid=0 prev_prio=120 prev_state=R ==> next_comm=prog next_pid=11 next_prio=120
+                  <idle>-0       (-------) [001] d..2.     1.000030: tlb_flush: pages:-1 reason:flush on task switch (0)
+                    prog-11      (     10) [001] d..2.     1.000040: sched_switch: prev_comm=prog prev_pid=11 prev_prio=120 prev_state=S ==> next_comm=swapper/1 next_pid=0 next_prio=120
+                    prog-10      (     10) [000] ...1.     1.000100: sys_madvise(start: 7f0000001000, len_in: 1000, behavior: 4)
+                    prog-10      (     10) [000] .....     1.000110: flush_tlb_mm_range <-tlb_finish_mmu
+                    prog-10      (     10) [000] ...1.     1.000111: native_flush_tlb_multi <-flush_tlb_mm_range
+                    prog-10      (     10) [000] ...1.     1.000112: tlb_flush: pages:1 reason:remote ipi send (4)
+                    prog-10      (     10) [000] d..2.     1.000113: flush_tlb_func <-smp_call_function_many_cond
+                    prog-10      (     10) [000] d..2.     1.000114: tlb_flush: pages:1 reason:local mm shootdown (3)
+                    prog-10      (     10) [000] ...1.     1.000120: sys_madvise -> 0x0
+                  <idle>-0       (-------) [001] d..2.     1.000500: sched_switch: prev_comm=swapper/1 prev_pid=0 prev_prio=120 prev_state=R ==> next_comm=prog next_pid=11 next_prio=120
+                  <idle>-0       (-------) [001] d..2.     1.000510: tlb_flush: pages:-1 reason:flush on task switch (0)
+                    prog-10      (     10) [000] ...1.     1.001000: flush_tlb_mm_range <-ptep_clear_flush
+                    prog-10      (     10) [000] ...1.     1.001001: native_flush_tlb_multi <-flush_tlb_mm_range
+                    prog-10      (     10) [000] ...1.     1.001002: tlb_flush: pages:1 reason:remote ipi send (4)
+                    prog-10      (     10) [000] d..2.     1.001003: flush_tlb_func <-smp_call_function_many_cond
+                    prog-10      (     10) [000] d..2.     1.001004: tlb_flush: pages:1 reason:local mm shootdown (3)
+                    prog-11      (     10) [001] d.h1.     1.001010: call_function_entry: vector=252
+                    prog-11      (     10) [001] d.h1.     1.001011: flush_tlb_func <-__flush_smp_call_function_queue
+                    prog-11      (     10) [001] d.h1.     1.001012: tlb_flush: pages:1 reason:remote shootdown (1)
+                    prog-11      (     10) [001] d.h1.     1.001013: call_function_exit: vector=252
+                    prog-10      (     10) [000] d..2.     1.002000: sched_switch: prev_comm=prog prev_pid=10 prev_prio=120 prev_state=S ==> next_comm=swapper/0 next_pid=0 next_prio=120
+        """
+
+    @Test func theReconstructionFollowsTasksFlushesAndIPIs() throws {
+        let workload = try TraceWorkload(try FtraceTrace(Self.miniature))
+        #expect(workload.cpus == 2)
+        #expect(workload.names == ["prog[10]"])
+        // Too few switches between processes to tell whether the machine had PCID: unknown
+        // counts as present.
+        #expect(workload.hasPCID)
+        let flushes = workload.requests.compactMap { if case .flush(let f) = $0 { f } else { nil } }
+        #expect(flushes.map(\.caller) == ["tlb_finish_mmu", "ptep_clear_flush"])
+        #expect(flushes.map(\.pages) == [1, 1])
+        #expect(flushes.allSatisfy { $0.pagesSource == .trace && $0.observed.path == .multi && $0.isCompared })
+        #expect(flushes.map(\.observed.local) == [.ranged(1), .ranged(1)])
+        let receives = workload.requests.compactMap { if case .receive(let r) = $0 { r } else { nil } }
+        #expect(receives.map(\.cpu) == [1])
+        #expect(receives.map(\.outcome) == [.ranged(1)])
+        let switches = workload.requests.compactMap { if case .schedule(let s) = $0 { s } else { nil } }
+        #expect(switches.map(\.mm) == [0, 0, nil, 0, nil])
+        #expect(switches.map(\.flushed) == [true, true, false, true, false])
+    }
+
+    @Test func linuxAgreesOnTheMiniatureAndALazyIPIMutantDoesNot() throws {
+        let workload = try TraceWorkload(try FtraceTrace(Self.miniature))
+        let linux = TraceValidation(workload, scheme: LinuxScheme())
+        #expect(linux.flushes == (compared: 2, agreeing: 2))
+        #expect(linux.disagreements.isEmpty)
+        // The switch back from lazy mode found the generation moved: a flush, as traced.
+        #expect(linux.groups.last?.path == TraceValidation.switchPath)
+        #expect(linux.groups.last?.agreeing == linux.groups.last?.compared)
+        // Interrupting lazy CPUs sends cpu1 the madvise's IPI, which the trace never shows.
+        let lazy = TraceValidation(workload, scheme: LinuxIPILazyScheme())
+        #expect(lazy.flushes == (compared: 2, agreeing: 1))
+        #expect(lazy.disagreements.map(\.line) == [9])
+        #expect(lazy.disagreements.first?.differences.first?.hasPrefix("IPIs: trace none, model cpu1") == true)
+    }
+
+    @Test(arguments: captures)
+    func theModelAgreesOnAtLeast95PercentOfACapture(_ capture: String) throws {
+        let validation = TraceValidation(try Self.workload(capture), scheme: LinuxScheme())
+        let (compared, agreeing) = validation.flushes
+        #expect(compared >= 100, "\(capture): \(compared) flushes compared")
+        #expect(Double(agreeing) >= 0.95 * Double(compared), "\(capture): \(agreeing) of \(compared)")
+        #expect(validation.groups.contains { $0.path == "tlb_finish_mmu" })
+        // Each disagreement names its line and what differs.
+        #expect(validation.disagreements.allSatisfy { $0.line > 0 && !$0.differences.isEmpty })
+    }
+
+    @Test func theMadviseCaptureSeparatesLinuxFromTheLazyIPIMutant() throws {
+        let workload = try Self.workload("debian-6.1-tcg-4cpu-madvise.trace")
+        let linux = TraceValidation(workload, scheme: LinuxScheme()).flushes
+        let lazy = TraceValidation(workload, scheme: LinuxIPILazyScheme()).flushes
+        #expect(Double(linux.agreeing) / Double(linux.compared) >= 0.95)
+        #expect(Double(lazy.agreeing) / Double(lazy.compared) < 0.95)
+    }
+
+    @Test func aTraceWithoutWhatValidationNeedsIsRefused() throws {
+        let noTGID = try FtraceTrace(
+            "  a-1 [000] ...1. 1.0: tlb_flush: pages:1 reason:local mm shootdown (3)\n")
+        #expect(throws: FtraceError.self) { try TraceWorkload(noTGID) }
+        let noFunctions = try FtraceTrace(
+            "  a-1 (1) [000] ...1. 1.0: tlb_flush: pages:1 reason:local mm shootdown (3)\n")
+        do {
+            _ = try TraceWorkload(noFunctions)
+            Issue.record("a trace without the function tracer was accepted")
+        } catch {
+            #expect(error.message.contains("no function-tracer lines for flush_tlb_mm_range"))
+        }
+    }
+
+    @Test func whatIfCountsEachSchemesFlushing() throws {
+        let workload = try Self.workload("debian-6.1-tcg-4cpu-mixed.trace")
+        let linux = TraceWhatIf.counters(workload, scheme: LinuxScheme())
+        let lazy = TraceWhatIf.counters(workload, scheme: LinuxIPILazyScheme())
+        #expect(linux.nrTLBRemoteFlush > 0)
+        // Interrupting lazy CPUs sends more IPIs and skips none.
+        #expect(lazy.ipisSent > linux.ipisSent)
+        #expect(lazy.ipisSkippedLazy == 0 && linux.ipisSkippedLazy > 0)
+        // The replay is deterministic.
+        #expect(TraceWhatIf.counters(workload, scheme: LinuxScheme()) == linux)
+    }
+}
