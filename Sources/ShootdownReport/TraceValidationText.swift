@@ -13,7 +13,8 @@ public enum TraceValidationText {
                 + "\(validation.pcid ? "present" : "absent"); replayed under \(validation.scheme)",
             "flush requests agreeing: \(agreeing) of \(compared) (\(percent(agreeing, compared))), \(reordered) of them "
                 + "once one event of another CPU within the trace's timestamp precision is ordered the other way"
-                + (validation.warmUp > 0 ? "; \(validation.warmUp) before every CPU's first sched_switch not compared" : ""),
+                + (validation.warmUp > 0
+                    ? "; \(validation.warmUp) before every CPU's first sched_switch not compared" : ""),
             "",
         ]
         let rows = validation.groups.map { group in
@@ -24,6 +25,11 @@ public enum TraceValidationText {
         }
         lines.append(
             TextTable.render(header: ["initiating path", "compared", "agree", "reordered", "fraction"], rows: rows))
+        lines += ["", "/proc/vmstat over the whole trace (warm-up included):"]
+        lines.append(
+            TextTable.render(
+                header: ["counter", "trace", "model"],
+                rows: validation.vmstat.map { [$0.name, String($0.trace), String($0.model)] }))
         if !validation.disagreements.isEmpty {
             let shown = limit.map { Array(validation.disagreements.prefix($0)) } ?? validation.disagreements
             lines += ["", "disagreements (\(validation.disagreements.count)):"]

@@ -22,6 +22,9 @@ public struct TraceValidation: Codable, Sendable {
     public var reorderings: [Reordering]
     /// Flushes and switches replayed but not compared (before every CPU's first `sched_switch`).
     public var warmUp: Int
+    /// `/proc/vmstat`'s TLB counters over the whole trace: as the traced kernel counted them
+    /// (``TraceStats/vmstat``), and as the replay did.
+    public var vmstat: [VMStatCounter]
     /// What the reconstruction left out, and why (``TraceWorkload/skipped``).
     public var skipped: [String: Int]
     /// What the trace cannot show and was assumed.
@@ -37,6 +40,13 @@ public struct TraceValidation: Codable, Sendable {
         public var reordered = 0
         /// `agreeing / compared`, 0 when nothing was compared.
         public var fraction: Double { compared == 0 ? 0 : Double(agreeing) / Double(compared) }
+    }
+
+    /// One `nr_tlb_*` counter, traced and replayed.
+    public struct VMStatCounter: Codable, Sendable {
+        public var name: String
+        public var trace: Int
+        public var model: Int
     }
 
     /// A flush that agrees once another CPU's event is ordered the other way.
@@ -107,15 +117,28 @@ public struct TraceValidation: Codable, Sendable {
                 figures[result.path]!.agreeing += 1
                 if let reordering = result.reordering {
                     figures[result.path]!.reordered += 1
-                    reorderings.append(Reordering(line: result.line, path: result.path, cpu: result.cpu, order: reordering))
+                    reorderings.append(
+                        Reordering(line: result.line, path: result.path, cpu: result.cpu, order: reordering))
                 }
             } else {
                 disagreements.append(
-                    Disagreement(line: result.line, path: result.path, cpu: result.cpu, differences: result.differences))
+                    Disagreement(line: result.line, path: result.path, cpu: result.cpu, differences: result.differences)
+                )
             }
         }
-        if !run.unmatched.isEmpty { skipped["flush_tlb_func IPIs matched to no unfinished flush"] = run.unmatched.count }
-        groups = figures.values.filter { $0.path != Self.switchPath }.sorted { ($0.compared, $1.path) > ($1.compared, $0.path) }
+        let counters = run.replayer.world.counters
+        vmstat = [
+            ("nr_tlb_remote_flush", counters.nrTLBRemoteFlush),
+            ("nr_tlb_remote_flush_received", counters.nrTLBRemoteFlushReceived),
+            ("nr_tlb_local_flush_all", counters.nrTLBLocalFlushAll),
+            ("nr_tlb_local_flush_one", counters.nrTLBLocalFlushOne),
+        ].map { VMStatCounter(name: $0.0, trace: workload.vmstat[$0.0] ?? 0, model: $0.1) }
+        if !run.unmatched.isEmpty {
+            skipped["flush_tlb_func IPIs matched to no unfinished flush"] = run.unmatched.count
+        }
+        groups = figures.values.filter { $0.path != Self.switchPath }.sorted {
+            ($0.compared, $1.path) > ($1.compared, $0.path)
+        }
         if let switches = figures[Self.switchPath] { groups.append(switches) }
     }
 

@@ -19,6 +19,8 @@ public struct TraceWorkload: Sendable {
     public var requests: [TraceRequest]
     /// Each request's timestamp: its trace line's, in seconds.
     public var times: [Double]
+    /// The trace's `/proc/vmstat` equivalents (``TraceStats/vmstat``), over the whole trace.
+    public var vmstat: [String: Int]
     /// Flushes and IPIs left out, and why.
     public var skipped: [String: Int] = [:]
     /// What the trace cannot show and was assumed.
@@ -34,14 +36,17 @@ public struct TraceWorkload: Sendable {
         builder.run()
         cpus = builder.cpuCount
         names = builder.names
-        hasPCID = trace.stats.pcid != "absent"
+        let stats = trace.stats
+        hasPCID = stats.pcid != "absent"
+        vmstat = stats.vmstat
         requests = builder.requests
         times = builder.times
         skipped = builder.skipped
         guard names.count <= Scenario.maxAddressSpaces else {
             throw FtraceError(
                 line: 0,
-                message: "the trace has \(names.count) address spaces; the model has at most \(Scenario.maxAddressSpaces)")
+                message:
+                    "the trace has \(names.count) address spaces; the model has at most \(Scenario.maxAddressSpaces)")
         }
         assumptions = [
             "pages: from the initiator's tlb_flush event; where none ran, the system call's length "
@@ -179,7 +184,9 @@ private struct Builder {
                     + "requested or by whom; capture with the function tracer filtered to flush_tlb_mm_range, "
                     + "native_flush_tlb_multi and flush_tlb_func (scripts/capture-trace.sh does)")
         }
-        guard cpuCount <= maxCPUs else { throw fail("the trace has \(cpuCount) CPUs; the model has at most \(maxCPUs)") }
+        guard cpuCount <= maxCPUs else {
+            throw fail("the trace has \(cpuCount) CPUs; the model has at most \(maxCPUs)")
+        }
     }
 
     mutating func run() {
@@ -327,10 +334,14 @@ private struct Builder {
                     // flush), then mmput() tears the old one down.
                     execLeft[line.pid] = mm
                     let new = newMM(tgid: tgidOf[line.pid] ?? line.pid, comm: line.task, isExec: true)
-                    append(.schedule(ObservedSwitch(line: line.number, cpu: cpu, mm: new, flushed: true, isCompared: false)))
+                    append(
+                        .schedule(
+                            ObservedSwitch(line: line.number, cpu: cpu, mm: new, flushed: true, isCompared: false)))
                     running[cpu] = .some(new)
                 } else {
-                    skipped["flush on task switch outside a sched_switch (exec, or before the trace)", default: 0] += 1
+                    skipped[
+                        "flush on task switch outside a sched_switch (text_poke()'s temporary mm while tracing is set up, or an exec the trace did not show)",
+                        default: 0] += 1
                 }
             case "remote ipi send":
                 if let index = openFlush[cpu] {
@@ -372,7 +383,8 @@ private struct Builder {
             // exec_mmap()'s new mm, if its activate_mm() showed no flush.
             if execLeft.removeValue(forKey: line.pid) == nil {
                 let mm = newMM(tgid: tgidOf[line.pid] ?? line.pid, comm: line.task, isExec: true)
-                append(.schedule(ObservedSwitch(line: line.number, cpu: cpu, mm: mm, flushed: false, isCompared: false)))
+                append(
+                    .schedule(ObservedSwitch(line: line.number, cpu: cpu, mm: mm, flushed: false, isCompared: false)))
                 running[cpu] = .some(mm)
             }
             return
@@ -382,7 +394,8 @@ private struct Builder {
             // exit_mm() ran before: the task goes on in lazy TLB mode.
             if !exited.contains(line.pid), running[cpu] != nil, running[cpu]! != nil {
                 exited.insert(line.pid)
-                append(.schedule(ObservedSwitch(line: line.number, cpu: cpu, mm: nil, flushed: false, isCompared: false)))
+                append(
+                    .schedule(ObservedSwitch(line: line.number, cpu: cpu, mm: nil, flushed: false, isCompared: false)))
                 running[cpu] = .some(nil)
             }
             return
@@ -413,7 +426,9 @@ private struct Builder {
                 } else if isExitTeardown(pid: line.pid, line: line.number), let mm = flushed {
                     // exit: exit_mm() left the mm loaded in lazy mode; exit_mmap() flushes it.
                     exited.insert(line.pid)
-                    append(.schedule(ObservedSwitch(line: line.number, cpu: cpu, mm: nil, flushed: false, isCompared: false)))
+                    append(
+                        .schedule(
+                            ObservedSwitch(line: line.number, cpu: cpu, mm: nil, flushed: false, isCompared: false)))
                     running[cpu] = .some(nil)
                     flushed = mm
                     isTeardown = true
@@ -453,7 +468,8 @@ private struct Builder {
             receiving[cpu] = append(.receive(ObservedReceive(line: line.number, cpu: cpu, outcome: .early)))
         case "arch_tlbbatch_flush":
             closeFlush(on: cpu)
-            skipped["arch_tlbbatch_flush (a reclaim or migration batch: the trace does not say whose PTEs)", default: 0] +=
+            skipped[
+                "arch_tlbbatch_flush (a reclaim or migration batch: the trace does not say whose PTEs)", default: 0] +=
                 1
         default:
             break
@@ -532,7 +548,9 @@ private struct Builder {
         return String(fields[range.upperBound...].prefix { $0 != " " })
     }
 
-    static func intField(_ name: String, in fields: String) -> Int? { stringField(name, in: fields).flatMap { Int($0) } }
+    static func intField(_ name: String, in fields: String) -> Int? {
+        stringField(name, in: fields).flatMap { Int($0) }
+    }
 
     /// The hexadecimal argument `NAME: 8000` of a syscall event, the first of `names` present.
     static func hexArgument(_ names: [String], in arguments: String) -> Int? {

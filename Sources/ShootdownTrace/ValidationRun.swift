@@ -128,7 +128,9 @@ extension ValidationRun {
                 order.insert(moved, at: moved < anchor ? position + 1 : position)
                 var run = base
                 for index in order { run.apply(requests[index], at: index) }
-                guard run.results[finish]?.agrees ?? false, run.agreements(in: first...finish) > before else { continue }
+                guard run.results[finish]?.agrees ?? false, run.agreements(in: first...finish) > before else {
+                    continue
+                }
                 run.results[finish]?.reordering =
                     "agrees if \(requests[moved].summary) comes \(moved < anchor ? "after" : "before") "
                     + requests[anchor].summary

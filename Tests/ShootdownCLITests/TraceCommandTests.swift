@@ -98,11 +98,13 @@ import Testing
             (try file("truncated", String(full.prefix(5000))), "expected 'TASK-PID [CPU]"),
             (try file("empty", ""), "no trace events"),
             (
-                try file("no-tlb", full.split(separator: "\n").filter { !$0.contains("tlb_flush:") }.joined(separator: "\n")),
+                try file(
+                    "no-tlb", full.split(separator: "\n").filter { !$0.contains("tlb_flush:") }.joined(separator: "\n")),
                 "no tlb_flush events"
             ),
             (
-                try file("no-function", full.split(separator: "\n").filter { !$0.contains(" <-") }.joined(separator: "\n")),
+                try file(
+                    "no-function", full.split(separator: "\n").filter { !$0.contains(" <-") }.joined(separator: "\n")),
                 "no function-tracer lines"
             ),
             (

@@ -161,8 +161,9 @@ public struct TraceReplayer<S: Scheme>: Sendable {
         run(cpu, downTo: depth)
         let outcome: ReplayOutcome =
             wasLazy && !world.state.cpus[cpu].tlbState.isLazy
-            ? .leftLazy(flushed: world.counters.fullFlushes + world.counters.rangedFlushes
-                > before.fullFlushes + before.rangedFlushes)
+            ? .leftLazy(
+                flushed: world.counters.fullFlushes + world.counters.rangedFlushes
+                    > before.fullFlushes + before.rangedFlushes)
             : Self.outcome(from: before, to: world.counters, local: false)
         pending[info.initiatingCPU]?.result.receivers[cpu] = outcome
         // The initiator's wait may end now (an initiator that took this IPI waiting included).
