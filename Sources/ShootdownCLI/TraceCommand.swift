@@ -72,11 +72,15 @@ struct Trace: ParsableCommand {
         @Flag(help: "List every disagreement (text; JSON always has them all).")
         var all = false
 
+        @Option(
+            help: "on or off: whether the traced machine had PCID, where the trace cannot tell (default: as it tells).")
+        var pcid: Compare.OnOff?
+
         @OptionGroup var output: FormatOption
 
         func run() throws {
             let scheme = try parseScheme(scheme)
-            let workload = try readWorkload(file, lenient: lenient)
+            let workload = try readWorkload(file, lenient: lenient, hasPCID: pcid.map { $0 == .on })
             let validation = try scheme.accept(Validator(workload: workload))
             switch output.format {
             case .json: print(JSONOutput.encode(validation))
@@ -180,10 +184,10 @@ func readTrace(_ file: String, lenient: Bool) throws -> FtraceTrace {
 
 /// The workload the model replays of the trace `file`, or a failure (exit 2) that says what the
 /// trace lacks.
-func readWorkload(_ file: String, lenient: Bool) throws -> TraceWorkload {
+func readWorkload(_ file: String, lenient: Bool, hasPCID: Bool? = nil) throws -> TraceWorkload {
     let trace = try readTrace(file, lenient: lenient)
     do {
-        return try TraceWorkload(trace)
+        return try TraceWorkload(trace, hasPCID: hasPCID)
     } catch {
         throw fail("\(file): \(error.message)")
     }

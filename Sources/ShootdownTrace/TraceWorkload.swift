@@ -26,18 +26,19 @@ public struct TraceWorkload: Sendable {
     /// What the trace cannot show and was assumed.
     public var assumptions: [String] = []
 
-    /// Reconstructs the workload of `trace`.
+    /// Reconstructs the workload of `trace`; `hasPCID` overrides what the trace tells of PCID
+    /// (``TraceStats/pcid``: unknown counts as present).
     /// - Throws: ``FtraceError`` (line 0) when the trace cannot be validated: no TGID column, no
     ///   TLB events, no function-tracer lines for the flush paths, or more CPUs or processes
     ///   than the model has.
-    public init(_ trace: FtraceTrace) throws(FtraceError) {
+    public init(_ trace: FtraceTrace, hasPCID: Bool? = nil) throws(FtraceError) {
         var builder = Builder(lines: trace.lines)
         try builder.check()
         builder.run()
         cpus = builder.cpuCount
         names = builder.names
         let stats = trace.stats
-        hasPCID = stats.pcid != "absent"
+        self.hasPCID = hasPCID ?? (stats.pcid != "absent")
         vmstat = stats.vmstat
         requests = builder.requests
         times = builder.times
@@ -66,7 +67,8 @@ public struct TraceWorkload: Sendable {
                 + "with one event of another CPU, within the flush or up to 100 us before it, moved across "
                 + "one of the flush's steps, and agrees if some such order agrees (listed as reordered)",
             "an IPI the model sends that the trace never shows taken is taken when its initiator goes on",
-            hasPCID ? "PCID: present" : "PCID: absent (every switch to another mm flushes)",
+            (self.hasPCID ? "PCID: present" : "PCID: absent (every switch to another mm flushes)")
+                + (hasPCID == nil ? " (from the trace, \(stats.pcid))" : " (--pcid)"),
         ]
     }
 

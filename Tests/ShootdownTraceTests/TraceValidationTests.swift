@@ -51,6 +51,42 @@ import Testing
                     prog-10      (     10) [000] d..2.     1.002000: sched_switch: prev_comm=prog prev_pid=10 prev_prio=120 prev_state=S ==> next_comm=swapper/0 next_pid=0 next_prio=120
         """
 
+    /// The last thread of a process exits on cpu0 while cpu1 idles lazily in its mm: exit_mm()
+    /// leaves cpu0 lazy too, and exit_mmap()'s flush (page tables freed) interrupts the lazy
+    /// cpu1 and runs the lazy initiator's own flush_tlb_func(): both leave lazy mode.
+    static let exit = """
+        # tracer: function
+                  <idle>-0       (-------) [000] d..2.     1.000000: sched_switch: prev_comm=swapper/0 prev_pid=0 prev_prio=120 prev_state=R ==> next_comm=prog next_pid=10 next_prio=120
+                  <idle>-0       (-------) [000] d..2.     1.000010: tlb_flush: pages:-1 reason:flush on task switch (0)
+                  <idle>-0       (-------) [001] d..2.     1.000020: sched_switch: prev_comm=swapper/1 prev_pid=0 prev_prio=120 prev_state=R ==> next_comm=prog next_pid=11 next_prio=120
+                  <idle>-0       (-------) [001] d..2.     1.000030: tlb_flush: pages:-1 reason:flush on task switch (0)
+                    prog-11      (     10) [001] .....     1.000040: sched_process_exit: comm=prog pid=11 prio=120
+                    prog-11      (     10) [001] d..2.     1.000050: sched_switch: prev_comm=prog prev_pid=11 prev_prio=120 prev_state=X ==> next_comm=swapper/1 next_pid=0 next_prio=120
+                    prog-10      (     10) [000] .....     1.000100: flush_tlb_mm_range <-tlb_finish_mmu
+                    prog-10      (     10) [000] ...1.     1.000101: native_flush_tlb_multi <-flush_tlb_mm_range
+                    prog-10      (     10) [000] ...1.     1.000102: tlb_flush: pages:-1 reason:remote ipi send (4)
+                  <idle>-0       (-------) [001] d.h1.     1.000110: call_function_entry: vector=252
+                  <idle>-0       (-------) [001] d.h1.     1.000111: flush_tlb_func <-__flush_smp_call_function_queue
+                  <idle>-0       (-------) [001] d.h1.     1.000112: tlb_flush: pages:-1 reason:flush on task switch (0)
+                  <idle>-0       (-------) [001] d.h1.     1.000113: call_function_exit: vector=252
+                    prog-10      (     10) [000] d..2.     1.000120: flush_tlb_func <-smp_call_function_many_cond
+                    prog-10      (     10) [000] d..2.     1.000121: tlb_flush: pages:-1 reason:flush on task switch (0)
+                    prog-10      (     10) [000] .....     1.000200: sched_process_exit: comm=prog pid=10 prio=120
+                    prog-10      (     10) [000] d..2.     1.000300: sched_switch: prev_comm=prog prev_pid=10 prev_prio=120 prev_state=X ==> next_comm=swapper/0 next_pid=0 next_prio=120
+        """
+
+    @Test func anExitingProcessFlushesFromLazyModeWithItsTablesFreed() throws {
+        // Too short to tell that the machine had no PCID (every switch flushed): say so.
+        let workload = try TraceWorkload(try FtraceTrace(Self.exit), hasPCID: false)
+        let flushes = workload.requests.compactMap { if case .flush(let f) = $0 { f } else { nil } }
+        #expect(flushes.count == 1)
+        #expect(flushes.first?.freedTables == true)
+        #expect(flushes.first?.observed.local == .leftLazy(flushed: true))
+        let validation = TraceValidation(workload, scheme: LinuxScheme())
+        #expect(validation.flushes == (compared: 1, agreeing: 1))
+        #expect(validation.disagreements.isEmpty)
+    }
+
     @Test func theReconstructionFollowsTasksFlushesAndIPIs() throws {
         let workload = try TraceWorkload(try FtraceTrace(Self.miniature))
         #expect(workload.cpus == 2)
