@@ -7,21 +7,30 @@
 # scripts/capture/workload.c, and prints the trace on the serial console.
 #
 # Usage: scripts/capture-trace.sh OUT.trace [--kvm] [--workload mixed|madvise|mprotect|munmap|fork]
-# (the workload's modes are described at the top of scripts/capture/workload.c).
+#            [--kernel 6.1|6.12]
+# (the workload's modes are described at the top of scripts/capture/workload.c). --kernel 6.1 (the
+# default) is the kernel Debian 12's linux-image-amd64 depends on; 6.12 is the newest
+# linux-image-6.12.*-amd64 of bookworm-backports, fetched through a private apt state in the cache
+# directory (the machine's sources are left alone).
 # Installs with apt (as root): qemu-system-x86, busybox-static, cpio, gcc and libc6-dev; downloads the
 # current linux-image-amd64's kernel package into a cache directory. The guest is emulated (TCG):
 # it has no PCID, so every switch to another mm is a full flush (`tlb_flush` reason "flush on
 # task switch", pages -1), which the import must detect. --kvm uses KVM instead (the host's CPU
 # features, PCID among them); nested under another hypervisor it may hang or abort.
 set -euo pipefail
-usage="usage: scripts/capture-trace.sh OUT.trace [--kvm] [--workload mixed|madvise|mprotect|munmap|fork]"
+usage="usage: scripts/capture-trace.sh OUT.trace [--kvm] [--workload mixed|madvise|mprotect|munmap|fork] [--kernel 6.1|6.12]"
 out=${1:?$usage}
 shift
 accel=tcg
 workload=mixed
+kernel=6.1
 while [ $# -gt 0 ]; do
     case "$1" in
     --kvm) accel=kvm ;;
+    --kernel)
+        kernel=${2:?$usage}
+        shift
+        ;;
     --workload)
         workload=${2:?$usage}
         shift
@@ -33,6 +42,13 @@ while [ $# -gt 0 ]; do
     esac
     shift
 done
+case "$kernel" in
+6.1 | 6.12) ;;
+*)
+    echo "capture: unknown kernel $kernel; $usage" >&2
+    exit 2
+    ;;
+esac
 case "$workload" in
 mixed | madvise | mprotect | munmap | fork) ;;
 *)
@@ -54,11 +70,25 @@ if [ ${#need[@]} -gt 0 ]; then
     apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq "${need[@]}" >/dev/null
 fi
 
-# The kernel: the package linux-image-amd64 depends on, unpacked once.
-image=$(apt-cache depends linux-image-amd64 | awk '/Depends: linux-image-/{print $2; exit}')
+# The kernel, unpacked once: 6.1, the package linux-image-amd64 depends on; 6.12, the newest of
+# bookworm-backports, through an apt state of our own.
+apt_options=()
+if [ "$kernel" = 6.12 ]; then
+    mkdir -p "$cache/apt/lists/partial" "$cache/apt/archives/partial"
+    echo "deb http://deb.debian.org/debian bookworm-backports main" > "$cache/apt/sources.list"
+    apt_options=(-o "Dir::Etc::sourcelist=$cache/apt/sources.list" -o Dir::Etc::sourceparts=-
+        -o "Dir::State::Lists=$cache/apt/lists" -o "Dir::Cache=$cache/apt")
+    apt-get "${apt_options[@]}" update -qq
+    image=$(apt-cache "${apt_options[@]}" search '^linux-image-6\.12\.[0-9.]+\+deb12-amd64$' | awk '{print $1}' |
+        sort -V | tail -1)
+else
+    image=$(apt-cache depends linux-image-amd64 | awk '/Depends: linux-image-/{print $2; exit}')
+fi
+[ -n "$image" ] || { echo "capture: no kernel package found for $kernel" >&2; exit 1; }
 if [ ! -d "$cache/$image" ]; then
     echo "capture: downloading $image" >&2
-    (cd "$cache" && apt-get download "$image" >/dev/null 2>&1 && dpkg-deb -x "$image"_*.deb "$image")
+    (cd "$cache" && apt-get "${apt_options[@]}" download "$image" >/dev/null 2>&1 &&
+        dpkg-deb -x "$image"_*.deb "$image")
 fi
 vmlinuz=$(ls "$cache/$image"/boot/vmlinuz-*)
 
