@@ -90,6 +90,11 @@ public struct ObservedFlush: Hashable, Sendable {
     /// Whether to compare: not before every CPU's first `sched_switch` (the model does not know
     /// what they ran before).
     public var isCompared: Bool
+    /// `arch_tlbbatch_flush()` of a batch (``caller`` names it): no mm in its `flush_tlb_info`,
+    /// the batch's cpumask instead of the mm's.
+    public var isBatch = false
+    /// The CPUs its `ipi_send_cpu`/`ipi_send_cpumask` events name (6.5 and later; empty before).
+    public var sentTo: Set<Int> = []
 
     /// Where a flush's size came from.
     public enum PagesSource: String, Hashable, Sendable, Codable {

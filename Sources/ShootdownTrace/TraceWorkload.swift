@@ -355,7 +355,8 @@ private struct Builder {
                     }
                     append(.sendIPIs(cpu: cpu))
                 }
-            case "local mm shootdown":
+            case "local mm shootdown", "local shootdown":
+                // A batch's flush_tlb_info has no mm: its local flush is a `local shootdown`.
                 guard let index = localFlush[cpu] else { return }
                 let syscall = syscallOf[line.pid]
                 updateFlush(index) { flush in
@@ -401,12 +402,33 @@ private struct Builder {
                 running[cpu] = .some(nil)
             }
             return
+        case "ipi_send_cpu", "ipi_send_cpumask":
+            // 6.5 and later: whom the initiator sends IPIs (not to a CPU whose queue already
+            // holds a call: it runs the new one with it).
+            if let index = openFlush[cpu] {
+                let targets = Self.ipiTargets(name, fields: fields)
+                updateFlush(index) { $0.sentTo.formUnion(targets) }
+            }
+            return
         default:
             endSwitch(on: cpu)
             closeFlush(on: cpu)
         }
         if name.hasPrefix("call_function") { return }
         endSwitch(on: cpu)
+    }
+
+    /// The CPUs of an `ipi_send_cpu: cpu=2 ...` or `ipi_send_cpumask: cpumask=0-1,3 ...` event.
+    static func ipiTargets(_ name: String, fields: String) -> Set<Int> {
+        if name == "ipi_send_cpu" { return Set([intField("cpu", in: fields)].compactMap { $0 }) }
+        guard let list = stringField("cpumask", in: fields) else { return [] }
+        var cpus: Set<Int> = []
+        for part in list.split(separator: ",") {
+            let bounds = part.split(separator: "-").compactMap { Int($0) }
+            if bounds.count == 2, bounds[0] <= bounds[1] { cpus.formUnion(bounds[0]...bounds[1]) }
+            if bounds.count == 1 { cpus.insert(bounds[0]) }
+        }
+        return cpus
     }
 
     mutating func function(_ name: String, caller: String, line: FtraceLine) {
@@ -470,9 +492,20 @@ private struct Builder {
             receiving[cpu] = append(.receive(ObservedReceive(line: line.number, cpu: cpu, outcome: .early)))
         case "arch_tlbbatch_flush":
             closeFlush(on: cpu)
-            skipped[
-                "arch_tlbbatch_flush (a reclaim or migration batch: the trace does not say whose PTEs)", default: 0] +=
-                1
+            // try_to_unmap_flush() of a migration or reclaim batch: the batch's cpumask gathered
+            // the mm_cpumask of each mm whose PTE it cleared, which the trace does not show; the
+            // running task's mm is assumed (NUMA migration, 6.4+; kswapd's reclaim is skipped).
+            guard let mm = running[cpu] ?? nil else {
+                skipped["arch_tlbbatch_flush by a kernel thread (reclaim: the trace does not say whose PTEs)", default: 0] +=
+                    1
+                return
+            }
+            var flush = ObservedFlush(
+                line: line.number, cpu: cpu, mm: mm, caller: "arch_tlbbatch_flush <-\(caller)", pages: nil,
+                pagesSource: .trace, freedTables: false,
+                observed: ReplayedFlush(path: .none, targets: [], receivers: [:], local: nil), isCompared: isWarm)
+            flush.isBatch = true
+            openFlush[cpu] = append(.flush(flush))
         default:
             break
         }

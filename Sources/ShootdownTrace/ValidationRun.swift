@@ -51,7 +51,8 @@ struct ValidationRun<S: Scheme> {
                     ])
         case .flush(let observed):
             replayer.startFlush(
-                cpu: observed.cpu, mm: observed.mm, pages: observed.pages, freedTables: observed.freedTables)
+                cpu: observed.cpu, mm: observed.mm, pages: observed.pages, freedTables: observed.freedTables,
+                isBatch: observed.isBatch)
             open[observed.cpu] = observed
         case .sendIPIs(let cpu):
             replayer.sendIPIs(cpu: cpu)
@@ -60,12 +61,16 @@ struct ValidationRun<S: Scheme> {
         case .receive(let receive):
             // Whose IPI: the model's pending one from an unfinished flush, else the oldest
             // unfinished multi-CPU flush this CPU has not answered.
+            // Where the kernel traces its IPIs (6.5+), a flush that sent this CPU one comes first.
             let modelInitiator = replayer.receive(cpu: receive.cpu)
+            let unanswered = open.values.filter {
+                $0.observed.path == .multi && $0.cpu != receive.cpu && $0.observed.receivers[receive.cpu] == nil
+            }
+            let sent = unanswered.filter { $0.sentTo.contains(receive.cpu) }
+            let candidates = sent.isEmpty ? unanswered : sent
             let initiator =
-                modelInitiator.flatMap { open[$0]?.observed.receivers[receive.cpu] == nil ? $0 : nil }
-                ?? open.values.filter {
-                    $0.observed.path == .multi && $0.cpu != receive.cpu && $0.observed.receivers[receive.cpu] == nil
-                }.min { $0.line < $1.line }?.cpu
+                modelInitiator.flatMap { model in candidates.contains { $0.cpu == model } ? model : nil }
+                ?? candidates.min { $0.line < $1.line }?.cpu
             guard let initiator else {
                 unmatched.insert(index)
                 return

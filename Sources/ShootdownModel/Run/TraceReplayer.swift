@@ -58,10 +58,18 @@ public struct TraceReplayer<S: Scheme>: Sendable {
     /// their IPIs when the trace shows them do it (``receive(cpu:)``); ``finishFlush(cpu:)``
     /// delivers the rest and runs the initiator to its end. A stage the trace does not show runs
     /// with the next.
-    public mutating func startFlush(cpu: Int, mm: Int, pages: Int?, freedTables: Bool) {
+    ///
+    /// `isBatch`: `arch_tlbbatch_flush()` of the running task's batch, whose cpumask is taken to
+    /// be `mm_cpumask(mm)` now (the trace does not show the PTE clears that gathered it).
+    public mutating func startFlush(cpu: Int, mm: Int, pages: Int?, freedTables: Bool, isBatch: Bool = false) {
         precondition(pending[cpu] == nil, "cpu\(cpu) is already flushing")
-        let call = FlushTLBMMRangeCall(
+        var call = FlushTLBMMRangeCall(
             mm: mm, start: 0, end: pages.map { min($0, Self.pages) }, freedTables: freedTables)
+        if isBatch, let thread = world.state.cpus[cpu].current {
+            call.isBatch = true
+            call.end = nil
+            world.state.threads[thread].tlbUBC = world.state.mms[mm].cpumask
+        }
         pending[cpu] = PendingFlush(
             mm: mm, depth: world.state.cpus[cpu].stack.count,
             result: ReplayedFlush(path: .none, targets: [], receivers: [:], local: nil))
