@@ -351,7 +351,13 @@ private struct Builder {
                     updateFlush(index) { flush in
                         flush.pages = Self.strided(pages)
                         flush.pagesSource = .trace
-                        if flush.isNested(syscall: syscall) { flush.freedTables = true }
+                        if flush.isNested(syscall: syscall) {
+                            flush.freedTables = true
+                        } else if pages > 0, Self.strided(pages) != pages {
+                            // A PMD-stride gather zapped huge PMDs only (tlb->cleared_pmds): no
+                            // PTE table under them for free_pgtables() to free.
+                            flush.freedTables = false
+                        }
                     }
                     append(.sendIPIs(cpu: cpu))
                 }

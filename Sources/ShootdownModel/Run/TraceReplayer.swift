@@ -74,49 +74,60 @@ public struct TraceReplayer<S: Scheme>: Sendable {
             mm: mm, depth: world.state.cpus[cpu].stack.count,
             result: ReplayedFlush(path: .none, targets: [], receivers: [:], local: nil))
         world.push(cpu, .flushTLBMMRange(call))
-        advance(cpu, before: { $0 == .anyOtherCPU })
+        stage(cpu, before: { $0 == .anyOtherCPU })
     }
 
     /// The initiator reads the cpumask and sends its IPIs, stopping before its own `flush_tlb_func()`.
     public mutating func sendIPIs(cpu: Int) {
-        guard var flush = pending[cpu], !flush.sentIPIs else { return }
-        flush.sentIPIs = true
-        let start = world.counters
-        advance(cpu, before: { $0 == .runLocal || $0 == .localOnly })
-        if case .flushTLBMMRange(let running) = world.state.cpus[cpu].stack.last, running.pc == .localOnly {
-            flush.result.path = .local
-        }
-        if world.counters.nrTLBRemoteFlush > start.nrTLBRemoteFlush { flush.result.path = .multi }
-        flush.result.targets = world.state.cpus.indices.filter { target in
+        guard let flush = pending[cpu], !flush.sentIPIs else { return }
+        pending[cpu]!.sentIPIs = true
+        stage(cpu, before: { $0 == .runLocal || $0 == .localOnly })
+        let targets = world.state.cpus.indices.filter { target in
             world.state.cpus[target].mailbox.pending.contains { $0.initiatingCPU == cpu }
         }
+        pending[cpu]!.result.targets = targets
         for other in world.state.cpus.indices where other != cpu {
-            flush.result.reasons[other] = targetReason(
-                other, mm: flush.mm, isTarget: flush.result.targets.contains(other))
+            pending[cpu]!.result.reasons[other] = targetReason(other, mm: flush.mm, isTarget: targets.contains(other))
         }
-        pending[cpu] = flush
     }
 
     /// The initiator's own `flush_tlb_func()` (`smp_call_function_many_cond()`'s run_local, or
     /// the local-only branch), then on until it waits for its acknowledgements.
     public mutating func runLocal(cpu: Int) {
         sendIPIs(cpu: cpu)
-        guard var flush = pending[cpu], !flush.ranLocal else { return }
-        flush.ranLocal = true
-        let before = world.counters
-        let wasLazy = world.state.cpus[cpu].tlbState.isLazy
-        let willRun: Bool
+        guard let flush = pending[cpu], !flush.ranLocal else { return }
+        pending[cpu]!.ranLocal = true
+        // It runs now if the branch taken says so (an early return moves no counter).
+        var willRun = false
         if case .flushTLBMMRange(let running) = world.state.cpus[cpu].stack.last {
             willRun = running.pc == .localOnly || (running.pc == .runLocal && running.runsLocal)
-        } else {
-            willRun = false
         }
-        advance(cpu, before: { _ in false })
+        stage(cpu, before: { _ in false })
+        if willRun, pending[cpu]!.result.local == nil { pending[cpu]!.result.local = .early }
+    }
+
+    /// Runs a stage of `cpu`'s flush (``advance(_:before:)``) and records what it did: the path
+    /// (`flush_tlb_multi()` counted, or the local-only branch), and the initiator's own
+    /// `flush_tlb_func()` if it ran in it (a batch's steps run on without a shared access, so
+    /// its local flush may come in the stage that sends the IPIs).
+    mutating func stage(_ cpu: Int, before stop: (FlushTLBMMRangeCall.PC) -> Bool) {
+        let before = world.counters
+        let wasLazy = world.state.cpus[cpu].tlbState.isLazy
+        advance(cpu, before: stop)
+        guard var flush = pending[cpu] else { return }
+        if world.counters.nrTLBRemoteFlush > before.nrTLBRemoteFlush { flush.result.path = .multi }
+        if case .flushTLBMMRange(let running) = world.state.cpus[cpu].stack.last, running.pc == .localOnly {
+            flush.result.path = .local
+        }
         // A lazy initiator (a task past exit_mm() tearing its mm down) leaves lazy mode in it.
         if wasLazy && !world.state.cpus[cpu].tlbState.isLazy {
             flush.result.local = .leftLazy(flushed: world.counters.fullFlushesSwitch > before.fullFlushesSwitch)
-        } else if willRun && !wasLazy {
-            flush.result.local = Self.outcome(from: before, to: world.counters, local: true)
+        } else {
+            let outcome = Self.outcome(from: before, to: world.counters, local: true)
+            if outcome != .early {
+                flush.result.local = outcome
+                if flush.result.path == .none { flush.result.path = .local }
+            }
         }
         pending[cpu] = flush
     }
