@@ -566,13 +566,15 @@ private struct Builder {
         return !(syscallLines[pid] ?? []).contains { $0 > line && $0 < exit }
     }
 
-    /// `freed_tables` of a flush from `caller`: `flush_tlb_mm()` (`dup_mmap`) passes true; a
+    /// `freed_tables` of a flush from `caller`: `flush_tlb_mm()` (fork's `dup_mmap`) passes true; a
     /// gather (`tlb_finish_mmu`) has it when `free_pgtables()` freed a page table: a munmap, by
     /// the process's ``VMALayout`` where known, else when it covers an aligned 2 MiB; the other
     /// callers pass false. (A nested gather's is set when its pages show.)
     static func freesTables(caller: String, syscall: SystemCall?) -> Bool {
         switch caller {
-        case "dup_mmap": true
+        // fork's flush_tlb_mm(oldmm), from dup_mmap() (inlined into dup_mm(), copy_mm() or
+        // copy_process() in some builds: 6.12's).
+        case "dup_mmap", "dup_mm", "copy_mm", "copy_process": true
         case "tlb_finish_mmu": syscall?.freesTables ?? false
         default: false
         }

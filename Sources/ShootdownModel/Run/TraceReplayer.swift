@@ -68,7 +68,14 @@ public struct TraceReplayer<S: Scheme>: Sendable {
         if isBatch, let thread = world.state.cpus[cpu].current {
             call.isBatch = true
             call.end = nil
+            // The unmap that filled the batch, which the trace does not show:
+            // arch_tlbbatch_add_pending(): inc_mm_tlb_gen(mm); cpumask_or(&batch->cpumask, ...,
+            // mm_cpumask(mm)); the scheme records the flush (its page unknown: the whole mm).
+            world.state.mms[mm].tlbGen += 1
             world.state.threads[thread].tlbUBC = world.state.mms[mm].cpumask
+            S.publish(
+                PublishedFlush(mm: mm, gen: world.state.mms[mm].tlbGen, range: nil, freedTables: false), in: &world,
+                cpu: cpu)
         }
         pending[cpu] = PendingFlush(
             mm: mm, depth: world.state.cpus[cpu].stack.count,
