@@ -16,8 +16,9 @@ import Testing
         try TraceWorkload(try FtraceTrace(String(contentsOfFile: fixture(name), encoding: .utf8)))
     }
 
-    static let captures = ["madvise", "mprotect", "munmap", "fork", "mixed"].map {
-        "debian-6.1-tcg-4cpu-\($0).trace"
+    /// The five workloads' captures on Debian's 6.1 and on bookworm-backports' 6.12.
+    static let captures = ["6.1", "6.12"].flatMap { kernel in
+        ["madvise", "mprotect", "munmap", "fork", "mixed"].map { "debian-\(kernel)-tcg-4cpu-\($0).trace" }
     }
 
     /// Two CPUs, one process of two threads: cpu1 idles (lazy) while cpu0's madvise flushes,
