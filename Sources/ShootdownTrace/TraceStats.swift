@@ -21,8 +21,9 @@ public struct TraceStats: Codable, Sendable {
     /// The function tracer's calls by function and caller (`flush_tlb_mm_range <-ptep_clear_flush`).
     public var calls: [String: Int] = [:]
     /// `flush_tlb_func` calls followed on their CPU by no flush (`local mm shootdown` or
-    /// `remote shootdown`) before the CPU's next `flush_tlb_func`: it returned early (another
-    /// mm loaded, or its generation already current).
+    /// `remote shootdown` of a page or more) before the CPU's next `flush_tlb_func`: it returned
+    /// early (another mm loaded, or its generation already current; 6.12, unlike 6.1, traces
+    /// that return with 0 pages).
     public var earlyReturns = 0
     public var flushFuncCalls = 0
     /// `call_function_entry` and `call_function_single_entry`: IPIs taken, for any cause.
@@ -81,7 +82,10 @@ public struct TraceStats: Codable, Sendable {
                     flushes[reason, default: 0] += 1
                     flushesByCPU[reason, default: [Int](repeating: 0, count: cpuCount)][line.cpu] += 1
                     pages[reason, default: [:]][Self.bucket(count), default: 0] += 1
-                    if reason == "local mm shootdown" || reason == "remote shootdown" { pending[line.cpu] = false }
+                    // A flush of 0 pages is an early return traced at `done:` (6.12; 6.1 traces none).
+                    if reason == "local mm shootdown" || reason == "remote shootdown", count != 0 {
+                        pending[line.cpu] = false
+                    }
                     if reason == "flush on task switch" { taskSwitchFlushes += 1 }
                     if reason == "local mm shootdown" || reason == "local shootdown" {
                         if count < 0 {

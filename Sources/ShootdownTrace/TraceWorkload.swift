@@ -366,7 +366,7 @@ private struct Builder {
                 guard let index = localFlush[cpu] else { return }
                 let syscall = syscallOf[line.pid]
                 updateFlush(index) { flush in
-                    flush.observed.local = pages < 0 ? .full : .ranged(pages)
+                    flush.observed.local = Self.outcome(pages)
                     if flush.pagesSource == .assumed {
                         flush.pages = Self.strided(pages)
                         flush.pagesSource = .trace
@@ -376,7 +376,7 @@ private struct Builder {
                 localFlush[cpu] = nil
             case "remote shootdown":
                 guard let index = receiving[cpu] else { return }
-                updateReceive(index, pages < 0 ? .full : .ranged(pages))
+                updateReceive(index, Self.outcome(pages))
                 receiving[cpu] = nil
             default:
                 break
@@ -549,6 +549,13 @@ private struct Builder {
         openFlush[cpu] = nil
         localFlush[cpu] = nil
         append(.finishFlush(cpu: cpu))
+    }
+
+    /// What a `flush_tlb_func()` whose `tlb_flush` event says `pages` did: -1 a full flush, N
+    /// INVLPGs, 0 nothing (an early return traced at `done:` with 0 pages: 6.12 does, 6.1 returns
+    /// without tracing).
+    static func outcome(_ pages: Int) -> ReplayOutcome {
+        pages < 0 ? .full : pages == 0 ? .early : .ranged(pages)
     }
 
     /// A `tlb_flush` event's pages as the flush's size: `nil` for -1 (`TLB_FLUSH_ALL`); a count
