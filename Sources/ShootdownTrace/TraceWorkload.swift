@@ -59,6 +59,8 @@ public struct TraceWorkload: Sendable {
                 + "trace saw the process from its exec; else when the range covers an aligned 2 MiB)",
             "a page count beyond the 33-page ceiling that is a multiple of 512 is a PMD-stride "
                 + "flush of that many 2 MiB pages",
+            "arch_tlbbatch_flush (migration's batch, 6.4+): of the running task's mm, whose generation "
+                + "its unmap bumped once and whose cpumask it gathered, taken when the batch flushes",
             "address spaces: one per process (TGID), a new one at each exec; kernel threads by name "
                 + "(kworker/, ksoftirqd/, rcu_, migration/, ...) or by TGID 0",
             "CPU state before each CPU's first sched_switch is unknown: nothing before the last CPU's "
@@ -502,7 +504,8 @@ private struct Builder {
             // the mm_cpumask of each mm whose PTE it cleared, which the trace does not show; the
             // running task's mm is assumed (NUMA migration, 6.4+; kswapd's reclaim is skipped).
             guard let mm = running[cpu] ?? nil else {
-                skipped["arch_tlbbatch_flush by a kernel thread (reclaim: the trace does not say whose PTEs)", default: 0] +=
+                skipped[
+                    "arch_tlbbatch_flush by a kernel thread (reclaim: the trace does not say whose PTEs)", default: 0] +=
                     1
                 return
             }
