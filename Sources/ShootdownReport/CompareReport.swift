@@ -49,12 +49,18 @@ public struct CompareReport: Codable, Sendable {
         let base = Self.figures(oracle)
         schemes = results.map { name, result in
             let figures = Self.figures(result)
-            var ratios: [String: Double] = [:]
-            for (key, value) in figures where (base[key] ?? 0) > 0 {
-                ratios[key] = (Double(value) / Double(base[key]!) * 1000).rounded() / 1000
-            }
-            return Row(scheme: name, counters: figures, vsOracle: ratios, violation: result.violation)
+            return Row(
+                scheme: name, counters: figures, vsOracle: Self.ratios(figures, over: base), violation: result.violation)
         }
+    }
+
+    /// Each figure over the same figure of `base`, to three decimals; absent where `base`'s is 0.
+    static func ratios(_ figures: [String: Int], over base: [String: Int]) -> [String: Double] {
+        var ratios: [String: Double] = [:]
+        for (key, value) in figures where (base[key] ?? 0) > 0 {
+            ratios[key] = (Double(value) / Double(base[key]!) * 1000).rounded() / 1000
+        }
+        return ratios
     }
 
     /// A simulation's figures by name: the model's counters and the simulator's own.

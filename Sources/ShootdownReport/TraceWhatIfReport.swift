@@ -48,11 +48,7 @@ public struct TraceWhatIfReport: Codable, Sendable {
         }
         let base = figures.first?.1 ?? [:]
         schemes = figures.map { name, named in
-            var ratios: [String: Double] = [:]
-            for (key, value) in named where (base[key] ?? 0) > 0 {
-                ratios[key] = (Double(value) / Double(base[key]!) * 1000).rounded() / 1000
-            }
-            return Row(scheme: name, counters: named, vsFirst: ratios)
+            Row(scheme: name, counters: named, vsFirst: CompareReport.ratios(named, over: base))
         }
     }
 

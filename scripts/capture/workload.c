@@ -80,12 +80,17 @@ static void *mixed(void *arg) {
 }
 
 
-static void *zapper(void *arg) {  // madvise
-    int id = (int)(long)arg;
+// A worker's start: pinned to its CPU, its part of the shared pages, and every worker ready.
+static char *start_worker(int id, int *mine) {
     pin(id);
-    int mine = PAGES / cpus;
-    char *own = shared + id * mine * PAGE;
+    *mine = PAGES / cpus;
     pthread_barrier_wait(&barrier);
+    return shared + id * *mine * PAGE;
+}
+
+static void *zapper(void *arg) {  // madvise
+    int id = (int)(long)arg, mine;
+    char *own = start_worker(id, &mine);
     for (int round = 0; round < 4 * ROUNDS; round++) {
         touch(own, mine, (char)round);
         volatile char sum = 0;
@@ -97,11 +102,8 @@ static void *zapper(void *arg) {  // madvise
 }
 
 static void *protector(void *arg) {  // mprotect
-    int id = (int)(long)arg;
-    pin(id);
-    int mine = PAGES / cpus;
-    char *own = shared + id * mine * PAGE;
-    pthread_barrier_wait(&barrier);
+    int id = (int)(long)arg, mine;
+    char *own = start_worker(id, &mine);
     for (int round = 0; round < 4 * ROUNDS; round++) {
         volatile char sum = 0;
         for (int i = 0; i < PAGES; i++) sum += shared[i * PAGE];
