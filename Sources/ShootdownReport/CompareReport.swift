@@ -50,7 +50,8 @@ public struct CompareReport: Codable, Sendable {
         schemes = results.map { name, result in
             let figures = Self.figures(result)
             return Row(
-                scheme: name, counters: figures, vsOracle: Self.ratios(figures, over: base), violation: result.violation)
+                scheme: name, counters: figures, vsOracle: Self.ratios(figures, over: base), violation: result.violation
+            )
         }
     }
 
