@@ -142,6 +142,15 @@ import Testing
         #expect(Double(lazy.agreeing) / Double(lazy.compared) < 0.95)
     }
 
+    @Test func theCapturesTellSixSixFromTheLazyCPUMaskOfSixFourteen() throws {
+        // 6.1 keeps mm_cpumask exact (a switch clears the old mm's bit); 6.14 leaves CPUs in it.
+        let workload = try Self.workload("debian-6.1-tcg-4cpu-mixed.trace")
+        let linux = TraceValidation(workload, scheme: LinuxScheme()).flushes
+        let lazyMask = TraceValidation(workload, scheme: try SchemeCatalog.scheme(named: "linux-6.14").base).flushes
+        #expect(Double(linux.agreeing) >= 0.95 * Double(linux.compared))
+        #expect(Double(lazyMask.agreeing) < 0.7 * Double(lazyMask.compared))
+    }
+
     @Test func aTraceWithoutWhatValidationNeedsIsRefused() throws {
         let noTGID = try FtraceTrace(
             "  a-1 [000] ...1. 1.0: tlb_flush: pages:1 reason:local mm shootdown (3)\n")
