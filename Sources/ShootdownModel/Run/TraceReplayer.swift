@@ -192,10 +192,6 @@ public struct TraceReplayer<S: Scheme>: Sendable {
                     > before.fullFlushes + before.rangedFlushes)
             : Self.outcome(from: before, to: world.counters, local: false)
         pending[info.initiatingCPU]?.result.receivers[cpu] = outcome
-        // The initiator's wait may end now (an initiator that took this IPI waiting included).
-        if info.initiatingCPU != cpu, pending[info.initiatingCPU]?.ranLocal ?? false {
-            advance(info.initiatingCPU, before: { _ in false })
-        }
         return info.initiatingCPU
     }
 
