@@ -1,5 +1,5 @@
-/// Drives a ``World`` through what a real kernel's trace shows: context switches and flush
-/// requests, one at a time and each to completion, through the model's own kernel paths
+/// Drives a ``World`` through what a real kernel's trace shows: context switches, and flush
+/// requests in the stages the trace shows them, through the model's own kernel paths
 /// (`switch_mm_irqs_off()`, `enter_lazy_tlb()`, `flush_tlb_mm_range()` and the `flush_tlb_func()`
 /// of every CPU it interrupts). `shootdown trace validate` compares what each request does here
 /// with what the traced kernel did; `trace whatif` replays the same requests under other schemes.
