@@ -24,6 +24,7 @@ extension TraceWorkloadBuilder {
                     // exec_mmap(): activate_mm() switches to the new mm (a new mm always needs a
                     // flush), then mmput() tears the old one down.
                     execLeft[line.pid] = mm
+                    closeFlush(on: cpu)
                     let new = newMM(tgid: tgidOf[line.pid] ?? line.pid, comm: line.task, isExec: true)
                     append(
                         .schedule(

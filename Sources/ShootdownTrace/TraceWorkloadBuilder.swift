@@ -150,6 +150,9 @@ struct TraceWorkloadBuilder {
         // sched_switch) is made here, uncompared.
         let task: Int?? = line.pid == 0 ? .some(nil) : .some(mm(ofPID: line.pid, comm: line.task))
         if running[cpu] == nil || (running[cpu]! != task! && !isPartOfIRQ(line)) {
+            // The switch's own lines are missing (a lost event): whatever the CPU had open ends.
+            closeFlush(on: cpu)
+            endReceiving(on: cpu)
             append(.schedule(ObservedSwitch(line: line.number, cpu: cpu, mm: task!, flushed: false, isCompared: false)))
             running[cpu] = task
         }

@@ -142,6 +142,20 @@ import Testing
         #expect(Double(lazy.agreeing) / Double(lazy.compared) < 0.95)
     }
 
+    /// A trace with lines lost (every k-th one): receivers without their initiator, flushes
+    /// without their IPIs, switches without their flushes. The replay goes on and compares what
+    /// it can; it never traps.
+    @Test(arguments: [2, 3, 7, 13])
+    func aTraceWithLinesMissingStillReplays(every k: Int) throws {
+        let text = try String(contentsOfFile: Self.fixture("debian-6.12-tcg-4cpu-fork.trace"), encoding: .utf8)
+        let kept = text.split(separator: "\n", omittingEmptySubsequences: false).enumerated()
+            .filter { $0.offset < 12 || $0.offset % k != 0 }.map(\.element).joined(separator: "\n")
+        let workload = try TraceWorkload(try FtraceTrace(kept))
+        let validation = TraceValidation(workload, scheme: LinuxScheme())
+        #expect(validation.flushes.compared > 0)
+        #expect(TraceWhatIf.counters(workload, scheme: LinuxIPILazyScheme()).nrTLBRemoteFlush > 0)
+    }
+
     @Test func theCapturesTellSixSixFromTheLazyCPUMaskOfSixFourteen() throws {
         // 6.1 keeps mm_cpumask exact (a switch clears the old mm's bit); 6.14 leaves CPUs in it.
         let workload = try Self.workload("debian-6.1-tcg-4cpu-mixed.trace")

@@ -41,7 +41,9 @@ public struct TraceReplayer<S: Scheme>: Sendable {
     /// The scheduler switches `cpu` to a task of address space `mm`, or (`nil`) to a kernel
     /// thread or the idle task: `switch_mm_irqs_off()` or `enter_lazy_tlb()`.
     /// - Returns: whether the switch flushed the TLB (fully or by ranges).
+    /// A flush `cpu` has not finished finishes first (a trace that lost its return's line).
     public mutating func schedule(cpu: Int, mm: Int?) -> Bool {
+        _ = finishFlush(cpu: cpu)
         let thread = mm.map { cpu * (mmCount + 1) + 1 + $0 } ?? cpu * (mmCount + 1)
         let before = world.counters
         let depth = world.state.cpus[cpu].stack.count
