@@ -76,12 +76,18 @@ struct Trace: ParsableCommand {
             help: "on or off: whether the traced machine had PCID, where the trace cannot tell (default: as it tells).")
         var pcid: Compare.OnOff?
 
+        @Option(
+            help: ArgumentHelp(
+                "Print the model's steps for the flush or switch at this trace line (a flush_tlb_mm_range or sched_switch).",
+                valueName: "LINE"))
+        var at: Int?
+
         @OptionGroup var output: FormatOption
 
         func run() throws {
             let scheme = try parseScheme(scheme)
             let workload = try readWorkload(file, lenient: lenient, hasPCID: pcid.map { $0 == .on })
-            let validation = try scheme.accept(Validator(workload: workload))
+            let validation = try scheme.accept(Validator(workload: workload, line: at))
             switch output.format {
             case .json: print(JSONOutput.encode(validation))
             case .text: print(TraceValidationText.render(validation, file: file, limit: all ? nil : 20))
@@ -169,7 +175,8 @@ extension Trace {
 /// Replays a trace's workload under a scheme and compares (``TraceValidation``).
 struct Validator: SchemeVisitor {
     let workload: TraceWorkload
-    func visit<S: Scheme>(_ scheme: S) -> TraceValidation { TraceValidation(workload, scheme: scheme) }
+    let line: Int?
+    func visit<S: Scheme>(_ scheme: S) -> TraceValidation { TraceValidation(workload, scheme: scheme, showing: line) }
 }
 
 /// Reads and parses the trace `file`, or fails (exit 2) naming the line and what was expected.

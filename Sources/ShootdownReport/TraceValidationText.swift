@@ -40,6 +40,13 @@ public enum TraceValidationText {
                 lines.append("  ... \(validation.disagreements.count - shown.count) more (--all lists every one)")
             }
         }
+        if let line = validation.shownLine {
+            lines += ["", "the model at line \(line), as replayed in the trace's order (--at):"]
+            if validation.steps.isEmpty {
+                lines.append("  no flush or switch at that line (a flush_tlb_mm_range or sched_switch line)")
+            }
+            lines += validation.steps.map { "  cpu\($0.cpu) \($0.function): \($0.detail)" }
+        }
         if !validation.skipped.isEmpty {
             lines += ["", "left out:"]
             for (what, count) in validation.skipped.sorted(by: { $0.key < $1.key }) {

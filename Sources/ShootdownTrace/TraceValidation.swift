@@ -29,6 +29,19 @@ public struct TraceValidation: Codable, Sendable {
     public var skipped: [String: Int]
     /// What the trace cannot show and was assumed.
     public var assumptions: [String]
+    /// The trace line asked about (`--at`), and the model's steps for the flush or switch there:
+    /// from the flush's `flush_tlb_mm_range` to its return, every CPU's, as replayed in the
+    /// trace's order.
+    public var shownLine: Int?
+    public var steps: [Step] = []
+
+    /// One step of a kernel path in the replay.
+    public struct Step: Codable, Sendable {
+        public var cpu: Int
+        /// The kernel function.
+        public var function: String
+        public var detail: String
+    }
 
     /// One initiating path's figures.
     public struct Group: Codable, Sendable {
@@ -76,8 +89,9 @@ public struct TraceValidation: Codable, Sendable {
     /// The group of context switches.
     public static let switchPath = "switch_mm_irqs_off"
 
-    /// Replays `workload` under `scheme` and compares.
-    public init<S: Scheme>(_ workload: TraceWorkload, scheme: S) {
+    /// Replays `workload` under `scheme` and compares; with `line`, records the model's steps for
+    /// the flush or switch the trace shows at that line (``steps``).
+    public init<S: Scheme>(_ workload: TraceWorkload, scheme: S, showing line: Int? = nil) {
         self.scheme = scheme.name
         cpus = workload.cpus
         addressSpaces = workload.names.count
@@ -91,11 +105,25 @@ public struct TraceValidation: Codable, Sendable {
         // The run before each of the last requests, for the reorderings.
         var snapshots: [Int: ValidationRun<S>] = [:]
         var starts: [Int: Int] = [:]
+        shownLine = line
+        var watching: Int?  // the CPU whose flush at `line` is being watched
         for (index, request) in workload.requests.enumerated() {
             snapshots[index] = run
             snapshots[index - Self.keptSnapshots] = nil
             if case .flush(let flush) = request { starts[flush.cpu] = index }
+            let shows = Self.starts(request, at: line)
+            if shows { watching = request.cpu }
+            let recorded = run.replayer.timeline.count
+            run.replayer.isTracing = watching != nil
             run.apply(request, at: index)
+            if watching != nil {
+                steps += run.replayer.timeline[recorded...].map {
+                    Step(cpu: $0.cpu, function: $0.function, detail: $0.detail)
+                }
+            }
+            if case .schedule = request, shows { watching = nil }
+            if case .finishFlush(let cpu) = request, cpu == watching { watching = nil }
+            run.replayer.isTracing = false
             guard case .finishFlush(let cpu) = request, let result = run.results[index], !result.agrees,
                 !result.isWarmUp, let start = starts[cpu], index - start < Self.keptSnapshots
             else { continue }
@@ -140,6 +168,15 @@ public struct TraceValidation: Codable, Sendable {
             ($0.compared, $1.path) > ($1.compared, $0.path)
         }
         if let switches = figures[Self.switchPath] { groups.append(switches) }
+    }
+
+    /// Whether `request` is the flush or switch the trace shows at `line`.
+    static func starts(_ request: TraceRequest, at line: Int?) -> Bool {
+        switch request {
+        case .flush(let flush): flush.line == line
+        case .schedule(let change): change.line == line
+        default: false
+        }
     }
 
     /// How many requests back a reordering may reach.

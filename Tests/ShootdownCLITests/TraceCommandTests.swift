@@ -59,6 +59,12 @@ import Testing
             .reduce(0) { $0 + ($1["agreeing"] as? Int ?? 0) }
         #expect(compared >= 100 && Double(agreeing) >= 0.95 * Double(compared))
         #expect(object["scheme"] as? String == "linux")
+        // --at: the model's steps for one flush, here one it sends lazy CPUs that the kernel did not.
+        let at = try CLI.run(["trace", "validate", Self.capture("munmap"), "--at", "886"])
+        #expect(at.status == 0)
+        #expect(at.stdout.contains("the model at line 886, as replayed in the trace's order (--at):"))
+        #expect(at.stdout.contains("cpu1 flush_tlb_mm_range: inc_mm_tlb_gen("))
+        #expect(at.stdout.contains("cpu0 flush_tlb_func: is_lazy: switch to init_mm"))
     }
 
     @Test func whatIfPrintsATableForFourSchemesOnACaptureWithForkAndMadvise() throws {

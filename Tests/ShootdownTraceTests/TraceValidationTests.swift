@@ -123,6 +123,20 @@ import Testing
         #expect(lazy.disagreements.first?.differences.first?.hasPrefix("IPIs: trace none, model cpu1") == true)
     }
 
+    @Test func atALineTheModelsStepsForThatFlushAreShown() throws {
+        let workload = try TraceWorkload(try FtraceTrace(Self.miniature))
+        // Line 9: cpu0's madvise flush while cpu1 idles lazily in the mm.
+        let shown = TraceValidation(workload, scheme: LinuxScheme(), showing: 9)
+        #expect(shown.shownLine == 9)
+        let text = shown.steps.map { "cpu\($0.cpu) \($0.function): \($0.detail)" }
+        #expect(text.first?.hasPrefix("cpu0 flush_tlb_mm_range: inc_mm_tlb_gen(prog[10]) = ") == true)
+        #expect(text.contains { $0.contains("cpu1 is_lazy = true: skip") })
+        #expect(shown.steps.allSatisfy { $0.cpu == 0 })
+        // Another line's flush, or a line with none, shows nothing else.
+        #expect(TraceValidation(workload, scheme: LinuxScheme(), showing: 4).steps.isEmpty)
+        #expect(TraceValidation(workload, scheme: LinuxScheme()).steps.isEmpty)
+    }
+
     @Test(arguments: captures)
     func theModelAgreesOnAtLeast95PercentOfACapture(_ capture: String) throws {
         let validation = TraceValidation(try Self.workload(capture), scheme: LinuxScheme())

@@ -35,6 +35,15 @@ public struct TraceReplayer<S: Scheme>: Sendable {
         world = World(scenario: scenario, scheme: scheme, footprint: .wakeUps)
     }
 
+    /// Whether the kernel paths record what they do (``timeline``), as `run --timeline` shows it.
+    public var isTracing: Bool {
+        get { world.isTracing }
+        set { world.isTracing = newValue }
+    }
+
+    /// What the kernel paths did while ``isTracing``, in order.
+    public var timeline: [TraceEvent] { world.trace }
+
     /// Pages of each address space: more than the 33-page ceiling, so that every ranged flush fits.
     public static var pages: Int { 64 }
 
