@@ -148,7 +148,10 @@ extension Trace {
                 throw fail("--invlpgb on needs PCID (global ASIDs are PCIDs); add --pcid on")
             }
             let replay = Replay(workload: workload, hasPCID: hasPCID, hasINVLPGB: invlpgb == .on)
-            let results = try parsed.map { (scheme: $0.name, counters: try $0.accept(replay)) }
+            // The kernel's own row last: what the trace shows it did.
+            let results =
+                try parsed.map { (scheme: $0.name, counters: try $0.accept(replay)) }
+                + [(scheme: TraceWhatIfReport.tracedRow, counters: workload.traced)]
             let report = TraceWhatIfReport(
                 trace: file, cpus: workload.cpus, flushes: TraceWhatIf.flushRequests(workload), pcid: hasPCID,
                 invlpgb: invlpgb == .on, costModel: costs, results: results)

@@ -24,6 +24,10 @@ public struct TraceWhatIfReport: Codable, Sendable {
         public var vsFirst: [String: Double]
     }
 
+    /// The name of the row of what the traced kernel did (its `tlb_flush` events and IPIs,
+    /// counted as the model counts; ring slots and INVLPGBs it does not trace).
+    public static let tracedRow = "(the trace)"
+
     /// The figures a row shows, in table order.
     public static let columns = [
         "ipis_sent", "nr_tlb_remote_flush_received", "full_flushes", "ranged_flushes", "pages_invalidated",
@@ -68,6 +72,7 @@ public struct TraceWhatIfReport: Codable, Sendable {
                 + "\(invlpgb ? " with INVLPGB" : ""), replayed in the trace's order; (Nx) = N times \(baseline)",
             TextTable.render(header: ["scheme"] + Self.columns, rows: rows),
             "The trace has no user accesses: refills are not counted; cycles_flush prices the flushing alone.",
+            "\(Self.tracedRow): what the kernel did, from its tlb_flush events and IPIs, priced the same way.",
         ].joined(separator: "\n")
     }
 

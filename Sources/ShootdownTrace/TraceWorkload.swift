@@ -21,6 +21,9 @@ public struct TraceWorkload: Sendable {
     public var times: [Double]
     /// The trace's `/proc/vmstat` equivalents (``TraceStats/vmstat``), over the whole trace.
     public var vmstat: [String: Int]
+    /// What the traced kernel did, counted as the model counts (``Counters/init(traced:)``), less
+    /// the switch flushes the replay has no switch for.
+    public var traced: Counters
     /// Flushes and IPIs left out, and why.
     public var skipped: [String: Int] = [:]
     /// What the trace cannot show and was assumed.
@@ -40,6 +43,10 @@ public struct TraceWorkload: Sendable {
         let stats = trace.stats
         self.hasPCID = hasPCID ?? (stats.pcid != "absent")
         vmstat = stats.vmstat
+        // The kernel's own row, without the switch flushes no replayed switch makes (text_poke()'s
+        // temporary mm, which patches code while tracing is being set up).
+        traced = Counters(traced: trace.lines)
+        traced.fullFlushesSwitch -= builder.skipped[TraceWorkloadBuilder.unreplayedSwitchFlush] ?? 0
         requests = builder.requests
         times = builder.times
         skipped = builder.skipped

@@ -2,6 +2,11 @@ import ShootdownModel
 
 /// Trace events: `tlb_flush` by reason, the IPI interrupts, `ipi_send_*`, exec and exit.
 extension TraceWorkloadBuilder {
+    /// What ``TraceWorkload/skipped`` calls the switch flushes no replayed switch makes.
+    static let unreplayedSwitchFlush =
+        "flush on task switch outside a sched_switch (text_poke()'s temporary mm while tracing is set up, "
+        + "or an exec the trace did not show)"
+
     mutating func event(_ name: String, fields: String, line: FtraceLine) {
         let cpu = line.cpu
         switch name {
@@ -31,9 +36,7 @@ extension TraceWorkloadBuilder {
                             ObservedSwitch(line: line.number, cpu: cpu, mm: new, flushed: true, isCompared: false)))
                     running[cpu] = .some(new)
                 } else {
-                    skipped[
-                        "flush on task switch outside a sched_switch (text_poke()'s temporary mm while tracing is set up, or an exec the trace did not show)",
-                        default: 0] += 1
+                    skipped[Self.unreplayedSwitchFlush, default: 0] += 1
                 }
             case "remote ipi send":
                 if let index = openFlush[cpu] {

@@ -83,11 +83,18 @@ import Testing
         #expect(rows.count == 4)
         #expect(text.stdout.contains("(Nx) = N times linux"))
         #expect(try String(contentsOfFile: svg, encoding: .utf8).hasPrefix("<svg"))
+        // A row a scheme, and the kernel's own last.
         let csv = try CLI.run(["trace", "whatif", path, "--schemes", "linux,ring-list", "--format", "csv"])
-        #expect(csv.stdout.split(separator: "\n").count == 3)
+        #expect(csv.stdout.split(separator: "\n").count == 4)
         let json = try CLI.run(["trace", "whatif", path, "--schemes", "linux,ring-list", "--format", "json"])
         let object = try #require(try JSONSerialization.jsonObject(with: Data(json.stdout.utf8)) as? [String: Any])
-        #expect((object["schemes"] as? [[String: Any]])?.count == 2)
+        let schemes = try #require(object["schemes"] as? [[String: Any]])
+        #expect(schemes.map { $0["scheme"] as? String } == ["linux", "ring-list:size=8,switch=ranged", "(the trace)"])
+        // Replayed under linux, the kernel's ranged flushes and pages come out as it did them.
+        let linux = try #require(schemes.first?["counters"] as? [String: Int])
+        let kernel = try #require(schemes.last?["counters"] as? [String: Int])
+        #expect(linux["ranged_flushes"] == kernel["ranged_flushes"])
+        #expect(linux["pages_invalidated"] == kernel["pages_invalidated"])
     }
 
     @Test func tracesItCannotUseExitTwoWithTheReason() throws {

@@ -123,6 +123,22 @@ import Testing
         #expect(lazy.disagreements.first?.differences.first?.hasPrefix("IPIs: trace none, model cpu1") == true)
     }
 
+    @Test func theKernelsOwnCountsAreTheTracesEvents() throws {
+        // Counted by hand from the miniature: two native_flush_tlb_multi, one IPI taken (a
+        // remote shootdown of 1 page), two local mm shootdowns of 1 page, three switch flushes.
+        let traced = try TraceWorkload(try FtraceTrace(Self.miniature)).traced
+        #expect(traced.nrTLBRemoteFlush == 2)
+        #expect(traced.nrTLBRemoteFlushReceived == 1 && traced.ipisSent == 1)
+        #expect(traced.rangedFlushesIPI == 1 && traced.fullFlushesIPI == 0)
+        #expect(traced.rangedFlushesLocal == 2 && traced.nrTLBLocalFlushOne == 2 && traced.fullFlushesLocal == 0)
+        #expect(traced.pagesInvalidated == 3)
+        #expect(traced.fullFlushesSwitch == 3)
+        // The replay under linux counts the same.
+        let replayed = TraceWhatIf.counters(try TraceWorkload(try FtraceTrace(Self.miniature)), scheme: LinuxScheme())
+        #expect(replayed.rangedFlushes == traced.rangedFlushes && replayed.pagesInvalidated == traced.pagesInvalidated)
+        #expect(replayed.fullFlushesSwitch == traced.fullFlushesSwitch)
+    }
+
     @Test func atALineTheModelsStepsForThatFlushAreShown() throws {
         let workload = try TraceWorkload(try FtraceTrace(Self.miniature))
         // Line 9: cpu0's madvise flush while cpu1 idles lazily in the mm.
