@@ -119,7 +119,7 @@ extension TraceWorkloadBuilder {
 
     /// The CPUs of an `ipi_send_cpu: cpu=2 ...` or `ipi_send_cpumask: cpumask=0-1,3 ...` event.
     static func ipiTargets(_ name: String, fields: String) -> Set<Int> {
-        if name == "ipi_send_cpu" { return Set([intField("cpu", in: fields)].compactMap { $0 }) }
+        if name == "ipi_send_cpu" { return Set([TraceStats.field("cpu", in: fields)].compactMap { $0 }) }
         guard let list = stringField("cpumask", in: fields) else { return [] }
         var cpus: Set<Int> = []
         for part in list.split(separator: ",") {

@@ -70,7 +70,7 @@ struct TraceWorkloadBuilder {
             case .event("sched_process_exit", _): exitLine[line.pid] = line.number
             case .event("sched_process_exec", _): execLines[line.pid, default: []].append(line.number)
             case .event("sched_process_fork", let fields):
-                if let child = Self.intField("child_pid", in: fields) { parentOf[child] = line.pid }
+                if let child = TraceStats.field("child_pid", in: fields) { parentOf[child] = line.pid }
             case .syscall(let name, false, _):
                 syscallLines[line.pid, default: []].append(line.number)
                 if name == "sys_mmap" { tracesMmap = true }
@@ -220,7 +220,7 @@ struct TraceWorkloadBuilder {
         endSwitch(on: cpu)
         closeFlush(on: cpu)
         endReceiving(on: cpu)
-        guard let pid = Self.intField("next_pid", in: fields) else { return }
+        guard let pid = TraceStats.field("next_pid", in: fields) else { return }
         let next = pid == 0 ? nil : mm(ofPID: pid, comm: Self.stringField("next_comm", in: fields))
         let index = append(
             .schedule(ObservedSwitch(line: line.number, cpu: cpu, mm: next, flushed: false, isCompared: isWarm)))
@@ -309,10 +309,6 @@ struct TraceWorkloadBuilder {
     static func stringField(_ name: String, in fields: String) -> String? {
         guard let range = fields.range(of: name + "=") else { return nil }
         return String(fields[range.upperBound...].prefix { $0 != " " })
-    }
-
-    static func intField(_ name: String, in fields: String) -> Int? {
-        stringField(name, in: fields).flatMap { Int($0) }
     }
 
     /// The hexadecimal argument `NAME: 8000` of a syscall event, the first of `names` present.

@@ -138,29 +138,20 @@ public struct TraceReplayer<S: Scheme>: Sendable {
             flush.result.path = .local
         }
         // A lazy initiator (a task past exit_mm() tearing its mm down) leaves lazy mode in it.
-        if wasLazy && !world.state.cpus[cpu].tlbState.isLazy {
-            flush.result.local = .leftLazy(flushed: world.counters.fullFlushesSwitch > before.fullFlushesSwitch)
-        } else {
-            let outcome = Self.outcome(from: before, to: world.counters, local: true)
-            if outcome != .early {
-                flush.result.local = outcome
-                if flush.result.path == .none { flush.result.path = .local }
-            }
+        switch outcome(cpu, wasLazy: wasLazy, from: before, local: true) {
+        case .early: break
+        case .leftLazy(let flushed): flush.result.local = .leftLazy(flushed: flushed)
+        case let ran:
+            flush.result.local = ran
+            if flush.result.path == .none { flush.result.path = .local }
         }
         pending[cpu] = flush
     }
 
-    /// Runs `cpu`'s flush until it returns, waits, or its next step is one `stop` names. A step
-    /// that cannot run leaves the stack as it was (one that falls through to the wait without a
-    /// shared access runs again once it can).
+    /// Runs `cpu`'s flush until it returns, waits, or its next step is one `stop` names.
     mutating func advance(_ cpu: Int, before stop: (FlushTLBMMRangeCall.PC) -> Bool) {
         guard let depth = pending[cpu]?.depth else { return }
-        while world.state.cpus[cpu].stack.count > depth, world.canStep(cpu) {
-            if case .flushTLBMMRange(let running) = world.state.cpus[cpu].stack.last, stop(running.pc) { return }
-            let stack = world.state.cpus[cpu].stack
-            world.runCalls(cpu)
-            if world.state.cpus[cpu].stack == stack { return }
-        }
+        run(cpu, downTo: depth, before: stop)
     }
 
     /// Why `cpu` was sent the IPI of a flush of `mm`, or not, in the kernel's words.
@@ -192,17 +183,11 @@ public struct TraceReplayer<S: Scheme>: Sendable {
                     + "mm tlb_gen \(world.state.mms[loaded].tlbGen)"
             }
         let before = world.counters
-        let wasLazy = world.state.cpus[cpu].tlbState.isLazy
         let depth = world.state.cpus[cpu].stack.count
         world.deliverIPI(cpu)
         run(cpu, downTo: depth)
-        let outcome: ReplayOutcome =
-            wasLazy && !world.state.cpus[cpu].tlbState.isLazy
-            ? .leftLazy(
-                flushed: world.counters.fullFlushes + world.counters.rangedFlushes
-                    > before.fullFlushes + before.rangedFlushes)
-            : Self.outcome(from: before, to: world.counters, local: false)
-        pending[info.initiatingCPU]?.result.receivers[cpu] = outcome
+        let received = outcome(cpu, wasLazy: tlbState.isLazy, from: before, local: false)
+        pending[info.initiatingCPU]?.result.receivers[cpu] = received
         return info.initiatingCPU
     }
 
@@ -235,13 +220,27 @@ public struct TraceReplayer<S: Scheme>: Sendable {
         var ranLocal = false
     }
 
-    /// Runs `cpu`'s kernel paths until its stack is back to `depth` calls, or they cannot go on.
-    mutating func run(_ cpu: Int, downTo depth: Int) {
+    /// Runs `cpu`'s kernel paths until its stack is back to `depth` calls, they cannot go on (a
+    /// step that waits leaves the stack as it was), or the innermost is a flush whose next step
+    /// `stop` names.
+    mutating func run(
+        _ cpu: Int, downTo depth: Int, before stop: (FlushTLBMMRangeCall.PC) -> Bool = { _ in false }
+    ) {
         while world.state.cpus[cpu].stack.count > depth {
+            if case .flushTLBMMRange(let running) = world.state.cpus[cpu].stack.last, stop(running.pc) { return }
             let stack = world.state.cpus[cpu].stack
             world.runCalls(cpu)
             if world.state.cpus[cpu].stack == stack { return }
         }
+    }
+
+    /// What `cpu`'s `flush_tlb_func()` did since `before`: a CPU lazy before (`wasLazy`) and not
+    /// now left lazy mode (flushing if its switch to `init_mm` did); else by the counters.
+    func outcome(_ cpu: Int, wasLazy: Bool, from before: Counters, local: Bool) -> ReplayOutcome {
+        guard wasLazy, !world.state.cpus[cpu].tlbState.isLazy else {
+            return Self.outcome(from: before, to: world.counters, local: local)
+        }
+        return .leftLazy(flushed: world.counters.fullFlushesSwitch > before.fullFlushesSwitch)
     }
 
     /// The outcome of one `flush_tlb_func()`, from the counters around it: the initiator's own
