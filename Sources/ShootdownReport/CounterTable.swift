@@ -51,6 +51,10 @@ public enum CounterTable {
         "zero_page_copies": "writes that copied the zero page (wp_page_copy, ptep_clear_flush)",
         "page_tables_freed": "page-table pages freed by free_pgtables (tracked ones)",
         "psc_flushes": "flushes that dropped paging-structure-cache entries",
+        "huge_faults": "faults that mapped a huge page (do_huge_pmd_anonymous_page)",
+        "huge_fills": "page walks that filled a huge page's TLB entry",
+        "pmd_flushes": "flush_tlb_mm_range calls with the PMD stride (one INVLPG a huge page)",
+        "thp_splits": "huge PMDs split into page tables (__split_huge_pmd)",
         "steps": "scheduler actions executed",
         "violations": "safety violations (the run stops at the first)",
     ]

@@ -23,6 +23,7 @@ import Testing
         (.mremapFlushUnlocked, "mremap-migrate", 45),
         (.lazyFreedTables, "freed-tables", 25),
         (.moveBeforeBatchFlush, "migrate-use", 15),
+        (.thpSplitNoFlush, "thp-split", 15),
     ]
 
     @Test func everyMutantIsInTheTable() {

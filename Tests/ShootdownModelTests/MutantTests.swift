@@ -36,6 +36,7 @@ import Testing
         Catch(mutation: .lazyFreedTables, scenario: "freed-tables", seed: 0, cpu: 0, page: 0, kind: .freedTableWalk),
         Catch(mutation: .moveBeforeBatchFlush, scenario: "migrate-use", seed: 43, cpu: 1, page: 0),
         Catch(mutation: .pcidAssumed, scenario: "nopcid-switch", seed: 0, cpu: 0, page: 0, kind: .wrongAddressSpace),
+        Catch(mutation: .thpSplitNoFlush, scenario: "thp-split", seed: 2, cpu: 0, page: 2, kind: .splitHugeEntry),
     ]
 
     @Test func everyMutantHasAPinnedCatch() {

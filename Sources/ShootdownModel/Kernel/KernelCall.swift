@@ -85,12 +85,32 @@ public struct MMUGather: Hashable, Sendable {
     public var isFullMM = false
     /// `freed_tables`.
     public var freedTables = false
+    /// `cleared_ptes`: a PTE was cleared or changed.
+    public var clearedPTEs = false
+    /// `cleared_pmds`: a huge PMD was cleared or changed, or a page table freed
+    /// (`pte_free_tlb()` is `tlb_flush_pmd_range()`).
+    public var clearedPMDs = false
 
     /// `tlb_flush_pte_range()`: widens the range to cover `page`.
     mutating func add(page: Int) {
-        _start = min(_start, Int32(page))
-        _end = max(_end, Int32(page + 1))
+        widen(to: page..<page + 1)
+        clearedPTEs = true
     }
+
+    /// `tlb_flush_pmd_range()`: widens the range to cover `pages`.
+    mutating func add(pmdRange pages: Range<Int>) {
+        widen(to: pages)
+        clearedPMDs = true
+    }
+
+    private mutating func widen(to pages: Range<Int>) {
+        _start = min(_start, Int32(pages.lowerBound))
+        _end = max(_end, Int32(pages.upperBound))
+    }
+
+    /// `tlb_get_unmap_shift()` as a stride in pages: `PAGE_SHIFT` if any PTE was cleared, else
+    /// `PMD_SHIFT` (a page table's pages) if a PMD was.
+    func stride(ptesPerTable: Int) -> Int { clearedPMDs && !clearedPTEs ? ptesPerTable : 1 }
 
     /// Whether any PTE was cleared or changed (`cleared_ptes`).
     public var hasRange: Bool { end > 0 }
@@ -135,6 +155,15 @@ public struct PTEBatchCall: Hashable, Sendable {
         case batchedPending(table: Int)
         case batchedFlushed(table: Int)
         case change(page: Int)
+        /// A huge PMD the range covers whole (`zap_huge_pmd()`, `change_huge_pmd()`), under
+        /// `pmd_lock()` (the table's PTL in the model).
+        case hugePMD(table: Int)
+        /// `__split_huge_pmd_locked()` of a huge PMD the range covers in part (or NUMA hinting's):
+        /// `pmdp_invalidate()`, whose `flush_pmd_tlb_range()` is the next call; then
+        /// `populateSplit`: the deposited table filled with the PMD's PTEs and hooked, the lock
+        /// dropped and taken again for the PTEs (`zap_pte_range()`, `change_pte_range()`).
+        case splitPMD(table: Int)
+        case populateSplit(table: Int)
         /// RFC 15's `tlb_end_ptes()`: `read_defer_tlb_flush_gen()`, then `inc_mm_tlb_gen()`,
         /// then `store_deferred_tlb_gen()`.
         case readDeferGen(table: Int)
@@ -149,6 +178,9 @@ public struct PTEBatchCall: Hashable, Sendable {
     }
 
     public var kind: Kind
+    /// The huge PMD `pmdp_invalidate()` took away, while its split is under way: its
+    /// protection goes to every PTE of the new table.
+    public var splitPMD: PTE?
     // Narrow fields first, so that they share a word: frames are copied on every step.
     private let _thread: UInt8
     private let _op: UInt16
@@ -349,6 +381,8 @@ public struct FlushTLBMMRangeCall: Hashable, Sendable {
     public var start: Int
     public var end: Int?
     public var freedTables: Bool
+    /// `1 << stride_shift` in pages (``FlushTLBInfo/stride``).
+    public var stride = 1
     /// `flush_tlb_mm_range_gen()` (RFC 15): the generation to flush to, taken earlier by the
     /// gather; `nil` to bump it now (`inc_mm_tlb_gen()`).
     public var presetGen: UInt64?

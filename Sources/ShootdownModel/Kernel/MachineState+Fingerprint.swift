@@ -81,6 +81,8 @@ extension TLBEntry {
     func fingerprint(into h: inout StableHasher) {
         h.combine(
             UInt64(asid) | UInt64(page) << 8 | (isWritable ? 1 << 24 : 0) | UInt64(mm) << 25 | UInt64(frame) << 33)
+        // Only huge pages' entries add a word: every other state keeps its fingerprint.
+        if hugePages != 0 { h.combine(UInt64(hugePages) | 1 << 62) }
         Self.fingerprint(unmapped, into: &h)
         Self.fingerprint(writeRevoked, into: &h)
     }
@@ -106,6 +108,11 @@ extension AddressSpace {
         h.combine(
             tlbGenCompleted | (trimDue ? 1 << 63 : 0) | (inASIDTransition ? 1 << 62 : 0) | UInt64(globalASID) << 48)
         if freeableTables != 0 { h.combine(hookedTables) }
+        if thpTables | hugeTables | splitTables != 0 {
+            h.combine(thpTables)
+            h.combine(hugeTables)
+            h.combine(splitTables)
+        }
         for pte in ptes { pte.fingerprint(into: &h) }
         for vma in vmas { h.combine(vma.map { Int($0.rawValue) }) }
         for index in vmaIndex { h.combine(Int(index)) }
@@ -131,6 +138,7 @@ extension FlushTLBInfo {
         h.combine(freedTables)
         h.combine(newTLBGen)
         h.combine(initiatingCPU)
+        if stride != 1 { h.combine(stride | 1 << 40) }
     }
 }
 
@@ -183,7 +191,11 @@ extension KernelCall {
             case .incDeferGen(let table): h.combine(13 + 16 * table)
             case .storeDeferGen(let table): h.combine(14 + 16 * table)
             case .tlbFlush: h.combine(15)
+            case .hugePMD(let table): h.combine(-1 - 16 * table)
+            case .splitPMD(let table): h.combine(-2 - 16 * table)
+            case .populateSplit(let table): h.combine(-3 - 16 * table)
             }
+            if let pmd = c.splitPMD { pmd.fingerprint(into: &h) }
             h.combine(c.deferGen)
             h.combine(c.clearedInTable)
             h.combine(c.batchedSeen.pending)
@@ -195,6 +207,7 @@ extension KernelCall {
             h.combine(g.end)
             h.combine(g.isFullMM)
             h.combine(g.freedTables)
+            if g.clearedPMDs { h.combine(g.clearedPTEs ? 3 : 2) }
             if c.tablesToFree != 0 { h.combine(c.tablesToFree) }
         case .migrate(let c):
             h.combine(2)
@@ -259,6 +272,7 @@ extension KernelCall {
             h.combine(c.start)
             h.combine(c.end)
             h.combine(c.freedTables)
+            if c.stride != 1 { h.combine(c.stride | 1 << 40) }
             switch c.pc {
             case .incGen: h.combine(0)
             case .anyOtherCPU: h.combine(1)

@@ -25,6 +25,7 @@ public struct MachineState: Hashable, Sendable {
         var nextFrame = 0
         mms = []
         let freeable = scenario.freeablePageTables
+        let huge = scenario.hugePageTables
         for (index, spec) in scenario.addressSpaces.enumerated() {
             // ctx_id: init_mm has 1; user mms count up from 2 (init_new_context).
             var mm = AddressSpace(
@@ -32,12 +33,18 @@ public struct MachineState: Hashable, Sendable {
                 freeableTables: freeable[index])
             mm.tlbGen = initialTLBGen
             mm.tlbGenCompleted = initialTLBGen
+            mm.thpTables = huge[index]
             for mapping in spec.mappings {
                 mm.addVMA(mapping.range, protection: mapping.protection)
                 for page in mapping.range.start..<mapping.range.end {
                     if mapping.isPopulated && mapping.protection != .none {
                         mm.ptes[page] = .mapping(nextFrame, writable: mapping.protection == .write)
-                        _ = mm.hookTable(of: page)
+                        // A huge PMD has no PTE table hooked below it.
+                        if mapping.isHuge {
+                            mm.hugeTables |= mm.tableBit(mm.table(of: page))
+                        } else {
+                            _ = mm.hookTable(of: page)
+                        }
                         nextFrame += 1
                     }
                 }

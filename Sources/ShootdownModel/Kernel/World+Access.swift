@@ -25,7 +25,11 @@ extension World {
                 return
             }
             // A write through a read-only entry faults; the CPU drops the entry and re-walks.
-            state.cpus[cpu].tlb.remove(at: at)
+            if entry.hugePages > 0 {
+                state.cpus[cpu].tlb.invalidate(asid: asid, page: page)
+            } else {
+                state.cpus[cpu].tlb.remove(at: at)
+            }
         }
         let pte = state.mms[mm].ptes[page]
         guard pte.permits(write: write), let frame = pte.frame else {
@@ -33,19 +37,50 @@ extension World {
             push(cpu, .fault(FaultCall(page: page, write: write, thread: thread, mm: mm)))
             return
         }
-        let entry = TLBEntry(asid: asid, page: page, frame: frame, isWritable: pte.isWritable, mm: mm)
-        let evicted = state.cpus[cpu].tlb.insert(entry, at: at)
+        let space = state.mms[mm]
+        let isHuge = space.hugeTables != 0 && space.isHuge(table: space.table(of: page))
+        let entry = TLBEntry(
+            asid: asid, page: page, frame: frame, isWritable: pte.isWritable, mm: mm,
+            hugePages: isHuge ? space.ptesPerTable : 0)
+        let evicted: Bool
+        if isHuge {
+            evicted = fillHuge(cpu: cpu, mm: mm, asid: asid, page: page)
+        } else {
+            evicted = state.cpus[cpu].tlb.insert(entry, at: at)
+        }
         ghostIndex?.noteFill(cpu: cpu, mm: mm, page: page, frame: frame)
         counters.tlbFills += 1
         if evicted { counters.tlbEvictions += 1 }
         counters.accesses += 1
-        if isTracing { note(cpu, "user", "\(kind) page \(page): TLB miss, walk fills -> frame \(frame)") }
+        if isTracing {
+            let huge = entry.hugePages > 0 ? " (huge PMD: pages \(describe(entry.covered)))" : ""
+            note(cpu, "user", "\(kind) page \(page): TLB miss, walk fills -> frame \(frame)\(huge)")
+        }
         if write {
             // The safety oracle reads whether another address space shares the frame.
             touch(.frame(frame), write: false)
             checkUse(of: entry, cpu: cpu, thread: thread, page: page, write: true)
         }
         finishOperation(thread)
+    }
+
+    /// A walk that ends at a huge PMD: one TLB entry for the whole range, kept as a group of
+    /// entries, one a page, with the PMD's frames and protection (``TLBEntry/hugePages``).
+    /// - Returns: whether a bounded TLB evicted an entry to make room.
+    mutating func fillHuge(cpu: Int, mm: Int, asid: Int, page: Int) -> Bool {
+        let space = state.mms[mm]
+        var evicted = false
+        for other in space.pages(inTable: space.table(of: page)) {
+            let pte = space.ptes[other]
+            if other != page { touch(.page(mm: mm, page: other), write: false) }
+            let entry = TLBEntry(
+                asid: asid, page: other, frame: pte.frame!, isWritable: pte.isWritable, mm: mm,
+                hugePages: space.ptesPerTable)
+            if state.cpus[cpu].tlb.fill(entry) { evicted = true }
+            if other != page { ghostIndex?.noteFill(cpu: cpu, mm: mm, page: other, frame: pte.frame!) }
+        }
+        counters.hugeFills += 1
+        return evicted
     }
 
     /// `do_wp_page()` -> `wp_page_copy()` of a page another address space shares since `fork()`,
@@ -83,6 +118,40 @@ extension World {
         return invoke(cpu, .flushTLBMMRange(.page(call.page, of: call.mm)), shared: true)
     }
 
+    /// `__handle_mm_fault()` on a `pmd_none()` PMD of a huge VMA: `create_huge_pmd()` ->
+    /// `do_huge_pmd_anonymous_page()` (mm/huge_memory.c, 6.6), with the huge zero page off
+    /// (`transparent_hugepage/use_zero_page` 0, so a read fault allocates too): a folio of the
+    /// range's pages, `mk_huge_pmd()` with `maybe_pmd_mkwrite()` (writable in a writable VMA),
+    /// `set_pmd_at()` under `pmd_lock()` (the model's PTL of the table), the PTE table
+    /// deposited, not hooked. Without the frames, `VM_FAULT_FALLBACK`: the PMD gets a page
+    /// table and the fault goes on as `do_anonymous_page()`.
+    /// - Returns: whether the huge page was mapped.
+    mutating func faultHugePage(_ cpu: Int, _ call: FaultCall) -> Bool {
+        let space = state.mms[call.mm]
+        let table = space.table(of: call.page)
+        let pages = space.pages(inTable: table)
+        guard state.frames.freeCount >= pages.count else {
+            state.mms[call.mm].splitTables |= space.tableBit(table)
+            if isTracing { note(cpu, "do_huge_pmd_anonymous_page", "no huge page free: VM_FAULT_FALLBACK") }
+            return false
+        }
+        let writable = space.vmas[call.page] == .write
+        let frames = pages.map { _ in state.frames.allocate()! }
+        for (page, frame) in zip(pages, frames) {
+            touch(.page(mm: call.mm, page: page), write: true)
+            state.mms[call.mm].ptes[page] = .mapping(frame, writable: writable)
+        }
+        state.mms[call.mm].hugeTables |= space.tableBit(table)
+        counters.hugeFaults += 1
+        if isTracing {
+            note(
+                cpu, "do_huge_pmd_anonymous_page",
+                "set_pmd_at(\(PageRange(pages.lowerBound, pages.upperBound))) = frames \(frames.first!)-\(frames.last!)"
+            )
+        }
+        return true
+    }
+
     /// `handle_mm_fault()` -> `do_anonymous_page()` / `do_wp_page()`, with `mmap_lock` held for
     /// reading. Allocation and the PTE update under the page-table lock are one step: the
     /// allocator takes part in no flush protocol, and the PTL makes the update atomic to every
@@ -107,7 +176,9 @@ extension World {
             let pte = state.mms[call.mm].ptes[call.page]
             let vma = state.mms[call.mm].vmas[call.page]
             let writable = vma == .write
-            if pte.isMigrationEntry {
+            if pte.frame == nil, state.mms[call.mm].faultsHuge(at: call.page), faultHugePage(cpu, call) {
+                // Mapped by do_huge_pmd_anonymous_page().
+            } else if pte.isMigrationEntry {
                 // migration_entry_wait(): the page is being migrated; retry after it.
                 if isTracing { note(cpu, "handle_mm_fault", "migration_entry_wait(\(call.page))") }
                 call.pc = .unlockMmap

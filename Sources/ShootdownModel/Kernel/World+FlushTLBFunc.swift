@@ -76,9 +76,10 @@ extension World {
             switch plan {
             case .full:
                 fullFlush(cpu, asid: asid, isLocal: call.isLocal)
-            case .range(let range):
-                state.cpus[cpu].tlb.invalidate(asid: asid, pages: range.start..<range.end)
-                countRanged(pages: range.end - range.start, isLocal: call.isLocal)
+            case .range(let range, let stride):
+                let invalidations = state.cpus[cpu].tlb.invalidate(
+                    asid: asid, pages: range.start..<range.end, stride: stride)
+                countRanged(pages: invalidations, isLocal: call.isLocal)
                 flushPagingStructures(cpu, asid: asid)
             case .recorded(let pages):
                 S.applyRecorded(

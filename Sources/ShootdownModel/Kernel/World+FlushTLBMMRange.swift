@@ -9,8 +9,10 @@ extension World {
         switch call.pc {
         case .incGen:
             if scheme.flushStart == .nothingToFlush { return .ret(shared: false) }
-            // "Should we flush just the requested range?"
-            if let end = call.end, end - call.start > scheme.flushCeiling {
+            // "Should we flush just the requested range?": ((end - start) >> stride_shift) >
+            // tlb_single_page_flush_ceiling, so huge pages count one each.
+            if call.stride > 1 { counters.pmdFlushes += 1 }
+            if let end = call.end, (end - call.start) / call.stride > scheme.flushCeiling {
                 call.start = 0
                 call.end = nil
             }
@@ -30,7 +32,7 @@ extension World {
                 // flush_tlb_mm_range_gen() (RFC 15): the gather took its generation already.
                 state.cpus[cpu].flushInfo = FlushTLBInfo(
                     mm: call.mm, start: call.start, end: call.end, freedTables: call.freedTables,
-                    newTLBGen: gen, initiatingCPU: cpu)
+                    newTLBGen: gen, initiatingCPU: cpu, stride: call.stride)
                 if isTracing {
                     note(cpu, "flush_tlb_mm_range_gen", "new_tlb_gen = defer_gen = \(gen) for \(describe(call))")
                 }
@@ -42,7 +44,7 @@ extension World {
             let gen = state.mms[call.mm].tlbGen
             state.cpus[cpu].flushInfo = FlushTLBInfo(
                 mm: call.mm, start: call.start, end: call.end, freedTables: call.freedTables,
-                newTLBGen: gen, initiatingCPU: cpu)
+                newTLBGen: gen, initiatingCPU: cpu, stride: call.stride)
             if isTracing {
                 note(
                     cpu, "flush_tlb_mm_range",
@@ -64,7 +66,7 @@ extension World {
                 let info = state.cpus[cpu].flushInfo!
                 let flush = PublishedFlush(
                     mm: call.mm, gen: info.newTLBGen, range: info.end.map { PageRange(info.start, $0) },
-                    freedTables: info.freedTables)
+                    freedTables: info.freedTables, stride: info.stride)
                 S.publish(flush, in: &self, cpu: cpu)
                 call.isUnpublished = false
             }

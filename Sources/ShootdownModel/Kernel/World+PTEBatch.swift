@@ -36,6 +36,7 @@ extension World {
                 // do_vmi_align_munmap(): detach the VMAs before unmapping.
                 let unmapped = (call.range.start..<call.range.end).filter { state.mms[call.mm].vmas[$0] != nil }
                 for page in call.range.start..<call.range.end { state.mms[call.mm].vmas[page] = nil }
+                dropHugeEligibility(mm: call.mm, range: call.range, keepingWhole: false)
                 freePageTables(of: unmapped, in: &call)
                 call.pc = call.holdsMmapLock ? .gather : .downgrade
             case .mprotect(let prot):
@@ -43,6 +44,7 @@ extension World {
                 for page in call.range.start..<call.range.end where state.mms[call.mm].vmas[page] != nil {
                     state.mms[call.mm].vmas[page] = prot
                 }
+                dropHugeEligibility(mm: call.mm, range: call.range, keepingWhole: true)
                 call.pc = .gather
             case .madviseDontNeed, .numaHint:
                 call.pc = .gather
@@ -80,6 +82,18 @@ extension World {
             coverRevocations(mm: call.mm, pages: pages, thread: call.thread)
             if isTracing { note(cpu, name, "spin_lock(ptl of table \(table))") }
             call.pc = .batchedPending(table: table)
+            if state.mms[call.mm].hugeTables != 0, state.mms[call.mm].isHuge(table: table) {
+                call.pc = hugePMDStep(table: table, pages: pages, in: call)
+            }
+            return .shared
+        case .hugePMD(let table):
+            changeHugePMD(cpu, table: table, call: &call)
+            call.pc = endOfTable(table, in: call)
+            return .shared
+        case .splitPMD(let table):
+            return splitHugePMD(cpu, table: table, call: &call)
+        case .populateSplit(let table):
+            populateSplit(cpu, table: table, call: &call)
             return .shared
         case .batchedPending(let table):
             // flush_tlb_batched_pending(mm), first thing under the PTL (zap_pte_range(),
@@ -362,7 +376,7 @@ extension World {
             let pages = space.pages(inTable: table)
             guard !pages.contains(where: { space.vmas[$0] != nil }) else { continue }
             call.gather.freedTables = true
-            call.gather.add(page: pages.lowerBound)
+            call.gather.add(pmdRange: pages.lowerBound..<pages.lowerBound + 1)
             call.tablesToFree |= space.hookedTables & space.tableBit(table)
         }
     }
@@ -413,9 +427,11 @@ extension World {
     /// x86 `tlb_flush()` (arch/x86/include/asm/tlb.h): the gather's range, or everything.
     func gatherFlush(_ call: PTEBatchCall) -> FlushTLBMMRangeCall {
         let full = call.gather.isFullMM
-        return FlushTLBMMRangeCall(
+        var flush = FlushTLBMMRangeCall(
             mm: call.mm, start: full ? 0 : call.gather.start, end: full ? nil : call.gather.end,
             freedTables: call.gather.freedTables)
+        flush.stride = call.gather.stride(ptesPerTable: state.mms[call.mm].ptesPerTable)
+        return flush
     }
 
     /// RFC 15's x86 `tlb_flush()`: skip when a newer generation completed, else
@@ -443,6 +459,7 @@ extension World {
 
     func describe(_ call: FlushTLBMMRangeCall) -> String {
         let range = call.end.map { PageRange(call.start, $0).description } ?? "TLB_FLUSH_ALL"
-        return "\(scenario.mmName(call.mm)), \(range)\(call.freedTables ? ", freed_tables" : "")"
+        let stride = call.stride > 1 ? ", PMD_SHIFT" : ""
+        return "\(scenario.mmName(call.mm)), \(range)\(stride)\(call.freedTables ? ", freed_tables" : "")"
     }
 }

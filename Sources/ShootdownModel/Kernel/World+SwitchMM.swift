@@ -248,9 +248,9 @@ extension World {
         switch plan {
         case .full:
             preconditionFailure("a full flush is the CR3 write's, not a catch-up's")
-        case .range(let range):
-            state.cpus[cpu].tlb.invalidate(asid: asid, pages: range.start..<range.end)
-            counters.pagesInvalidated += range.end - range.start
+        case .range(let range, let stride):
+            counters.pagesInvalidated += state.cpus[cpu].tlb.invalidate(
+                asid: asid, pages: range.start..<range.end, stride: stride)
             flushPagingStructures(cpu, asid: asid)
         case .recorded(let pages):
             S.applyRecorded(pages: pages, in: &self, cpu: cpu, asid: asid, mm: mm, from: local, to: target)

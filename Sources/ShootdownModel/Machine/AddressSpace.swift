@@ -51,6 +51,19 @@ public struct AddressSpace: Hashable, Sendable {
     /// first PTE installed in them (`pte_alloc()` in the fault, fork's `copy_pte_range()`,
     /// mremap's `move_page_tables()`) until `free_pgtables()` unhooks them.
     public var hookedTables: UInt64 = 0
+    /// Transparent huge pages: a bit per page-table-sized, aligned range (a PMD entry's 2 MiB on
+    /// x86) that one VMA with `VM_HUGEPAGE` covers whole (`thp_vma_suitable_order()`), so that a
+    /// fault there allocates a huge page. A VMA split (mprotect, munmap of part of it) or
+    /// unmapped clears it.
+    public var thpTables: UInt64 = 0
+    /// Of the ranges, those a huge PMD maps now (`pmd_trans_huge()`): no PTE table hangs below
+    /// the PMD (the deposited one is not hooked), every page of the range has the PMD's frame
+    /// and protection in ``ptes``, and a walk fills one huge TLB entry for the range.
+    public var hugeTables: UInt64 = 0
+    /// Of the ranges, those whose PMD points at a page table (split, or faulted in 4 KiB pages
+    /// when no huge page could be allocated): a fault there maps 4 KiB pages (the PMD is not
+    /// `pmd_none()`) until `free_pgtables()` frees the table.
+    public var splitTables: UInt64 = 0
 
     /// An empty address space of `pages` virtual pages, `ptesPerTable` to a page-table page.
     /// `freeableTables`: the tables whose paging-structure-cache entries to track.
@@ -94,6 +107,16 @@ public struct AddressSpace: Hashable, Sendable {
     /// ``Scenario/maxFreeablePageTables``, which no scenario can free).
     public func tableBit(_ table: Int) -> UInt64 {
         table < Scenario.maxFreeablePageTables ? 1 << UInt64(table) : 0
+    }
+
+    /// Whether a huge PMD maps the range of page-table page `table` (``hugeTables``).
+    @inline(__always) public func isHuge(table: Int) -> Bool { hugeTables & tableBit(table) != 0 }
+
+    /// Whether a fault at `page` allocates a huge page: its range is ``thpTables``' and its PMD
+    /// is `pmd_none()` (neither huge nor pointing at a page table).
+    public func faultsHuge(at page: Int) -> Bool {
+        let bit = tableBit(table(of: page))
+        return thpTables & bit != 0 && (hugeTables | splitTables) & bit == 0
     }
 
     /// `pte_alloc()`: hooks the page table holding `page`'s PTE if it is one the model tracks

@@ -56,6 +56,9 @@ public struct FlushTLBInfo: Hashable, Sendable {
     public var newTLBGen: UInt64
     /// `initiating_cpu`.
     public var initiatingCPU: Int
+    /// `1 << stride_shift` in pages: 1, or a page table's pages (`PMD_SHIFT`) when the flush
+    /// covers huge PMDs only: one INVLPG a huge page.
+    public var stride = 1
 
     /// Whether this is `TLB_FLUSH_ALL`.
     public var isFullFlush: Bool { end == nil }

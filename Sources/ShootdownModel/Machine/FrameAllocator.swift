@@ -60,6 +60,9 @@ public struct FrameAllocator: Hashable, Sendable {
         return nextFresh
     }
 
+    /// Frames ``allocate()`` can still hand out.
+    public var freeCount: Int { freeList.count + capacity - nextFresh }
+
     /// `free_page()`.
     public mutating func free(_ frame: Int) {
         assert(!freeList.contains(frame), "double free of frame \(frame)")

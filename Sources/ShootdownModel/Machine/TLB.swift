@@ -6,6 +6,7 @@
 public struct TLBEntry: Hashable, Sendable {
     private var _frame: UInt32
     private var _page: UInt16
+    private var _hugePages: UInt16 = 0
     private var _asid: UInt8
     private var _mm: UInt8
     /// Whether it permits writes.
@@ -18,10 +19,12 @@ public struct TLBEntry: Hashable, Sendable {
     /// which keeps no recency).
     public internal(set) var lastUse: UInt32 = 0
 
-    /// A translation of `page` to `frame` under `asid`, filled from `mm`'s page table.
-    public init(asid: Int, page: Int, frame: Int, isWritable: Bool, mm: Int) {
+    /// A translation of `page` to `frame` under `asid`, filled from `mm`'s page table; a piece
+    /// of a huge page's entry of `hugePages` pages if that is not 0.
+    public init(asid: Int, page: Int, frame: Int, isWritable: Bool, mm: Int, hugePages: Int = 0) {
         _asid = UInt8(asid)
         _page = UInt16(page)
+        _hugePages = UInt16(hugePages)
         _frame = UInt32(frame)
         _mm = UInt8(mm)
         self.isWritable = isWritable
@@ -39,6 +42,16 @@ public struct TLBEntry: Hashable, Sendable {
     public var frame: Int { Int(_frame) }
     /// Ghost: the address space whose page table filled it.
     public var mm: Int { Int(_mm) }
+    /// 0 for a 4 KiB translation; for a piece of a PMD-level (huge page) translation, the pages
+    /// that one entry covers (``AddressSpace/ptesPerTable``). The TLB keeps such an entry as a
+    /// group of entries, one a page of the aligned range, filled and dropped together.
+    public var hugePages: Int { Int(_hugePages) }
+    /// The pages the hardware entry this one belongs to translates.
+    public var covered: Range<Int> {
+        guard hugePages > 0 else { return page..<page + 1 }
+        let first = page - page % hugePages
+        return first..<first + hugePages
+    }
 
     /// The TLB's sort key: (ASID, page) in one word.
     var key: UInt32 { Self.key(asid: Int(_asid), page: Int(_page)) }
@@ -195,20 +208,51 @@ public struct TLB: Hashable, Sendable {
     /// Drops the entry at `at`.
     mutating func remove(at: Int) { entries.remove(at: at) }
 
-    /// `INVLPG`: drops the entry of `page` in `asid`; returns whether one was cached.
+    /// `INVLPG`: drops the entry of `page` in `asid` (a huge page's: the whole entry, every
+    /// page of its group); returns whether one was cached.
     @discardableResult
     public mutating func invalidate(asid: Int, page: Int) -> Bool {
         let (found, at) = index(asid: asid, page: page)
-        if found { entries.remove(at: at) }
-        return found
+        guard found else { return false }
+        if entries[at].hugePages > 0 {
+            invalidate(asid: asid, pages: entries[at].covered)
+        } else {
+            entries.remove(at: at)
+        }
+        return true
     }
 
     /// `INVLPG` of every page of `pages` in `asid`: the entries are contiguous in the sorted
     /// order, so they go in one removal (one move of the entries after them, not one per page).
+    /// A huge page's entry the range reaches into goes whole (its group widens the removal).
     public mutating func invalidate(asid: Int, pages: Range<Int>) {
-        let lower = index(asid: asid, page: pages.lowerBound).at
-        let upper = index(asid: asid, page: pages.upperBound).at
-        if lower < upper { entries.removeSubrange(lower..<upper) }
+        var lower = index(asid: asid, page: pages.lowerBound).at
+        var upper = index(asid: asid, page: pages.upperBound).at
+        guard lower < upper else { return }
+        if entries[lower].hugePages > 0, entries[lower].covered.lowerBound < pages.lowerBound {
+            lower = index(asid: asid, page: entries[lower].covered.lowerBound).at
+        }
+        if entries[upper - 1].hugePages > 0, entries[upper - 1].covered.upperBound > pages.upperBound {
+            upper = index(asid: asid, page: entries[upper - 1].covered.upperBound).at
+        }
+        entries.removeSubrange(lower..<upper)
+    }
+
+    /// `flush_tlb_func()`'s loop, `flush_tlb_one_user(addr); addr += 1UL << f->stride_shift;`:
+    /// an `INVLPG` every `stride` pages of `pages` (all of them, in one removal, when `stride`
+    /// is 1). Returns how many `INVLPG`s that is.
+    @discardableResult
+    public mutating func invalidate(asid: Int, pages: Range<Int>, stride: Int) -> Int {
+        guard stride > 1 else {
+            invalidate(asid: asid, pages: pages)
+            return pages.count
+        }
+        var count = 0
+        for page in Swift.stride(from: pages.lowerBound, to: pages.upperBound, by: stride) {
+            invalidate(asid: asid, page: page)
+            count += 1
+        }
+        return count
     }
 
     /// A CR3 write without `CR3_NOFLUSH`: drops every entry of `asid`; returns how many.

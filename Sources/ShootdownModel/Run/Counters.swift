@@ -70,6 +70,17 @@ public struct Counters: Hashable, Sendable {
     /// Flushes (a CR3 write with a flush, `INVLPG`, a full flush) that dropped paging-structure-
     /// cache entries pointing at unhooked or freed page tables.
     public var pscFlushes = 0
+    /// Faults that mapped a transparent huge page (`do_huge_pmd_anonymous_page()`: the kernel's
+    /// `thp_fault_alloc`).
+    public var hugeFaults = 0
+    /// TLB fills from a huge PMD: one entry for a whole page table's range.
+    public var hugeFills = 0
+    /// `flush_tlb_mm_range()` calls with the PMD stride (`stride_shift = PMD_SHIFT`: a zap or
+    /// mprotect of whole huge PMDs, `pmdp_invalidate()`), which count and invalidate one
+    /// entry per huge page.
+    public var pmdFlushes = 0
+    /// Huge PMDs split into page tables (`__split_huge_pmd()`: the kernel's `thp_split_pmd`).
+    public var thpSplits = 0
     /// Scheduler actions executed.
     public var steps = 0
     /// Safety violations (the run stops at the first).
@@ -113,6 +124,10 @@ public struct Counters: Hashable, Sendable {
         zeroPageCopies += other.zeroPageCopies
         pageTablesFreed += other.pageTablesFreed
         pscFlushes += other.pscFlushes
+        hugeFaults += other.hugeFaults
+        hugeFills += other.hugeFills
+        pmdFlushes += other.pmdFlushes
+        thpSplits += other.thpSplits
         steps += other.steps
         violations += other.violations
     }
@@ -160,6 +175,10 @@ public struct Counters: Hashable, Sendable {
             ("zero_page_copies", zeroPageCopies),
             ("page_tables_freed", pageTablesFreed),
             ("psc_flushes", pscFlushes),
+            ("huge_faults", hugeFaults),
+            ("huge_fills", hugeFills),
+            ("pmd_flushes", pmdFlushes),
+            ("thp_splits", thpSplits),
             ("steps", steps),
             ("violations", violations),
         ]

@@ -17,6 +17,11 @@ public struct Violation: Hashable, Sendable {
         /// paging-structure entry pointing at the table, and the hardware may walk through it
         /// at any time (speculatively too, on a lazy CPU), reading the reused page as PTEs.
         case freedTableWalk = "freed-table-walk"
+        /// An access through a huge page's TLB entry after its PMD was split into a page table
+        /// without the flush: the TLB may hold translations of two sizes for the page, which
+        /// the Intel SDM leaves undefined (§4.10.2.3, "multiple TLB entries") and AMD erratum
+        /// 383 turned into machine checks.
+        case splitHugeEntry = "split-huge-entry"
         /// Every CPU waits and nothing can run.
         case deadlock
     }

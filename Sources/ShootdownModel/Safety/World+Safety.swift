@@ -105,7 +105,11 @@ extension World {
         if entry.mm != mm {
             kind = .wrongAddressSpace
         } else if let r = entry.unmapped, r.isDue {
-            kind = .staleTranslation
+            // The PMD this huge entry came from was split into a page table (whatever the
+            // PTEs became since).
+            let space = state.mms[mm]
+            let isSplit = entry.hugePages > 0 && space.splitTables & space.tableBit(space.table(of: page)) != 0
+            kind = isSplit ? .splitHugeEntry : .staleTranslation
             revocation = r
         } else if write, let r = entry.writeRevoked, r.isDue {
             kind = .staleWrite
@@ -158,6 +162,14 @@ extension World {
         case .wrongAddressSpace:
             return
                 "cpu\(v.cpu) \(threadName(v.thread)) used page \(v.page!) through an entry of another address space (\(frameName(v.frame!)))"
+        case .splitHugeEntry:
+            let r = v.revocation!
+            let op = scenario.threads[r.thread].script[r.op]
+            return
+                "cpu\(v.cpu) \(threadName(v.thread)) used page \(v.page!) of \(scenario.mmName(v.mm!)) through its huge "
+                + "page's TLB entry (\(frameName(v.frame!))) after \(threadName(r.thread))'s "
+                + "`\(ScenarioFormat.format(op, in: scenario))` split the PMD into a page table: the TLB may hold "
+                + "translations of two sizes for the page (undefined: Intel SDM 4.10.2.3)"
         case .staleTranslation, .staleWrite:
             let r = v.revocation!
             let op = scenario.threads[r.thread].script[r.op]

@@ -117,6 +117,48 @@ public enum BuiltinScenarios {
             """
         ),
         (
+            "thp-split",
+            """
+            # madvise of one page of a huge page splits its PMD: pmdp_invalidate()'s flush drops the huge entry from the CPU still reading the other pages before a page table replaces the PMD.
+            cpus 2
+            ptes-per-table 4
+            mm A
+              map 0-3 write huge populated
+            thread t0 mm=A cpu=0
+              read 1; signal touched; read 2 x3; spin done; read 3
+            thread t1 mm=A cpu=1
+              wait touched; madvise 0; signal done
+            """
+        ),
+        (
+            "thp-zap",
+            """
+            # madvise of a whole huge page zaps its PMD as one entry: one INVLPG (the PMD stride) drops the huge entry from the CPU still reading before the frames are freed; the next read faults a new huge page in.
+            cpus 2
+            ptes-per-table 4
+            mm A
+              map 0-3 write huge populated
+            thread t0 mm=A cpu=0
+              read 1; signal touched; read 2 x3; spin done; read 3
+            thread t1 mm=A cpu=1
+              wait touched; madvise 0-3; signal done
+            """
+        ),
+        (
+            "thp-ceiling",
+            """
+            # madvise of ten huge pages (40 pages): flush_tlb_mm_range() counts them against the 33-entry ceiling in PMD strides, so each CPU INVLPGs ten times instead of flushing everything.
+            cpus 2
+            ptes-per-table 4
+            mm A
+              map 0-39 write huge populated
+            thread t0 mm=A cpu=0
+              read 0; read 39; signal touched; spin done; read 39
+            thread t1 mm=A cpu=1
+              wait touched; madvise 0-39; signal done
+            """
+        ),
+        (
             "freed-tables",
             """
             # munmap of a whole VMA frees the page table, so the flush interrupts lazy CPUs too.

@@ -15,6 +15,18 @@ public struct Scenario: Hashable, Sendable {
         public var protection: Protection
         /// The pages have frames and present PTEs from the start.
         public var isPopulated: Bool
+        /// `madvise(MADV_HUGEPAGE)` on a range of whole, aligned page tables (`map ... huge`):
+        /// faults allocate transparent huge pages, one PMD entry per table's range, and a
+        /// populated one starts so mapped.
+        public var isHuge = false
+
+        /// A VMA over `range`.
+        public init(range: PageRange, protection: Protection, isPopulated: Bool, isHuge: Bool = false) {
+            self.range = range
+            self.protection = protection
+            self.isPopulated = isPopulated
+            self.isHuge = isHuge
+        }
     }
 
     /// A thread: user thread of an mm, or kernel thread (`mm == nil`), pinned to a CPU.

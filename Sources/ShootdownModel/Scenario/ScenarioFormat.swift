@@ -75,7 +75,8 @@ public enum ScenarioFormat {
         for mm in scenario.addressSpaces {
             lines.append("mm \(mm.name)")
             for m in mm.mappings {
-                lines.append("  map \(m.range) \(m.protection)\(m.isPopulated ? " populated" : "")")
+                lines.append(
+                    "  map \(m.range) \(m.protection)\(m.isHuge ? " huge" : "")\(m.isPopulated ? " populated" : "")")
             }
         }
         for thread in scenario.threads {

@@ -137,7 +137,28 @@ public struct ScenarioGenerator: Sendable {
             scenario.hasINVLPGB = true
             scenario.globalASIDThreshold = draw.int(0...cpus - 1)
         }
+        // One scenario in four with two PTEs to a page table: every VMA over whole tables is a
+        // huge one (`map ... huge`, transparent huge pages), and the operations the model cannot
+        // run on a huge mapping yet (Scenario+HugePages.swift) leave the scripts of its mm.
+        // Drawn last, as above.
+        if ptesPerTable == 2, draw.chance(1, in: 4) { Self.makeHuge(&scenario) }
         return scenario
+    }
+
+    /// Makes every mapping over whole, aligned page tables huge, and drops the operations of
+    /// its address space that touch it unmodelled.
+    static func makeHuge(_ scenario: inout Scenario) {
+        let table = scenario.ptesPerTable
+        for mm in scenario.addressSpaces.indices {
+            for index in scenario.addressSpaces[mm].mappings.indices {
+                let range = scenario.addressSpaces[mm].mappings[index].range
+                guard range.start % table == 0, range.count % table == 0 else { continue }
+                scenario.addressSpaces[mm].mappings[index].isHuge = true
+                for thread in scenario.threads.indices where scenario.threads[thread].mm == mm {
+                    scenario.threads[thread].script.removeAll { Scenario.touchesUnmodelled($0, range) }
+                }
+            }
+        }
     }
 
     /// Numbers the events in the order they first appear, thread by thread, as the parser does,

@@ -35,6 +35,8 @@ struct ScenarioParser {
     /// The last line with content, and the line of `frames`, for errors found at the end.
     var lastContentLine = 1
     var framesLine = 1
+    /// The `map ... huge` lines, in order, to report a huge mapping the model cannot run.
+    var hugeLines: [Int] = []
 
     init(source: String) { self.source = source }
 
@@ -172,12 +174,19 @@ struct ScenarioParser {
             throw error("indentation", "an indented line under an `mm` or thread header", content.trimmingSpaces())
         case .mm(let mm):
             let words = content.split(whereSeparator: { $0 == " " || $0 == "\t" }).map(String.init)
-            guard words.first == "map", words.count == 3 || (words.count == 4 && words[3] == "populated") else {
-                throw error("map", "`map RANGE none|read|write [populated]`", content.trimmingSpaces())
+            let flags = words.dropFirst(3)
+            guard words.first == "map", words.count >= 3, flags.allSatisfy({ ["huge", "populated"].contains($0) }),
+                Set(flags).count == flags.count
+            else {
+                throw error("map", "`map RANGE none|read|write [huge] [populated]`", content.trimmingSpaces())
             }
             let range = try pageRange(words[1])
             let prot = try protection(words[2])
-            addressSpaces[mm].mappings.append(.init(range: range, protection: prot, isPopulated: words.count == 4))
+            addressSpaces[mm].mappings.append(
+                .init(
+                    range: range, protection: prot, isPopulated: flags.contains("populated"),
+                    isHuge: flags.contains("huge")))
+            if flags.contains("huge") { hugeLines.append(line) }
         case .thread(let thread):
             // Split on the UTF-8 bytes (`;`, space and tab are ASCII): a workload's generated
             // script line holds thousands of operations, and splitting Characters costs a
@@ -357,6 +366,13 @@ struct ScenarioParser {
             throw error(
                 "invlpgb", "PCID with INVLPGB (global ASIDs are PCIDs; every CPU with INVLPGB has PCID)",
                 "invlpgb on with pcid off")
+        }
+        if let (mm, mapping, problem) = scenario.hugeMappingProblem {
+            let huge =
+                addressSpaces.prefix(mm).reduce(0) { $0 + $1.mappings.filter(\.isHuge).count }
+                + addressSpaces[mm].mappings.prefix(mapping).filter(\.isHuge).count
+            line = hugeLines[huge]
+            throw error("huge", problem, "map \(addressSpaces[mm].mappings[mapping].range) huge")
         }
         if let (mm, table) = scenario.untrackablePageTable {
             line = lastContentLine

@@ -5,8 +5,9 @@
 public enum CatchUp: Hashable, Sendable {
     /// `flush_tlb_local()`: drop every entry of the ASID.
     case full
-    /// `flush_tlb_one_user()` for each page of the range (INVLPG).
-    case range(PageRange)
+    /// `flush_tlb_one_user()` for each `stride` pages of the range (INVLPG): 1, or a page
+    /// table's pages when the flush's `stride_shift` is `PMD_SHIFT` (one entry a huge page).
+    case range(PageRange, stride: Int = 1)
     /// INVLPG each range the scheme recorded (the ring's slots), `pages` in all: the scheme
     /// carries it out (``Scheme/applyRecorded(pages:in:cpu:asid:mm:from:to:)``).
     case recorded(pages: Int)

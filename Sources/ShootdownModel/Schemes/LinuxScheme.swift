@@ -65,6 +65,12 @@ public struct LinuxScheme: Scheme {
         /// before `try_to_unmap_flush()` flushes the batch: another CPU still writes through its
         /// cached translation of the old page while it is copied, and the write is lost.
         case moveBeforeBatchFlush = "move-before-batch-flush"
+        /// `__split_huge_pmd_locked()` replaces the huge PMD with its page table without
+        /// `pmdp_invalidate()`'s flush: another CPU keeps the huge page's TLB entry next to the
+        /// 4 KiB translations of the same pages, the state the Intel SDM calls undefined
+        /// (§4.10.2.3) and AMD erratum 383 turned into machine checks; the kernel's split path
+        /// invalidates and flushes first for exactly this (mm/huge_memory.c's comment on it).
+        case thpSplitNoFlush = "thp-split-no-flush"
     }
 
     /// Linux, or Linux with RFC 15.
@@ -130,6 +136,9 @@ public struct LinuxScheme: Scheme {
     /// `move_ptes()`: `if (force_flush) flush_tlb_range(vma, old_end - len, old_end);` before
     /// the unlocks.
     public var mremapFlushesUnderPTL: Bool { mutation != .mremapFlushUnlocked }
+
+    /// `pmdp_invalidate()` -> `flush_pmd_tlb_range()` in `__split_huge_pmd_locked()`.
+    public var flushesPMDSplit: Bool { mutation != .thpSplitNoFlush }
 
     public var flushesWhenNested: Bool { mutation != .noNestedFlush }
 

@@ -8,4 +8,6 @@ public struct PublishedFlush: Hashable, Sendable {
     public var range: PageRange?
     /// Whether page tables were freed.
     public var freedTables: Bool
+    /// Pages per `INVLPG` over the range (``FlushTLBInfo/stride``).
+    public var stride = 1
 }

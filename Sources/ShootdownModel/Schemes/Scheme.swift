@@ -89,6 +89,10 @@ public protocol Scheme: Hashable, Sendable {
     /// drop. Linux since 4.20 (eb66ae030829): yes.
     var mremapFlushesUnderPTL: Bool { get }
 
+    /// `__split_huge_pmd_locked()`: whether `pmdp_invalidate()` flushes the huge PMD's entry
+    /// (`flush_pmd_tlb_range()`) before the page table takes its place. Linux: yes.
+    var flushesPMDSplit: Bool { get }
+
     /// `tlb_finish_mmu()`: whether a nested batch (`mm_tlb_flush_nested()`) forces a full flush.
     var flushesWhenNested: Bool { get }
 
@@ -246,6 +250,8 @@ extension Scheme {
 
     public var mremapFlushesUnderPTL: Bool { LinuxScheme.kernel.mremapFlushesUnderPTL }
 
+    public var flushesPMDSplit: Bool { LinuxScheme.kernel.flushesPMDSplit }
+
     public var flushesWhenNested: Bool { LinuxScheme.kernel.flushesWhenNested }
     public var freesBeforeFlush: Bool { LinuxScheme.kernel.freesBeforeFlush }
     public var movesBeforeBatchFlush: Bool { LinuxScheme.kernel.movesBeforeBatchFlush }
@@ -310,7 +316,7 @@ extension Scheme {
         to target: UInt64
     ) -> CatchUp {
         switch world.scheme.flushKind(info, localTLBGen: local, mmTLBGen: target) {
-        case .ranged: .range(PageRange(info.start, info.end!))
+        case .ranged: .range(PageRange(info.start, info.end!), stride: info.stride)
         case .full: .full
         }
     }
@@ -329,7 +335,7 @@ extension Scheme {
     public func describe(_ plan: CatchUp, from local: UInt64, to target: UInt64) -> String {
         switch plan {
         case .full: "flush_tlb_local (full)"
-        case .range(let range): "INVLPG \(range)"
+        case .range(let range, let stride): "INVLPG \(range)\(stride > 1 ? " every \(stride) pages" : "")"
         case .recorded(let pages): "INVLPG \(pages) recorded pages"
         }
     }

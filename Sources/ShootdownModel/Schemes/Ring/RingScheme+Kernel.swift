@@ -74,7 +74,7 @@ extension RingScheme {
         switch plan {
         case .full: "ring \(local + 1)...\(target): full flush"
         case .recorded(let pages): "ring \(local + 1)...\(target): INVLPG \(pages) pages"
-        case .range(let range): "ring \(local + 1)...\(target): INVLPG \(range)"
+        case .range(let range, _): "ring \(local + 1)...\(target): INVLPG \(range)"
         }
     }
 }

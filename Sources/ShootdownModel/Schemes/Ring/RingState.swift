@@ -25,6 +25,7 @@ public struct RingState: SchemeState {
             h.combine(slot.start)
             h.combine(slot.end)
             h.combine(slot.freedTables)
+            if slot.stride != 1 { h.combine(slot.stride | 1 << 40) }
         }
     }
 }
@@ -40,6 +41,12 @@ public struct RingSlot: Hashable, Sendable {
     public var end: Int? = 0
     /// The flush freed page tables.
     public var freedTables = false
+    /// Pages per `INVLPG` over the range (``FlushTLBInfo/stride``): a page table's pages for a
+    /// flush of huge PMDs.
+    public var stride = 1
+
+    /// The `INVLPG`s the slot's range takes.
+    public var invalidations: Int { end.map { ($0 - start + stride - 1) / stride } ?? 0 }
 
     /// An empty slot.
     public init() {}

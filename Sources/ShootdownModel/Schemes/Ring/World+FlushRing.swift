@@ -20,6 +20,7 @@ extension World where S == RingScheme {
         new.start = flush.range?.start ?? 0
         new.end = flush.range?.end
         new.freedTables = flush.freedTables
+        new.stride = flush.stride
         schemeState[flush.mm, index] = new
         if isTracing {
             note(
@@ -62,7 +63,7 @@ extension World where S == RingScheme {
             // R9: the slot asks for a full flush.
             guard let end = slot.end else { return (.full, read) }
             if forSwitch && slot.freedTables { return (.full, read) }
-            pages += end - slot.start
+            pages += slot.invalidations
             lowest = min(lowest, slot.start)
             highest = max(highest, end)
         }
@@ -83,7 +84,7 @@ extension World where S == RingScheme {
             let slot = schemeState[mm, Int(gen % UInt64(ring.size))]
             // The slots the plan counted: accepted ones (skip-unpublished passes over the rest).
             guard ring.accepts(slot, for: gen), let end = slot.end else { continue }
-            state.cpus[cpu].tlb.invalidate(asid: asid, pages: slot.start..<end)
+            state.cpus[cpu].tlb.invalidate(asid: asid, pages: slot.start..<end, stride: slot.stride)
         }
     }
 
@@ -103,6 +104,7 @@ extension World where S == RingScheme {
             schemeState[mm, index].start = info.start
             schemeState[mm, index].end = info.end
             schemeState[mm, index].freedTables = info.freedTables
+            schemeState[mm, index].stride = info.stride
             if isTracing {
                 note(
                     cpu, "ring_publish",

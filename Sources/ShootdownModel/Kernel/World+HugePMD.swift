@@ -1,0 +1,158 @@
+/// Transparent huge pages on the paths of munmap, madvise, mprotect and NUMA hinting: a huge PMD
+/// the range covers whole changes as one entry, with the PMD stride; one it covers in part is
+/// split into a page table first.
+///
+/// Follows `zap_pmd_range()` (mm/memory.c), `change_pmd_range()` (mm/mprotect.c),
+/// `zap_huge_pmd()`, `change_huge_pmd()` and `__split_huge_pmd_locked()` (mm/huge_memory.c),
+/// `pmdp_invalidate()` (mm/pgtable-generic.c) and `flush_pmd_tlb_range()`
+/// (arch/x86/include/asm/pgtable.h), Linux 6.6.
+extension World {
+    /// What the batch does with the huge PMD of page-table range `table`, of which it covers
+    /// `pages`: `zap_huge_pmd()` or `change_huge_pmd()` when it covers the PMD whole, else
+    /// `__split_huge_pmd()` (`if (next - addr != HPAGE_PMD_SIZE)`). NUMA hinting splits too: the
+    /// model has no `do_huge_pmd_numa_page()` yet, so it goes the way of a partial range
+    /// (docs/huge-pages.md).
+    func hugePMDStep(table: Int, pages: Range<Int>, in call: PTEBatchCall) -> PTEBatchCall.PC {
+        let whole = pages == state.mms[call.mm].pages(inTable: table)
+        switch call.kind {
+        case .munmap, .madviseDontNeed, .mprotect: return whole ? .hugePMD(table: table) : .splitPMD(table: table)
+        case .numaHint: return .splitPMD(table: table)
+        }
+    }
+
+    /// One huge PMD the batch covers whole, in one step under `pmd_lock()`.
+    mutating func changeHugePMD(_ cpu: Int, table: Int, call: inout PTEBatchCall) {
+        let space = state.mms[call.mm]
+        let pages = space.pages(inTable: table)
+        for page in pages { touch(.page(mm: call.mm, page: page), write: true) }
+        switch call.kind {
+        case .munmap, .madviseDontNeed:
+            // zap_huge_pmd(): pmdp_huge_get_and_clear_full(); tlb_remove_pmd_tlb_entry() ->
+            // tlb_flush_pmd_range(tlb, addr, HPAGE_PMD_SIZE) (cleared_pmds: the flush's stride is
+            // PMD_SHIFT unless PTEs were cleared too); zap_deposited_table(): pte_free() of the
+            // table no walk ever reached (no paging-structure entry, no freed_tables);
+            // tlb_remove_page_size(tlb, page, HPAGE_PMD_SIZE): the frames go after the flush.
+            for page in pages {
+                if let frame = space.ptes[page].frame { state.cpus[cpu].gatherFrames.append(frame) }
+                state.mms[call.mm].ptes[page] = .none
+                openRevocation(mm: call.mm, page: page, removesTranslation: true, thread: call.thread, op: call.op)
+            }
+            state.mms[call.mm].hugeTables &= ~space.tableBit(table)
+            call.gather.add(pmdRange: pages)
+            call.clearedInTable = true
+            if isTracing { note(cpu, call.kind.syscallName, "zap_huge_pmd(\(describe(pages))): tlb_flush_pmd_range") }
+        case .mprotect(let prot):
+            // change_huge_pmd(): pmdp_invalidate_ad() (no flush on x86: "Once an invalid PTE is
+            // established, the PTE's access and dirty bits cannot be updated"), pmd_modify(),
+            // pmd_mkwrite() only where can_change_pmd_writable(), set_pmd_at(); then
+            // huge_pmd_needs_flush() (PRESENT or RW changed) -> tlb_flush_pmd_range().
+            let old = space.ptes[pages.lowerBound]
+            var new = old
+            new.isPresent = prot != .none
+            new.isProtNone = prot == .none
+            if let frame = old.frame { touch(.frame(frame), write: false) }
+            new.isWritable =
+                prot == .write && scheme.grantsWrite(isExclusive: !(old.frame.map(state.frames.isShared) ?? false))
+            for page in pages {
+                state.mms[call.mm].ptes[page].isPresent = new.isPresent
+                state.mms[call.mm].ptes[page].isProtNone = new.isProtNone
+                state.mms[call.mm].ptes[page].isWritable = new.isWritable
+                if old.isPresent && !new.isPresent {
+                    openRevocation(mm: call.mm, page: page, removesTranslation: true, thread: call.thread, op: call.op)
+                } else if old.isWritable && !new.isWritable {
+                    openRevocation(mm: call.mm, page: page, removesTranslation: false, thread: call.thread, op: call.op)
+                }
+            }
+            if old.isPresent != new.isPresent || old.isWritable != new.isWritable {
+                call.gather.add(pmdRange: pages)
+                call.clearedInTable = true
+            }
+            if isTracing { note(cpu, "mprotect", "change_huge_pmd(\(describe(pages))) -> \(prot)") }
+        case .numaHint:
+            preconditionFailure("NUMA hinting splits a huge PMD first")
+        }
+    }
+
+    /// `__split_huge_pmd_locked()`, first half: `old_pmd = pmdp_invalidate(vma, haddr, pmd)`
+    /// makes the PMD not present (a walk faults, and the fault waits for `pmd_lock()`), then
+    /// `flush_pmd_tlb_range()` = `flush_tlb_mm_range(mm, haddr, haddr + HPAGE_PMD_SIZE,
+    /// PMD_SHIFT, false)`, still under the lock: the huge entry must be gone from every TLB
+    /// before 4 KiB translations of the same pages can be cached.
+    mutating func splitHugePMD(_ cpu: Int, table: Int, call: inout PTEBatchCall) -> StepOutcome {
+        let space = state.mms[call.mm]
+        let pages = space.pages(inTable: table)
+        for page in pages {
+            touch(.page(mm: call.mm, page: page), write: true)
+            state.mms[call.mm].ptes[page].isPresent = false
+            state.mms[call.mm].ptes[page].isProtNone = false
+        }
+        call.splitPMD = space.ptes[pages.lowerBound]
+        // Ghost: the huge entries cached now must be gone when the table replaces the PMD.
+        let split = Revocation(thread: call.thread, op: call.op, coveredBy: ThreadSet(call.thread), isDue: false)
+        updateTLBEntries(mm: call.mm, pages: pages) { entry in
+            if entry.hugePages > 0, entry.unmapped == nil { entry.unmapped = split }
+        }
+        let bit = space.tableBit(table)
+        state.mms[call.mm].hugeTables &= ~bit
+        state.mms[call.mm].splitTables |= bit
+        counters.thpSplits += 1
+        call.pc = .populateSplit(table: table)
+        guard scheme.flushesPMDSplit else {
+            if isTracing { note(cpu, "__split_huge_pmd", "pmd_mkinvalid(\(describe(pages))), no flush") }
+            return .shared
+        }
+        var flush = FlushTLBMMRangeCall(mm: call.mm, start: pages.lowerBound, end: pages.upperBound, freedTables: false)
+        flush.stride = space.ptesPerTable
+        if isTracing { note(cpu, "__split_huge_pmd", "pmdp_invalidate(\(describe(pages))): flush_pmd_tlb_range") }
+        return invoke(cpu, .flushTLBMMRange(flush), shared: true)
+    }
+
+    /// `__split_huge_pmd_locked()`, second half: the deposited table gets a PTE a page with the
+    /// old PMD's frame and protection, `pmd_populate()` hooks it, and `__split_huge_pmd()`
+    /// drops `pmd_lock()`; the batch takes the PTE lock again for the 4 KiB PTEs. From here a
+    /// huge entry of the range still cached is a second translation, of another size, of pages
+    /// the table now maps: using it is a violation (`split-huge-entry`).
+    mutating func populateSplit(_ cpu: Int, table: Int, call: inout PTEBatchCall) {
+        let space = state.mms[call.mm]
+        let pages = space.pages(inTable: table)
+        let pmd = call.splitPMD!
+        for page in pages {
+            touch(.page(mm: call.mm, page: page), write: true)
+            state.mms[call.mm].ptes[page].isPresent = pmd.isPresent
+            state.mms[call.mm].ptes[page].isProtNone = pmd.isProtNone
+            state.mms[call.mm].ptes[page].isWritable = pmd.isWritable
+        }
+        hookPageTable(mm: call.mm, page: pages.lowerBound)
+        updateTLBEntries(mm: call.mm, pages: pages, makesDue: true) { entry in
+            if entry.hugePages > 0, let r = entry.unmapped, r.thread == call.thread, r.op == call.op {
+                entry.unmapped?.isDue = true
+            }
+        }
+        call.splitPMD = nil
+        touch(.ptl(mm: call.mm, table: table), write: true)
+        state.mms[call.mm].ptlOwners[table] = nil
+        call.pc = .lockPTL(table: table)
+        if isTracing { note(cpu, "__split_huge_pmd", "pmd_populate(\(describe(pages))); spin_unlock(pmd_lock)") }
+    }
+
+    /// A huge PMD's pages, as the kernel's traces name a range.
+    func describe(_ pages: Range<Int>) -> String { PageRange(pages.lowerBound, pages.upperBound).description }
+
+    /// The VMA changes of munmap and mprotect: a range that is no longer one huge VMA over
+    /// whole page tables takes no more huge faults (`thp_vma_suitable_order()` fails on the
+    /// split VMA; munmap's VMA is gone). `keepingWhole`: mprotect keeps the tables it covers
+    /// whole (the VMA splits at their boundaries). A table munmap leaves without a VMA goes
+    /// with `free_pgtables()`: its PMD is `pmd_none()` again.
+    mutating func dropHugeEligibility(mm: Int, range: PageRange, keepingWhole: Bool) {
+        let space = state.mms[mm]
+        guard space.thpTables | space.splitTables != 0 else { return }
+        for table in space.table(of: range.start)...space.table(of: range.end - 1) {
+            let pages = space.pages(inTable: table)
+            let whole = range.start <= pages.lowerBound && pages.upperBound <= range.end
+            if !(keepingWhole && whole) { state.mms[mm].thpTables &= ~space.tableBit(table) }
+            if !keepingWhole, !pages.contains(where: { space.vmas[$0] != nil }) {
+                state.mms[mm].splitTables &= ~space.tableBit(table)
+            }
+        }
+    }
+}

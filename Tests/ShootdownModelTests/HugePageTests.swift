@@ -1,0 +1,170 @@
+import ShootdownModel
+import Testing
+
+/// Transparent huge pages (docs/huge-pages.md, first increment): a huge PMD fills one TLB entry
+/// for its whole range (a group in the model's TLB), a zap or mprotect of the whole PMD flushes
+/// with the PMD stride (`flush_tlb_mm_range(..., PMD_SHIFT, ...)`: one INVLPG a huge page, and
+/// huge pages counted against the 33-entry ceiling), and a partial one splits the PMD first
+/// (`__split_huge_pmd()`: `pmdp_invalidate()` and its flush, then the page table).
+@Suite struct HugePageTests {
+    static let usedWhileChanged = """
+        cpus 2
+        ptes-per-table 4
+        mm A
+          map 0-7 write huge populated
+        thread t0 mm=A cpu=0
+          read 1; write 5; signal touched; spin done; read 2; read 6
+        thread t1 mm=A cpu=1
+          wait touched; OPERATION; signal done
+        """
+
+    static func text(_ operation: String) -> String {
+        usedWhileChanged.replacingOccurrences(of: "OPERATION", with: operation)
+    }
+
+    /// One entry covers the range: `INVLPG` of any page of it, or a range reaching into it,
+    /// drops every page of the group; entries around it stay.
+    @Test func aHugeEntryIsFilledAndDroppedWhole() {
+        var tlb = TLB()
+        for page in 4..<8 {
+            tlb.fill(TLBEntry(asid: 1, page: page, frame: 10 + page, isWritable: true, mm: 0, hugePages: 4))
+        }
+        tlb.fill(TLBEntry(asid: 1, page: 3, frame: 3, isWritable: true, mm: 0))
+        tlb.fill(TLBEntry(asid: 1, page: 8, frame: 8, isWritable: true, mm: 0))
+        #expect(tlb.lookup(asid: 1, page: 6)?.covered == 4..<8)
+        var one = tlb
+        let found = one.invalidate(asid: 1, page: 6)
+        #expect(found)
+        #expect(one.entries.map(\.page) == [3, 8])
+        var range = tlb
+        range.invalidate(asid: 1, pages: 7..<9)
+        #expect(range.entries.map(\.page) == [3])
+        // flush_tlb_func()'s loop with the PMD stride: one INVLPG at 4 drops the group.
+        var strided = tlb
+        let invalidations = strided.invalidate(asid: 1, pages: 4..<8, stride: 4)
+        #expect(invalidations == 1)
+        #expect(strided.entries.map(\.page) == [3, 8])
+    }
+
+    /// A fault maps the whole range at once; a walk fills the huge entry, and every page of it
+    /// hits afterwards without another walk.
+    @Test func aFaultMapsAHugePageAndOneWalkCoversIt() throws {
+        let text = """
+            cpus 1
+            ptes-per-table 4
+            mm A
+              map 0-3 write huge
+            thread t0 mm=A cpu=0
+              read 0; write 1; read 2; write 3
+            """
+        let world = try runRoundRobin(text).world
+        #expect(world.counters.hugeFaults == 1)
+        #expect(world.counters.pageFaults == 1)
+        #expect(world.counters.hugeFills == 1)
+        #expect(world.counters.tlbFills == 1)
+        #expect(world.counters.tlbHits == 3)
+        #expect(world.state.mms[0].hugeTables == 1)
+        #expect(world.state.mms[0].hookedTables == 0)
+        #expect(world.state.mms[0].ptes.map(\.frame) == [0, 1, 2, 3])
+    }
+
+    /// Without a huge page's frames free the fault falls back to a 4 KiB page
+    /// (`VM_FAULT_FALLBACK`), and the range keeps its page table.
+    @Test func withoutFramesTheFaultFallsBackToASmallPage() throws {
+        let text = """
+            cpus 1
+            ptes-per-table 4
+            frames 2
+            mm A
+              map 0-3 write huge
+            thread t0 mm=A cpu=0
+              write 0; write 1; read 2
+            """
+        let world = try runRoundRobin(text).world
+        #expect(world.counters.hugeFaults == 0)
+        #expect(world.counters.hugeFills == 0)
+        #expect(world.state.mms[0].splitTables == 1)
+        #expect(world.state.mms[0].ptes[0].frame == 0)
+        #expect(world.state.mms[0].ptes[2].frame == world.state.frames.zeroPage)
+    }
+
+    /// madvise of a whole huge page: `zap_huge_pmd()`, one INVLPG on each CPU (the PMD stride),
+    /// the frames freed after the flush; the next read faults a new huge page in.
+    @Test func aWholeZapFlushesOneEntryAHugePage() throws {
+        let world = try runRoundRobin(Self.text("madvise 0-3")).world
+        #expect(world.counters.pmdFlushes == 1)
+        #expect(world.counters.thpSplits == 0)
+        #expect(world.counters.nrTLBLocalFlushOne == 1)
+        #expect(world.counters.pagesInvalidated == 2)
+        #expect(world.counters.fullFlushes == 0)
+        #expect(world.counters.hugeFaults == 1)
+        #expect(world.state.mms[0].hugeTables == 0b11)
+        #expect(world.violation == nil)
+    }
+
+    /// Huge pages count one each against `tlb_single_page_flush_ceiling`: 40 pages in ten
+    /// huge pages take ten INVLPGs on each CPU; the same pages in 4 KiB PTEs a full flush.
+    @Test func theCeilingCountsHugePages() throws {
+        let scenario = try #require(BuiltinScenarios.named("thp-ceiling"))
+        let huge = Runner(scenario: scenario, scheme: LinuxScheme()).run(.roundRobin).counters
+        #expect(huge.pmdFlushes == 1)
+        #expect(huge.nrTLBLocalFlushOne == 10)
+        #expect(huge.pagesInvalidated == 20)
+        #expect(huge.fullFlushes == 0)
+        var small = scenario
+        small.addressSpaces[0].mappings[0].isHuge = false
+        let flat = Runner(scenario: small, scheme: LinuxScheme()).run(.roundRobin).counters
+        #expect(flat.pmdFlushes == 0)
+        #expect(flat.fullFlushes == 2)
+        #expect(flat.pagesInvalidated == 0)
+    }
+
+    /// madvise of one page splits the PMD: `pmdp_invalidate()`'s PMD-stride flush, the page
+    /// table, then the 4 KiB zap of the page with its own flush.
+    @Test func aPartialZapSplitsThePMDFirst() throws {
+        let world = try runRoundRobin(Self.text("madvise 1")).world
+        #expect(world.counters.thpSplits == 1)
+        #expect(world.counters.pmdFlushes == 1)
+        #expect(world.counters.nrTLBRemoteFlush == 2)
+        #expect(world.counters.pagesInvalidated == 4)
+        #expect(world.state.mms[0].hugeTables == 0b10)
+        #expect(world.state.mms[0].splitTables == 0b01)
+        #expect(world.state.mms[0].ptes[1] == .none)
+        #expect(world.state.mms[0].ptes[2] == .mapping(2, writable: true))
+        #expect(world.violation == nil)
+    }
+
+    /// mprotect of a whole huge page: `change_huge_pmd()`, one PMD-stride flush; the write
+    /// after it is refused.
+    @Test func aWholeMprotectChangesThePMD() throws {
+        let world = try runRoundRobin(Self.text("mprotect 4-7 read")).world
+        #expect(world.counters.pmdFlushes == 1)
+        #expect(world.counters.thpSplits == 0)
+        #expect(world.state.mms[0].ptes[4...7].allSatisfy { $0.isPresent && !$0.isWritable })
+        #expect(world.state.mms[0].thpTables == 0b11)
+        // Part of a huge page: the VMA splits, so does the PMD, and the range takes no huge
+        // faults any more.
+        let part = try runRoundRobin(Self.text("mprotect 4-5 read")).world
+        #expect(part.counters.thpSplits == 1)
+        #expect(part.state.mms[0].thpTables == 0b01)
+    }
+
+    /// What the model cannot run on a huge mapping yet, and a huge mapping that is not whole
+    /// page tables, are refused with the line and the way out.
+    @Test func unsupportedHugeMappingsAreRefused() {
+        let cases = [
+            ("ptes-per-table 4\nmm A\n  map 1-4 write huge\nthread t mm=A cpu=0\n  read 1", "aligned"),
+            ("mm A\n  map 0-3 write huge\nthread t mm=A cpu=0\n  read 1", "ptes-per-table 512"),
+            ("ptes-per-table 4\nmm A\n  map 0-3 write huge\nthread t mm=A cpu=0\n  migrate 2", "migrate 2"),
+            ("ptes-per-table 4\nmm A\n  map 0-3 write huge\nmm C\nthread t mm=A cpu=0\n  fork C", "fork C"),
+            ("ptes-per-table 4\nmm A\n  map 0-3 write huge huge\nthread t mm=A cpu=0\n  read 1", "[huge]"),
+        ]
+        for (body, expected) in cases {
+            #expect {
+                _ = try ScenarioFormat.parse("cpus 1\n" + body, source: "huge")
+            } throws: { error in
+                "\(error)".contains(expected)
+            }
+        }
+    }
+}
