@@ -55,6 +55,7 @@ public enum CounterTable {
         "huge_fills": "page walks that filled a huge page's TLB entry",
         "pmd_flushes": "flush_tlb_mm_range calls with the PMD stride (one INVLPG a huge page)",
         "thp_splits": "huge PMDs split into page tables (__split_huge_pmd)",
+        "thp_collapses": "page tables' ranges collapsed into huge pages (collapse_huge_page)",
         "steps": "scheduler actions executed",
         "violations": "safety violations (the run stops at the first)",
     ]

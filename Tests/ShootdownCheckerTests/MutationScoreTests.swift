@@ -24,6 +24,7 @@ import Testing
         (.lazyFreedTables, "freed-tables", 25),
         (.moveBeforeBatchFlush, "migrate-use", 15),
         (.thpSplitNoFlush, "thp-split", 15),
+        (.cve202522045, "thp-collapse", 30),
     ]
 
     @Test func everyMutantIsInTheTable() {

@@ -167,4 +167,69 @@ import Testing
             }
         }
     }
+
+    /// MADV_COLLAPSE: the page table is detached and flushed, the small pages copied and freed,
+    /// a huge PMD installed with the table deposited (no longer hooked); zapping the huge PMD
+    /// frees the deposited table.
+    @Test func aCollapseReplacesThePageTableByAHugePage() throws {
+        let text = """
+            cpus 1
+            ptes-per-table 2
+            mm A
+              map 0-1 write populated
+            thread t0 mm=A cpu=0
+              read 0; collapse 0-1; read 1
+            """
+        let world = try runRoundRobin(text).world
+        #expect(world.counters.thpCollapses == 1)
+        #expect(world.counters.nrTLBLocalFlushOne == 2)
+        #expect(world.counters.hugeFills == 1)
+        #expect(world.state.mms[0].hugeTables == 1)
+        #expect(world.state.mms[0].hookedTables == 0)
+        #expect(world.state.mms[0].ptes.map(\.frame) == [2, 3])
+        #expect(world.state.frames.freeList == [0, 1])
+        let zapped = try runRoundRobin(text.replacingOccurrences(of: "read 1", with: "madvise 0-1")).world
+        #expect(zapped.counters.pageTablesFreed == 1)
+        #expect(zapped.counters.pmdFlushes == 1)
+    }
+
+    /// The scan's refusals leave everything as it was: a read-only range (`SCAN_PAGE_RO`), no
+    /// page table (`SCAN_PMD_NULL`), no huge page free (`SCAN_ALLOC_HUGE_PAGE_FAIL`).
+    @Test func aCollapseTheScanRefusesChangesNothing() throws {
+        for (map, frames) in [
+            ("map 0-1 read populated", ""), ("map 0-1 write", ""), ("map 0-1 write populated", "frames 2"),
+        ] {
+            let text = """
+                cpus 1
+                ptes-per-table 2
+                \(frames)
+                mm A
+                  \(map)
+                thread t0 mm=A cpu=0
+                  collapse 0-1
+                """
+            let world = try runRoundRobin(text).world
+            #expect(world.counters.thpCollapses == 0, "\(map) \(frames)")
+            #expect(world.counters.nrTLBLocalFlushOne == 0)
+            #expect(world.state.mms[0].hugeTables == 0)
+        }
+    }
+
+    /// A collapse that is not one whole, aligned page table, or whose range a thread also
+    /// migrates, is refused.
+    @Test func unsupportedCollapsesAreRefused() {
+        let cases = [
+            ("collapse 1-2", "one page table's range"),
+            ("collapse 0-3", "one page table's range"),
+            ("collapse 0-1; migrate 1", "migrate 1"),
+        ]
+        for (script, expected) in cases {
+            #expect {
+                _ = try ScenarioFormat.parse(
+                    "cpus 1\nptes-per-table 2\nmm A\n  map 0-3 write\nthread t mm=A cpu=0\n  \(script)", source: "c")
+            } throws: { error in
+                "\(error)".contains(expected)
+            }
+        }
+    }
 }

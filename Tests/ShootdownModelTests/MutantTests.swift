@@ -37,6 +37,7 @@ import Testing
         Catch(mutation: .moveBeforeBatchFlush, scenario: "migrate-use", seed: 43, cpu: 1, page: 0),
         Catch(mutation: .pcidAssumed, scenario: "nopcid-switch", seed: 0, cpu: 0, page: 0, kind: .wrongAddressSpace),
         Catch(mutation: .thpSplitNoFlush, scenario: "thp-split", seed: 2, cpu: 0, page: 2, kind: .splitHugeEntry),
+        Catch(mutation: .cve202522045, scenario: "thp-collapse", seed: 0, cpu: 0, page: 0, kind: .freedTableWalk),
     ]
 
     @Test func everyMutantHasAPinnedCatch() {

@@ -13,6 +13,8 @@ public enum KernelCall: Hashable, Sendable {
     case fork(ForkCall)
     /// `mremap()` of an anonymous range to a fixed destination.
     case mremap(MremapCall)
+    /// `madvise(MADV_COLLAPSE)`: `collapse_huge_page()` of one page table's range.
+    case collapse(CollapseCall)
     /// `handle_mm_fault()` for a page with no usable PTE.
     case fault(FaultCall)
     /// `flush_tlb_mm_range()`.
@@ -27,7 +29,7 @@ public enum KernelCall: Hashable, Sendable {
     /// Whether interrupts are enabled while this call is innermost.
     public var irqsEnabled: Bool {
         switch self {
-        case .pteBatch, .migrate, .reclaim, .fork, .mremap, .fault, .flushTLBMMRange, .enterLazyTLB: true
+        case .pteBatch, .migrate, .reclaim, .fork, .mremap, .collapse, .fault, .flushTLBMMRange, .enterLazyTLB: true
         case .flushTLBFunc, .switchMM: false
         }
     }
@@ -46,6 +48,7 @@ public enum KernelCall: Hashable, Sendable {
         case .reclaim: "shrink_folio_list"
         case .fork: "dup_mmap"
         case .mremap: "mremap"
+        case .collapse: "collapse_huge_page"
         case .fault: "handle_mm_fault"
         case .flushTLBMMRange: "flush_tlb_mm_range"
         case .flushTLBFunc: "flush_tlb_func"
@@ -459,4 +462,41 @@ public struct SwitchMMCall: Hashable, Sendable {
     public var asid = 0
     public var needFlush = false
     public var nextTLBGen: UInt64 = 0
+}
+
+/// `madvise(MADV_COLLAPSE)` of one page table's range: `madvise_collapse()` ->
+/// `hpage_collapse_scan_pmd()` -> `collapse_huge_page()` (mm/khugepaged.c, 6.6).
+public struct CollapseCall: Hashable, Sendable {
+    public enum PC: Hashable, Sendable, CaseIterable {
+        /// `mmap_write_lock()`, the scan, the huge page's allocation.
+        case lockMmap
+        /// `pmd_lock()`, `pmdp_collapse_flush()`: the PMD cleared and `flush_tlb_range()` called.
+        case clearPMD
+        /// After the flush: `spin_unlock(pmd_ptl)`.
+        case unlockPMD
+        /// `__collapse_huge_page_isolate()` and `__collapse_huge_page_copy()` under the PTE lock:
+        /// the small pages copied, their PTEs cleared, the pages freed.
+        case copy
+        /// `pgtable_trans_huge_deposit()` and `set_pmd_at()` of the huge PMD under `pmd_lock()`.
+        case install
+        case unlockMmap
+    }
+    /// The page-table page whose range collapses.
+    public var table: Int
+    public var thread: Int
+    /// The operation's index in the thread's script.
+    public var op: Int
+    public var mm: Int
+    public var pc: PC = .lockMmap
+    /// The detached table's PTEs, from `pmdp_collapse_flush()` until the copy clears them.
+    public var detached: [PTE] = []
+    /// The huge page's frames (`alloc_charge_hpage()`), until `set_pmd_at()` maps them.
+    public var frames: [Int] = []
+
+    public init(table: Int, thread: Int, op: Int, mm: Int) {
+        self.table = table
+        self.thread = thread
+        self.op = op
+        self.mm = mm
+    }
 }

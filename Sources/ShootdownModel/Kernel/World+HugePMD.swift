@@ -30,17 +30,24 @@ extension World {
             // zap_huge_pmd(): pmdp_huge_get_and_clear_full(); tlb_remove_pmd_tlb_entry() ->
             // tlb_flush_pmd_range(tlb, addr, HPAGE_PMD_SIZE) (cleared_pmds: the flush's stride is
             // PMD_SHIFT unless PTEs were cleared too); zap_deposited_table(): pte_free() of the
-            // table no walk ever reached (no paging-structure entry, no freed_tables);
-            // tlb_remove_page_size(tlb, page, HPAGE_PMD_SIZE): the frames go after the flush.
+            // deposited table at once, outside the gather (no freed_tables): safe only if no
+            // paging-structure cache still points at it (a fault's table was never hooked; a
+            // collapsed one was, until pmdp_collapse_flush()'s flush); tlb_remove_page_size(tlb,
+            // page, HPAGE_PMD_SIZE): the frames go after the flush.
             for page in pages {
                 if let frame = space.ptes[page].frame { state.cpus[cpu].gatherFrames.append(frame) }
                 state.mms[call.mm].ptes[page] = .none
                 openRevocation(mm: call.mm, page: page, removesTranslation: true, thread: call.thread, op: call.op)
             }
             state.mms[call.mm].hugeTables &= ~space.tableBit(table)
+            releasePageTables(mm: call.mm, tables: space.freeableTables & space.tableBit(table))
             call.gather.add(pmdRange: pages)
             call.clearedInTable = true
-            if isTracing { note(cpu, call.kind.syscallName, "zap_huge_pmd(\(describe(pages))): tlb_flush_pmd_range") }
+            if isTracing {
+                note(
+                    cpu, call.kind.syscallName,
+                    "zap_huge_pmd(\(describe(pages))): tlb_flush_pmd_range; pte_free(deposited table \(table))")
+            }
         case .mprotect(let prot):
             // change_huge_pmd(): pmdp_invalidate_ad() (no flush on x86: "Once an invalid PTE is
             // established, the PTE's access and dirty bits cannot be updated"), pmd_modify(),

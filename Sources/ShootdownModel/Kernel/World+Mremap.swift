@@ -92,7 +92,8 @@ extension World {
             // if (force_flush) flush_tlb_range(vma, old_end - len, old_end); still under both PTLs.
             call.pc = .unlockNewPTL
             let flush = FlushTLBMMRangeCall(
-                mm: call.mm, start: old, end: call.range.start + extentEnd(call), freedTables: false)
+                mm: call.mm, start: old, end: call.range.start + extentEnd(call),
+                freedTables: scheme.flushTLBRangeFreesTables)
             if isTracing { note(cpu, "move_ptes", "flush_tlb_range(\(describe(flush))) before the PTLs drop") }
             return invoke(cpu, .flushTLBMMRange(flush), shared: false)
         case .unlockNewPTL:
@@ -117,7 +118,8 @@ extension World {
             // page", 4.20): the PTLs are free already.
             call.pc = .unmapOld
             let flush = FlushTLBMMRangeCall(
-                mm: call.mm, start: call.range.start, end: call.range.end, freedTables: false)
+                mm: call.mm, start: call.range.start, end: call.range.end,
+                freedTables: scheme.flushTLBRangeFreesTables)
             if isTracing { note(cpu, "move_page_tables", "flush_tlb_range(\(describe(flush))) after the PTLs dropped") }
             return invoke(cpu, .flushTLBMMRange(flush), shared: false)
         case .unmapOld:

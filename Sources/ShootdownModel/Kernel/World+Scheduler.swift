@@ -75,6 +75,9 @@ extension World {
                 .mremap(MremapCall(range: range, destination: destination, thread: thread, op: opIndex, mm: mm!)))
         case .fork(let child):
             push(cpu, .fork(ForkCall(child: child, thread: thread, op: opIndex, mm: mm!)))
+        case .collapse(let range):
+            let table = state.mms[mm!].table(of: range.start)
+            push(cpu, .collapse(CollapseCall(table: table, thread: thread, op: opIndex, mm: mm!)))
         case .mmap(let range, let prot):
             mmap(cpu: cpu, thread: thread, mm: mm!, range: range, prot: prot)
         case .yield:

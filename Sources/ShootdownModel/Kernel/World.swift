@@ -194,6 +194,12 @@ public struct World<S: Scheme>: Sendable {
                 return new == old ? nil : ptl(call.mm, table: new)
             default: return nil
             }
+        case .collapse(let call):
+            switch call.pc {
+            case .lockMmap: return mmapLock(call.mm, write: true)
+            case .clearPMD, .copy, .install: return ptl(call.mm, table: call.table)
+            case .unlockPMD, .unlockMmap: return nil
+            }
         case .fault(let call):
             switch call.pc {
             case .lockMmap: return mmapLock(call.mm, write: false)
@@ -308,6 +314,9 @@ public struct World<S: Scheme>: Sendable {
             case .mremap(var call):
                 outcome = stepMremap(cpu, &call)
                 kernelCall = .mremap(call)
+            case .collapse(var call):
+                outcome = stepCollapse(cpu, &call)
+                kernelCall = .collapse(call)
             case .fault(var call):
                 outcome = stepFault(cpu, &call)
                 kernelCall = .fault(call)

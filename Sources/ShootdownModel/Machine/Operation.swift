@@ -31,6 +31,11 @@ public enum Operation: Hashable, Sendable {
     /// page-table locks, then unmaps the old range. The destination must hold no VMA (the model
     /// does not run the `do_munmap()` of a mapped destination: the call then fails).
     case mremap(PageRange, to: Int)
+    /// `madvise(range, MADV_COLLAPSE)` of one whole page table's range (`madvise_collapse()` ->
+    /// `collapse_huge_page()`, what khugepaged does in the background): the PTEs are detached
+    /// from the PMD with `pmdp_collapse_flush()`, the small pages copied into a huge page and
+    /// freed, and a huge PMD installed with the old page table deposited under it.
+    case collapse(PageRange)
     /// Reclaims the page (`shrink_folio_list()`): unmapped with the flush batched
     /// (`try_to_unmap_one()`, `set_tlb_ubc_flush_pending()`), flushed by `try_to_unmap_flush()`,
     /// then freed. The next access faults a new page in.

@@ -81,6 +81,9 @@ public struct Counters: Hashable, Sendable {
     public var pmdFlushes = 0
     /// Huge PMDs split into page tables (`__split_huge_pmd()`: the kernel's `thp_split_pmd`).
     public var thpSplits = 0
+    /// Page tables' ranges collapsed into huge pages (`collapse_huge_page()`:
+    /// `thp_collapse_alloc`).
+    public var thpCollapses = 0
     /// Scheduler actions executed.
     public var steps = 0
     /// Safety violations (the run stops at the first).
@@ -128,6 +131,7 @@ public struct Counters: Hashable, Sendable {
         hugeFills += other.hugeFills
         pmdFlushes += other.pmdFlushes
         thpSplits += other.thpSplits
+        thpCollapses += other.thpCollapses
         steps += other.steps
         violations += other.violations
     }
@@ -179,6 +183,7 @@ public struct Counters: Hashable, Sendable {
             ("huge_fills", hugeFills),
             ("pmd_flushes", pmdFlushes),
             ("thp_splits", thpSplits),
+            ("thp_collapses", thpCollapses),
             ("steps", steps),
             ("violations", violations),
         ]

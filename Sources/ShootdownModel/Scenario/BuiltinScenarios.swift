@@ -159,6 +159,34 @@ public enum BuiltinScenarios {
             """
         ),
         (
+            "thp-collapse",
+            """
+            # MADV_COLLAPSE detaches a page table while a lazy CPU still has the mm loaded: pmdp_collapse_flush()'s flush_tlb_range() must interrupt it (freed_tables, CVE-2025-22045), for zap_huge_pmd() frees the deposited table at once.
+            cpus 2
+            ptes-per-table 2
+            mm A
+              map 0-1 write populated
+            thread t0 mm=A cpu=0
+              read 0; signal touched; sleep; wait done; read 1
+            thread t1 mm=A cpu=1
+              wait touched; collapse 0-1; madvise 0-1; signal done
+            """
+        ),
+        (
+            "thp-collapse-use",
+            """
+            # MADV_COLLAPSE of a page another CPU keeps writing: the flush drops that CPU's entry before the small page is copied and freed, so no write lands in it afterwards.
+            cpus 2
+            ptes-per-table 2
+            mm A
+              map 0-1 write populated
+            thread t0 mm=A cpu=0
+              write 0; signal touched; write 0 x3; spin done; write 1
+            thread t1 mm=A cpu=1
+              wait touched; collapse 0-1; signal done
+            """
+        ),
+        (
             "freed-tables",
             """
             # munmap of a whole VMA frees the page table, so the flush interrupts lazy CPUs too.

@@ -1,5 +1,6 @@
-/// Transparent huge pages in a scenario (`map RANGE PROT huge`): which ranges may be mapped by
-/// huge PMDs, and what a scenario may not yet do with them (docs/huge-pages.md).
+/// Transparent huge pages in a scenario (`map RANGE PROT huge`, `collapse RANGE`): which ranges
+/// may be mapped by huge PMDs, and what a scenario may not yet do with them
+/// (docs/huge-pages.md).
 extension Scenario {
     /// Per address space, a bit per page-table-sized range a huge VMA covers at the start
     /// (``AddressSpace/thpTables``).
@@ -13,30 +14,47 @@ extension Scenario {
         }
     }
 
-    /// The first huge mapping the model cannot run, as (address space, mapping, what is wrong):
-    /// one not made of whole, aligned page-table ranges among the first
-    /// ``maxFreeablePageTables``, or one a thread migrates, reclaims, mremaps or maps over, or
-    /// forks (the model splits huge PMDs only on the paths of munmap, madvise, mprotect and
-    /// NUMA hinting so far).
-    var hugeMappingProblem: (mm: Int, mapping: Int, problem: String)? {
-        let table = ptesPerTable
-        for (mm, spec) in addressSpaces.enumerated() {
-            for (index, mapping) in spec.mappings.enumerated() where mapping.isHuge {
-                let range = mapping.range
-                if table < 2 {
-                    return (mm, index, "ptes-per-table of 2 or more (a huge page spans a page table)")
+    /// Per address space, the ranges a huge PMD may map in some run: its huge mappings and the
+    /// ranges its threads collapse.
+    public var hugeRanges: [[PageRange]] {
+        addressSpaces.indices.map { mm in
+            addressSpaces[mm].mappings.filter(\.isHuge).map(\.range)
+                + threads.filter { $0.mm == mm }.flatMap { thread in
+                    thread.script.compactMap { op -> PageRange? in
+                        if case .collapse(let range) = op { return range }
+                        return nil
+                    }
                 }
-                if range.start % table != 0 || range.count % table != 0 {
-                    return (mm, index, "a range of whole page tables, aligned to ptes-per-table \(table)")
+        }
+    }
+
+    /// The first huge range the model cannot run, as (address space, the range, whether a
+    /// `collapse` names it, what is wrong): one not made of whole, aligned page-table ranges
+    /// among the first ``maxFreeablePageTables``, or one a thread migrates, reclaims, mremaps or
+    /// maps over, or whose address space it forks (the model splits huge PMDs only on the paths
+    /// of munmap, madvise, mprotect and NUMA hinting so far).
+    var hugeRangeProblem: (mm: Int, range: PageRange, isCollapse: Bool, problem: String)? {
+        let table = ptesPerTable
+        for (mm, ranges) in hugeRanges.enumerated() {
+            let mappings = addressSpaces[mm].mappings.filter(\.isHuge).count
+            for (index, range) in ranges.enumerated() {
+                let isCollapse = index >= mappings
+                if table < 2 {
+                    return (mm, range, isCollapse, "ptes-per-table of 2 or more (a huge page spans a page table)")
+                }
+                if range.start % table != 0 || range.count % table != 0 || (isCollapse && range.count != table) {
+                    let what = isCollapse ? "one page table's range" : "a range of whole page tables"
+                    return (mm, range, isCollapse, "\(what), aligned to ptes-per-table \(table)")
                 }
                 if (range.end - 1) / table >= Self.maxFreeablePageTables {
-                    return (mm, index, "a range within the first \(Self.maxFreeablePageTables) page tables")
+                    return (mm, range, isCollapse, "a range within the first \(Self.maxFreeablePageTables) page tables")
                 }
                 for thread in threads where thread.mm == mm {
                     if let op = thread.script.first(where: { Self.touchesUnmodelled($0, range) }) {
+                        let text = ScenarioFormat.format(op, in: self)
                         return (
-                            mm, index,
-                            "no `\(ScenarioFormat.format(op, in: self))` in its address space (not modelled on huge pages yet: docs/huge-pages.md)"
+                            mm, range, isCollapse,
+                            "no `\(text)` in its address space (not modelled on huge pages yet: docs/huge-pages.md)"
                         )
                     }
                 }
@@ -45,7 +63,7 @@ extension Scenario {
         return nil
     }
 
-    /// Whether `op` migrates, reclaims, mremaps or maps over a page of huge mapping `range`, or
+    /// Whether `op` migrates, reclaims, mremaps or maps over a page of huge range `range`, or
     /// forks its address space.
     static func touchesUnmodelled(_ op: Operation, _ range: PageRange) -> Bool {
         func overlaps(_ other: PageRange) -> Bool { other.start < range.end && range.start < other.end }

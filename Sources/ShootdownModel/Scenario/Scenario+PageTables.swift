@@ -10,7 +10,8 @@ extension Scenario {
     /// parent's VMAs copied by `fork`) all of whose ever-mapped pages lie in ranges the threads
     /// of that address space unmap (`munmap`, an mremap's source). `free_pgtables()` frees a
     /// table only when no VMA is left in it, so no other table can be freed; the analysis may
-    /// name tables no run frees (the unmaps may not all happen), never miss one.
+    /// name tables no run frees (the unmaps may not all happen), never miss one. A table a
+    /// `collapse` takes is freeable too: deposited under the huge PMD, `zap_huge_pmd()` frees it.
     public var freeablePageTables: [UInt64] {
         freeableTables().map { tables in
             tables.reduce(0) { $1 < Self.maxFreeablePageTables ? $0 | 1 << UInt64($1) : $0 }
@@ -36,6 +37,7 @@ extension Scenario {
         }
         var unmapped = [[Bool]](repeating: [Bool](repeating: false, count: pages), count: addressSpaces.count)
         var forks: [(parent: Int, child: Int)] = []
+        var collapsed = [Set<Int>](repeating: [], count: addressSpaces.count)
         for thread in threads {
             guard let mm = thread.mm else { continue }
             for op in thread.script {
@@ -49,6 +51,8 @@ extension Scenario {
                     for page in to..<min(pages, to + range.count) { mapped[mm][page] = true }
                 case .fork(let child):
                     forks.append((mm, child))
+                case .collapse(let range):
+                    collapsed[mm].insert(range.start / ptesPerTable)
                 default:
                     break
                 }
@@ -70,7 +74,8 @@ extension Scenario {
             (0..<tableCount).filter { table in
                 let range = table * ptesPerTable..<min((table + 1) * ptesPerTable, pages)
                 let everMapped = range.filter { mapped[mm][$0] }
-                return !everMapped.isEmpty && everMapped.allSatisfy { unmapped[mm][$0] }
+                return collapsed[mm].contains(table)
+                    || !everMapped.isEmpty && everMapped.allSatisfy { unmapped[mm][$0] }
             }
         }
     }

@@ -36,6 +36,7 @@ public enum ScenarioFormat {
         case .mmap(let range, let prot): "mmap \(range) \(prot)"
         case .migrate(let page, let synchronous): "migrate \(page)\(synchronous ? " sync" : "")"
         case .numaHint(let range): "numa-hint \(range)"
+        case .collapse(let range): "collapse \(range)"
         case .reclaim(let page): "reclaim \(page)"
         case .mremap(let range, let to): "mremap \(range) \(to)"
         case .fork(let mm): "fork #\(mm)"

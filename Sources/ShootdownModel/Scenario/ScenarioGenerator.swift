@@ -142,6 +142,19 @@ public struct ScenarioGenerator: Sendable {
         // run on a huge mapping yet (Scenario+HugePages.swift) leave the scripts of its mm.
         // Drawn last, as above.
         if ptesPerTable == 2, draw.chance(1, in: 4) { Self.makeHuge(&scenario) }
+        // One in four of those with a page table's range to spare: a user thread collapses it
+        // (MADV_COLLAPSE), at a random point of its script.
+        let collapsers = scenario.threads.indices.filter { scenario.threads[$0].mm != nil }
+        if ptesPerTable == 2, pages >= 2, !collapsers.isEmpty, draw.chance(1, in: 4) {
+            let thread = collapsers[draw.int(0...collapsers.count - 1)]
+            let start = 2 * draw.int(0...pages / 2 - 1)
+            let at = draw.int(0...scenario.threads[thread].script.count)
+            scenario.threads[thread].script.insert(.collapse(PageRange(start, start + 2)), at: at)
+            let mm = scenario.threads[thread].mm
+            for other in scenario.threads.indices where scenario.threads[other].mm == mm {
+                scenario.threads[other].script.removeAll { Scenario.touchesUnmodelled($0, PageRange(start, start + 2)) }
+            }
+        }
         return scenario
     }
 

@@ -37,6 +37,8 @@ struct ScenarioParser {
     var framesLine = 1
     /// The `map ... huge` lines, in order, to report a huge mapping the model cannot run.
     var hugeLines: [Int] = []
+    /// The first `collapse` line, to report a collapse the model cannot run.
+    var collapseLine: Int?
 
     init(source: String) { self.source = source }
 
@@ -210,7 +212,7 @@ struct ScenarioParser {
 
     /// The operations only a user thread can make.
     static let userOnly: Set = [
-        "read", "write", "munmap", "madvise", "mprotect", "mmap", "migrate", "numa-hint", "reclaim", "fork",
+        "read", "write", "munmap", "madvise", "mprotect", "mmap", "migrate", "numa-hint", "collapse", "reclaim", "fork",
         "mremap",
     ]
 
@@ -246,6 +248,10 @@ struct ScenarioParser {
         case "numa-hint":
             try arity(2, "`numa-hint RANGE` (change_prot_numa)")
             return .numaHint(try pageRange(words[1]))
+        case "collapse":
+            try arity(2, "`collapse RANGE` (MADV_COLLAPSE of one page table's range)")
+            if collapseLine == nil { collapseLine = line }
+            return .collapse(try pageRange(words[1]))
         case "reclaim":
             try arity(2, "`reclaim PAGE`")
             return .reclaim(page: try page(words[1]))
@@ -289,7 +295,7 @@ struct ScenarioParser {
         default:
             throw error(
                 "operation",
-                "read, write, munmap, madvise, mprotect, mmap, migrate, numa-hint, reclaim, fork, mremap, yield, "
+                "read, write, munmap, madvise, mprotect, mmap, migrate, numa-hint, collapse, reclaim, fork, mremap, yield, "
                     + "sleep, wait, spin, signal, work or tick",
                 words[0])
         }
@@ -367,12 +373,17 @@ struct ScenarioParser {
                 "invlpgb", "PCID with INVLPGB (global ASIDs are PCIDs; every CPU with INVLPGB has PCID)",
                 "invlpgb on with pcid off")
         }
-        if let (mm, mapping, problem) = scenario.hugeMappingProblem {
-            let huge =
-                addressSpaces.prefix(mm).reduce(0) { $0 + $1.mappings.filter(\.isHuge).count }
-                + addressSpaces[mm].mappings.prefix(mapping).filter(\.isHuge).count
-            line = hugeLines[huge]
-            throw error("huge", problem, "map \(addressSpaces[mm].mappings[mapping].range) huge")
+        if let (mm, range, isCollapse, problem) = scenario.hugeRangeProblem {
+            if isCollapse {
+                line = collapseLine ?? lastContentLine
+                throw error("collapse", problem, "collapse \(range)")
+            }
+            let mapping = addressSpaces[mm].mappings.firstIndex { $0.isHuge && $0.range == range }!
+            line =
+                hugeLines[
+                    addressSpaces.prefix(mm).reduce(0) { $0 + $1.mappings.filter(\.isHuge).count }
+                        + addressSpaces[mm].mappings.prefix(mapping).filter(\.isHuge).count]
+            throw error("huge", problem, "map \(range) huge")
         }
         if let (mm, table) = scenario.untrackablePageTable {
             line = lastContentLine

@@ -73,6 +73,7 @@ public struct SmallScope: Sendable {
         case .madviseDontNeed(let r): return .madviseDontNeed(range(r))
         case .mprotect(let r, let prot): return .mprotect(range(r), prot)
         case .numaHint(let r): return .numaHint(range(r))
+        case .collapse(let r): return .collapse(range(r))
         case .migrate(let p, let synchronous): return .migrate(page: page(p), synchronous: synchronous)
         case .reclaim(let p): return .reclaim(page: page(p))
         case .mremap(let r, let to): return .mremap(range(r), to: page(to))

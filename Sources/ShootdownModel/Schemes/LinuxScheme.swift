@@ -71,6 +71,11 @@ public struct LinuxScheme: Scheme {
         /// (§4.10.2.3) and AMD erratum 383 turned into machine checks; the kernel's split path
         /// invalidates and flushes first for exactly this (mm/huge_memory.c's comment on it).
         case thpSplitNoFlush = "thp-split-no-flush"
+        /// x86 `flush_tlb_range()` passes `freed_tables = false`, as before Jann Horn's fix
+        /// (CVE-2025-22045): khugepaged's `pmdp_collapse_flush()` detaches a page table without
+        /// interrupting lazy CPUs, whose paging-structure caches keep pointing at it until
+        /// `zap_huge_pmd()` frees it.
+        case cve202522045 = "cve-2025-22045"
     }
 
     /// Linux, or Linux with RFC 15.
@@ -136,6 +141,12 @@ public struct LinuxScheme: Scheme {
     /// `move_ptes()`: `if (force_flush) flush_tlb_range(vma, old_end - len, old_end);` before
     /// the unlocks.
     public var mremapFlushesUnderPTL: Bool { mutation != .mremapFlushUnlocked }
+
+    /// `#define flush_tlb_range(vma, start, end) flush_tlb_mm_range(..., true)` (arch/x86/
+    /// include/asm/tlbflush.h since 3ef938c35035, February 2025, `Cc: stable`, CVE-2025-22045):
+    /// the `linux` scheme takes the fix, so that Linux passes the collapse scenarios; the mutant
+    /// is v6.6.0's `false`.
+    public var flushTLBRangeFreesTables: Bool { mutation != .cve202522045 }
 
     /// `pmdp_invalidate()` -> `flush_pmd_tlb_range()` in `__split_huge_pmd_locked()`.
     public var flushesPMDSplit: Bool { mutation != .thpSplitNoFlush }

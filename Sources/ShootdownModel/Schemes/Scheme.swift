@@ -89,6 +89,11 @@ public protocol Scheme: Hashable, Sendable {
     /// drop. Linux since 4.20 (eb66ae030829): yes.
     var mremapFlushesUnderPTL: Bool { get }
 
+    /// x86 `flush_tlb_range()`'s `freed_tables` argument (mremap's `move_ptes()`, khugepaged's
+    /// `pmdp_collapse_flush()`): `true` since Jann Horn's "x86/mm: Fix flush_tlb_range() when used
+    /// for zapping normal PMDs" (CVE-2025-22045, in the stable trees the schemes follow).
+    var flushTLBRangeFreesTables: Bool { get }
+
     /// `__split_huge_pmd_locked()`: whether `pmdp_invalidate()` flushes the huge PMD's entry
     /// (`flush_pmd_tlb_range()`) before the page table takes its place. Linux: yes.
     var flushesPMDSplit: Bool { get }
@@ -251,6 +256,8 @@ extension Scheme {
     public var mremapFlushesUnderPTL: Bool { LinuxScheme.kernel.mremapFlushesUnderPTL }
 
     public var flushesPMDSplit: Bool { LinuxScheme.kernel.flushesPMDSplit }
+
+    public var flushTLBRangeFreesTables: Bool { LinuxScheme.kernel.flushTLBRangeFreesTables }
 
     public var flushesWhenNested: Bool { LinuxScheme.kernel.flushesWhenNested }
     public var freesBeforeFlush: Bool { LinuxScheme.kernel.freesBeforeFlush }
