@@ -34,7 +34,7 @@ import Testing
         Case(mutant: "linux~mremap-flush-unlocked", index: 43_721),
         Case(mutant: "linux~lazy-freed-tables", index: 2),
         Case(mutant: "linux~move-before-batch-flush", index: 68),
-        Case(mutant: "linux~thp-split-no-flush", index: 1_458),
+        Case(mutant: "linux~thp-split-no-flush", index: 1_363),
         Case(mutant: "linux~cve-2025-22045", index: 604),
         Case(mutant: "linux-6.6.y~cve-2025-37964", index: 200),
         Case(mutant: "linux-6.6.y~switching-after-gen", index: 200),

@@ -15,6 +15,8 @@ public enum KernelCall: Hashable, Sendable {
     case mremap(MremapCall)
     /// `madvise(MADV_COLLAPSE)`: `collapse_huge_page()` of one page table's range.
     case collapse(CollapseCall)
+    /// `__split_huge_pmd()`: a huge PMD replaced by its page table.
+    case split(SplitCall)
     /// `handle_mm_fault()` for a page with no usable PTE.
     case fault(FaultCall)
     /// `flush_tlb_mm_range()`.
@@ -29,7 +31,8 @@ public enum KernelCall: Hashable, Sendable {
     /// Whether interrupts are enabled while this call is innermost.
     public var irqsEnabled: Bool {
         switch self {
-        case .pteBatch, .migrate, .reclaim, .fork, .mremap, .collapse, .fault, .flushTLBMMRange, .enterLazyTLB: true
+        case .pteBatch, .migrate, .reclaim, .fork, .mremap, .collapse, .split, .fault, .flushTLBMMRange, .enterLazyTLB:
+            true
         case .flushTLBFunc, .switchMM: false
         }
     }
@@ -49,6 +52,7 @@ public enum KernelCall: Hashable, Sendable {
         case .fork: "dup_mmap"
         case .mremap: "mremap"
         case .collapse: "collapse_huge_page"
+        case .split: "__split_huge_pmd"
         case .fault: "handle_mm_fault"
         case .flushTLBMMRange: "flush_tlb_mm_range"
         case .flushTLBFunc: "flush_tlb_func"
@@ -161,12 +165,6 @@ public struct PTEBatchCall: Hashable, Sendable {
         /// A huge PMD the range covers whole (`zap_huge_pmd()`, `change_huge_pmd()`), under
         /// `pmd_lock()` (the table's PTL in the model).
         case hugePMD(table: Int)
-        /// `__split_huge_pmd_locked()` of a huge PMD the range covers in part (or NUMA hinting's):
-        /// `pmdp_invalidate()`, whose `flush_pmd_tlb_range()` is the next call; then
-        /// `populateSplit`: the deposited table filled with the PMD's PTEs and hooked, the lock
-        /// dropped and taken again for the PTEs (`zap_pte_range()`, `change_pte_range()`).
-        case splitPMD(table: Int)
-        case populateSplit(table: Int)
         /// RFC 15's `tlb_end_ptes()`: `read_defer_tlb_flush_gen()`, then `inc_mm_tlb_gen()`,
         /// then `store_deferred_tlb_gen()`.
         case readDeferGen(table: Int)
@@ -181,9 +179,6 @@ public struct PTEBatchCall: Hashable, Sendable {
     }
 
     public var kind: Kind
-    /// The huge PMD `pmdp_invalidate()` took away, while its split is under way: its
-    /// protection goes to every PTE of the new table.
-    public var splitPMD: PTE?
     // Narrow fields first, so that they share a word: frames are copied on every step.
     private let _thread: UInt8
     private let _op: UInt16
@@ -498,5 +493,32 @@ public struct CollapseCall: Hashable, Sendable {
         self.thread = thread
         self.op = op
         self.mm = mm
+    }
+}
+
+/// `__split_huge_pmd()` of the huge PMD over one page table's range (mm/huge_memory.c, 6.6), for
+/// whatever path needs small pages there: a zap, mprotect or NUMA hinting of part of it, reclaim
+/// and migration (`TTU_SPLIT_HUGE_PMD`), a write fault on a huge page shared since fork.
+public struct SplitCall: Hashable, Sendable {
+    public enum PC: Hashable, Sendable, CaseIterable {
+        /// `pmd_lock()`; if still `pmd_trans_huge()`, `pmdp_invalidate()` and its flush.
+        case invalidate
+        /// The deposited table filled with the PMD's PTEs, `pmd_populate()`, `spin_unlock()`.
+        case populate
+    }
+    public var mm: Int
+    public var table: Int
+    /// The thread whose operation splits, and the operation (the split's ghost revocation).
+    public var thread: Int
+    public var op: Int
+    public var pc: PC = .invalidate
+    /// The huge PMD `pmdp_invalidate()` took away: its protection goes to every PTE of the table.
+    public var pmd: PTE?
+
+    public init(mm: Int, table: Int, thread: Int, op: Int) {
+        self.mm = mm
+        self.table = table
+        self.thread = thread
+        self.op = op
     }
 }

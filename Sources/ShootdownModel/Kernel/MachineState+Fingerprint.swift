@@ -192,10 +192,7 @@ extension KernelCall {
             case .storeDeferGen(let table): h.combine(14 + 16 * table)
             case .tlbFlush: h.combine(15)
             case .hugePMD(let table): h.combine(-1 - 16 * table)
-            case .splitPMD(let table): h.combine(-2 - 16 * table)
-            case .populateSplit(let table): h.combine(-3 - 16 * table)
             }
-            if let pmd = c.splitPMD { pmd.fingerprint(into: &h) }
             h.combine(c.deferGen)
             h.combine(c.clearedInTable)
             h.combine(c.batchedSeen.pending)
@@ -225,6 +222,14 @@ extension KernelCall {
             h.combine(c.isSegfault)
             h.combine(c.oldFrame)
             h.combine(c.newFrame)
+        case .split(let c):
+            h.combine(12)
+            h.combine(c.mm)
+            h.combine(c.table)
+            h.combine(c.thread)
+            h.combine(c.op)
+            h.combine(Self.code(c.pc))
+            if let pmd = c.pmd { pmd.fingerprint(into: &h) }
         case .collapse(let c):
             h.combine(11)
             h.combine(c.table)

@@ -152,6 +152,48 @@ extension World {
         return true
     }
 
+    /// A fault on a huge PMD (`__handle_mm_fault()`, mm/memory.c and mm/huge_memory.c, 6.6):
+    /// `do_huge_pmd_numa_page()` for a PROT_NONE one (the whole PMD gets `vm_page_prot` back,
+    /// write only where `can_change_pmd_writable()`); `do_huge_pmd_wp_page()` for a write to a
+    /// read-only one in a writable VMA: `PageAnonExclusive` (here: no other mapping) reuses the
+    /// page (`maybe_pmd_mkwrite()`), else `__split_huge_pmd()` and `VM_FAULT_FALLBACK`, and the
+    /// fault goes on with the small page (`do_wp_page()`: the copy). The fault's step runs again
+    /// after the split.
+    mutating func hugePMDFault(_ cpu: Int, _ call: inout FaultCall, table: Int) -> StepOutcome {
+        let space = state.mms[call.mm]
+        let pages = space.pages(inTable: table)
+        let pte = space.ptes[call.page]
+        let vma = space.vmas[call.page]
+        let writable = vma == .write
+        let isExclusive = !state.frames.isShared(pte.frame!)
+        if pte.isProtNone, vma.map({ $0 != .none }) ?? false {
+            for page in pages {
+                touch(.page(mm: call.mm, page: page), write: true)
+                state.mms[call.mm].ptes[page].isPresent = true
+                state.mms[call.mm].ptes[page].isProtNone = false
+                state.mms[call.mm].ptes[page].isWritable = writable && scheme.grantsWrite(isExclusive: isExclusive)
+            }
+            if isTracing { note(cpu, "do_huge_pmd_numa_page", "pmd(\(describe(pages))) restored to \(vma!)") }
+        } else if pte.isPresent, call.write, !pte.isWritable, writable {
+            guard isExclusive else {
+                if isTracing { note(cpu, "do_huge_pmd_wp_page", "page shared: __split_huge_pmd, VM_FAULT_FALLBACK") }
+                let split = SplitCall(
+                    mm: call.mm, table: table, thread: call.thread, op: state.threads[call.thread].pc)
+                return invoke(cpu, .split(split), shared: true)
+            }
+            for page in pages {
+                touch(.page(mm: call.mm, page: page), write: true)
+                state.mms[call.mm].ptes[page].isWritable = true
+            }
+            if isTracing { note(cpu, "do_huge_pmd_wp_page", "reuse: pmd(\(describe(pages))) made writable") }
+        } else {
+            if isTracing { note(cpu, "handle_mm_fault", "pmd(\(describe(pages))) already usable") }
+        }
+        counters.pageFaults += 1
+        call.pc = .unlockMmap
+        return .shared
+    }
+
     /// `handle_mm_fault()` -> `do_anonymous_page()` / `do_wp_page()`, with `mmap_lock` held for
     /// reading. Allocation and the PTE update under the page-table lock are one step: the
     /// allocator takes part in no flush protocol, and the PTL makes the update atomic to every
@@ -176,7 +218,10 @@ extension World {
             let pte = state.mms[call.mm].ptes[call.page]
             let vma = state.mms[call.mm].vmas[call.page]
             let writable = vma == .write
-            if pte.frame == nil, state.mms[call.mm].faultsHuge(at: call.page), faultHugePage(cpu, call) {
+            let table = state.mms[call.mm].table(of: call.page)
+            if state.mms[call.mm].hugeTables != 0, state.mms[call.mm].isHuge(table: table) {
+                return hugePMDFault(cpu, &call, table: table)
+            } else if pte.frame == nil, state.mms[call.mm].faultsHuge(at: call.page), faultHugePage(cpu, call) {
                 // Mapped by do_huge_pmd_anonymous_page().
             } else if pte.isMigrationEntry {
                 // migration_entry_wait(): the page is being migrated; retry after it.

@@ -28,6 +28,10 @@ extension World {
             state.mms[call.child].vmas = parent.vmas
             state.mms[call.child].vmaIndex = parent.vmaIndex
             state.mms[call.child].deferTLBGen = Array(repeating: 0, count: parent.deferTLBGen.count)
+            // VM_HUGEPAGE goes with the VMAs; a PMD pointing at a page table gets one in the
+            // child too (copy_pmd_range() -> copy_pte_range() allocates it).
+            state.mms[call.child].thpTables = parent.thpTables
+            state.mms[call.child].splitTables = parent.splitTables
             if isTracing {
                 note(
                     cpu, "dup_mmap",
@@ -38,6 +42,10 @@ extension World {
         case .copy(let page):
             let table = state.mms[call.mm].table(of: page)
             touch(.ptl(mm: call.mm, table: table), write: true)
+            if state.mms[call.mm].hugeTables != 0, state.mms[call.mm].isHuge(table: table) {
+                copyHugePMD(cpu, table: table, call: &call)
+                return .shared
+            }
             touch(.page(mm: call.mm, page: page), write: true)
             touch(.page(mm: call.child, page: page), write: true)
             touch(.allocator, write: true)
@@ -82,6 +90,31 @@ extension World {
             finishOperation(call.thread)
             return .ret(shared: true)
         }
+    }
+
+    /// `copy_huge_pmd()` (mm/huge_memory.c, 6.6) under both `pmd_lock()`s: a page table
+    /// allocated and deposited for the child, `pmdp_set_wrprotect()` of the parent's PMD, and the
+    /// same PMD, write-protected, in the child: the huge page shared copy-on-write (the first
+    /// write on either side splits it, `do_huge_pmd_wp_page()`, and copies a small page).
+    mutating func copyHugePMD(_ cpu: Int, table: Int, call: inout ForkCall) {
+        let pages = state.mms[call.mm].pages(inTable: table)
+        let bit = state.mms[call.mm].tableBit(table)
+        for page in pages {
+            touch(.page(mm: call.mm, page: page), write: true)
+            touch(.page(mm: call.child, page: page), write: true)
+            var pte = state.mms[call.mm].ptes[page]
+            if pte.isWritable {
+                pte.isWritable = false
+                state.mms[call.mm].ptes[page] = pte
+                openRevocation(mm: call.mm, page: page, removesTranslation: false, thread: call.thread, op: call.op)
+            }
+            state.mms[call.child].ptes[page] = pte
+            touch(.frame(pte.frame!), write: true)
+            state.frames.share(pte.frame!)
+        }
+        state.mms[call.child].hugeTables |= bit
+        if isTracing { note(cpu, "copy_huge_pmd", "pmd(\(describe(pages))) shared read-only, table deposited") }
+        call.pc = nextCopy(after: pages.upperBound - 1, call)
     }
 
     /// The next page after `page` whose PTE maps a frame, or the flush once none is left.

@@ -7,17 +7,11 @@
 /// `pmdp_invalidate()` (mm/pgtable-generic.c) and `flush_pmd_tlb_range()`
 /// (arch/x86/include/asm/pgtable.h), Linux 6.6.
 extension World {
-    /// What the batch does with the huge PMD of page-table range `table`, of which it covers
-    /// `pages`: `zap_huge_pmd()` or `change_huge_pmd()` when it covers the PMD whole, else
-    /// `__split_huge_pmd()` (`if (next - addr != HPAGE_PMD_SIZE)`). NUMA hinting splits too: the
-    /// model has no `do_huge_pmd_numa_page()` yet, so it goes the way of a partial range
-    /// (docs/huge-pages.md).
-    func hugePMDStep(table: Int, pages: Range<Int>, in call: PTEBatchCall) -> PTEBatchCall.PC {
-        let whole = pages == state.mms[call.mm].pages(inTable: table)
-        switch call.kind {
-        case .munmap, .madviseDontNeed, .mprotect: return whole ? .hugePMD(table: table) : .splitPMD(table: table)
-        case .numaHint: return .splitPMD(table: table)
-        }
+    /// Whether the batch covers the huge PMD of page-table range `table` whole, of which it
+    /// covers `pages` (`if (next - addr != HPAGE_PMD_SIZE)` splits it): `zap_huge_pmd()` or
+    /// `change_huge_pmd()` then.
+    func coversWholePMD(table: Int, pages: Range<Int>, in call: PTEBatchCall) -> Bool {
+        pages == state.mms[call.mm].pages(inTable: table)
     }
 
     /// One huge PMD the batch covers whole, in one step under `pmd_lock()`.
@@ -76,70 +70,94 @@ extension World {
             }
             if isTracing { note(cpu, "mprotect", "change_huge_pmd(\(describe(pages))) -> \(prot)") }
         case .numaHint:
-            preconditionFailure("NUMA hinting splits a huge PMD first")
-        }
-    }
-
-    /// `__split_huge_pmd_locked()`, first half: `old_pmd = pmdp_invalidate(vma, haddr, pmd)`
-    /// makes the PMD not present (a walk faults, and the fault waits for `pmd_lock()`), then
-    /// `flush_pmd_tlb_range()` = `flush_tlb_mm_range(mm, haddr, haddr + HPAGE_PMD_SIZE,
-    /// PMD_SHIFT, false)`, still under the lock: the huge entry must be gone from every TLB
-    /// before 4 KiB translations of the same pages can be cached.
-    mutating func splitHugePMD(_ cpu: Int, table: Int, call: inout PTEBatchCall) -> StepOutcome {
-        let space = state.mms[call.mm]
-        let pages = space.pages(inTable: table)
-        for page in pages {
-            touch(.page(mm: call.mm, page: page), write: true)
-            state.mms[call.mm].ptes[page].isPresent = false
-            state.mms[call.mm].ptes[page].isProtNone = false
-        }
-        call.splitPMD = space.ptes[pages.lowerBound]
-        // Ghost: the huge entries cached now must be gone when the table replaces the PMD.
-        let split = Revocation(thread: call.thread, op: call.op, coveredBy: ThreadSet(call.thread), isDue: false)
-        updateTLBEntries(mm: call.mm, pages: pages) { entry in
-            if entry.hugePages > 0, entry.unmapped == nil { entry.unmapped = split }
-        }
-        let bit = space.tableBit(table)
-        state.mms[call.mm].hugeTables &= ~bit
-        state.mms[call.mm].splitTables |= bit
-        counters.thpSplits += 1
-        call.pc = .populateSplit(table: table)
-        guard scheme.flushesPMDSplit else {
-            if isTracing { note(cpu, "__split_huge_pmd", "pmd_mkinvalid(\(describe(pages))), no flush") }
-            return .shared
-        }
-        var flush = FlushTLBMMRangeCall(mm: call.mm, start: pages.lowerBound, end: pages.upperBound, freedTables: false)
-        flush.stride = space.ptesPerTable
-        if isTracing { note(cpu, "__split_huge_pmd", "pmdp_invalidate(\(describe(pages))): flush_pmd_tlb_range") }
-        return invoke(cpu, .flushTLBMMRange(flush), shared: true)
-    }
-
-    /// `__split_huge_pmd_locked()`, second half: the deposited table gets a PTE a page with the
-    /// old PMD's frame and protection, `pmd_populate()` hooks it, and `__split_huge_pmd()`
-    /// drops `pmd_lock()`; the batch takes the PTE lock again for the 4 KiB PTEs. From here a
-    /// huge entry of the range still cached is a second translation, of another size, of pages
-    /// the table now maps: using it is a violation (`split-huge-entry`).
-    mutating func populateSplit(_ cpu: Int, table: Int, call: inout PTEBatchCall) {
-        let space = state.mms[call.mm]
-        let pages = space.pages(inTable: table)
-        let pmd = call.splitPMD!
-        for page in pages {
-            touch(.page(mm: call.mm, page: page), write: true)
-            state.mms[call.mm].ptes[page].isPresent = pmd.isPresent
-            state.mms[call.mm].ptes[page].isProtNone = pmd.isProtNone
-            state.mms[call.mm].ptes[page].isWritable = pmd.isWritable
-        }
-        hookPageTable(mm: call.mm, page: pages.lowerBound)
-        updateTLBEntries(mm: call.mm, pages: pages, makesDue: true) { entry in
-            if entry.hugePages > 0, let r = entry.unmapped, r.thread == call.thread, r.op == call.op {
-                entry.unmapped?.isDue = true
+            // change_huge_pmd() with MM_CP_PROT_NUMA: "if (pmd_protnone(*pmd)) goto unlock;",
+            // else pmd_modify(oldpmd, PAGE_NONE): not present, no write (no shared-page skip
+            // here, unlike change_pte_range()); the flush deferred to tlb_finish_mmu().
+            let old = space.ptes[pages.lowerBound]
+            guard !old.isProtNone else {
+                if isTracing { note(cpu, "change_prot_numa", "change_huge_pmd(\(describe(pages))): already PROT_NONE") }
+                return
+            }
+            for page in pages {
+                state.mms[call.mm].ptes[page].isPresent = false
+                state.mms[call.mm].ptes[page].isProtNone = true
+                state.mms[call.mm].ptes[page].isWritable = false
+                openRevocation(mm: call.mm, page: page, removesTranslation: true, thread: call.thread, op: call.op)
+            }
+            call.gather.add(pmdRange: pages)
+            call.clearedInTable = true
+            if isTracing {
+                note(cpu, "change_prot_numa", "change_huge_pmd(\(describe(pages))) -> PROT_NONE (flush deferred)")
             }
         }
-        call.splitPMD = nil
-        touch(.ptl(mm: call.mm, table: table), write: true)
-        state.mms[call.mm].ptlOwners[table] = nil
-        call.pc = .lockPTL(table: table)
-        if isTracing { note(cpu, "__split_huge_pmd", "pmd_populate(\(describe(pages))); spin_unlock(pmd_lock)") }
+    }
+
+    /// Follows `__split_huge_pmd()` -> `__split_huge_pmd_locked()` (mm/huge_memory.c, 6.6):
+    /// under `pmd_lock()` (the model's PTL of the table), if the PMD is still huge,
+    /// `old_pmd = pmdp_invalidate(vma, haddr, pmd)` makes it not present (a walk faults, and the
+    /// fault waits for the lock), then `flush_pmd_tlb_range()` = `flush_tlb_mm_range(mm, haddr,
+    /// haddr + HPAGE_PMD_SIZE, PMD_SHIFT, false)`, still under the lock: the huge entry must be
+    /// gone from every TLB before 4 KiB translations of the same pages can be cached. Then the
+    /// deposited table gets a PTE a page with the old PMD's frame and protection,
+    /// `pmd_populate()` hooks it, and the lock drops. From there a huge entry of the range still
+    /// cached is a second translation, of another size, of pages the table maps: using it is a
+    /// violation (`split-huge-entry`).
+    mutating func stepSplit(_ cpu: Int, _ call: inout SplitCall) -> StepOutcome {
+        let space = state.mms[call.mm]
+        let pages = space.pages(inTable: call.table)
+        let bit = space.tableBit(call.table)
+        switch call.pc {
+        case .invalidate:
+            touch(.ptl(mm: call.mm, table: call.table), write: true)
+            guard space.hugeTables & bit != 0 else {
+                // Split, or zapped, by another CPU since the caller looked.
+                if isTracing { note(cpu, "__split_huge_pmd", "\(describe(pages)) no longer huge") }
+                return .ret(shared: true)
+            }
+            state.mms[call.mm].ptlOwners[call.table] = cpu
+            call.pmd = space.ptes[pages.lowerBound]
+            for page in pages {
+                touch(.page(mm: call.mm, page: page), write: true)
+                state.mms[call.mm].ptes[page].isPresent = false
+                state.mms[call.mm].ptes[page].isProtNone = false
+            }
+            // Ghost: the huge entries cached now must be gone when the table replaces the PMD.
+            let split = Revocation(thread: call.thread, op: call.op, coveredBy: ThreadSet(call.thread), isDue: false)
+            updateTLBEntries(mm: call.mm, pages: pages) { entry in
+                if entry.hugePages > 0, entry.unmapped == nil { entry.unmapped = split }
+            }
+            state.mms[call.mm].hugeTables &= ~bit
+            state.mms[call.mm].splitTables |= bit
+            counters.thpSplits += 1
+            call.pc = .populate
+            guard scheme.flushesPMDSplit else {
+                if isTracing { note(cpu, "__split_huge_pmd", "pmd_mkinvalid(\(describe(pages))), no flush") }
+                return .shared
+            }
+            var flush = FlushTLBMMRangeCall(
+                mm: call.mm, start: pages.lowerBound, end: pages.upperBound, freedTables: false)
+            flush.stride = space.ptesPerTable
+            if isTracing { note(cpu, "__split_huge_pmd", "pmdp_invalidate(\(describe(pages))): flush_pmd_tlb_range") }
+            return invoke(cpu, .flushTLBMMRange(flush), shared: true)
+        case .populate:
+            let pmd = call.pmd!
+            for page in pages {
+                touch(.page(mm: call.mm, page: page), write: true)
+                state.mms[call.mm].ptes[page].isPresent = pmd.isPresent
+                state.mms[call.mm].ptes[page].isProtNone = pmd.isProtNone
+                state.mms[call.mm].ptes[page].isWritable = pmd.isWritable
+            }
+            hookPageTable(mm: call.mm, page: pages.lowerBound)
+            updateTLBEntries(mm: call.mm, pages: pages, makesDue: true) { entry in
+                if entry.hugePages > 0, let r = entry.unmapped, r.thread == call.thread, r.op == call.op {
+                    entry.unmapped?.isDue = true
+                }
+            }
+            touch(.ptl(mm: call.mm, table: call.table), write: true)
+            state.mms[call.mm].ptlOwners[call.table] = nil
+            if isTracing { note(cpu, "__split_huge_pmd", "pmd_populate(\(describe(pages))); spin_unlock(pmd_lock)") }
+            return .ret(shared: true)
+        }
     }
 
     /// A huge PMD's pages, as the kernel's traces name a range.

@@ -75,25 +75,28 @@ extension World {
             call.pc = .lockPTL(table: state.mms[call.mm].table(of: call.range.start))
             return .shared
         case .lockPTL(let table):
-            // zap_pte_range() / change_pte_range(): pte_offset_map_lock() of one PTE page.
+            // zap_pte_range() / change_pte_range(): pte_offset_map_lock() of one PTE page; a
+            // huge PMD first (zap_pmd_range(), change_pmd_range()): pmd_lock() for a whole one,
+            // __split_huge_pmd() for one the range covers in part, then the PTE page's lock.
             touch(.ptl(mm: call.mm, table: table), write: true)
-            state.mms[call.mm].ptlOwners[table] = cpu
             let pages = state.mms[call.mm].pages(inTable: table).clamped(to: call.range.start..<call.range.end)
+            var next = PTEBatchCall.PC.batchedPending(table: table)
+            if state.mms[call.mm].hugeTables != 0, state.mms[call.mm].isHuge(table: table) {
+                guard coversWholePMD(table: table, pages: pages, in: call) else {
+                    return invoke(
+                        cpu, .split(SplitCall(mm: call.mm, table: table, thread: call.thread, op: call.op)),
+                        shared: true)
+                }
+                next = .hugePMD(table: table)
+            }
+            state.mms[call.mm].ptlOwners[table] = cpu
             coverRevocations(mm: call.mm, pages: pages, thread: call.thread)
             if isTracing { note(cpu, name, "spin_lock(ptl of table \(table))") }
-            call.pc = .batchedPending(table: table)
-            if state.mms[call.mm].hugeTables != 0, state.mms[call.mm].isHuge(table: table) {
-                call.pc = hugePMDStep(table: table, pages: pages, in: call)
-            }
+            call.pc = next
             return .shared
         case .hugePMD(let table):
             changeHugePMD(cpu, table: table, call: &call)
             call.pc = endOfTable(table, in: call)
-            return .shared
-        case .splitPMD(let table):
-            return splitHugePMD(cpu, table: table, call: &call)
-        case .populateSplit(let table):
-            populateSplit(cpu, table: table, call: &call)
             return .shared
         case .batchedPending(let table):
             // flush_tlb_batched_pending(mm), first thing under the PTL (zap_pte_range(),

@@ -26,6 +26,14 @@ extension World {
         switch call.pc {
         case .lockPTL:
             touch(.ptl(mm: call.mm, table: table), write: true)
+            if state.mms[call.mm].hugeTables != 0, state.mms[call.mm].isHuge(table: table) {
+                // try_to_unmap_one() / try_to_migrate_one() with TTU_SPLIT_HUGE_PMD (reclaim's
+                // try_to_unmap() of a PMD-mapped THP; migration of a THP it could not move
+                // whole, after try_split_folio()): split_huge_pmd_address() first, then the
+                // page's PTE as a small page's.
+                let split = SplitCall(mm: call.mm, table: table, thread: call.thread, op: call.op)
+                return invoke(cpu, .split(split), shared: true)
+            }
             state.mms[call.mm].ptlOwners[table] = cpu
             if call.migrates {
                 coverRevocations(mm: call.mm, pages: call.page..<call.page + 1, thread: call.thread)

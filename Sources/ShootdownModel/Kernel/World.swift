@@ -194,6 +194,8 @@ public struct World<S: Scheme>: Sendable {
                 return new == old ? nil : ptl(call.mm, table: new)
             default: return nil
             }
+        case .split(let call):
+            return call.pc == .invalidate ? ptl(call.mm, table: call.table) : nil
         case .collapse(let call):
             switch call.pc {
             case .lockMmap: return mmapLock(call.mm, write: true)
@@ -317,6 +319,9 @@ public struct World<S: Scheme>: Sendable {
             case .collapse(var call):
                 outcome = stepCollapse(cpu, &call)
                 kernelCall = .collapse(call)
+            case .split(var call):
+                outcome = stepSplit(cpu, &call)
+                kernelCall = .split(call)
             case .fault(var call):
                 outcome = stepFault(cpu, &call)
                 kernelCall = .fault(call)

@@ -1,6 +1,5 @@
 /// Transparent huge pages in a scenario (`map RANGE PROT huge`, `collapse RANGE`): which ranges
-/// may be mapped by huge PMDs, and what a scenario may not yet do with them
-/// (docs/huge-pages.md).
+/// may be mapped by huge PMDs, and which the model cannot take (docs/huge-pages.md).
 extension Scenario {
     /// Per address space, a bit per page-table-sized range a huge VMA covers at the start
     /// (``AddressSpace/thpTables``).
@@ -30,9 +29,7 @@ extension Scenario {
 
     /// The first huge range the model cannot run, as (address space, the range, whether a
     /// `collapse` names it, what is wrong): one not made of whole, aligned page-table ranges
-    /// among the first ``maxFreeablePageTables``, or one a thread migrates, reclaims, mremaps or
-    /// maps over, or whose address space it forks (the model splits huge PMDs only on the paths
-    /// of munmap, madvise, mprotect and NUMA hinting so far).
+    /// among the first ``maxFreeablePageTables`` (a collapse: exactly one table's range).
     var hugeRangeProblem: (mm: Int, range: PageRange, isCollapse: Bool, problem: String)? {
         let table = ptesPerTable
         for (mm, ranges) in hugeRanges.enumerated() {
@@ -49,30 +46,8 @@ extension Scenario {
                 if (range.end - 1) / table >= Self.maxFreeablePageTables {
                     return (mm, range, isCollapse, "a range within the first \(Self.maxFreeablePageTables) page tables")
                 }
-                for thread in threads where thread.mm == mm {
-                    if let op = thread.script.first(where: { Self.touchesUnmodelled($0, range) }) {
-                        let text = ScenarioFormat.format(op, in: self)
-                        return (
-                            mm, range, isCollapse,
-                            "no `\(text)` in its address space (not modelled on huge pages yet: docs/huge-pages.md)"
-                        )
-                    }
-                }
             }
         }
         return nil
-    }
-
-    /// Whether `op` migrates, reclaims, mremaps or maps over a page of huge range `range`, or
-    /// forks its address space.
-    static func touchesUnmodelled(_ op: Operation, _ range: PageRange) -> Bool {
-        func overlaps(_ other: PageRange) -> Bool { other.start < range.end && range.start < other.end }
-        switch op {
-        case .migrate(let page, _), .reclaim(let page): return range.contains(page)
-        case .mmap(let other, _): return overlaps(other)
-        case .mremap(let from, let to): return overlaps(from) || overlaps(PageRange(to, to + from.count))
-        case .fork: return true
-        default: return false
-        }
     }
 }

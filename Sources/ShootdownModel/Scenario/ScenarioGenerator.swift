@@ -138,9 +138,7 @@ public struct ScenarioGenerator: Sendable {
             scenario.globalASIDThreshold = draw.int(0...cpus - 1)
         }
         // One scenario in four with two PTEs to a page table: every VMA over whole tables is a
-        // huge one (`map ... huge`, transparent huge pages), and the operations the model cannot
-        // run on a huge mapping yet (Scenario+HugePages.swift) leave the scripts of its mm.
-        // Drawn last, as above.
+        // huge one (`map ... huge`, transparent huge pages). Drawn last, as above.
         if ptesPerTable == 2, draw.chance(1, in: 4) { Self.makeHuge(&scenario) }
         // One in four of those with a page table's range to spare: a user thread collapses it
         // (MADV_COLLAPSE), at a random point of its script.
@@ -150,16 +148,11 @@ public struct ScenarioGenerator: Sendable {
             let start = 2 * draw.int(0...pages / 2 - 1)
             let at = draw.int(0...scenario.threads[thread].script.count)
             scenario.threads[thread].script.insert(.collapse(PageRange(start, start + 2)), at: at)
-            let mm = scenario.threads[thread].mm
-            for other in scenario.threads.indices where scenario.threads[other].mm == mm {
-                scenario.threads[other].script.removeAll { Scenario.touchesUnmodelled($0, PageRange(start, start + 2)) }
-            }
         }
         return scenario
     }
 
-    /// Makes every mapping over whole, aligned page tables huge, and drops the operations of
-    /// its address space that touch it unmodelled.
+    /// Makes every mapping over whole, aligned page tables huge.
     static func makeHuge(_ scenario: inout Scenario) {
         let table = scenario.ptesPerTable
         for mm in scenario.addressSpaces.indices {
@@ -167,9 +160,6 @@ public struct ScenarioGenerator: Sendable {
                 let range = scenario.addressSpaces[mm].mappings[index].range
                 guard range.start % table == 0, range.count % table == 0 else { continue }
                 scenario.addressSpaces[mm].mappings[index].isHuge = true
-                for thread in scenario.threads.indices where scenario.threads[thread].mm == mm {
-                    scenario.threads[thread].script.removeAll { Scenario.touchesUnmodelled($0, range) }
-                }
             }
         }
     }
