@@ -187,6 +187,35 @@ public enum BuiltinScenarios {
             """
         ),
         (
+            "thp-fork-cow",
+            """
+            # fork shares a huge page read-only; the parent's write finds it shared, splits its PMD (a PMD-stride flush) and copies one small page, while its other CPU keeps reading the huge page.
+            cpus 2
+            ptes-per-table 2
+            mm A
+              map 0-1 write huge populated
+            mm C
+            thread t0 mm=A cpu=0
+              read 1; signal touched; read 1 x3; spin done; read 1
+            thread t1 mm=A cpu=1
+              wait touched; fork C; write 0; signal done
+            """
+        ),
+        (
+            "thp-reclaim-use",
+            """
+            # Reclaim of a page of a huge page another CPU keeps reading: the PMD is split first (TTU_SPLIT_HUGE_PMD), then the small page unmapped with its flush batched and freed after it.
+            cpus 2
+            ptes-per-table 2
+            mm A
+              map 0-1 write huge populated
+            thread t0 mm=A cpu=0
+              read 0; signal touched; read 0 x3; spin done; read 0
+            thread t1 mm=A cpu=1
+              wait touched; reclaim 0; signal done
+            """
+        ),
+        (
             "freed-tables",
             """
             # munmap of a whole VMA frees the page table, so the flush interrupts lazy CPUs too.
