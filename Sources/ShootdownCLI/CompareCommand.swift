@@ -51,6 +51,15 @@ struct Compare: ParsableCommand {
     )
     var invlpgb: OnOff?
 
+    @Option(
+        help: """
+            on: transparent huge pages: the workload's address spaces map whole page tables (512 \
+            pages) with VM_HUGEPAGE, so faults map huge pages, a zap of a whole one is one \
+            PMD-stride flush and a zap of part of one splits it (munmap-micro's mmaps stay small).
+            """
+    )
+    var thp: OnOff = .off
+
     @Option(help: "A JSON file of cycle costs overriding the defaults (see README).")
     var costModel: String?
 
@@ -93,6 +102,7 @@ struct Compare: ParsableCommand {
             var load = Workload(kind, cpus: cpus, iterations: iterations, pages: pages, reads: reads, seed: seed)
             load.hasPCID = pcid == .on
             load.hasINVLPGB = (invlpgb ?? pcid) == .on
+            load.hasTHP = thp == .on
             let scenario: Scenario
             do {
                 scenario = try load.scenario()

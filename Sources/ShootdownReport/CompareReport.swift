@@ -13,6 +13,8 @@ public struct CompareReport: Codable, Sendable {
     public var pcid: Bool
     /// Whether they had INVLPGB (`compare --invlpgb`).
     public var invlpgb: Bool
+    /// Whether the workload mapped transparent huge pages (`compare --thp`).
+    public var thp: Bool
     /// The cost model the figures were priced with, so that a report says how to reproduce it.
     public var costModel: CostModel
     public var schemes: [Row]
@@ -46,6 +48,7 @@ public struct CompareReport: Codable, Sendable {
         iterations = workload.iterations
         pcid = workload.hasPCID
         invlpgb = workload.hasINVLPGB
+        thp = workload.hasTHP
         let base = Self.figures(oracle)
         schemes = results.map { name, result in
             let figures = Self.figures(result)
@@ -89,7 +92,7 @@ public struct CompareReport: Codable, Sendable {
                 }
         }
         var lines = [
-            "\(workload) on \(cpus) CPUs\(pcid ? (invlpgb ? "" : " without INVLPGB") : " without PCID"), \(iterations) rounds, seed \(seed); (Nx) = N times oracle-sw",
+            "\(workload) on \(cpus) CPUs\(pcid ? (invlpgb ? "" : " without INVLPGB") : " without PCID")\(thp ? ", huge pages" : ""), \(iterations) rounds, seed \(seed); (Nx) = N times oracle-sw",
             TextTable.render(header: header, rows: rows),
         ]
         for row in schemes where row.violation != nil {

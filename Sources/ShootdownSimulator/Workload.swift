@@ -52,6 +52,19 @@ public struct Workload: Hashable, Sendable {
     /// Whether the CPUs have INVLPGB (the scenario's `invlpgb on`, with the kernel's threshold):
     /// only `linux-6.15` uses it.
     public var hasINVLPGB = false
+    /// Transparent huge pages (`map ... huge`): the workload's address spaces map whole page
+    /// tables (512 pages) with `VM_HUGEPAGE`, so that a fault maps a huge page, a zap of a whole
+    /// one is one PMD-stride flush and a zap of part of one splits it first. `munmap-micro`'s
+    /// `mmap`s stay small.
+    public var hasTHP = false
+
+    /// The pages a mapping of `pages` takes: whole page tables with huge pages.
+    func mapped(_ pages: Int) -> Int { hasTHP ? (pages + 511) / 512 * 512 : pages }
+
+    /// A `map` line of `pages` pages from 0, writable.
+    func mapLine(_ pages: Int, populated: Bool = false) -> String {
+        "  map 0-\(mapped(pages) - 1) write\(hasTHP ? " huge" : "")\(populated ? " populated" : "")"
+    }
 
     /// A workload; the defaults make one round of `tlb-flush2` on 16 CPUs about 30 accesses and
     /// one zap of 8 pages per thread.
@@ -84,7 +97,7 @@ public struct Workload: Hashable, Sendable {
                     cpus - 1 + iterations)
             }
         }
-        let span = (kind == .munmapMicro ? 512 : cpus * pages) + 4 * max(reads, 1)
+        let span = mapped((kind == .munmapMicro ? 512 : cpus * pages) + 4 * max(reads, 1))
         guard span <= 16_384 else {
             let why = kind == .tlbFlush3 ? " (tlb-flush3 zaps at least 64 pages a thread, beyond the ceiling)" : ""
             throw WorkloadError(
@@ -101,9 +114,10 @@ public struct Workload: Hashable, Sendable {
         switch kind {
         case .tlbFlush1:
             let data = pages
-            lines += ["pages \(pages + 4 * max(reads, 1))", "frames \(cpus * (pages + 4 * max(reads, 1)) + 1)"]
+            let span = mapped(pages + 4 * max(reads, 1))
+            lines += ["pages \(span)", "frames \(cpus * span + 1)"]
             for cpu in 0..<cpus {
-                lines += ["mm P\(cpu)", "  map 0-\(pages + 4 * max(reads, 1) - 1) write"]
+                lines += ["mm P\(cpu)", mapLine(span)]
             }
             for cpu in 0..<cpus {
                 lines.append("thread t\(cpu) mm=P\(cpu) cpu=\(cpu)")
@@ -184,8 +198,8 @@ public struct Workload: Hashable, Sendable {
         case .forkCow:
             let parents = cpus - 1
             let data = parents * pages
-            let span = data + 4 * max(reads, 1)
-            lines += ["frames \((iterations + 2) * span + 1)", "mm A", "  map 0-\(span - 1) write populated"]
+            let span = mapped(data + 4 * max(reads, 1))
+            lines += ["frames \((iterations + 2) * span + 1)", "mm A", mapLine(span, populated: true)]
             lines += (0..<iterations).map { "mm C\($0)" }
             for cpu in 0..<parents {
                 lines.append("thread t\(cpu) mm=A cpu=\(cpu)")
@@ -257,8 +271,8 @@ public struct Workload: Hashable, Sendable {
     /// The header of a one-process workload: address space A maps `data` pages and the working
     /// set after them; frames for all of them (`framesPerPage` times over where pages move).
     func processHeader(data: Int, framesPerPage: Int = 1) -> [String] {
-        let span = data + 4 * max(reads, 1)
-        return ["frames \(framesPerPage * span + 1)", "mm A", "  map 0-\(span - 1) write"]
+        let span = mapped(data + 4 * max(reads, 1))
+        return ["frames \(framesPerPage * span + 1)", "mm A", mapLine(span)]
     }
 
     /// `reads` reads from the working set `base..<base + 4 * reads`: three in four from its

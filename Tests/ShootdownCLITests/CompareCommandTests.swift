@@ -34,6 +34,31 @@ import Testing
         #expect(ratios["tlb_misses"].map { $0 >= 1 } == true)
     }
 
+    /// `--thp on`: each process zaps its own huge page whole, so each flush is one INVLPG (the
+    /// PMD stride) where 512 small pages are over the ceiling and flush the whole TLB.
+    @Test func hugePagesTurnFullFlushesIntoOneInvalidation() throws {
+        func linux(_ thp: String) throws -> [String: Int] {
+            let output = try CLI.run([
+                "compare", "--workload", "tlb-flush1", "--cpus", "4", "--pages", "512", "--iterations", "5",
+                "--schemes", "linux", "--thp", thp, "--format", "json",
+            ])
+            #expect(output.status == 0)
+            let json = try #require(JSONSerialization.jsonObject(with: Data(output.stdout.utf8)) as? [String: Any])
+            #expect(json["thp"] as? Bool == (thp == "on"))
+            let schemes = try #require(json["schemes"] as? [[String: Any]])
+            return try #require(schemes[0]["counters"] as? [String: Int])
+        }
+        let huge = try linux("on")
+        #expect(huge["full_flushes"] == 0)
+        #expect(huge["ranged_flushes"] == 20)
+        #expect(huge["pages_invalidated"] == 20)
+        #expect(huge["violations"] == 0)
+        let small = try linux("off")
+        #expect(small["full_flushes"] == 20)
+        #expect(small["pages_invalidated"] == 0)
+        #expect(small["tlb_misses"]! > 10 * huge["tlb_misses"]!)
+    }
+
     @Test func sweepWritesOneRowPerCPUCountAndAChart() throws {
         let path = NSTemporaryDirectory() + "shootdown-sweep-\(getpid()).svg"
         defer { try? FileManager.default.removeItem(atPath: path) }

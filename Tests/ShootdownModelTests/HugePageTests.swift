@@ -277,4 +277,24 @@ import Testing
             #expect(world.state.mms[0].ptes[2].frame != 2, "\(operation)")
         }
     }
+
+    /// A bounded TLB (the simulator's) counts a huge page's group as one entry and evicts it
+    /// whole; a hit on any page of it keeps it recent.
+    @Test func aBoundedTLBHoldsAHugePageAsOneEntry() {
+        var tlb = TLB(capacity: 2, l1Capacity: 1)
+        for page in 4..<8 {
+            tlb.fill(TLBEntry(asid: 1, page: page, frame: page, isWritable: true, mm: 0, hugePages: 4))
+        }
+        tlb.fill(TLBEntry(asid: 1, page: 0, frame: 0, isWritable: true, mm: 0))
+        #expect(tlb.entries.count == 5)
+        _ = tlb.use(asid: 1, page: 6)
+        // Full: the small entry is the least recently used and goes; the group stays.
+        let evicted = tlb.fill(TLBEntry(asid: 1, page: 1, frame: 1, isWritable: true, mm: 0))
+        #expect(evicted)
+        #expect(tlb.entries.map(\.page) == [1, 4, 5, 6, 7])
+        // Next, the group is the oldest: all four of its entries go at once.
+        _ = tlb.use(asid: 1, page: 1)
+        tlb.fill(TLBEntry(asid: 1, page: 2, frame: 2, isWritable: true, mm: 0))
+        #expect(tlb.entries.map(\.page) == [1, 2])
+    }
 }

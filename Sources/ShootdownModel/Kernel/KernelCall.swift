@@ -380,7 +380,21 @@ public struct FlushTLBMMRangeCall: Hashable, Sendable {
     public var end: Int?
     public var freedTables: Bool
     /// `1 << stride_shift` in pages (``FlushTLBInfo/stride``).
-    public var stride = 1
+    public var stride: Int {
+        get { Int(_stride) }
+        set { _stride = UInt16(newValue) }
+    }
+    // 16 bits (a page table holds at most 65,535 PTEs here): calls are copied on every step.
+    private var _stride: UInt16 = 1
+
+    /// `flush_tlb_mm_range(mm, start, end, PAGE_SHIFT, freed_tables)`; `end` `nil` for
+    /// `TLB_FLUSH_ALL`.
+    init(mm: Int, start: Int, end: Int?, freedTables: Bool) {
+        self.mm = mm
+        self.start = start
+        self.end = end
+        self.freedTables = freedTables
+    }
     /// `flush_tlb_mm_range_gen()` (RFC 15): the generation to flush to, taken earlier by the
     /// gather; `nil` to bump it now (`inc_mm_tlb_gen()`).
     public var presetGen: UInt64?
@@ -483,10 +497,9 @@ public struct CollapseCall: Hashable, Sendable {
     public var op: Int
     public var mm: Int
     public var pc: PC = .lockMmap
-    /// The detached table's PTEs, from `pmdp_collapse_flush()` until the copy clears them.
-    public var detached: [PTE] = []
-    /// The huge page's frames (`alloc_charge_hpage()`), until `set_pmd_at()` maps them.
-    public var frames: [Int] = []
+    // The huge page's frames (`alloc_charge_hpage()`), then the detached table's small pages,
+    // wait in the CPU's `gatherFrames` (no gather runs on this CPU meanwhile): a call holds no
+    // array, so copying one retains nothing.
 
     public init(table: Int, thread: Int, op: Int, mm: Int) {
         self.table = table

@@ -237,10 +237,6 @@ extension KernelCall {
             h.combine(c.op)
             h.combine(c.mm)
             h.combine(Self.code(c.pc))
-            for pte in c.detached { pte.fingerprint(into: &h) }
-            h.combine(c.detached.count)
-            for frame in c.frames { h.combine(frame) }
-            h.combine(c.frames.count)
         case .fork(let c):
             h.combine(9)
             h.combine(c.child)

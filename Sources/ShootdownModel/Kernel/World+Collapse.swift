@@ -27,12 +27,11 @@ extension World {
                 return .ret(shared: true)
             }
             state.mms[call.mm].mmapLock.isWriteLocked = true
-            call.frames = pages.map { _ in state.frames.allocate()! }
+            state.cpus[cpu].gatherFrames = pages.map { _ in state.frames.allocate()! }
             call.pc = .clearPMD
             if isTracing {
-                note(
-                    cpu, "collapse_huge_page",
-                    "mmap_write_lock; huge page frames \(call.frames.first!)-\(call.frames.last!)")
+                let frames = state.cpus[cpu].gatherFrames
+                note(cpu, "collapse_huge_page", "mmap_write_lock; huge page frames \(frames.first!)-\(frames.last!)")
             }
             return .shared
         case .clearPMD:
@@ -40,7 +39,8 @@ extension World {
             // flush_tlb_range(vma, address, address + HPAGE_PMD_SIZE) (PAGE_SHIFT: the PTEs go).
             touch(.ptl(mm: call.mm, table: call.table), write: true)
             state.mms[call.mm].ptlOwners[call.table] = cpu
-            call.detached = Array(space.ptes[pages])
+            // The detached table's pages wait after the huge page's frames.
+            state.cpus[cpu].gatherFrames += pages.compactMap { space.ptes[$0].frame }
             for page in pages {
                 touch(.page(mm: call.mm, page: page), write: true)
                 if space.ptes[page].isPresent {
@@ -68,9 +68,9 @@ extension World {
             // of the detached table: each small page copied (a none or zero-page PTE: zeroes),
             // ptep_clear(), and the page freed (its last reference: the scan took no shared one).
             touch(.ptl(mm: call.mm, table: call.table), write: true)
-            let old = call.detached.compactMap(\.frame)
+            let old = Array(state.cpus[cpu].gatherFrames[pages.count...])
             for frame in old { freeFrame(frame) }
-            call.detached = []
+            state.cpus[cpu].gatherFrames.removeLast(old.count)
             call.pc = .install
             if isTracing {
                 note(
@@ -81,14 +81,14 @@ extension World {
             // pmd_lock(); pgtable_trans_huge_deposit(); set_pmd_at(mk_huge_pmd(), maybe_pmd_mkwrite()).
             touch(.ptl(mm: call.mm, table: call.table), write: true)
             let writable = space.vmas[pages.lowerBound] == .write
-            for (page, frame) in zip(pages, call.frames) {
+            for (page, frame) in zip(pages, state.cpus[cpu].gatherFrames) {
                 touch(.page(mm: call.mm, page: page), write: true)
                 state.mms[call.mm].ptes[page] = .mapping(frame, writable: writable)
             }
             let bit = space.tableBit(call.table)
             state.mms[call.mm].hugeTables |= bit
             state.mms[call.mm].splitTables &= ~bit
-            call.frames = []
+            state.cpus[cpu].gatherFrames = []
             counters.thpCollapses += 1
             call.pc = .unlockMmap
             if isTracing { note(cpu, "collapse_huge_page", "set_pmd_at(\(describe(pages))): huge, table deposited") }

@@ -58,7 +58,25 @@ public struct FlushTLBInfo: Hashable, Sendable {
     public var initiatingCPU: Int
     /// `1 << stride_shift` in pages: 1, or a page table's pages (`PMD_SHIFT`) when the flush
     /// covers huge PMDs only: one INVLPG a huge page.
-    public var stride = 1
+    public var stride: Int {
+        get { Int(_stride) }
+        set { _stride = UInt16(newValue) }
+    }
+    // 16 bits: the info is copied into every mailbox entry.
+    private var _stride: UInt16 = 1
+
+    /// A flush's description, as `get_flush_tlb_info()` fills it.
+    public init(
+        mm: Int?, start: Int, end: Int?, freedTables: Bool, newTLBGen: UInt64, initiatingCPU: Int, stride: Int = 1
+    ) {
+        self.mm = mm
+        self.start = start
+        self.end = end
+        self.freedTables = freedTables
+        self.newTLBGen = newTLBGen
+        self.initiatingCPU = initiatingCPU
+        self.stride = stride
+    }
 
     /// Whether this is `TLB_FLUSH_ALL`.
     public var isFullFlush: Bool { end == nil }

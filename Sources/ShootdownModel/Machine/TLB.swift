@@ -103,6 +103,9 @@ public struct TLB: Hashable, Sendable {
     public let tagsASIDs: Bool
     /// Fills and uses so far (bounded TLBs only).
     private var tick: UInt32 = 0
+    /// Entries that are pieces of a huge page's entry (bounded TLBs only): a group takes one
+    /// entry of the capacity, as the hardware's one PMD-level entry does, and is evicted whole.
+    private var hugeMembers: UInt32 = 0
 
     /// The most entries a level may have (its recency ticks are 32-bit).
     public static let maxCapacity = 1 << 20
@@ -134,13 +137,48 @@ public struct TLB: Hashable, Sendable {
         return found ? use(at: at) : true
     }
 
-    /// ``use(asid:page:)`` of the entry at `at` (found by ``index(asid:page:)``).
+    /// ``use(asid:page:)`` of the entry at `at` (found by ``index(asid:page:)``). A huge page's
+    /// group keeps its recency in its first entry.
     mutating func use(at: Int) -> Bool {
         guard capacity > 0 else { return true }
         tick &+= 1
+        let at = representative(of: at)
         let isFirstLevel = tick &- entries[at].lastUse <= UInt32(l1Capacity)
         entries[at].lastUse = tick
         return isFirstLevel
+    }
+
+    /// The entry that stands for the one at `at` in a bounded TLB's recency: itself, or its huge
+    /// page's first entry when that is cached.
+    private func representative(of at: Int) -> Int {
+        let entry = entries[at]
+        guard entry.hugePages > 0, entry.page != entry.covered.lowerBound else { return at }
+        let first = index(asid: entry.asid, page: entry.covered.lowerBound)
+        return first.found ? first.at : at
+    }
+
+    /// Whether the entry at `at` takes part in a bounded TLB's replacement: a 4 KiB entry, or the
+    /// first cached entry of a huge page's group.
+    private func isReplaceable(_ at: Int) -> Bool { representative(of: at) == at }
+
+    /// The entry a full bounded TLB replaces: the least recently used of the replaceable ones.
+    private func leastRecentlyUsed() -> Int? {
+        let older = { (a: Int, b: Int) in entries[a].lastUse < entries[b].lastUse }
+        guard hugeMembers > 0 else { return entries.indices.min(by: older) }
+        return entries.indices.lazy.filter(isReplaceable).min(by: older)
+    }
+
+    /// Entries a bounded TLB counts against its capacity: a huge page's group as one.
+    private var occupancy: Int {
+        guard hugeMembers > 0 else { return entries.count }
+        let group = entries.first { $0.hugePages > 0 }?.hugePages ?? 1
+        let members = Int(hugeMembers)
+        return entries.count - members + (members + group - 1) / group
+    }
+
+    /// After entries went: the huge members count again (bounded TLBs that hold any).
+    private mutating func didRemove() {
+        if capacity > 0, hugeMembers > 0 { hugeMembers = UInt32(entries.count { $0.hugePages > 0 }) }
     }
 
     /// Where the entry of `page` in `asid` is, or would go: a binary search on the sort key,
@@ -176,6 +214,7 @@ public struct TLB: Hashable, Sendable {
             if capacity > 0 {
                 tick &+= 1
                 entry.lastUse = tick
+                hugeMembers = hugeMembers + (entry.hugePages > 0 ? 1 : 0) - (entries[at].hugePages > 0 ? 1 : 0)
             }
             entries[at] = entry
             return false
@@ -194,19 +233,29 @@ public struct TLB: Hashable, Sendable {
             entry.lastUse = tick
         }
         var evicted = false
-        if capacity > 0, entries.count >= capacity,
-            let victim = entries.indices.min(by: { entries[$0].lastUse < entries[$1].lastUse })
-        {
-            entries.remove(at: victim)
-            if victim < at { at -= 1 }
+        if capacity > 0, occupancy >= capacity, let victim = leastRecentlyUsed() {
+            // A huge page's group goes whole; its entries are contiguous.
+            var gone = victim..<victim + 1
+            if entries[victim].hugePages > 0 {
+                let covered = entries[victim].covered
+                let asid = entries[victim].asid
+                gone = index(asid: asid, page: covered.lowerBound).at..<index(asid: asid, page: covered.upperBound).at
+            }
+            entries.removeSubrange(gone)
+            didRemove()
+            if gone.lowerBound < at { at -= gone.count }
             evicted = true
         }
+        if capacity > 0, entry.hugePages > 0 { hugeMembers += 1 }
         entries.insert(entry, at: at)
         return evicted
     }
 
     /// Drops the entry at `at`.
-    mutating func remove(at: Int) { entries.remove(at: at) }
+    mutating func remove(at: Int) {
+        entries.remove(at: at)
+        didRemove()
+    }
 
     /// `INVLPG`: drops the entry of `page` in `asid` (a huge page's: the whole entry, every
     /// page of its group); returns whether one was cached.
@@ -217,7 +266,7 @@ public struct TLB: Hashable, Sendable {
         if entries[at].hugePages > 0 {
             invalidate(asid: asid, pages: entries[at].covered)
         } else {
-            entries.remove(at: at)
+            remove(at: at)
         }
         return true
     }
@@ -236,6 +285,7 @@ public struct TLB: Hashable, Sendable {
             upper = index(asid: asid, page: entries[upper - 1].covered.upperBound).at
         }
         entries.removeSubrange(lower..<upper)
+        didRemove()
     }
 
     /// `flush_tlb_func()`'s loop, `flush_tlb_one_user(addr); addr += 1UL << f->stride_shift;`:
@@ -261,6 +311,7 @@ public struct TLB: Hashable, Sendable {
         let before = entries.count
         let asid = tag(asid)
         entries.removeAll { $0.asid == asid }
+        didRemove()
         return before - entries.count
     }
 
@@ -270,12 +321,14 @@ public struct TLB: Hashable, Sendable {
     public mutating func flushAll(fromTag firstTag: Int = 0) -> Int {
         let before = entries.count
         entries.removeAll { $0.asid >= firstTag }
+        didRemove()
         return before - entries.count
     }
 
     /// Drops every entry with a revocation that came due: what the `oracle-hw` bound does.
     mutating func removeDueEntries() {
         entries.removeAll { $0.unmapped?.isDue == true || $0.writeRevoked?.isDue == true }
+        didRemove()
     }
 
     /// Drops the entries of `asid` that a PTE change made stale (their revocation marks), in
@@ -287,6 +340,7 @@ public struct TLB: Hashable, Sendable {
             entry.asid == asid && (entry.unmapped != nil || entry.writeRevoked != nil)
                 && (range.map { $0.contains(entry.page) } ?? true)
         }
+        didRemove()
         return before - entries.count
     }
 
