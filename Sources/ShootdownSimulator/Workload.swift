@@ -32,6 +32,11 @@ public struct Workload: Hashable, Sendable {
         /// theirs, each first write a copy-on-write fault whose `ptep_clear_flush()` interrupts
         /// the parent's other CPUs.
         case forkCow = "fork-cow"
+        /// Threads that move their buffers with mremap (glibc's realloc of a large block): each
+        /// round a thread writes its pages, moves them to a free range and back, writing them
+        /// at each place; every move flushes the old range before the page-table locks drop
+        /// (`move_ptes()`), and its `flush_tlb_range()` interrupts every CPU of the mm.
+        case mremapThreaded = "mremap-threaded"
     }
 
     public var kind: Kind
@@ -97,7 +102,15 @@ public struct Workload: Hashable, Sendable {
                     cpus - 1 + iterations)
             }
         }
-        let span = mapped((kind == .munmapMicro ? 512 : cpus * pages) + 4 * max(reads, 1))
+        if kind == .mremapThreaded, 2 * cpus * iterations >= Scenario.maxVMAs {
+            throw WorkloadError(
+                "--cpus x --iterations",
+                "below \(Scenario.maxVMAs / 2) for mremap-threaded (two moves a thread a round)",
+                cpus * iterations)
+        }
+        let data = kind == .munmapMicro ? 512 : cpus * pages
+        // mremap-threaded's pages move to as many pages again past the mapping.
+        let span = mapped(data + 4 * max(reads, 1)) + (kind == .mremapThreaded ? data : 0)
         guard span <= 16_384 else {
             let why = kind == .tlbFlush3 ? " (tlb-flush3 zaps at least 64 pages a thread, beyond the ceiling)" : ""
             throw WorkloadError(
@@ -216,6 +229,26 @@ public struct Workload: Hashable, Sendable {
                 let writes = (0..<pages).map { "write \($0)" }.joined(separator: "; ")
                 lines.append("  wait forked\(round); \(writes)")
             }
+        case .mremapThreaded:
+            // The data (each thread's pages), the working set, then the free ranges the pages
+            // move to, one a thread: the model's mremap moves to a range with no VMA.
+            let data = cpus * pages
+            let span = mapped(data + 4 * max(reads, 1))
+            lines += ["pages \(span + data)", "frames \(span + 1)", "mm A", mapLine(span)]
+            for cpu in 0..<cpus {
+                lines.append("thread t\(cpu) mm=A cpu=\(cpu)")
+                let own = cpu * pages
+                let away = span + own
+                var ops: [String] = []
+                for _ in 0..<iterations {
+                    ops += (own..<own + pages).map { "write \($0)" }
+                    ops += readStream(from: data, using: &generator)
+                    ops.append("mremap \(range(own, own + pages)) \(away)")
+                    ops += (away..<away + pages).map { "write \($0)" }
+                    ops.append("mremap \(range(away, away + pages)) \(own)")
+                }
+                lines.append("  " + ops.joined(separator: "; "))
+            }
         case .mprotectThreaded:
             let data = pages
             lines += processHeader(data: data)
@@ -265,6 +298,7 @@ public struct Workload: Hashable, Sendable {
             "\(cpus) threads touch their pages while cpu0 NUMA-hints them all; each migrates one a round"
         case .mixed: "\(cpus) threads write, read, zap, write-protect, migrate and NUMA-hint their pages at random"
         case .forkCow: "\(cpus - 1) threads write their pages while cpu0 forks a child each round (copy on write)"
+        case .mremapThreaded: "\(cpus) threads write \(pages) pages each and mremap them away and back"
         }
     }
 

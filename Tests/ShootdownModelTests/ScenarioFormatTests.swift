@@ -93,6 +93,19 @@ import Testing
         BadInput(
             text: "cpus 1\nmm A\n  map 0-3 write populated\nframes 2\nthread t mm=A cpu=0\n  read 0\n", line: 4,
             field: "frames"),
+        // A VMA's index is 16 bits: 2 x 33,000 mmaps are too many (reported at the last line).
+        BadInput(
+            text: "cpus 2\nmm A\n"
+                + (0..<2).map {
+                    "thread t\($0) mm=A cpu=\($0)\n" + String(repeating: "  mmap 0 write x1000\n", count: 33)
+                }
+                .joined(),
+            line: 70, field: "operation"),
+        BadInput(
+            text: "cpus 1\nptes-per-table 4\nmm A\n  map 1-4 write huge\nthread t mm=A cpu=0\n  read 1\n", line: 4,
+            field: "huge"),
+        BadInput(
+            text: "cpus 1\nptes-per-table 2\nmm A\nthread t mm=A cpu=0\n  collapse 1-2\n", line: 5, field: "collapse"),
     ]
 
     @Test(arguments: badInputs)

@@ -50,6 +50,38 @@ import Testing
         }
     }
 
+    /// With transparent huge pages too (`compare --thp on`): faults map huge pages (or a fork
+    /// shares a populated one), changes to part of one split it, and no scheme lets a stale
+    /// entry through.
+    @Test(arguments: Workload.Kind.allCases)
+    func everyWorkloadRunsOnHugePages(_ kind: Workload.Kind) throws {
+        var load = Workload(kind, cpus: 4, iterations: 3)
+        load.hasTHP = true
+        let scenario = try load.scenario()
+        for result in [
+            Simulator(scenario: scenario, scheme: LinuxScheme()).run(),
+            Simulator(scenario: scenario, scheme: RingScheme()).run(),
+        ] {
+            #expect(result.violation == nil)
+            #expect(!result.isStuck)
+            #expect(result.counters.segfaults == 0)
+            // munmap-micro's mmaps are small; mprotect-threaded's first mprotect splits the VMA
+            // before any fault, so its faults are small too.
+            let huge = result.counters.hugeFaults + result.counters.hugeFills + result.counters.thpSplits
+            #expect((huge > 0) == ![.munmapMicro, .mprotectThreaded].contains(kind))
+        }
+    }
+
+    /// An address space keeps every VMA it ever had (RFC 15's per-VMA generation): 300 rounds
+    /// of munmap-micro's mmap are 301 of them, past the byte the index once fit in.
+    @Test func hundredsOfMmapsRun() throws {
+        let scenario = try Workload(.munmapMicro, cpus: 2, iterations: 300).scenario()
+        let result = Simulator(scenario: scenario, scheme: LinuxScheme()).run()
+        #expect(result.violation == nil)
+        #expect(!result.isStuck)
+        #expect(result.counters.nrTLBRemoteFlush == 300)
+    }
+
     @Test func tlbFlush1NeverLeavesItsCPUAndTlbFlush2Does() throws {
         let one = Simulator(
             scenario: try Workload(.tlbFlush1, cpus: 4, iterations: 3).scenario(), scheme: LinuxScheme()

@@ -34,7 +34,7 @@ public struct AddressSpace: Hashable, Sendable {
     /// Which VMA each page belongs to (an index into ``deferTLBGen``): the scenario's `map`
     /// lines in order, then every `mmap` as it happens. A VMA split by mprotect keeps one index
     /// for both halves (as `vm_area_dup()` copies the field, and updates after the split reach both).
-    public var vmaIndex: [UInt8]
+    public var vmaIndex: [UInt16]
     /// `vma->defer_tlb_gen` (RFC 15), per VMA: the newest generation of a deferred flush of
     /// PTEs in it.
     public var deferTLBGen: [UInt64] = []
@@ -95,10 +95,10 @@ public struct AddressSpace: Hashable, Sendable {
 
     /// Adds a VMA of `protection` over `range` (the scenario's `map`, or `mmap`).
     public mutating func addVMA(_ range: PageRange, protection: Protection) {
-        precondition(deferTLBGen.count < 255, "at most 255 VMAs per address space")
+        precondition(deferTLBGen.count < Scenario.maxVMAs, "at most \(Scenario.maxVMAs) VMAs per address space")
         for page in range.start..<range.end {
             vmas[page] = protection
-            vmaIndex[page] = UInt8(deferTLBGen.count)
+            vmaIndex[page] = UInt16(deferTLBGen.count)
         }
         deferTLBGen.append(0)
     }

@@ -74,6 +74,24 @@ public struct Scenario: Hashable, Sendable {
     public static let maxOperations = 60_000
     /// The most address spaces a scenario may have (TLB entries and frames name theirs in a byte).
     public static let maxAddressSpaces = 256
+    /// The most VMAs an address space may have had (``AddressSpace/vmaIndex`` names them in 16
+    /// bits): its `map` lines, then one for each `mmap` and `mremap` it runs, never reused.
+    public static let maxVMAs = 65_535
+
+    /// The VMAs a run may create, over every address space: a bound on any one's count, since
+    /// fork hands a child its parent's count.
+    var vmasCreated: Int {
+        addressSpaces.reduce(0) { $0 + $1.mappings.count }
+            + threads.reduce(0) { sum, thread in
+                sum
+                    + thread.script.count { op in
+                        switch op {
+                        case .mmap, .mremap: true
+                        default: false
+                        }
+                    }
+            }
+    }
 
     /// The threads pinned to `cpu`, in scenario order.
     public func threads(on cpu: Int) -> [Int] {

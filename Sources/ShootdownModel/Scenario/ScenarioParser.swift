@@ -373,6 +373,12 @@ struct ScenarioParser {
                 "invlpgb", "PCID with INVLPGB (global ASIDs are PCIDs; every CPU with INVLPGB has PCID)",
                 "invlpgb on with pcid off")
         }
+        if scenario.vmasCreated > Scenario.maxVMAs {
+            throw error(
+                "operation",
+                "at most \(Scenario.maxVMAs) VMAs in all: map lines, mmap and mremap operations (fewer of them)",
+                String(scenario.vmasCreated))
+        }
         if let (mm, range, isCollapse, problem) = scenario.hugeRangeProblem {
             if isCollapse {
                 line = collapseLine ?? lastContentLine
