@@ -48,23 +48,15 @@ extension World {
             // pmd_mkwrite() only where can_change_pmd_writable(), set_pmd_at(); then
             // huge_pmd_needs_flush() (PRESENT or RW changed) -> tlb_flush_pmd_range().
             let old = space.ptes[pages.lowerBound]
-            var new = old
-            new.isPresent = prot != .none
-            new.isProtNone = prot == .none
-            if let frame = old.frame { touch(.frame(frame), write: false) }
-            new.isWritable =
-                prot == .write && scheme.grantsWrite(isExclusive: !(old.frame.map(state.frames.isShared) ?? false))
+            let new = protected(old, prot)
+            var needsFlush = false
             for page in pages {
                 state.mms[call.mm].ptes[page].isPresent = new.isPresent
                 state.mms[call.mm].ptes[page].isProtNone = new.isProtNone
                 state.mms[call.mm].ptes[page].isWritable = new.isWritable
-                if old.isPresent && !new.isPresent {
-                    openRevocation(mm: call.mm, page: page, removesTranslation: true, thread: call.thread, op: call.op)
-                } else if old.isWritable && !new.isWritable {
-                    openRevocation(mm: call.mm, page: page, removesTranslation: false, thread: call.thread, op: call.op)
-                }
+                needsFlush = changeNeedsFlush(from: old, to: new, page: page, call: call)
             }
-            if old.isPresent != new.isPresent || old.isWritable != new.isWritable {
+            if needsFlush {
                 call.gather.add(pmdRange: pages)
                 call.clearedInTable = true
             }

@@ -315,29 +315,11 @@ extension World {
                 note(cpu, call.kind.syscallName, "ptep_get_and_clear(\(page)) was frame \(old.frame ?? -1)")
             }
         case .mprotect(let prot):
-            var new = old
-            new.isPresent = prot != .none
-            new.isProtNone = prot == .none
-            // pte_modify(oldpte, newprot): a private mapping's vm_page_prot has no write bit
-            // (PAGE_COPY); MM_CP_TRY_CHANGE_WRITABLE grants it only where
-            // can_change_pte_writable() finds the page exclusive to this mapping, never on a
-            // page shared copy-on-write since fork (its first write must copy). 6.6 asks
-            // PageAnonExclusive, cleared at fork until a write fault reuses the page; the model
-            // asks whether another mapping still holds the frame (the same answer but after
-            // the other mapping went and before that write fault: a fault fewer, no flush).
-            if let frame = old.frame { touch(.frame(frame), write: false) }
-            new.isWritable =
-                prot == .write && scheme.grantsWrite(isExclusive: !(old.frame.map(state.frames.isShared) ?? false))
+            let new = protected(old, prot)
             state.mms[call.mm].ptes[page] = new
-            // x86 pte_needs_flush(): PRESENT cleared, or RW changed in either direction.
-            if old.isPresent != new.isPresent || old.isWritable != new.isWritable {
+            if changeNeedsFlush(from: old, to: new, page: page, call: call) {
                 call.gather.add(page: page)
                 call.clearedInTable = true
-            }
-            if old.isPresent && !new.isPresent {
-                openRevocation(mm: call.mm, page: page, removesTranslation: true, thread: call.thread, op: call.op)
-            } else if old.isWritable && !new.isWritable {
-                openRevocation(mm: call.mm, page: page, removesTranslation: false, thread: call.thread, op: call.op)
             }
             if isTracing { note(cpu, "mprotect", "change_pte_range(\(page)) -> \(prot)") }
         case .numaHint:
@@ -360,6 +342,35 @@ extension World {
             openRevocation(mm: call.mm, page: page, removesTranslation: true, thread: call.thread, op: call.op)
             if isTracing { note(cpu, "change_prot_numa", "change_pte_range(\(page)) -> PROT_NONE (flush deferred)") }
         }
+    }
+
+    /// `pte_modify(oldpte, newprot)` (and `pmd_modify()`): present unless PROT_NONE, and a
+    /// private mapping's `vm_page_prot` has no write bit (PAGE_COPY): `MM_CP_TRY_CHANGE_WRITABLE`
+    /// grants it only where `can_change_pte_writable()` finds the page exclusive to this
+    /// mapping, never on a page shared copy-on-write since fork (its first write must copy). 6.6
+    /// asks PageAnonExclusive, cleared at fork until a write fault reuses the page; the model
+    /// asks whether another mapping still holds the frame (the same answer but after the other
+    /// mapping went and before that write fault: a fault fewer, no flush).
+    mutating func protected(_ old: PTE, _ prot: Protection) -> PTE {
+        var new = old
+        new.isPresent = prot != .none
+        new.isProtNone = prot == .none
+        if let frame = old.frame { touch(.frame(frame), write: false) }
+        new.isWritable =
+            prot == .write && scheme.grantsWrite(isExclusive: !(old.frame.map(state.frames.isShared) ?? false))
+        return new
+    }
+
+    /// The ghost revocation a protection change of `page` opens (the translation gone, or its
+    /// write), and x86's `pte_needs_flush()` / `huge_pmd_needs_flush()`: PRESENT cleared, or
+    /// RW changed in either direction.
+    mutating func changeNeedsFlush(from old: PTE, to new: PTE, page: Int, call: PTEBatchCall) -> Bool {
+        if old.isPresent && !new.isPresent {
+            openRevocation(mm: call.mm, page: page, removesTranslation: true, thread: call.thread, op: call.op)
+        } else if old.isWritable && !new.isWritable {
+            openRevocation(mm: call.mm, page: page, removesTranslation: false, thread: call.thread, op: call.op)
+        }
+        return old.isPresent != new.isPresent || old.isWritable != new.isWritable
     }
 
     /// `free_pgtables()` of munmap's `unmap_region()`, after the zap: each page-table page that
