@@ -492,15 +492,19 @@ public struct CollapseCall: Hashable, Sendable {
     }
     /// The page-table page whose range collapses.
     public var table: Int
+    /// The thread running MADV_COLLAPSE.
     public var thread: Int
     /// The operation's index in the thread's script.
     public var op: Int
+    /// The address space.
     public var mm: Int
+    /// Where the call is.
     public var pc: PC = .lockMmap
     // The huge page's frames (`alloc_charge_hpage()`), then the detached table's small pages,
     // wait in the CPU's `gatherFrames` (no gather runs on this CPU meanwhile): a call holds no
     // array, so copying one retains nothing.
 
+    /// The collapse of page table `table` of `mm` by `thread`'s operation `op`.
     public init(table: Int, thread: Int, op: Int, mm: Int) {
         self.table = table
         self.thread = thread
@@ -519,15 +523,19 @@ public struct SplitCall: Hashable, Sendable {
         /// The deposited table filled with the PMD's PTEs, `pmd_populate()`, `spin_unlock()`.
         case populate
     }
+    /// The address space.
     public var mm: Int
+    /// The page table whose range the huge PMD maps.
     public var table: Int
     /// The thread whose operation splits, and the operation (the split's ghost revocation).
     public var thread: Int
     public var op: Int
+    /// Where the call is.
     public var pc: PC = .invalidate
     /// The huge PMD `pmdp_invalidate()` took away: its protection goes to every PTE of the table.
     public var pmd: PTE?
 
+    /// The split of `mm`'s huge PMD over page table `table`, for `thread`'s operation `op`.
     public init(mm: Int, table: Int, thread: Int, op: Int) {
         self.mm = mm
         self.table = table
