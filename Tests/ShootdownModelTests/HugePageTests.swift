@@ -297,4 +297,25 @@ import Testing
         tlb.fill(TLBEntry(asid: 1, page: 2, frame: 2, isWritable: true, mm: 0))
         #expect(tlb.entries.map(\.page) == [1, 2])
     }
+
+    /// 6.15's broadcast flush of huge pages counts entries, not pages: `nr = (end - addr) >>
+    /// stride_shift`, so ten huge pages are two INVLPGBs of at most eight entries, not five.
+    @Test func aBroadcastFlushCountsHugePages() throws {
+        let text = """
+            cpus 2
+            ptes-per-table 4
+            invlpgb on threshold 0
+            mm A
+              map 0-39 write huge populated
+            thread t0 mm=A cpu=0
+              read 0; read 39; signal touched; wait zapped; read 0; read 39; signal again; wait done
+            thread t1 mm=A cpu=1
+              wait touched; madvise 0-39; signal zapped; wait again; madvise 0-39; signal done
+            """
+        let world = try runRoundRobin(text, scheme: Linux615Scheme()).world
+        #expect(world.violation == nil)
+        #expect(world.counters.globalASIDs == 1)
+        #expect(world.counters.tlbsyncs == 1)
+        #expect(world.counters.invlpgbs == 2)
+    }
 }

@@ -28,9 +28,16 @@ extension World {
             }
             // broadcast_tlb_flush(): "TLB flushes with INVLPGB are kicked off asynchronously.
             // The inc_mm_tlb_gen() guarantees page table updates are done before these TLB
-            // flushes happen." One INVLPGB for the whole PCID, else one per invlpgb_count_max pages.
+            // flushes happen." One INVLPGB for the whole PCID, else one per invlpgb_count_max
+            // entries: `nr = min(maxnr, (info->end - addr) >> info->stride_shift)`, a huge page
+            // one entry with the PMD stride (its INVLPGB's stride bit set; the model's completion
+            // drops every entry of the range, a superset of what the strided INVLPGBs drop).
             call.isBroadcast = true
-            let count = call.end.map { ($0 - call.start + invlpgbCountMax - 1) / invlpgbCountMax } ?? 1
+            let count =
+                call.end.map {
+                    ((($0 - call.start) + call.stride - 1) / call.stride + invlpgbCountMax - 1) / invlpgbCountMax
+                }
+                ?? 1
             counters.invlpgbs += count
             if isTracing {
                 note(
