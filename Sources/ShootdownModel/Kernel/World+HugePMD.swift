@@ -1,6 +1,7 @@
 /// Transparent huge pages on the paths of munmap, madvise, mprotect and NUMA hinting: a huge PMD
 /// the range covers whole changes as one entry, with the PMD stride; one it covers in part is
-/// split into a page table first.
+/// split into a page table first, by `__split_huge_pmd()` (``stepSplit(_:_:)``), which reclaim,
+/// migration, mremap and the copy-on-write fault call too.
 ///
 /// Follows `zap_pmd_range()` (mm/memory.c), `change_pmd_range()` (mm/mprotect.c),
 /// `zap_huge_pmd()`, `change_huge_pmd()` and `__split_huge_pmd_locked()` (mm/huge_memory.c),
