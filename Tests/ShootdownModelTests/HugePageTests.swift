@@ -318,4 +318,46 @@ import Testing
         #expect(world.counters.tlbsyncs == 1)
         #expect(world.counters.invlpgbs == 2)
     }
+
+    /// Migration puts a migration entry in between the collapse's scan and its isolation (rmap
+    /// walkers need no `mmap_lock`): `__collapse_huge_page_isolate()` finds the PTE not present
+    /// under the PTE lock and the collapse gives its huge page back; the migration completes,
+    /// nothing is freed twice, nothing stale is used.
+    @Test func aCollapseThatFindsAMigrationEntryFails() throws {
+        var w = try world(
+            """
+            cpus 2
+            ptes-per-table 2
+            mm A
+              map 0-1 write populated
+            thread t0 mm=A cpu=0
+              collapse 0-1; write 1
+            thread t1 mm=A cpu=1
+              migrate 0 sync; read 0
+            """)
+        w.drive(0, until: { $0.state.mms[0].mmapLock.isWriteLocked })  // scanned, huge page allocated
+        // cpu1 unmaps page 0 and drops the PTL, its copy still to come (ptep_clear_flush: cpu0
+        // takes the IPI and runs flush_tlb_func()).
+        func unmapped(_ w: World<LinuxScheme>) -> Bool {
+            w.state.mms[0].ptes[0].isMigrationEntry && w.state.mms[0].ptlOwners[0] == nil
+        }
+        while !unmapped(w) {
+            if w.canStep(1) || w.canInterrupt(1) {
+                w.drive(1, until: { unmapped($0) || !$0.canStep(1) && !$0.canInterrupt(1) })
+            } else if w.canInterrupt(0) {
+                w.perform(.interrupt(cpu: 0))
+            } else {
+                try #require(w.state.cpus[0].stack.last?.functionName == "flush_tlb_func")
+                w.perform(.step(cpu: 0))
+            }
+        }
+        w.drive(0, until: { $0.state.threads[0].pc == 1 })
+        #expect(w.counters.thpCollapses == 0)
+        #expect(w.state.cpus[0].gatherFrames.isEmpty)
+        #expect(!w.state.mms[0].mmapLock.isWriteLocked)
+        w.finish()
+        #expect(w.violation == nil)
+        #expect(w.state.mms[0].hugeTables == 0)
+        #expect(w.state.mms[0].ptes.allSatisfy { $0.isPresent })
+    }
 }

@@ -14,10 +14,9 @@ extension World {
         let pages = space.pages(inTable: call.table)
         switch call.pc {
         case .lockMmap:
-            // collapse_huge_page(): mmap_write_lock(mm) after the scan and the allocation; with
-            // the lock held nothing else changes the range (the model runs no rmap walker on a
-            // range a scenario collapses: Scenario+HugePages.swift), so the scan's verdict is the
-            // isolation's.
+            // collapse_huge_page(): mmap_write_lock(mm) after the scan and the allocation. With
+            // the lock held only rmap walkers (reclaim, migration) can still change the PTEs:
+            // the isolation checks them again under the PTL (.clearPMD).
             touch(.mmapLock(mm: call.mm), write: true)
             touch(.allocator, write: true)
             for page in pages { touch(.page(mm: call.mm, page: page), write: false) }
@@ -38,11 +37,25 @@ extension World {
             // pmd_lock(); _pmd = pmdp_collapse_flush(): pmdp_huge_get_and_clear(), then
             // flush_tlb_range(vma, address, address + HPAGE_PMD_SIZE) (PAGE_SHIFT: the PTEs go).
             touch(.ptl(mm: call.mm, table: call.table), write: true)
+            for page in pages { touch(.page(mm: call.mm, page: page), write: true) }
+            if let reason = isolationRefusal(mm: call.mm, pages: pages) {
+                // __collapse_huge_page_isolate() failed (reclaim or migration took a page since
+                // the scan): the PMD is put back and the collapse fails. The kernel flushed
+                // before isolating; the model checks first and skips that flush, which changes
+                // no translation.
+                touch(.allocator, write: true)
+                touch(.mmapLock(mm: call.mm), write: true)
+                for frame in state.cpus[cpu].gatherFrames.reversed() { state.frames.free(frame) }
+                state.cpus[cpu].gatherFrames = []
+                state.mms[call.mm].mmapLock.isWriteLocked = false
+                if isTracing { note(cpu, "__collapse_huge_page_isolate", "\(describe(pages)): \(reason)") }
+                finishOperation(call.thread)
+                return .ret(shared: true)
+            }
             state.mms[call.mm].ptlOwners[call.table] = cpu
             // The detached table's pages wait after the huge page's frames.
             state.cpus[cpu].gatherFrames += pages.compactMap { space.ptes[$0].frame }
             for page in pages {
-                touch(.page(mm: call.mm, page: page), write: true)
                 if space.ptes[page].isPresent {
                     openRevocation(mm: call.mm, page: page, removesTranslation: true, thread: call.thread, op: call.op)
                 }
@@ -118,7 +131,15 @@ extension World {
             return "no VMA over it: EINVAL"
         }
         if space.isHuge(table: space.table(of: pages.lowerBound)) { return "SCAN_PMD_MAPPED: already huge" }
-        let ptes = pages.map { space.ptes[$0] }
+        if let reason = isolationRefusal(mm: mm, pages: pages) { return reason }
+        guard state.frames.freeCount >= pages.count else { return "SCAN_ALLOC_HUGE_PAGE_FAIL" }
+        return nil
+    }
+
+    /// The PTEs' part of ``collapseRefusal(mm:pages:)``, which `__collapse_huge_page_isolate()`
+    /// checks again under the PTE lock.
+    func isolationRefusal(mm: Int, pages: Range<Int>) -> String? {
+        let ptes = pages.map { state.mms[mm].ptes[$0] }
         guard ptes.contains(where: \.isSet) else { return "SCAN_PMD_NULL: no page table" }
         for pte in ptes where pte.isSet {
             if pte.isMigrationEntry || pte.isProtNone || !pte.isPresent { return "SCAN_PTE_NON_PRESENT" }
@@ -127,7 +148,6 @@ extension World {
             }
         }
         guard ptes.contains(where: \.isWritable) else { return "SCAN_PAGE_RO" }
-        guard state.frames.freeCount >= pages.count else { return "SCAN_ALLOC_HUGE_PAGE_FAIL" }
         return nil
     }
 }
