@@ -64,12 +64,13 @@ public struct ScenarioShrinker: Sendable {
             }
         }
         if let unused = scenario.addressSpaces.indices.last(where: { mm in
-            !scenario.threads.contains { $0.mm == mm || $0.script.contains(.fork(mm: mm)) }
+            !scenario.threads.contains { $0.worksOn == mm || $0.script.contains(.fork(mm: mm)) }
         }) {
             var smaller = scenario
             smaller.addressSpaces.remove(at: unused)
             for index in smaller.threads.indices {
                 if let mm = smaller.threads[index].mm, mm > unused { smaller.threads[index].mm = mm - 1 }
+                if let mm = smaller.threads[index].target, mm > unused { smaller.threads[index].target = mm - 1 }
                 smaller.threads[index].script = smaller.threads[index].script.map { op in
                     if case .fork(let mm) = op, mm > unused { return .fork(mm: mm - 1) }
                     return op

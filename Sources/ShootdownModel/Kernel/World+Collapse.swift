@@ -21,7 +21,7 @@ extension World {
             touch(.allocator, write: true)
             for page in pages { touch(.page(mm: call.mm, page: page), write: false) }
             if let reason = collapseRefusal(mm: call.mm, pages: pages) {
-                if isTracing { note(cpu, "madvise_collapse", "\(describe(pages)): \(reason)") }
+                if isTracing { note(cpu, collapseCaller(call), "\(describe(pages)): \(reason)") }
                 finishOperation(call.thread)
                 return .ret(shared: true)
             }
@@ -113,9 +113,18 @@ extension World {
                 mm: call.mm, range: PageRange(pages.lowerBound, pages.upperBound), thread: call.thread, op: call.op,
                 promisesGone: true)
             finishOperation(call.thread)
-            if isTracing { note(cpu, "madvise_collapse", "mmap_write_unlock; returns to user") }
+            if isTracing {
+                let back = scenario.threads[call.thread].mm == nil ? "" : "; returns to user"
+                note(cpu, collapseCaller(call), "mmap_write_unlock\(back)")
+            }
             return .ret(shared: true)
         }
+    }
+
+    /// Who collapses: a user thread's `madvise_collapse()`, or khugepaged (a kernel thread with
+    /// a `target`), whose `khugepaged_scan_mm_slot()` finds the range.
+    func collapseCaller(_ call: CollapseCall) -> String {
+        scenario.threads[call.thread].mm == nil ? "khugepaged_scan_mm_slot" : "madvise_collapse"
     }
 
     /// Why `hpage_collapse_scan_pmd()` or `__collapse_huge_page_isolate()` refuses the range,

@@ -48,7 +48,7 @@ extension World {
     /// Starts `op` of `thread` on `cpu`: one-step operations run here, system calls push their path.
     mutating func runOperation(_ op: Operation, thread: Int, cpu: Int) {
         let opIndex = state.threads[thread].pc
-        let mm = scenario.threads[thread].mm
+        let mm = scenario.threads[thread].worksOn
         switch op {
         case .access(let page, let write):
             access(cpu: cpu, thread: thread, mm: mm!, page: page, write: write)

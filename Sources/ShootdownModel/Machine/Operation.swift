@@ -32,7 +32,8 @@ public enum Operation: Hashable, Sendable {
     /// does not run the `do_munmap()` of a mapped destination: the call then fails).
     case mremap(PageRange, to: Int)
     /// `madvise(range, MADV_COLLAPSE)` of one whole page table's range (`madvise_collapse()` ->
-    /// `collapse_huge_page()`, what khugepaged does in the background): the PTEs are detached
+    /// `collapse_huge_page()`), or khugepaged's collapse of it in a kernel thread with the mm as
+    /// its `target`, from a CPU that does not run the mm: the PTEs are detached
     /// from the PMD with `pmdp_collapse_flush()`, the small pages copied into a huge page and
     /// freed, and a huge PMD installed with the old page table deposited under it.
     case collapse(PageRange)

@@ -173,6 +173,22 @@ public enum BuiltinScenarios {
             """
         ),
         (
+            "khugepaged",
+            """
+            # khugepaged collapses a range of A from a CPU that does not run A: its flush_tlb_range() interrupts A's CPUs, the lazy one too (CVE-2025-22045's path), and no flush is local; A's zap later frees the deposited table.
+            cpus 3
+            ptes-per-table 2
+            mm A
+              map 0-1 write populated
+            thread t0 mm=A cpu=0
+              read 0; signal touched; sleep; wait done; read 1
+            kthread khugepaged cpu=1 target=A
+              wait touched; collapse 0-1; signal collapsed
+            thread t2 mm=A cpu=2
+              wait collapsed; madvise 0-1; signal done
+            """
+        ),
+        (
             "thp-collapse-use",
             """
             # MADV_COLLAPSE of a page another CPU keeps writing: the flush drops that CPU's entry before the small page is copied and freed, so no write lands in it afterwards.

@@ -18,7 +18,7 @@ extension Scenario {
     public var hugeRanges: [[PageRange]] {
         addressSpaces.indices.map { mm in
             addressSpaces[mm].mappings.filter(\.isHuge).map(\.range)
-                + threads.filter { $0.mm == mm }.flatMap { thread in
+                + threads.filter { $0.worksOn == mm }.flatMap { thread in
                     thread.script.compactMap { op -> PageRange? in
                         if case .collapse(let range) = op { return range }
                         return nil

@@ -39,7 +39,7 @@ extension Scenario {
         var forks: [(parent: Int, child: Int)] = []
         var collapsed = [Set<Int>](repeating: [], count: addressSpaces.count)
         for thread in threads {
-            guard let mm = thread.mm else { continue }
+            guard let mm = thread.worksOn else { continue }
             for op in thread.script {
                 switch op {
                 case .mmap(let range, _):

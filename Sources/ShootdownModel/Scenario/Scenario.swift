@@ -36,6 +36,13 @@ public struct Scenario: Hashable, Sendable {
         public var mm: Int?
         public var cpu: Int
         public var script: [Operation]
+        /// A kernel thread's address space to work on (`kthread NAME cpu=N target=MM`): its
+        /// `reclaim`, `migrate` and `collapse` change that mm's pages from a CPU that does not
+        /// run it (kswapd, kcompactd, khugepaged); `nil` for a user thread, which works on its own.
+        public var target: Int? = nil
+
+        /// The address space the thread's operations change: its own, or a kernel thread's target.
+        public var worksOn: Int? { mm ?? target }
     }
 
     /// The name (`shootdown list`) or the file it came from.

@@ -84,7 +84,8 @@ public enum ScenarioFormat {
             if let mm = thread.mm {
                 lines.append("thread \(thread.name) mm=\(scenario.addressSpaces[mm].name) cpu=\(thread.cpu)")
             } else {
-                lines.append("kthread \(thread.name) cpu=\(thread.cpu)")
+                let target = thread.target.map { " target=\(scenario.addressSpaces[$0].name)" } ?? ""
+                lines.append("kthread \(thread.name) cpu=\(thread.cpu)\(target)")
             }
             if !thread.script.isEmpty {
                 lines.append("  " + thread.script.map { format($0, in: scenario) }.joined(separator: "; "))

@@ -149,6 +149,18 @@ public struct ScenarioGenerator: Sendable {
             let at = draw.int(0...scenario.threads[thread].script.count)
             scenario.threads[thread].script.insert(.collapse(PageRange(start, start + 2)), at: at)
         }
+        // One kernel thread in three works on A (kswapd's reclaim, kcompactd's migration,
+        // khugepaged's collapse): a flush from a CPU that does not run the mm. Drawn last.
+        let kernel = scenario.threads.indices.filter { scenario.threads[$0].mm == nil }
+        if let thread = kernel.first, draw.chance(1, in: 3) {
+            scenario.threads[thread].target = 0
+            let page = draw.int(0...pages - 1)
+            var ops: [Operation] = [.reclaim(page: page), .migrate(page: page)]
+            let table = page / 2 * 2
+            if ptesPerTable == 2, table + 2 <= pages { ops.append(.collapse(PageRange(table, table + 2))) }
+            let at = draw.int(0...scenario.threads[thread].script.count)
+            scenario.threads[thread].script.insert(draw.pick(ops), at: at)
+        }
         return scenario
     }
 

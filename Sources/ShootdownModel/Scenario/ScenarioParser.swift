@@ -137,25 +137,28 @@ struct ScenarioParser {
 
     mutating func parseThreadHeader(_ words: [String]) throws(ScenarioError) {
         let isKernel = words[0] == "kthread"
-        let form = isKernel ? "`kthread NAME cpu=N`" : "`thread NAME mm=NAME cpu=N`"
-        guard words.count == (isKernel ? 3 : 4) else { throw error(words[0], form, words.joined(separator: " ")) }
+        let form = isKernel ? "`kthread NAME cpu=N [target=MM]`" : "`thread NAME mm=NAME cpu=N`"
+        guard isKernel ? (3...4).contains(words.count) : words.count == 4 else {
+            throw error(words[0], form, words.joined(separator: " "))
+        }
         guard let cpuCount else { throw error("cpus", "`cpus N` before the first thread", words[0]) }
         let name = words[1]
         guard !threads.contains(where: { $0.name == name }) else { throw error("thread", "a new thread name", name) }
         guard threads.count < maxCPUs else { throw error("thread", "at most \(maxCPUs) threads", name) }
         var mm: Int?
+        var target: Int?
         var cpu: Int?
         for word in words[2...] {
             let pair = word.split(separator: "=", maxSplits: 1).map(String.init)
             guard pair.count == 2 else { throw error(words[0], form, word) }
             switch pair[0] {
-            case "mm" where !isKernel:
+            case "mm" where !isKernel, "target" where isKernel:
                 guard let index = addressSpaces.firstIndex(where: { $0.name == pair[1] }) else {
                     throw error(
                         "mm", "an address space declared above (\(addressSpaces.map(\.name).joined(separator: ", ")))",
                         pair[1])
                 }
-                mm = index
+                if isKernel { target = index } else { mm = index }
             case "cpu":
                 guard let n = Int(pair[1]), n >= 0, n < cpuCount else {
                     throw error("cpu", "a CPU number below \(cpuCount) (cpus \(cpuCount))", pair[1])
@@ -166,7 +169,7 @@ struct ScenarioParser {
             }
         }
         guard let cpu, isKernel || mm != nil else { throw error(words[0], form, words.joined(separator: " ")) }
-        threads.append(.init(name: name, mm: mm, cpu: cpu, script: []))
+        threads.append(.init(name: name, mm: mm, cpu: cpu, script: [], target: target))
         block = .thread(threads.count - 1)
     }
 
@@ -204,21 +207,29 @@ struct ScenarioParser {
                     times = n
                     words.removeLast()
                 }
-                let op = try operation(words, isKernel: threads[thread].mm == nil)
+                let op = try operation(
+                    words, isKernel: threads[thread].mm == nil, hasTarget: threads[thread].target != nil)
                 threads[thread].script += Array(repeating: op, count: times)
             }
         }
     }
 
     /// The operations only a user thread can make.
+    /// What a kernel thread with a `target` may do to that address space.
+    static let kernelOnTarget: Set = ["reclaim", "migrate", "collapse"]
+
     static let userOnly: Set = [
         "read", "write", "munmap", "madvise", "mprotect", "mmap", "migrate", "numa-hint", "collapse", "reclaim", "fork",
         "mremap",
     ]
 
-    mutating func operation(_ words: [String], isKernel: Bool) throws(ScenarioError) -> Operation {
-        if isKernel, Self.userOnly.contains(words[0]) {
-            throw error("operation", "work, tick, yield, sleep, wait, spin or signal in a kernel thread", words[0])
+    mutating func operation(_ words: [String], isKernel: Bool, hasTarget: Bool) throws(ScenarioError) -> Operation {
+        if isKernel, Self.userOnly.contains(words[0]), !(hasTarget && Self.kernelOnTarget.contains(words[0])) {
+            throw error(
+                "operation",
+                "work, tick, yield, sleep, wait, spin or signal in a kernel thread (reclaim, migrate and collapse "
+                    + "too with `target=MM`)",
+                words[0])
         }
         func arity(_ n: Int, _ form: String) throws(ScenarioError) {
             guard words.count == n else { throw error(words[0], form, words.joined(separator: " ")) }
