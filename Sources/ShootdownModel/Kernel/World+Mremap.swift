@@ -68,6 +68,7 @@ extension World {
                 // move_page_tables(): split_huge_pmd(vma, old_pmd, old_addr) (the model moves
                 // PTEs, never a whole PMD with move_huge_pmd()).
                 let split = SplitCall(mm: call.mm, table: table, thread: call.thread, op: call.op)
+                if isTracing { note(cpu, "move_page_tables", "split_huge_pmd(table \(table))") }
                 return invoke(cpu, .split(split), shared: true)
             }
             state.mms[call.mm].ptlOwners[table] = cpu

@@ -83,6 +83,7 @@ extension World {
             var next = PTEBatchCall.PC.batchedPending(table: table)
             if state.mms[call.mm].hugeTables != 0, state.mms[call.mm].isHuge(table: table) {
                 guard coversWholePMD(table: table, pages: pages, in: call) else {
+                    if isTracing { note(cpu, name, "huge PMD of table \(table) covered in part: split it") }
                     return invoke(
                         cpu, .split(SplitCall(mm: call.mm, table: table, thread: call.thread, op: call.op)),
                         shared: true)

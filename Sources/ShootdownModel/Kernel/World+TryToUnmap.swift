@@ -32,6 +32,7 @@ extension World {
                 // whole, after try_split_folio()): split_huge_pmd_address() first, then the
                 // page's PTE as a small page's.
                 let split = SplitCall(mm: call.mm, table: table, thread: call.thread, op: call.op)
+                if isTracing { note(cpu, function, "TTU_SPLIT_HUGE_PMD: split_huge_pmd_address()") }
                 return invoke(cpu, .split(split), shared: true)
             }
             state.mms[call.mm].ptlOwners[table] = cpu
