@@ -157,13 +157,7 @@ import Testing
             ("mm A\n  map 0-3 write huge\nthread t mm=A cpu=0\n  read 1", "ptes-per-table 512"),
             ("ptes-per-table 4\nmm A\n  map 0-3 write huge huge\nthread t mm=A cpu=0\n  read 1", "[huge]"),
         ]
-        for (body, expected) in cases {
-            #expect {
-                _ = try ScenarioFormat.parse("cpus 1\n" + body, source: "huge")
-            } throws: { error in
-                "\(error)".contains(expected)
-            }
-        }
+        for (body, expected) in cases { expectRefused("cpus 1\n" + body, mentioning: expected) }
     }
 
     /// MADV_COLLAPSE: the page table is detached and flushed, the small pages copied and freed,
@@ -220,12 +214,9 @@ import Testing
             ("collapse 0-3", "one page table's range"),
         ]
         for (script, expected) in cases {
-            #expect {
-                _ = try ScenarioFormat.parse(
-                    "cpus 1\nptes-per-table 2\nmm A\n  map 0-3 write\nthread t mm=A cpu=0\n  \(script)", source: "c")
-            } throws: { error in
-                "\(error)".contains(expected)
-            }
+            expectRefused(
+                "cpus 1\nptes-per-table 2\nmm A\n  map 0-3 write\nthread t mm=A cpu=0\n  \(script)",
+                mentioning: expected)
         }
     }
 
@@ -264,6 +255,17 @@ import Testing
         #expect(world.counters.pmdFlushes == 1)
         #expect(world.counters.pageFaults == 1)
         #expect(world.state.mms[0].ptes[0...3].allSatisfy { $0.isPresent && $0.isWritable && !$0.isProtNone })
+    }
+
+    /// mremap of a page of a huge page splits the PMD first (`move_page_tables()`'s
+    /// `split_huge_pmd()`), then moves the small page's PTE.
+    @Test func mremapSplitsFirst() throws {
+        let world = try runRoundRobin(Self.text("mremap 2 9")).world
+        #expect(world.violation == nil)
+        #expect(world.counters.thpSplits == 1)
+        #expect(world.state.mms[0].hugeTables == 0b10)
+        #expect(world.state.mms[0].ptes[2] == .none)
+        #expect(world.state.mms[0].ptes[9] == .mapping(2, writable: true))
     }
 
     /// Reclaim and migration of a page of a huge page split the PMD first (`TTU_SPLIT_HUGE_PMD`)

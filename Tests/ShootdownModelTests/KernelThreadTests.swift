@@ -38,11 +38,7 @@ import Testing
             ("kthread k cpu=0 mm=A\n  work", "kthread NAME cpu=N [target=MM]"),
         ]
         for (thread, expected) in cases {
-            #expect {
-                _ = try ScenarioFormat.parse("cpus 1\nmm A\n  map 0-1 write\n" + thread, source: "k")
-            } throws: { error in
-                "\(error)".contains(expected)
-            }
+            expectRefused("cpus 1\nmm A\n  map 0-1 write\n" + thread, mentioning: expected)
         }
     }
 }

@@ -6,6 +6,15 @@ func scenario(_ text: String, name: String = "test") throws -> Scenario {
     try ScenarioFormat.parse(text, source: name)
 }
 
+/// Expects `text` to be refused with an error that mentions `expected`.
+func expectRefused(_ text: String, mentioning expected: String, sourceLocation: SourceLocation = #_sourceLocation) {
+    #expect(sourceLocation: sourceLocation) {
+        _ = try ScenarioFormat.parse(text, source: "refused")
+    } throws: { error in
+        "\(error)".contains(expected)
+    }
+}
+
 /// A world booted on `text` under `scheme`.
 func world(_ text: String, scheme: LinuxScheme = LinuxScheme()) throws -> World<LinuxScheme> {
     World(scenario: try scenario(text), scheme: scheme, tracing: true)

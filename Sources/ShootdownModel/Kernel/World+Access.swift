@@ -38,7 +38,7 @@ extension World {
             return
         }
         let space = state.mms[mm]
-        let isHuge = space.hugeTables != 0 && space.isHuge(table: space.table(of: page))
+        let isHuge = space.isHuge(page: page)
         let entry = TLBEntry(
             asid: asid, page: page, frame: frame, isWritable: pte.isWritable, mm: mm,
             hugePages: isHuge ? space.ptesPerTable : 0)
@@ -157,9 +157,9 @@ extension World {
     /// write only where `can_change_pmd_writable()`); `do_huge_pmd_wp_page()` for a write to a
     /// read-only one in a writable VMA: `PageAnonExclusive` (here: no other mapping) reuses the
     /// page (`maybe_pmd_mkwrite()`), else `__split_huge_pmd()` and `VM_FAULT_FALLBACK`, and the
-    /// fault goes on with the small page (`do_wp_page()`: the copy). The fault's step runs again
-    /// after the split.
-    mutating func hugePMDFault(_ cpu: Int, _ call: inout FaultCall, table: Int) -> StepOutcome {
+    /// fault goes on with the small page (`do_wp_page()`: the copy). Returns the split's call,
+    /// after which the fault's step runs again, or `nil` when the fault is handled.
+    mutating func hugePMDFault(_ cpu: Int, _ call: inout FaultCall, table: Int) -> StepOutcome? {
         let space = state.mms[call.mm]
         let pages = space.pages(inTable: table)
         let pte = space.ptes[call.page]
@@ -176,10 +176,9 @@ extension World {
             if isTracing { note(cpu, "do_huge_pmd_numa_page", "pmd(\(describe(pages))) restored to \(vma!)") }
         } else if pte.isPresent, call.write, !pte.isWritable, writable {
             guard isExclusive else {
-                if isTracing { note(cpu, "do_huge_pmd_wp_page", "page shared: __split_huge_pmd, VM_FAULT_FALLBACK") }
-                let split = SplitCall(
-                    mm: call.mm, table: table, thread: call.thread, op: state.threads[call.thread].pc)
-                return invoke(cpu, .split(split), shared: true)
+                return splitFirst(
+                    cpu, mm: call.mm, table: table, thread: call.thread, op: state.threads[call.thread].pc,
+                    function: "do_huge_pmd_wp_page", why: "page shared: __split_huge_pmd, VM_FAULT_FALLBACK")
             }
             for page in pages {
                 touch(.page(mm: call.mm, page: page), write: true)
@@ -189,9 +188,7 @@ extension World {
         } else {
             if isTracing { note(cpu, "handle_mm_fault", "pmd(\(describe(pages))) already usable") }
         }
-        counters.pageFaults += 1
-        call.pc = .unlockMmap
-        return .shared
+        return nil
     }
 
     /// `handle_mm_fault()` -> `do_anonymous_page()` / `do_wp_page()`, with `mmap_lock` held for
@@ -218,9 +215,9 @@ extension World {
             let pte = state.mms[call.mm].ptes[call.page]
             let vma = state.mms[call.mm].vmas[call.page]
             let writable = vma == .write
-            let table = state.mms[call.mm].table(of: call.page)
-            if state.mms[call.mm].hugeTables != 0, state.mms[call.mm].isHuge(table: table) {
-                return hugePMDFault(cpu, &call, table: table)
+            if state.mms[call.mm].isHuge(page: call.page) {
+                let table = state.mms[call.mm].table(of: call.page)
+                if let split = hugePMDFault(cpu, &call, table: table) { return split }
             } else if pte.frame == nil, state.mms[call.mm].faultsHuge(at: call.page), faultHugePage(cpu, call) {
                 // Mapped by do_huge_pmd_anonymous_page().
             } else if pte.isMigrationEntry {

@@ -42,7 +42,7 @@ extension World {
         case .copy(let page):
             let table = state.mms[call.mm].table(of: page)
             touch(.ptl(mm: call.mm, table: table), write: true)
-            if state.mms[call.mm].hugeTables != 0, state.mms[call.mm].isHuge(table: table) {
+            if state.mms[call.mm].isHuge(table: table) {
                 copyHugePMD(cpu, table: table, call: &call)
                 return .shared
             }

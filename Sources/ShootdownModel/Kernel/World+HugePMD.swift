@@ -153,6 +153,15 @@ extension World {
         }
     }
 
+    /// Invokes `__split_huge_pmd()` of `table` for `thread`'s operation `op`, noting `why` under
+    /// `function`'s name; the caller's step runs again when it returns.
+    mutating func splitFirst(
+        _ cpu: Int, mm: Int, table: Int, thread: Int, op: Int, function: String, why: @autoclosure () -> String
+    ) -> StepOutcome {
+        if isTracing { note(cpu, function, why()) }
+        return invoke(cpu, .split(SplitCall(mm: mm, table: table, thread: thread, op: op)), shared: true)
+    }
+
     /// A huge PMD's pages, as the kernel's traces name a range.
     func describe(_ pages: Range<Int>) -> String { PageRange(pages.lowerBound, pages.upperBound).description }
 

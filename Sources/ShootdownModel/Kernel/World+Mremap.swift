@@ -64,12 +64,12 @@ extension World {
         case .lockOldPTL:
             let table = state.mms[call.mm].table(of: old)
             touch(.ptl(mm: call.mm, table: table), write: true)
-            if state.mms[call.mm].hugeTables != 0, state.mms[call.mm].isHuge(table: table) {
+            if state.mms[call.mm].isHuge(table: table) {
                 // move_page_tables(): split_huge_pmd(vma, old_pmd, old_addr) (the model moves
                 // PTEs, never a whole PMD with move_huge_pmd()).
-                let split = SplitCall(mm: call.mm, table: table, thread: call.thread, op: call.op)
-                if isTracing { note(cpu, "move_page_tables", "split_huge_pmd(table \(table))") }
-                return invoke(cpu, .split(split), shared: true)
+                return splitFirst(
+                    cpu, mm: call.mm, table: table, thread: call.thread, op: call.op, function: "move_page_tables",
+                    why: "split_huge_pmd(table \(table))")
             }
             state.mms[call.mm].ptlOwners[table] = cpu
             coverRevocations(mm: call.mm, pages: old..<call.range.start + extentEnd(call), thread: call.thread)

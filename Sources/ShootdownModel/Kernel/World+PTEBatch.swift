@@ -81,12 +81,11 @@ extension World {
             touch(.ptl(mm: call.mm, table: table), write: true)
             let pages = state.mms[call.mm].pages(inTable: table).clamped(to: call.range.start..<call.range.end)
             var next = PTEBatchCall.PC.batchedPending(table: table)
-            if state.mms[call.mm].hugeTables != 0, state.mms[call.mm].isHuge(table: table) {
+            if state.mms[call.mm].isHuge(table: table) {
                 guard coversWholePMD(table: table, pages: pages, in: call) else {
-                    if isTracing { note(cpu, name, "huge PMD of table \(table) covered in part: split it") }
-                    return invoke(
-                        cpu, .split(SplitCall(mm: call.mm, table: table, thread: call.thread, op: call.op)),
-                        shared: true)
+                    return splitFirst(
+                        cpu, mm: call.mm, table: table, thread: call.thread, op: call.op, function: name,
+                        why: "huge PMD of table \(table) covered in part: split it")
                 }
                 next = .hugePMD(table: table)
             }

@@ -26,14 +26,14 @@ extension World {
         switch call.pc {
         case .lockPTL:
             touch(.ptl(mm: call.mm, table: table), write: true)
-            if state.mms[call.mm].hugeTables != 0, state.mms[call.mm].isHuge(table: table) {
+            if state.mms[call.mm].isHuge(table: table) {
                 // try_to_unmap_one() / try_to_migrate_one() with TTU_SPLIT_HUGE_PMD (reclaim's
                 // try_to_unmap() of a PMD-mapped THP; migration of a THP it could not move
                 // whole, after try_split_folio()): split_huge_pmd_address() first, then the
                 // page's PTE as a small page's.
-                let split = SplitCall(mm: call.mm, table: table, thread: call.thread, op: call.op)
-                if isTracing { note(cpu, function, "TTU_SPLIT_HUGE_PMD: split_huge_pmd_address()") }
-                return invoke(cpu, .split(split), shared: true)
+                return splitFirst(
+                    cpu, mm: call.mm, table: table, thread: call.thread, op: call.op, function: function,
+                    why: "TTU_SPLIT_HUGE_PMD: split_huge_pmd_address()")
             }
             state.mms[call.mm].ptlOwners[table] = cpu
             if call.migrates {

@@ -109,8 +109,17 @@ public struct AddressSpace: Hashable, Sendable {
         table < Scenario.maxFreeablePageTables ? 1 << UInt64(table) : 0
     }
 
-    /// Whether a huge PMD maps the range of page-table page `table` (``hugeTables``).
-    @inline(__always) public func isHuge(table: Int) -> Bool { hugeTables & tableBit(table) != 0 }
+    /// Whether a huge PMD maps the range of page-table page `table` (``hugeTables``): one load
+    /// and compare where no huge page is mapped, as on every path of a scenario without them.
+    @inline(__always) public func isHuge(table: Int) -> Bool {
+        hugeTables != 0 && hugeTables & tableBit(table) != 0
+    }
+
+    /// ``isHuge(table:)`` of `page`'s table, which it finds only where a huge page is mapped
+    /// (a TLB fill asks on every miss).
+    @inline(__always) public func isHuge(page: Int) -> Bool {
+        hugeTables != 0 && isHuge(table: table(of: page))
+    }
 
     /// Whether a fault at `page` allocates a huge page: its range is ``thpTables``' and its PMD
     /// is `pmd_none()` (neither huge nor pointing at a page table).

@@ -163,9 +163,11 @@ public struct TLB: Hashable, Sendable {
 
     /// The entry a full bounded TLB replaces: the least recently used of the replaceable ones.
     private func leastRecentlyUsed() -> Int? {
-        let older = { (a: Int, b: Int) in entries[a].lastUse < entries[b].lastUse }
-        guard hugeMembers > 0 else { return entries.indices.min(by: older) }
-        return entries.indices.lazy.filter(isReplaceable).min(by: older)
+        var oldest: Int?
+        for at in entries.indices where hugeMembers == 0 || isReplaceable(at) {
+            if oldest.map({ entries[at].lastUse < entries[$0].lastUse }) ?? true { oldest = at }
+        }
+        return oldest
     }
 
     /// Entries a bounded TLB counts against its capacity: a huge page's group as one.
