@@ -36,6 +36,10 @@ struct Check: ParsableCommand {
     @Flag(help: "Exhaustive: explore without sleep sets (partial-order reduction).")
     var noReduction = false
 
+    @Flag(
+        help: "Exhaustive: source-set DPOR on top of sleep sets: explores fewer states, one worker (docs/checker.md).")
+    var sourceSets = false
+
     @Flag(help: "Exhaustive: also explore without sleep sets and report both.")
     var compareReduction = false
 
@@ -127,6 +131,17 @@ struct Check: ParsableCommand {
         guard parseShard(shard) != nil else {
             throw ValidationError("--shard takes K/N with 1 <= K <= N, found '\(shard)'")
         }
+        if sourceSets {
+            guard mode == .exhaustive else { throw ValidationError("--source-sets is for exhaustive mode") }
+            guard !noReduction, bitstate == nil else {
+                throw ValidationError(
+                    "--source-sets works on top of sleep sets and keeps the subtrees' summaries: drop --no-reduction and --bitstate"
+                )
+            }
+            guard (jobs ?? 1) == 1, shard == "1/1" else {
+                throw ValidationError("--source-sets runs one worker over the whole search: drop --jobs and --shard")
+            }
+        }
     }
 
     func run() throws {
@@ -174,7 +189,8 @@ struct Check: ParsableCommand {
         let bounds = CheckBounds(maxDepth: maxDepth, maxPreemptions: maxPreemptions)
         var checker = ExhaustiveChecker(scenario: scenario, scheme: scheme, bounds: bounds, usesReduction: !noReduction)
         checker.maxMemory = memory
-        checker.jobs = bitstate == nil ? workers : 1
+        checker.usesSourceSets = sourceSets
+        checker.jobs = bitstate == nil && !sourceSets ? workers : 1
         checker.bitstateBytes = bitstate.flatMap(ByteSize.parse)
         checker.shard = parseShard(shard)!
         checker.splitDepth = splitDepth

@@ -16,6 +16,13 @@ struct ActionSet: Hashable, Sendable {
         }
     }
 
+    /// The bits of every preemption.
+    static let preemptions: UInt16 = 0b100_100_100_100_100
+
+    /// The bits of every action of `cpu`.
+    @inline(__always)
+    static func cpuBits(_ cpu: Int) -> UInt16 { 0b111 << UInt16(3 * cpu) }
+
     @inline(__always) func contains(_ action: Action) -> Bool { bits & Self.bit(action) != 0 }
     @inline(__always) mutating func insert(_ action: Action) { bits |= Self.bit(action) }
 }

@@ -18,6 +18,10 @@ public struct ExhaustiveChecker<S: Scheme>: Sendable {
     public var bounds: CheckBounds
     /// Whether to use sleep sets.
     public var usesReduction: Bool
+    /// Whether to explore, on top of sleep sets, only a source set of each state's actions
+    /// (source-set DPOR, Abdulla, Aronis, Jonsson and Sagonas, POPL 2014, with state caching:
+    /// ``SubtreeSummary``): states as well as transitions are pruned. One worker, no bitstate.
+    public var usesSourceSets = false
     /// States after which the search stops, incomplete (``ExplorationStats/isIncomplete``);
     /// `nil` for no limit. Parallel workers count theirs together, 4096 at a time.
     public var maxStates: Int?
@@ -76,6 +80,40 @@ public struct ExhaustiveChecker<S: Scheme>: Sendable {
         var done = ActionSet()
         /// The action that led here.
         var via: Action?
+        /// The actions of ``actions``.
+        var enabled = ActionSet()
+        /// Source sets: the actions to explore from here (grown by races found below it).
+        var backtrack = ActionSet()
+        /// Source sets: the actions that led back here (a spin on an event not yet signalled).
+        var loops = ActionSet()
+        /// Source sets: what the steps explored below this state touched.
+        var summary = SubtreeSummary()
+
+        /// Source sets: explore the first action not skipped (races add others), and every
+        /// preemption: a scheduler's choice that no race between steps asks for.
+        mutating func exploreFirst() {
+            if let first = actions.first(where: { !skip.contains($0) }) { backtrack.insert(first) }
+            backtrack.bits |= enabled.bits & ActionSet.preemptions & ~skip.bits
+        }
+
+        /// Source sets: explore every action not skipped (a state explored again).
+        mutating func exploreAllAwake() { backtrack.bits = enabled.bits & ~skip.bits }
+
+        /// Source sets: the index of the next action to explore, if any.
+        func nextInBacktrack() -> Int? {
+            let left = backtrack.bits & ~done.bits & ~skip.bits
+            guard left != 0 else { return nil }
+            return actions.firstIndex { ActionSet.bit($0) & left != 0 }
+        }
+    }
+
+    /// A step of the current path, for the source-set race analysis: its action, what it
+    /// touched, and its vector clock (for each CPU, the index along the path of that CPU's last
+    /// step that happens before it or is it; -1 for none).
+    struct Event {
+        var action: Action
+        var mask: AccessMask
+        var clock: InlineArray<5, Int16>
     }
 
     /// Explores; `progress` is called about every 4096 new states (with ``jobs`` above 1, by
@@ -165,6 +203,14 @@ public struct ExhaustiveChecker<S: Scheme>: Sendable {
         var visited = VisitedTable()
         var bitstate = bitstateBytes.map { BitstateTable(bytes: $0) }
         let reduces = usesReduction && bitstate == nil
+        // Source sets need the summaries of the subtrees explored (one worker, no bitstate).
+        let dpor = reduces && usesSourceSets && worker == nil
+        var summaries: [UInt64: SubtreeSummary] = [:]
+        // A stored summary's bytes: its key and value (the dictionary's capacity counts the slots).
+        let summaryBytes = MemoryLayout<UInt64>.stride + MemoryLayout<SubtreeSummary>.stride
+        var locationBits = LocationBits()
+        // Source sets: the steps of the current path (`events[k]` leads from `stack[k]`).
+        var events: [Event] = []
         var terminal = Set<UInt64>()
         var stack: [Frame] = []
         var violationPath: [Action]?
@@ -180,21 +226,36 @@ public struct ExhaustiveChecker<S: Scheme>: Sendable {
             expand(
                 root, fingerprint: rootFingerprint, preemptions: 0, sleep: ActionSet(), skip: ActionSet(), via: nil,
                 stats: &stats))
+        if dpor { stack[0].exploreFirst() }
         stats.states = 1
 
         search: while !stack.isEmpty {
             let top = stack.count - 1
-            if stack[top].next == stack[top].actions.count {
-                if stack[top].actions.isEmpty { terminal.insert(stack[top].fingerprint) }
-                stack.removeLast()
-                continue
+            let index: Int
+            if dpor {
+                guard let next = stack[top].nextInBacktrack() else {
+                    let frame = stack.removeLast()
+                    if frame.actions.isEmpty { terminal.insert(frame.fingerprint) }
+                    summaries[frame.fingerprint, default: SubtreeSummary()].formUnion(frame.summary)
+                    if let event = events.popLast() {
+                        stack[top - 1].summary.add(event.action, event.mask, then: frame.summary)
+                    }
+                    continue
+                }
+                index = next
+            } else {
+                if stack[top].next == stack[top].actions.count {
+                    if stack[top].actions.isEmpty { terminal.insert(stack[top].fingerprint) }
+                    stack.removeLast()
+                    continue
+                }
+                index = stack[top].next
+                stack[top].next += 1
             }
-            let index = stack[top].next
-            stack[top].next += 1
             let action = stack[top].actions[index]
             if stack[top].skip.contains(action) { continue }
             var child = stack[top].world!
-            if stack[top].next == stack[top].actions.count { stack[top].world = nil }
+            if !dpor, stack[top].next == stack[top].actions.count { stack[top].world = nil }
             child.performEnabled(action)
             stack[top].footprints[index] = child.footprint
             stats.transitions += 1
@@ -213,6 +274,9 @@ public struct ExhaustiveChecker<S: Scheme>: Sendable {
                 let taken = child.footprint
                 for (i, other) in stack[top].actions.enumerated() where other.cpu != action.cpu {
                     guard stack[top].sleep.contains(other) || stack[top].done.contains(other) else { continue }
+                    // A step that changed nothing is never put to sleep (source sets): where its
+                    // CPU would run it, the other CPUs' actions must run (it explores them).
+                    if stack[top].loops.contains(other) { continue }
                     // Done here, or asleep with its footprint carried: known either way.
                     let sleeper = stack[top].footprints[i]!
                     if !sleeper.conflicts(with: taken) {
@@ -222,8 +286,35 @@ public struct ExhaustiveChecker<S: Scheme>: Sendable {
                 }
             }
             stack[top].done.insert(action)
+            let event =
+                dpor
+                ? analyzeRaces(
+                    &stack, events, action: action, mask: locationBits.mask(of: child.footprint, action: action),
+                    locks: locationBits.locks) : nil
+            if dpor, !action.isStep {
+                // An interrupt or a preemption: the CPU chose it over its step, which then runs
+                // later, perhaps differently (past an event signalled meanwhile): another program
+                // order of its own steps, which no race between two steps shows. The step is
+                // explored here too; if it cannot be (blocked, or asleep: explored before on a
+                // path where it ran first, not later), every action of the state is.
+                let step = Action.step(cpu: action.cpu)
+                if stack[top].enabled.contains(step), !stack[top].skip.contains(step) {
+                    stack[top].backtrack.insert(step)
+                } else {
+                    stack[top].backtrack.bits |= stack[top].enabled.bits
+                }
+            }
             let preemptions = stack[top].preemptions + (action.isPreemption ? 1 : 0)
             let childFingerprint = fingerprint(child, preemptions: preemptions)
+            if let event, childFingerprint == stack[top].fingerprint {
+                // A step that changed nothing (a spin on an event not yet signalled): every
+                // execution through it is one without it, and the state goes on with the other
+                // actions, explored here.
+                stack[top].backtrack.bits |= stack[top].enabled.bits
+                stack[top].loops.insert(action)
+                stack[top].summary.add(action, event.mask, then: SubtreeSummary())
+                continue
+            }
             var skip = childSleep
             let depth = stack.count
             // A parallel worker keeps only its share of the states at the split depth.
@@ -240,11 +331,23 @@ public struct ExhaustiveChecker<S: Scheme>: Sendable {
                     worker!.shared.visit(
                         childFingerprint, sleep: childSleep.bits, depth: depth, reexploresDeeper: deeper)
                 }
+            var summary = SubtreeSummary()
             switch visit {
-            case .known: continue
+            case .known:
+                if let event {
+                    let known = summaries[childFingerprint] ?? .unknown
+                    analyzeRaces(&stack, events, event: event, summary: known, locks: locationBits.locks)
+                    stack[top].summary.add(action, event.mask, then: known)
+                }
+                continue
             case .again(let bits):
                 skip = ActionSet(bits: bits)
                 stats.revisits += 1
+                if let event {
+                    // Explored again below: its summary so far is part of this visit's.
+                    summary = summaries.removeValue(forKey: childFingerprint) ?? .unknown
+                    analyzeRaces(&stack, events, event: event, summary: summary, locks: locationBits.locks)
+                }
             case .new:
                 onState?(childFingerprint)
                 stats.states += 1
@@ -252,7 +355,10 @@ public struct ExhaustiveChecker<S: Scheme>: Sendable {
                     stats.isIncomplete = true
                     break search
                 }
-                if worker == nil, let maxMemory, (bitstate?.bytes ?? visited.bytes) + terminal.count * 16 > maxMemory {
+                if worker == nil, let maxMemory,
+                    (bitstate?.bytes ?? visited.bytes) + terminal.count * 16 + summaries.capacity * summaryBytes
+                        > maxMemory
+                {
                     stats.isIncomplete = true
                     stats.hitMemoryBound = true
                     break search
@@ -265,7 +371,8 @@ public struct ExhaustiveChecker<S: Scheme>: Sendable {
                     }
                     // The states and bytes of the whole search: a worker's are part of them.
                     var total = stats.states
-                    var bytes = (bitstate?.bytes ?? visited.bytes) + terminal.count * 16
+                    var bytes =
+                        (bitstate?.bytes ?? visited.bytes) + terminal.count * 16 + summaries.capacity * summaryBytes
                     if let worker {
                         if worker.control.stop.load(ordering: .relaxed) { break search }
                         total = worker.control.states.add(4096, ordering: .relaxed).newValue
@@ -297,12 +404,21 @@ public struct ExhaustiveChecker<S: Scheme>: Sendable {
             if stack.count >= bounds.maxDepth {
                 stats.depthBoundHits += 1
                 worker?.control.deepened.store(true, ordering: .relaxed)
+                if let event {
+                    analyzeRaces(&stack, events, event: event, summary: .unknown, locks: locationBits.locks)
+                    stack[top].summary.add(action, event.mask, then: SubtreeSummary.unknown)
+                }
                 continue
             }
             stack.append(
                 expand(
                     child, fingerprint: childFingerprint, preemptions: preemptions, sleep: childSleep, skip: skip,
                     via: action, carried: carried, stats: &stats))
+            if let event {
+                events.append(event)
+                stack[top + 1].summary = summary
+                if case .again = visit { stack[top + 1].exploreAllAwake() } else { stack[top + 1].exploreFirst() }
+            }
             stats.maxDepth = max(stats.maxDepth, stack.count - 1)
         }
         // A worker stopped by another's violation or memory bound did not finish.
@@ -312,6 +428,7 @@ public struct ExhaustiveChecker<S: Scheme>: Sendable {
             stats: stats, bounds: bounds, usesReduction: reduces, violation: violation,
             schedule: violationPath, terminalStates: terminal, bytesPerState: visited.bytesPerState)
         result.bitstate = bitstate
+        result.usesSourceSets = dpor
         if let bitstate { result.bytesPerState = Double(bitstate.bytes) / Double(max(1, bitstate.count)) }
         return result
     }
@@ -347,9 +464,12 @@ public struct ExhaustiveChecker<S: Scheme>: Sendable {
             var stuck = world
             if stuck.checkDeadlock() { stats.deadlocks += 1 }
         }
+        var enabled = ActionSet()
+        for action in actions { enabled.insert(action) }
         return Frame(
             fingerprint: fingerprint, preemptions: preemptions, world: world, actions: actions,
-            footprints: actions.map { sleep.contains($0) ? carried[$0] : nil }, sleep: sleep, skip: skip, via: via)
+            footprints: actions.map { sleep.contains($0) ? carried[$0] : nil }, sleep: sleep, skip: skip, via: via,
+            enabled: enabled)
     }
 
     func fingerprint(_ world: World<S>, preemptions: Int) -> UInt64 {
@@ -366,6 +486,11 @@ public struct ExhaustiveChecker<S: Scheme>: Sendable {
 }
 
 extension Action {
+    var isStep: Bool {
+        if case .step = self { return true }
+        return false
+    }
+
     var isPreemption: Bool {
         if case .preempt = self { return true }
         return false

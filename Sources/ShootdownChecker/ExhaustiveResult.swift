@@ -6,6 +6,8 @@ public struct ExhaustiveResult: Sendable {
     public var stats: ExplorationStats
     public var bounds: CheckBounds
     public var usesReduction: Bool
+    /// Whether source sets pruned states too (``ExhaustiveChecker/usesSourceSets``).
+    public var usesSourceSets = false
     /// The first violation found, if any.
     public var violation: Violation?
     /// The schedule that reaches it (the DFS path, not yet shrunk).

@@ -17,6 +17,8 @@ public struct CheckReport: Codable, Sendable {
     public var statesPerSecond: Double
     public var bounds: CheckBounds?
     public var reduction: Bool?
+    /// Whether source-set DPOR pruned states on top of the sleep sets (`--source-sets`).
+    public var sourceSets: Bool?
     public var collisionProbability: Double?
     public var bytesPerState: Double?
     public var depthBoundHits: Int?
@@ -100,6 +102,7 @@ public struct CheckReport: Codable, Sendable {
         statesPerSecond = r.stats.statesPerSecond
         bounds = r.bounds
         reduction = r.usesReduction
+        sourceSets = r.usesSourceSets
         collisionProbability = r.collisionProbability
         bytesPerState = r.bytesPerState
         depthBoundHits = r.stats.depthBoundHits
@@ -172,7 +175,8 @@ public struct CheckReport: Codable, Sendable {
             if let bounds {
                 lines.append(
                     "  bounds: depth \(bounds.maxDepth) (hit \(depthBoundHits ?? 0) times), preemptions \(bounds.maxPreemptions); "
-                        + "sleep sets \(reduction == true ? "on" : "off")")
+                        + "sleep sets \(reduction == true ? "on" : "off")"
+                        + (sourceSets == true ? ", source sets on" : ""))
             }
             if let withoutReduction {
                 lines.append(

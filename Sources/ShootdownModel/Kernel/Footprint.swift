@@ -178,6 +178,8 @@ public struct Footprint: Hashable, Sendable {
         0, 0, 0, 0, 0, 0, 0, 0
     )
     @usableFromInline var writeBits: UInt8 = 0
+    /// Writes that are commutative updates (``add(_:write:)`` with `update`), among `writeBits`.
+    @usableFromInline var updateBits: UInt8 = 0
     @usableFromInline var count: UInt8 = 0
     /// More locations than ``capacity``: conservatively dependent on every action.
     public private(set) var isEverything = false
@@ -187,12 +189,14 @@ public struct Footprint: Hashable, Sendable {
 
     public static func == (a: Footprint, b: Footprint) -> Bool {
         a.isEverything == b.isEverything && a.count == b.count && a.writeBits == b.writeBits
+            && a.updateBits == b.updateBits
             && (0..<Int(a.count)).allSatisfy { a.code(at: $0) == b.code(at: $0) }
     }
 
     public func hash(into hasher: inout Hasher) {
         hasher.combine(isEverything)
         hasher.combine(writeBits)
+        hasher.combine(updateBits)
         for i in 0..<Int(count) { hasher.combine(code(at: i)) }
     }
 
@@ -208,6 +212,10 @@ public struct Footprint: Hashable, Sendable {
     @inlinable
     func isWrite(at i: Int) -> Bool { writeBits & (1 << UInt8(i)) != 0 }
 
+    /// Whether the write at `i` is a commutative update (``add(_:write:update:)``).
+    @inlinable
+    func isUpdate(at i: Int) -> Bool { updateBits & (1 << UInt8(i)) != 0 }
+
     /// Conflicts with every action from now on (a step that touches more than is worth listing:
     /// INVLPGB of every TLB entry).
     mutating func addEverything() { isEverything = true }
@@ -215,13 +223,22 @@ public struct Footprint: Hashable, Sendable {
     mutating func reset() {
         count = 0
         writeBits = 0
+        updateBits = 0
         isEverything = false
     }
 
-    mutating func add(_ code: UInt32, write: Bool) {
+    /// Records an access to `code`. An `update` is a write that commutes with every other
+    /// update of the location and reads nothing of it (a counter's increment or decrement whose
+    /// result the step does not look at): two updates do not conflict. A step that reads or
+    /// plainly writes a location it also updates makes the access a plain write.
+    mutating func add(_ code: UInt32, write: Bool, update: Bool = false) {
         if isEverything { return }
         for i in 0..<Int(count) where self.code(at: i) == code {
-            if write { writeBits |= 1 << UInt8(i) }
+            let bit: UInt8 = 1 << UInt8(i)
+            if !(update && updateBits & bit != 0) {
+                writeBits |= write || updateBits & bit != 0 ? bit : 0
+                updateBits &= ~bit
+            }
             return
         }
         guard Int(count) < Self.capacity else {
@@ -229,18 +246,21 @@ public struct Footprint: Hashable, Sendable {
             return
         }
         setCode(code, at: Int(count))
-        if write { writeBits |= 1 << UInt8(count) }
+        if write || update { writeBits |= 1 << UInt8(count) }
+        if update { updateBits |= 1 << UInt8(count) }
         count += 1
     }
 
     /// Whether executing the two actions in either order could differ: one writes what the
-    /// other reads or writes.
+    /// other reads or writes, unless both are updates (``add(_:write:update:)``).
     public func conflicts(with other: Footprint) -> Bool {
         if isEverything || other.isEverything { return true }
         for i in 0..<Int(count) {
             let code = self.code(at: i)
             for j in 0..<Int(other.count) where other.code(at: j) == code {
-                if isWrite(at: i) || other.isWrite(at: j) { return true }
+                if (isWrite(at: i) || other.isWrite(at: j)) && !(isUpdate(at: i) && other.isUpdate(at: j)) {
+                    return true
+                }
             }
         }
         return false
@@ -254,9 +274,15 @@ public struct Footprint: Hashable, Sendable {
     }
 
     /// Calls `body` with the ``Location/code`` of each location touched and whether it was
-    /// written (none when ``isEverything``).
+    /// written, updates included (none when ``isEverything``).
     package func forEachCode(_ body: (UInt32, Bool) -> Void) {
         for i in 0..<Int(count) { body(code(at: i), isWrite(at: i)) }
+    }
+
+    /// Calls `body` with the ``Location/code`` of each location touched, whether it was written
+    /// and whether that write was a commutative update (none when ``isEverything``).
+    package func forEachAccess(_ body: (_ code: UInt32, _ write: Bool, _ update: Bool) -> Void) {
+        for i in 0..<Int(count) { body(code(at: i), isWrite(at: i), isUpdate(at: i)) }
     }
 
     /// The locations read and written, for diagnostics.

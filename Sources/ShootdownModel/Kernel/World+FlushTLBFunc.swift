@@ -99,7 +99,8 @@ extension World {
         case .ack:
             if call.isLocal { return .ret(shared: false) }
             // csd_unlock(): the initiator's csd_lock_wait() may now return.
-            touch(.acks(cpu: f.initiatingCPU), write: true)
+            // pendingAcks -= 1: commutes with the other targets' acknowledgements.
+            touch(updating: .acks(cpu: f.initiatingCPU))
             state.cpus[f.initiatingCPU].pendingAcks -= 1
             if isTracing { note(cpu, "flush_tlb_func", "ack -> cpu\(f.initiatingCPU)") }
             return .ret(shared: true)

@@ -159,7 +159,7 @@ extension World {
         case .queue(let target):
             // __smp_call_single_queue(): llist_add() to the target's call_single_queue.
             touch(.mailbox(cpu: target), write: true)
-            touch(.acks(cpu: cpu), write: true)
+            touch(updating: .acks(cpu: cpu))
             state.cpus[target].mailbox.append(state.cpus[cpu].flushInfo!)
             state.cpus[cpu].pendingAcks += 1
             counters.ipisSent += 1

@@ -381,6 +381,13 @@ public struct World<S: Scheme>: Sendable {
         footprint.add(location.code, write: write)
     }
 
+    /// Records a commutative update of `location` (``Footprint/add(_:write:update:)``): a
+    /// counter changed by one without the step reading it.
+    mutating func touch(updating location: Location) {
+        guard footprintScope == .all || location.isWakeUp else { return }
+        footprint.add(location.code, write: true, update: true)
+    }
+
     func threadName(_ thread: Int?) -> String {
         thread.map { scenario.threads[$0].name } ?? "idle"
     }

@@ -1,0 +1,77 @@
+import Testing
+
+@testable import ShootdownModel
+
+/// What two steps' footprints say about their order: a write conflicts with every access to its
+/// location, two reads never do, and two commutative updates (acknowledgements counted down)
+/// neither, though an update still conflicts with a read of the count.
+@Suite struct FootprintTests {
+    static let acks = Location.acks(cpu: 0).code
+    static let page = Location.page(mm: 0, page: 1).code
+
+    func footprint(_ accesses: [(UInt32, write: Bool, update: Bool)]) -> Footprint {
+        var footprint = Footprint()
+        for access in accesses { footprint.add(access.0, write: access.write, update: access.update) }
+        return footprint
+    }
+
+    @Test func updatesCommuteWithUpdatesOnly() {
+        let ack = footprint([(Self.acks, true, true)])
+        let otherAck = footprint([(Self.acks, true, true)])
+        let wait = footprint([(Self.acks, false, false)])
+        let store = footprint([(Self.acks, true, false)])
+        #expect(!ack.conflicts(with: otherAck))
+        #expect(ack.conflicts(with: wait) && wait.conflicts(with: ack))
+        #expect(ack.conflicts(with: store))
+        #expect(!wait.conflicts(with: footprint([(Self.acks, false, false)])))
+        #expect(!ack.conflicts(with: footprint([(Self.page, true, false)])))
+    }
+
+    /// A step that reads the count it updates, or writes it plainly too, made an ordinary write.
+    @Test func anUpdateMixedWithAnotherAccessIsAWrite() {
+        let otherAck = footprint([(Self.acks, true, true)])
+        #expect(footprint([(Self.acks, false, false), (Self.acks, true, true)]).conflicts(with: otherAck))
+        #expect(footprint([(Self.acks, true, true), (Self.acks, false, false)]).conflicts(with: otherAck))
+        #expect(footprint([(Self.acks, true, true), (Self.acks, true, false)]).conflicts(with: otherAck))
+        #expect(!footprint([(Self.acks, true, true), (Self.acks, true, true)]).conflicts(with: otherAck))
+    }
+
+    /// As the model records them: the targets' acknowledgements of one flush commute with each
+    /// other and with the initiator's IPIs, and conflict with the initiator's wait for them.
+    @Test func acknowledgementsOfOneFlushCommute() throws {
+        let scenario = try ScenarioFormat.parse(
+            """
+            cpus 3
+            mm A
+              map 0-1 write populated
+            thread t0 mm=A cpu=0
+              wait a; wait b; madvise 0; signal done
+            thread t1 mm=A cpu=1
+              write 0; signal a; spin done
+            thread t2 mm=A cpu=2
+              write 0; signal b; spin done
+            """, source: "two targets")
+        var world = World(scenario: scenario, scheme: LinuxScheme())
+        let schedule = Runner(scenario: scenario, scheme: LinuxScheme()).run(.roundRobin).schedule
+        var updates: [(cpu: Int, footprint: Footprint)] = []
+        var waits: [Footprint] = []
+        for action in schedule {
+            world.performEnabled(action)
+            world.footprint.forEachAccess { code, write, update in
+                guard Location.Kind.of(code) == Location.Kind.acks else { return }
+                if update {
+                    updates.append((action.cpu, world.footprint))
+                } else if !write {
+                    waits.append(world.footprint)
+                }
+            }
+        }
+        let acks = updates.filter { $0.cpu != 0 }
+        #expect(acks.count >= 2)
+        for a in updates {
+            for b in updates where a.cpu != b.cpu { #expect(!a.footprint.conflicts(with: b.footprint)) }
+        }
+        #expect(!waits.isEmpty)
+        for wait in waits { for a in acks { #expect(wait.conflicts(with: a.footprint)) } }
+    }
+}
