@@ -216,6 +216,34 @@ import Testing
         }
     }
 
+    /// `--source-sets`: fewer states, the same verdict, one worker (even on a machine of many
+    /// cores), said in the text and the JSON; contradictory options are refused.
+    @Test func sourceSetsExploreFewerStates() throws {
+        let base = ["check", "--scenario", "nested-madvise", "--quiet"]
+        let text = try CLI.run(base + ["--source-sets"])
+        #expect(text.status == 0)
+        #expect(text.stdout.hasPrefix("PASS: nested-madvise under linux, exhaustive\n"))
+        #expect(text.stdout.contains("sleep sets on, source sets on"))
+        let report = try json(try CLI.run(base + ["--source-sets", "--format", "json"]).stdout)
+        #expect(report["states"] as? Int == 40_032)
+        #expect(report["sourceSets"] as? Bool == true)
+        #expect(report["jobs"] as? Int == 1)
+        let caught = try CLI.run([
+            "check", "--scenario", "lazy-sleep", "--scheme", "linux~no-switch-catchup", "--source-sets", "--quiet",
+        ])
+        #expect(caught.status == 1)
+        #expect(caught.stdout.contains("used page 0 of A through a stale TLB entry"))
+        for (args, message) in [
+            (["--source-sets", "--jobs", "2"], "--source-sets runs one worker"),
+            (["--source-sets", "--no-reduction"], "drop --no-reduction and --bitstate"),
+            (["--source-sets", "--mode", "random"], "--source-sets is for exhaustive mode"),
+        ] {
+            let refused = try CLI.run(base + args)
+            #expect(refused.status == 2)
+            #expect(refused.stderr.contains(message))
+        }
+    }
+
     /// Past `--max-memory` the search stops and says what it covered (exit 3), never a crash; a
     /// size that is not one exits 2.
     @Test func theMemoryBoundStopsTheSearch() throws {

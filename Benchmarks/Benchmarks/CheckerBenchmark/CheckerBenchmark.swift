@@ -25,7 +25,8 @@ let benchmarks: @Sendable () -> Void = {
     )
     let scale = try! ScenarioFormat.parse(BenchmarkScenarios.scale4CPU, source: "scale-4cpu")
     for (jobs, reduction) in [(1, true), (2, true), (1, false)] {
-        let label = "exhaustive scale-4cpu (linux, first 2M states, \(jobs) job\(jobs == 1 ? "" : "s"), sleep sets \(reduction ? "on" : "off"))"
+        let label =
+            "exhaustive scale-4cpu (linux, first 2M states, \(jobs) job\(jobs == 1 ? "" : "s"), sleep sets \(reduction ? "on" : "off"))"
         Benchmark(label, configuration: .init(maxIterations: 3)) { benchmark in
             var result: ExhaustiveResult?
             benchmark.startMeasurement()
@@ -41,19 +42,24 @@ let benchmarks: @Sendable () -> Void = {
             benchmark.measurement(statesExplored, result.stats.states)
         }
     }
+    // Source sets (`check --source-sets`): fewer states, more work and memory per state.
     for name in ["nested-madvise", "concurrent-flushes", "numa-migrate"] {
-        let scenario = BuiltinScenarios.named(name)!
-        Benchmark("exhaustive \(name) (linux)") { benchmark in
-            var result: ExhaustiveResult?
-            benchmark.startMeasurement()
-            for _ in benchmark.scaledIterations {
-                result = ExhaustiveChecker(scenario: scenario, scheme: LinuxScheme()).run()
+        for sourceSets in [false, true] {
+            let scenario = BuiltinScenarios.named(name)!
+            Benchmark("exhaustive \(name) (linux\(sourceSets ? ", source sets" : ""))") { benchmark in
+                var result: ExhaustiveResult?
+                benchmark.startMeasurement()
+                for _ in benchmark.scaledIterations {
+                    var checker = ExhaustiveChecker(scenario: scenario, scheme: LinuxScheme())
+                    checker.usesSourceSets = sourceSets
+                    result = checker.run()
+                }
+                benchmark.stopMeasurement()
+                guard let result else { return }
+                benchmark.measurement(statesPerSecond, Int(result.stats.statesPerSecond))
+                benchmark.measurement(bytesPerState, Int(result.bytesPerState * 100))
+                benchmark.measurement(statesExplored, result.stats.states)
             }
-            benchmark.stopMeasurement()
-            guard let result else { return }
-            benchmark.measurement(statesPerSecond, Int(result.stats.statesPerSecond))
-            benchmark.measurement(bytesPerState, Int(result.bytesPerState * 100))
-            benchmark.measurement(statesExplored, result.stats.states)
         }
     }
 }
