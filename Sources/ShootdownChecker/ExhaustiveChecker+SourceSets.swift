@@ -10,7 +10,10 @@ import ShootdownModel
 /// step of the same CPU is its program order. A state reached again stands for its explored
 /// subtree through its ``SubtreeSummary``: a step of the path that conflicts with the subtree
 /// of another CPU, or whose CPU starts the subtree with another action, races with it (no
-/// vector clocks there: more races than exist, never fewer).
+/// vector clocks there: more races than exist, never fewer). Where this model breaks the
+/// algorithm's assumptions (steps that change nothing, a CPU's choice of an interrupt or a
+/// preemption over its step, locks ordered by their unlock) the search explores more, never less:
+/// docs/checker.md, "Source sets".
 extension ExhaustiveChecker {
     /// The step `action` from the top frame, which touched `mask`: adds the backtrack points of
     /// its races along the stack and returns it with its vector clock.
