@@ -205,9 +205,7 @@ public struct ExhaustiveChecker<S: Scheme>: Sendable {
         let reduces = usesReduction && bitstate == nil
         // Source sets need the summaries of the subtrees explored (one worker, no bitstate).
         let dpor = reduces && usesSourceSets && worker == nil
-        var summaries: [UInt64: SubtreeSummary] = [:]
-        // A stored summary's bytes: its key and value (the dictionary's capacity counts the slots).
-        let summaryBytes = MemoryLayout<UInt64>.stride + MemoryLayout<SubtreeSummary>.stride
+        var summaries = SummaryTable(cpus: dpor ? scenario.cpuCount : 0)
         var locationBits = LocationBits()
         // Source sets: the steps of the current path (`events[k]` leads from `stack[k]`).
         var events: [Event] = []
@@ -236,7 +234,7 @@ public struct ExhaustiveChecker<S: Scheme>: Sendable {
                 guard let next = stack[top].nextInBacktrack() else {
                     let frame = stack.removeLast()
                     if frame.actions.isEmpty { terminal.insert(frame.fingerprint) }
-                    summaries[frame.fingerprint, default: SubtreeSummary()].formUnion(frame.summary)
+                    summaries.finish(frame.fingerprint, with: frame.summary)
                     if let event = events.popLast() {
                         stack[top - 1].summary.add(event.action, event.mask, then: frame.summary)
                     }
@@ -335,7 +333,7 @@ public struct ExhaustiveChecker<S: Scheme>: Sendable {
             switch visit {
             case .known:
                 if let event {
-                    let known = summaries[childFingerprint] ?? .unknown
+                    let known = summaries.summary(of: childFingerprint) ?? .unknown
                     analyzeRaces(&stack, events, event: event, summary: known, locks: locationBits.locks)
                     stack[top].summary.add(action, event.mask, then: known)
                 }
@@ -345,7 +343,7 @@ public struct ExhaustiveChecker<S: Scheme>: Sendable {
                 stats.revisits += 1
                 if let event {
                     // Explored again below: its summary so far is part of this visit's.
-                    summary = summaries.removeValue(forKey: childFingerprint) ?? .unknown
+                    summary = summaries.reopen(childFingerprint) ?? .unknown
                     analyzeRaces(&stack, events, event: event, summary: summary, locks: locationBits.locks)
                 }
             case .new:
@@ -356,7 +354,7 @@ public struct ExhaustiveChecker<S: Scheme>: Sendable {
                     break search
                 }
                 if worker == nil, let maxMemory,
-                    (bitstate?.bytes ?? visited.bytes) + terminal.count * 16 + summaries.capacity * summaryBytes
+                    (bitstate?.bytes ?? visited.bytes) + terminal.count * 16 + (dpor ? summaries.bytes : 0)
                         > maxMemory
                 {
                     stats.isIncomplete = true
@@ -372,7 +370,7 @@ public struct ExhaustiveChecker<S: Scheme>: Sendable {
                     // The states and bytes of the whole search: a worker's are part of them.
                     var total = stats.states
                     var bytes =
-                        (bitstate?.bytes ?? visited.bytes) + terminal.count * 16 + summaries.capacity * summaryBytes
+                        (bitstate?.bytes ?? visited.bytes) + terminal.count * 16 + (dpor ? summaries.bytes : 0)
                     if let worker {
                         if worker.control.stop.load(ordering: .relaxed) { break search }
                         total = worker.control.states.add(4096, ordering: .relaxed).newValue

@@ -19,6 +19,31 @@ struct SubtreeSummary: Sendable {
     /// A summary of nothing.
     init() {}
 
+    /// The summary ``store(cpus:into:at:)`` wrote for a scenario of `cpus` CPUs.
+    init(cpus: Int, words: ArraySlice<UInt64>) {
+        var i = words.startIndex
+        for cpu in 0..<cpus {
+            perCPU[cpu] = AccessMask(read: words[i], written: words[i + 1], updated: words[i + 2])
+            i += 3
+        }
+        let flags = words[i]
+        firstActions.bits = UInt16(truncatingIfNeeded: flags)
+        firstChoices.bits = UInt16(truncatingIfNeeded: flags >> 16)
+        isUnknown = flags >> 32 != 0
+    }
+
+    /// Writes the summary of a scenario of `cpus` CPUs as `3 * cpus + 1` words from `base`.
+    func store(cpus: Int, into words: inout [UInt64], at base: Int) {
+        var i = base
+        for cpu in 0..<cpus {
+            words[i] = perCPU[cpu].read
+            words[i + 1] = perCPU[cpu].written
+            words[i + 2] = perCPU[cpu].updated
+            i += 3
+        }
+        words[i] = UInt64(firstActions.bits) | UInt64(firstChoices.bits) << 16 | (isUnknown ? 1 << 32 : 0)
+    }
+
     /// A summary that may touch anything.
     static var unknown: SubtreeSummary {
         var summary = SubtreeSummary()
