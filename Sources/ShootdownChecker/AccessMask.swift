@@ -4,7 +4,7 @@ import ShootdownModel
 /// location (``LocationBits``): what the source-set reduction compares on every transition and
 /// keeps, per CPU, for every state's subtree (``SubtreeSummary``). A location may be in more
 /// than one mask when the mask is the union of several steps'.
-struct AccessMask: Hashable, Sendable {
+struct AccessMask: Equatable, Sendable {
     /// Locations read.
     var read: UInt64 = 0
     /// Locations written, not by a commutative update.

@@ -16,7 +16,8 @@ import ShootdownModel
 /// docs/checker.md, "Source sets".
 extension ExhaustiveChecker {
     /// The step `action` from the top frame, which touched `mask`: adds the backtrack points of
-    /// its races along the stack and returns it with its vector clock.
+    /// its races along the stack (and, for an interrupt or a preemption, of the choice it was)
+    /// and returns it with its vector clock.
     func analyzeRaces(
         _ stack: inout [Frame], _ events: [Event], action: Action, mask: AccessMask, locks: UInt64
     ) -> Event {
@@ -40,8 +41,19 @@ extension ExhaustiveChecker {
             k -= 1
         }
         if !action.isStep {
-            // An interrupt or a preemption could have come between any two steps of its CPU
-            // since the last one: each of them races with it, whatever orders them now.
+            // The CPU chose an interrupt or a preemption over its step, which then runs later,
+            // perhaps differently (past an event signalled meanwhile): another program order of
+            // its own steps, which no race between two steps shows. The step is explored here
+            // too; if it cannot be (blocked, or asleep: explored before on a path where it ran
+            // first, not later), every action of the state is.
+            let step = Action.step(cpu: q)
+            if stack[n].enabled.contains(step), !stack[n].skip.contains(step) {
+                stack[n].backtrack.insert(step)
+            } else {
+                stack[n].backtrack.bits |= stack[n].enabled.bits
+            }
+            // And it could have come between any two steps of its CPU since the last one: each
+            // of them races with it, whatever orders them now.
             var k = n - 1
             while k >= 0 {
                 let earlier = events[k].action

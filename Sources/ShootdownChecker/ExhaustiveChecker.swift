@@ -289,19 +289,6 @@ public struct ExhaustiveChecker<S: Scheme>: Sendable {
                 ? analyzeRaces(
                     &stack, events, action: action, mask: locationBits.mask(of: child.footprint, action: action),
                     locks: locationBits.locks) : nil
-            if dpor, !action.isStep {
-                // An interrupt or a preemption: the CPU chose it over its step, which then runs
-                // later, perhaps differently (past an event signalled meanwhile): another program
-                // order of its own steps, which no race between two steps shows. The step is
-                // explored here too; if it cannot be (blocked, or asleep: explored before on a
-                // path where it ran first, not later), every action of the state is.
-                let step = Action.step(cpu: action.cpu)
-                if stack[top].enabled.contains(step), !stack[top].skip.contains(step) {
-                    stack[top].backtrack.insert(step)
-                } else {
-                    stack[top].backtrack.bits |= stack[top].enabled.bits
-                }
-            }
             let preemptions = stack[top].preemptions + (action.isPreemption ? 1 : 0)
             let childFingerprint = fingerprint(child, preemptions: preemptions)
             if let event, childFingerprint == stack[top].fingerprint {
