@@ -40,6 +40,13 @@ struct Check: ParsableCommand {
         help: "Exhaustive: source-set DPOR on top of sleep sets: explores fewer states, one worker (docs/checker.md).")
     var sourceSets = false
 
+    @Flag(
+        help: """
+            Exhaustive: run lock steps, completed waits and acknowledgements in one action with the step \
+            they move to (Lipton's reduction): fewer states, the same verdicts (docs/checker.md).
+            """)
+    var movers = false
+
     @Flag(help: "Exhaustive: also explore without sleep sets and report both.")
     var compareReduction = false
 
@@ -131,6 +138,7 @@ struct Check: ParsableCommand {
         guard parseShard(shard) != nil else {
             throw ValidationError("--shard takes K/N with 1 <= K <= N, found '\(shard)'")
         }
+        if movers, mode != .exhaustive { throw ValidationError("--movers is for exhaustive mode") }
         if sourceSets {
             guard mode == .exhaustive else { throw ValidationError("--source-sets is for exhaustive mode") }
             guard !noReduction, bitstate == nil else {
@@ -190,6 +198,7 @@ struct Check: ParsableCommand {
         var checker = ExhaustiveChecker(scenario: scenario, scheme: scheme, bounds: bounds, usesReduction: !noReduction)
         checker.maxMemory = memory
         checker.usesSourceSets = sourceSets
+        checker.fusesMovers = movers
         checker.jobs = bitstate == nil && !sourceSets ? workers : 1
         checker.bitstateBytes = bitstate.flatMap(ByteSize.parse)
         checker.shard = parseShard(shard)!

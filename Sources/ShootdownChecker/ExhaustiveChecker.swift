@@ -22,6 +22,11 @@ public struct ExhaustiveChecker<S: Scheme>: Sendable {
     /// (source-set DPOR, Abdulla, Aronis, Jonsson and Sagonas, POPL 2014, with state caching:
     /// ``SubtreeSummary``): states as well as transitions are pruned. One worker, no bitstate.
     public var usesSourceSets = false
+    /// Whether to run a step that moves (Lipton's reduction: a lock's acquisition or release,
+    /// a completed wait for acknowledgements, an acknowledgement) in one action with the step it
+    /// moves to (``World/performFusingMovers(_:)``): the states between them are not stored.
+    /// Counterexamples list every step, one an action, as the other engines replay them.
+    public var fusesMovers = false
     /// States after which the search stops, incomplete (``ExplorationStats/isIncomplete``);
     /// `nil` for no limit. Parallel workers count theirs together, 4096 at a time.
     public var maxStates: Int?
@@ -80,6 +85,8 @@ public struct ExhaustiveChecker<S: Scheme>: Sendable {
         var done = ActionSet()
         /// The action that led here.
         var via: Action?
+        /// The `step` actions of ``via``'s CPU run after it in the same action (``fusesMovers``).
+        var viaFused = 0
         /// The actions of ``actions``.
         var enabled = ActionSet()
         /// Source sets: the actions to explore from here (grown by races found below it).
@@ -254,12 +261,13 @@ public struct ExhaustiveChecker<S: Scheme>: Sendable {
             if stack[top].skip.contains(action) { continue }
             var child = stack[top].world!
             if !dpor, stack[top].next == stack[top].actions.count { stack[top].world = nil }
-            child.performEnabled(action)
+            var fused = 0
+            if fusesMovers { fused = child.performFusingMovers(action) } else { child.performEnabled(action) }
             stack[top].footprints[index] = child.footprint
             stats.transitions += 1
             if child.hasViolation {
                 violation = child.violation
-                violationPath = stack.dropFirst().compactMap(\.via) + [action]
+                violationPath = schedule(to: stack, then: action, fused: fused)
                 worker?.control.stop.store(true, ordering: .relaxed)
                 break search
             }
@@ -399,6 +407,7 @@ public struct ExhaustiveChecker<S: Scheme>: Sendable {
                 expand(
                     child, fingerprint: childFingerprint, preemptions: preemptions, sleep: childSleep, skip: skip,
                     via: action, carried: carried, stats: &stats))
+            stack[top + 1].viaFused = fused
             if let event {
                 events.append(event)
                 stack[top + 1].summary = summary
@@ -414,8 +423,22 @@ public struct ExhaustiveChecker<S: Scheme>: Sendable {
             schedule: violationPath, terminalStates: terminal, bytesPerState: visited.bytesPerState)
         result.bitstate = bitstate
         result.usesSourceSets = dpor
+        result.fusesMovers = fusesMovers
         if let bitstate { result.bytesPerState = Double(bitstate.bytes) / Double(max(1, bitstate.count)) }
         return result
+    }
+
+    /// The schedule, one step an action, of the path to the top of `stack` and then `action`
+    /// with `fused` steps of its CPU run in the same action (``fusesMovers``).
+    func schedule(to stack: [Frame], then action: Action, fused: Int) -> [Action] {
+        var path: [Action] = []
+        func append(_ action: Action, _ fused: Int) {
+            path.append(action)
+            path.append(contentsOf: repeatElement(.step(cpu: action.cpu), count: fused))
+        }
+        for frame in stack.dropFirst() { append(frame.via!, frame.viaFused) }
+        append(action, fused)
+        return path
     }
 
     /// How far the depth-first search is through its tree, from its position: the share of the

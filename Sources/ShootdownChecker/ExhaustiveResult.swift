@@ -8,6 +8,9 @@ public struct ExhaustiveResult: Sendable {
     public var usesReduction: Bool
     /// Whether source sets pruned states too (``ExhaustiveChecker/usesSourceSets``).
     public var usesSourceSets = false
+    /// Whether movers ran in one action with the step they move to
+    /// (``ExhaustiveChecker/fusesMovers``).
+    public var fusesMovers = false
     /// The first violation found, if any.
     public var violation: Violation?
     /// The schedule that reaches it (the DFS path, not yet shrunk).

@@ -19,6 +19,8 @@ public struct CheckReport: Codable, Sendable {
     public var reduction: Bool?
     /// Whether source-set DPOR pruned states on top of the sleep sets (`--source-sets`).
     public var sourceSets: Bool?
+    /// Whether movers ran in one action with the step they move to (`--movers`); absent when not.
+    public var movers: Bool?
     public var collisionProbability: Double?
     public var bytesPerState: Double?
     public var depthBoundHits: Int?
@@ -103,6 +105,7 @@ public struct CheckReport: Codable, Sendable {
         bounds = r.bounds
         reduction = r.usesReduction
         sourceSets = r.usesSourceSets
+        movers = r.fusesMovers ? true : nil
         collisionProbability = r.collisionProbability
         bytesPerState = r.bytesPerState
         depthBoundHits = r.stats.depthBoundHits
@@ -176,7 +179,7 @@ public struct CheckReport: Codable, Sendable {
                 lines.append(
                     "  bounds: depth \(bounds.maxDepth) (hit \(depthBoundHits ?? 0) times), preemptions \(bounds.maxPreemptions); "
                         + "sleep sets \(reduction == true ? "on" : "off")"
-                        + (sourceSets == true ? ", source sets on" : ""))
+                        + (sourceSets == true ? ", source sets on" : "") + (movers == true ? ", movers fused" : ""))
             }
             if let withoutReduction {
                 lines.append(

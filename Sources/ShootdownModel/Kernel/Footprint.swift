@@ -251,6 +251,13 @@ public struct Footprint: Hashable, Sendable {
         count += 1
     }
 
+    /// Adds every access of `other`, as ``add(_:write:update:)`` does one: the footprint of
+    /// two steps run in one action.
+    mutating func formUnion(_ other: Footprint) {
+        if other.isEverything { isEverything = true }
+        other.forEachAccess { add($0, write: $1, update: $2) }
+    }
+
     /// Whether executing the two actions in either order could differ: one writes what the
     /// other reads or writes, unless both are updates (``add(_:write:update:)``).
     public func conflicts(with other: Footprint) -> Bool {

@@ -1,0 +1,112 @@
+/// Lipton's reduction (Lipton, "Reduction: a method of proving properties of parallel programs",
+/// CACM 1975; as model checkers use it, Flanagan and Qadeer, "Transactions for software model
+/// checking", 2003): a step that commutes with every step another CPU can take next, in the
+/// direction it is moved, runs in one action with the step it moves to. The checker's option
+/// (``performFusingMovers(_:)``); every other engine runs one step an action.
+extension World {
+    /// Runs `action`, then, while Lipton's reduction allows, more steps of the same CPU in the
+    /// same action; answers how many `step` actions it ran after `action` (a schedule that
+    /// replays it, one step an action, has that many copies of `step cpu` after `action`).
+    /// ``footprint`` is then what all of them touched, and, when the chain stopped at a step
+    /// that is blocked, the lock or acknowledgements that step waits on: an action of another
+    /// CPU that changes whether it can run does not commute with the fused action.
+    ///
+    /// Two moves:
+    /// - *Right movers* go on to the CPU's next step: a step that only takes `mmap_lock` or a
+    ///   page-table lock (and reads what the lock protects, now held), and
+    ///   `flush_tlb_mm_range()`'s `csd_lock_wait()` once every acknowledgement is in (it reads
+    ///   `pendingAcks` at 0, which only the CPU's own next IPIs change). Another CPU's step taken
+    ///   after such a step can be taken before it, with the same result: it does not touch the
+    ///   lock (it would wait for it). Not a release: the step it enables, another CPU's
+    ///   acquisition, often reads or writes a PTE in the same step, so it does not move past the
+    ///   step the release would be fused with (`linux~mremap-flush-unlocked` on
+    ///   `mremap-migrate` is missed when releases go on). Only where the step did not open a
+    ///   point where the scheduler can preempt (an operation's end) or an IPI can be taken
+    ///   (interrupts off before it, on after it): that point stays a state.
+    /// - *Left movers* join the step before them: a flush IPI's acknowledgement (`csd_unlock()`)
+    ///   runs in the action of the handler's step before it. No other CPU's step between the
+    ///   two reads the initiator's `pendingAcks` (its `csd_lock_wait()` is blocked until this
+    ///   acknowledgement) and the handler runs with interrupts off, so the states between them
+    ///   are not needed. Only under schemes that wait for acknowledgements (under `~no-wait`
+    ///   the initiator reads them at any time).
+    @_specialize(exported:true,where S == LinuxScheme)
+    @_specialize(exported:true,where S == RingScheme)
+    @_specialize(exported:true,where S == OracleScheme)
+    package mutating func performFusingMovers(_ action: Action) -> Int {
+        guard case .step(let cpu) = action, footprintScope == .all else {
+            performEnabled(action)
+            return 0
+        }
+        var irqsBefore = state.cpus[cpu].irqsEnabled
+        var locksBefore = locksHeld
+        performEnabled(action)
+        var total = footprint
+        var extra = 0
+        while !hasViolation, !total.isEverything {
+            let irqsAfter = state.cpus[cpu].irqsEnabled
+            let locksAfter = locksHeld
+            // Not where the step opened a point where the scheduler preempts (an operation's
+            // end) or an IPI can be taken: a local flush_tlb_func() (interrupts off) returning
+            // into a completed csd_lock_wait() (on).
+            let rightMover =
+                !state.cpus[cpu].stack.isEmpty && (irqsBefore || !irqsAfter)
+                && isRightMover(footprint, cpu: cpu, acquired: locksAfter > locksBefore)
+            guard rightMover || nextStepIsAcknowledgement(cpu) else { break }
+            let next = nextStep(cpu)
+            guard next.canStep else {
+                if let wait = next.waitsOn { total.add(wait.code, write: false) }
+                break
+            }
+            irqsBefore = irqsAfter
+            locksBefore = locksAfter
+            performEnabled(.step(cpu: cpu))
+            total.formUnion(footprint)
+            extra += 1
+        }
+        footprint = total
+        return extra
+    }
+
+    /// Whether the step of `cpu` whose footprint is `step` is a right mover: it touched only
+    /// locks (``Location/mmapLock(mm:)``, ``Location/ptl(mm:table:)``) and `acquired` one (the
+    /// locks held went up: an acquisition, and what the lock protects), or it read its own
+    /// acknowledgements with none pending (a completed `csd_lock_wait()`, or a wait with
+    /// nothing to wait for).
+    func isRightMover(_ step: Footprint, cpu: Int, acquired: Bool) -> Bool {
+        if step.isEverything { return false }
+        var touched = false
+        var mover = true
+        step.forEachAccess { code, write, update in
+            touched = true
+            let kind = Location.Kind.of(code)
+            if kind == Location.Kind.mmapLock || kind == Location.Kind.ptl, acquired { return }
+            if kind == Location.Kind.acks, !write, !update, Location.firstField(of: code) == cpu,
+                state.cpus[cpu].pendingAcks == 0
+            {
+                return
+            }
+            mover = false
+        }
+        return touched && mover
+    }
+
+    /// The locks held, by every CPU: `mmap_lock` holders (readers, or the writer) and page-table
+    /// locks. A step that touched only locks and raised it took one.
+    var locksHeld: Int {
+        var held = 0
+        for space in state.mms {
+            held += space.mmapLock.readers + (space.mmapLock.isWriteLocked ? 1 : 0)
+            for owner in space.ptlOwners where owner != nil { held += 1 }
+        }
+        return held
+    }
+
+    /// Whether `cpu`'s next step is a flush IPI's acknowledgement, a left mover under a scheme
+    /// that waits for acknowledgements (``performFusingMovers(_:)``).
+    func nextStepIsAcknowledgement(_ cpu: Int) -> Bool {
+        guard scheme.waitsForAcknowledgements, case .flushTLBFunc(let call) = state.cpus[cpu].stack.last else {
+            return false
+        }
+        return call.pc == .ack && !call.isLocal
+    }
+}
