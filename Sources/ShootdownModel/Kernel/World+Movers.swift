@@ -25,10 +25,9 @@ extension World {
     ///   (interrupts off before it, on after it): that point stays a state.
     /// - *Left movers* join the step before them: a flush IPI's acknowledgement (`csd_unlock()`)
     ///   runs in the action of the handler's step before it. No other CPU's step between the
-    ///   two reads the initiator's `pendingAcks` (its `csd_lock_wait()` is blocked until this
-    ///   acknowledgement) and the handler runs with interrupts off, so the states between them
-    ///   are not needed. Only under schemes that wait for acknowledgements (under `~no-wait`
-    ///   the initiator reads them at any time).
+    ///   two depends on the initiator's `pendingAcks` (its `csd_lock_wait()` is blocked until
+    ///   this acknowledgement; under `~no-wait` it reads the count and goes on whatever it is)
+    ///   and the handler runs with interrupts off, so the states between them are not needed.
     @_specialize(exported:true,where S == LinuxScheme)
     @_specialize(exported:true,where S == RingScheme)
     @_specialize(exported:true,where S == OracleScheme)
@@ -69,9 +68,11 @@ extension World {
 
     /// Whether the step of `cpu` whose footprint is `step` is a right mover: it touched only
     /// locks (``Location/mmapLock(mm:)``, ``Location/ptl(mm:table:)``) and `acquired` one (the
-    /// locks held went up: an acquisition, and what the lock protects), or it read its own
-    /// acknowledgements with none pending (a completed `csd_lock_wait()`, or a wait with
-    /// nothing to wait for).
+    /// locks held went up: an acquisition, and what the lock protects), or it only read its own
+    /// acknowledgements with none pending: `csd_lock_wait()` done, and only the CPU's own next
+    /// IPIs change that. (With some pending, the step is one that ran into the blocked wait
+    /// and changed nothing, such as `flush_tlb_multi()` skipping `run_local` on a CPU that does
+    /// not run the mm (`khugepaged`): fused again and again, it would never end.)
     func isRightMover(_ step: Footprint, cpu: Int, acquired: Bool) -> Bool {
         if step.isEverything { return false }
         var touched = false
@@ -101,10 +102,10 @@ extension World {
         return held
     }
 
-    /// Whether `cpu`'s next step is a flush IPI's acknowledgement, a left mover under a scheme
-    /// that waits for acknowledgements (``performFusingMovers(_:)``).
+    /// Whether `cpu`'s next step is a flush IPI's acknowledgement, a left mover
+    /// (``performFusingMovers(_:)``).
     func nextStepIsAcknowledgement(_ cpu: Int) -> Bool {
-        guard scheme.waitsForAcknowledgements, case .flushTLBFunc(let call) = state.cpus[cpu].stack.last else {
+        guard case .flushTLBFunc(let call) = state.cpus[cpu].stack.last else {
             return false
         }
         return call.pc == .ack && !call.isLocal
