@@ -47,6 +47,13 @@ struct Check: ParsableCommand {
             """)
     var movers = false
 
+    @Flag(
+        help: """
+            Exhaustive: states that differ only in TLB entries no thread will use again are one state \
+            (dead-variable reduction; docs/checker.md).
+            """)
+    var deadEntries = false
+
     @Flag(help: "Exhaustive: also explore without sleep sets and report both.")
     var compareReduction = false
 
@@ -139,6 +146,7 @@ struct Check: ParsableCommand {
             throw ValidationError("--shard takes K/N with 1 <= K <= N, found '\(shard)'")
         }
         if movers, mode != .exhaustive { throw ValidationError("--movers is for exhaustive mode") }
+        if deadEntries, mode != .exhaustive { throw ValidationError("--dead-entries is for exhaustive mode") }
         if sourceSets {
             guard mode == .exhaustive else { throw ValidationError("--source-sets is for exhaustive mode") }
             guard !noReduction, bitstate == nil else {
@@ -199,6 +207,7 @@ struct Check: ParsableCommand {
         checker.maxMemory = memory
         checker.usesSourceSets = sourceSets
         checker.fusesMovers = movers
+        checker.omitsDeadEntries = deadEntries
         checker.jobs = bitstate == nil && !sourceSets ? workers : 1
         checker.bitstateBytes = bitstate.flatMap(ByteSize.parse)
         checker.shard = parseShard(shard)!

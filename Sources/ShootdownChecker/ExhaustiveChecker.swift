@@ -27,6 +27,9 @@ public struct ExhaustiveChecker<S: Scheme>: Sendable {
     /// moves to (``World/performFusingMovers(_:)``): the states between them are not stored.
     /// Counterexamples list every step, one an action, as the other engines replay them.
     public var fusesMovers = false
+    /// Whether states that differ only in TLB entries no thread will use again are one state
+    /// (``World/fingerprint(into:omittingDeadEntries:)``: dead-variable reduction).
+    public var omitsDeadEntries = false
     /// States after which the search stops, incomplete (``ExplorationStats/isIncomplete``);
     /// `nil` for no limit. Parallel workers count theirs together, 4096 at a time.
     public var maxStates: Int?
@@ -424,6 +427,7 @@ public struct ExhaustiveChecker<S: Scheme>: Sendable {
         result.bitstate = bitstate
         result.usesSourceSets = dpor
         result.fusesMovers = fusesMovers
+        result.omitsDeadEntries = omitsDeadEntries && !S.readsTLBEntries
         if let bitstate { result.bytesPerState = Double(bitstate.bytes) / Double(max(1, bitstate.count)) }
         return result
     }
@@ -482,7 +486,7 @@ public struct ExhaustiveChecker<S: Scheme>: Sendable {
 
     func fingerprint(_ world: World<S>, preemptions: Int) -> UInt64 {
         var h = StableHasher()
-        world.fingerprint(into: &h)
+        world.fingerprint(into: &h, omittingDeadEntries: omitsDeadEntries)
         h.combine(preemptions)
         return h.value
     }

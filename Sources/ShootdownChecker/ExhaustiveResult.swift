@@ -11,6 +11,8 @@ public struct ExhaustiveResult: Sendable {
     /// Whether movers ran in one action with the step they move to
     /// (``ExhaustiveChecker/fusesMovers``).
     public var fusesMovers = false
+    /// Whether dead TLB entries were left out of the states (``ExhaustiveChecker/omitsDeadEntries``).
+    public var omitsDeadEntries = false
     /// The first violation found, if any.
     public var violation: Violation?
     /// The schedule that reaches it (the DFS path, not yet shrunk).

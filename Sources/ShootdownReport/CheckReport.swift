@@ -21,6 +21,9 @@ public struct CheckReport: Codable, Sendable {
     public var sourceSets: Bool?
     /// Whether movers ran in one action with the step they move to (`--movers`); absent when not.
     public var movers: Bool?
+    /// Whether TLB entries no thread will use again were left out of the states
+    /// (`--dead-entries`); absent when not.
+    public var deadEntries: Bool?
     public var collisionProbability: Double?
     public var bytesPerState: Double?
     public var depthBoundHits: Int?
@@ -106,6 +109,7 @@ public struct CheckReport: Codable, Sendable {
         reduction = r.usesReduction
         sourceSets = r.usesSourceSets
         movers = r.fusesMovers ? true : nil
+        deadEntries = r.omitsDeadEntries ? true : nil
         collisionProbability = r.collisionProbability
         bytesPerState = r.bytesPerState
         depthBoundHits = r.stats.depthBoundHits
@@ -179,7 +183,8 @@ public struct CheckReport: Codable, Sendable {
                 lines.append(
                     "  bounds: depth \(bounds.maxDepth) (hit \(depthBoundHits ?? 0) times), preemptions \(bounds.maxPreemptions); "
                         + "sleep sets \(reduction == true ? "on" : "off")"
-                        + (sourceSets == true ? ", source sets on" : "") + (movers == true ? ", movers fused" : ""))
+                        + (sourceSets == true ? ", source sets on" : "") + (movers == true ? ", movers fused" : "")
+                        + (deadEntries == true ? ", dead TLB entries left out" : ""))
             }
             if let withoutReduction {
                 lines.append(

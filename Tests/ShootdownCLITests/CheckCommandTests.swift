@@ -244,6 +244,58 @@ import Testing
         }
     }
 
+    /// `--movers`: fewer states, the same verdict, with every worker count; the counterexample
+    /// lists every step (its replay command reaches the violation); said in the text and the
+    /// JSON; refused in random mode.
+    @Test func moversExploreFewerStates() throws {
+        let base = ["check", "--scenario", "nested-madvise", "--quiet"]
+        let text = try CLI.run(base + ["--movers", "--jobs", "1"])
+        #expect(text.status == 0)
+        #expect(text.stdout.hasPrefix("PASS: nested-madvise under linux, exhaustive\n"))
+        #expect(text.stdout.contains("sleep sets on, movers fused"))
+        let report = try json(try CLI.run(base + ["--movers", "--jobs", "1", "--format", "json"]).stdout)
+        #expect(report["states"] as? Int == 37_855)
+        #expect(report["movers"] as? Bool == true)
+        let plain = try json(try CLI.run(base + ["--jobs", "1", "--format", "json"]).stdout)
+        #expect(plain["states"] as? Int == 58_194)
+        #expect(plain["movers"] == nil)
+        for jobs in ["1", "2"] {
+            let saved = temporaryPath("movers-\(jobs)")
+            let caught = try CLI.run([
+                "check", "--scenario", "mremap-migrate", "--scheme", "linux~mremap-flush-unlocked", "--movers",
+                "--jobs", jobs, "--save", saved, "--quiet",
+            ])
+            #expect(caught.status == 1)
+            #expect(try CLI.run(["replay", saved]).status == 1)
+        }
+        let refused = try CLI.run(base + ["--movers", "--mode", "random"])
+        #expect(refused.status == 2)
+        #expect(refused.stderr.contains("--movers is for exhaustive mode"))
+    }
+
+    /// `--dead-entries`: fewer states, the same verdict, said in the text and the JSON; under
+    /// an oracle (which reads the TLBs' entries) nothing is left out, and the report says so by
+    /// its silence; refused in random mode.
+    @Test func deadEntriesExploreFewerStates() throws {
+        let base = ["check", "--scenario", "numa-migrate", "--quiet", "--jobs", "1"]
+        let text = try CLI.run(base + ["--dead-entries"])
+        #expect(text.status == 0)
+        #expect(text.stdout.contains("sleep sets on, dead TLB entries left out"))
+        let report = try json(try CLI.run(base + ["--dead-entries", "--format", "json"]).stdout)
+        #expect(report["states"] as? Int == 28_703)
+        #expect(report["deadEntries"] as? Bool == true)
+        let oracle = try json(
+            try CLI.run(base + ["--dead-entries", "--scheme", "oracle-sw", "--format", "json"]).stdout)
+        #expect(oracle["deadEntries"] == nil)
+        let caught = try CLI.run([
+            "check", "--scenario", "lazy-sleep", "--scheme", "linux~no-switch-catchup", "--dead-entries", "--quiet",
+        ])
+        #expect(caught.status == 1)
+        let refused = try CLI.run(base + ["--dead-entries", "--mode", "random"])
+        #expect(refused.status == 2)
+        #expect(refused.stderr.contains("--dead-entries is for exhaustive mode"))
+    }
+
     /// Past `--max-memory` the search stops and says what it covered (exit 3), never a crash; a
     /// size that is not one exits 2.
     @Test func theMemoryBoundStopsTheSearch() throws {

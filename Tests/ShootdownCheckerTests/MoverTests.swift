@@ -7,25 +7,8 @@ import Testing
 /// what must not change: the verdict, the violation found (and its schedule, one step an
 /// action, replays it), and the terminal states.
 @Suite struct MoverTests {
-    static func check<S: Scheme>(
-        _ scenario: Scenario, _ scheme: S, movers: Bool, sourceSets: Bool = false, bounds: CheckBounds = .standard
-    ) -> ExhaustiveResult {
-        var checker = ExhaustiveChecker(scenario: scenario, scheme: scheme, bounds: bounds)
-        checker.fusesMovers = movers
-        checker.usesSourceSets = sourceSets
-        return checker.run()
-    }
-
     /// The search without movers, with them, and with them and source sets.
-    struct Three: SchemeVisitor {
-        let scenario: Scenario
-        func visit<S: Scheme>(_ scheme: S) -> [ExhaustiveResult] {
-            [
-                check(scenario, scheme, movers: false), check(scenario, scheme, movers: true),
-                check(scenario, scheme, movers: true, sourceSets: true),
-            ]
-        }
-    }
+    static let compared = [Reductions(), Reductions(movers: true), Reductions(sourceSets: true, movers: true)]
 
     /// Replays `schedule` one step an action: the violation it reaches, if any.
     struct Replay: SchemeVisitor {
@@ -43,7 +26,8 @@ import Testing
     func builtinScenariosAgree(_ name: String) throws {
         let scenario = try #require(BuiltinScenarios.named(name))
         for scheme in SchemeCatalog.schemes {
-            let results = try SchemeCatalog.scheme(named: scheme).accept(Three(scenario: scenario))
+            let results = try SchemeCatalog.scheme(named: scheme).accept(
+                Reductions.Searches(scenario: scenario, reductions: Self.compared))
             let plain = results[0]
             for fused in results.dropFirst() {
                 #expect(fused.fusesMovers)
@@ -62,7 +46,7 @@ import Testing
     func everyMutantIsCaught(_ scheme: String, _ name: String) throws {
         let scenario = try #require(BuiltinScenarios.named(name))
         let parsed = try SchemeCatalog.scheme(named: scheme)
-        let results = try parsed.accept(Three(scenario: scenario))
+        let results = try parsed.accept(Reductions.Searches(scenario: scenario, reductions: Self.compared))
         let kind = try #require(results[0].violation?.kind)
         for fused in results.dropFirst() {
             #expect(fused.violation?.kind == kind)
@@ -100,7 +84,7 @@ import Testing
             checker.maxStates = maxStates
             let plain = checker.run()
             if plain.stats.isIncomplete { return nil }
-            return (plain, check(scenario, scheme, movers: true))
+            return (plain, Reductions(movers: true).check(scenario, scheme))
         }
     }
 
@@ -113,8 +97,8 @@ import Testing
             ("switch-in-flush", 1_956, 1_914),
         ] {
             let scenario = try #require(BuiltinScenarios.named(name))
-            let plain = Self.check(scenario, LinuxScheme(), movers: false)
-            let fused = Self.check(scenario, LinuxScheme(), movers: true)
+            let plain = Reductions().check(scenario, LinuxScheme())
+            let fused = Reductions(movers: true).check(scenario, LinuxScheme())
             #expect(plain.stats.states == plainStates, "\(name)")
             #expect(fused.stats.states == fusedStates, "\(name)")
         }

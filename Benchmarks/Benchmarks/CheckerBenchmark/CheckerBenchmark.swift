@@ -13,7 +13,7 @@ let statesExplored = BenchmarkMetric.custom("states", useScalingFactor: false)
 
 /// `scale-4cpu` (``BenchmarkScenarios/scale4CPU``): its full exploration does not finish in
 /// minutes yet, so the benchmark explores its first `scaleStates` states: a measure of
-/// throughput, alone and with two workers, with and without sleep sets.
+/// throughput, alone and with two workers, with and without sleep sets, and with movers fused.
 let scaleStates = 2_000_000
 
 let benchmarks: @Sendable () -> Void = {
@@ -24,15 +24,16 @@ let benchmarks: @Sendable () -> Void = {
         maxIterations: 10
     )
     let scale = try! ScenarioFormat.parse(BenchmarkScenarios.scale4CPU, source: "scale-4cpu")
-    for (jobs, reduction) in [(1, true), (2, true), (1, false)] {
+    for (jobs, reduction, movers) in [(1, true, false), (2, true, false), (1, false, false), (2, true, true)] {
         let label =
-            "exhaustive scale-4cpu (linux, first 2M states, \(jobs) job\(jobs == 1 ? "" : "s"), sleep sets \(reduction ? "on" : "off"))"
+            "exhaustive scale-4cpu (linux, first 2M states, \(jobs) job\(jobs == 1 ? "" : "s"), sleep sets \(reduction ? "on" : "off")\(movers ? ", movers" : ""))"
         Benchmark(label, configuration: .init(maxIterations: 3)) { benchmark in
             var result: ExhaustiveResult?
             benchmark.startMeasurement()
             for _ in benchmark.scaledIterations {
                 var checker = ExhaustiveChecker(scenario: scale, scheme: LinuxScheme(), usesReduction: reduction)
                 checker.jobs = jobs
+                checker.fusesMovers = movers
                 checker.maxStates = scaleStates
                 result = checker.run()
             }
@@ -43,15 +44,18 @@ let benchmarks: @Sendable () -> Void = {
         }
     }
     // Source sets (`check --source-sets`): fewer states, more work and memory per state.
+    // Movers (`check --movers`): fewer states, the same work per state.
     for name in ["nested-madvise", "concurrent-flushes", "numa-migrate"] {
-        for sourceSets in [false, true] {
+        for (sourceSets, movers) in [(false, false), (true, false), (false, true)] {
             let scenario = BuiltinScenarios.named(name)!
-            Benchmark("exhaustive \(name) (linux\(sourceSets ? ", source sets" : ""))") { benchmark in
+            let variant = sourceSets ? ", source sets" : movers ? ", movers" : ""
+            Benchmark("exhaustive \(name) (linux\(variant))") { benchmark in
                 var result: ExhaustiveResult?
                 benchmark.startMeasurement()
                 for _ in benchmark.scaledIterations {
                     var checker = ExhaustiveChecker(scenario: scenario, scheme: LinuxScheme())
                     checker.usesSourceSets = sourceSets
+                    checker.fusesMovers = movers
                     result = checker.run()
                 }
                 benchmark.stopMeasurement()

@@ -10,8 +10,14 @@ extension MachineState {
     }
 
     public func fingerprint(into h: inout StableHasher) {
+        fingerprint(into: &h, livePages: nil)
+    }
+
+    /// The fingerprint; with `livePages`, CPU `c`'s TLB entries of no page in `livePages[c]`
+    /// (bit `p` for page `p`) are left out (``World/fingerprint(into:omittingDeadEntries:)``).
+    func fingerprint(into h: inout StableHasher, livePages: InlineArray<5, UInt64>?) {
         h.combine(cpus.count)
-        for cpu in cpus { cpu.fingerprint(into: &h) }
+        for (index, cpu) in cpus.enumerated() { cpu.fingerprint(into: &h, livePages: livePages?[index] ?? ~0) }
         h.combine(mms.count)
         for mm in mms { mm.fingerprint(into: &h) }
         h.combine(threads.count)
@@ -44,9 +50,19 @@ extension MachineState {
 }
 
 extension CPU {
-    func fingerprint(into h: inout StableHasher) {
-        h.combine(tlb.entries.count)
-        for e in tlb.entries { e.fingerprint(into: &h) }
+    /// `livePages`: the pages whose entries count (bit `p` for page `p`; pages past 63 always).
+    func fingerprint(into h: inout StableHasher, livePages: UInt64 = ~0) {
+        if livePages == ~0 {
+            h.combine(tlb.entries.count)
+            for e in tlb.entries { e.fingerprint(into: &h) }
+        } else {
+            var live = 0
+            for e in tlb.entries where e.isLive(in: livePages) {
+                e.fingerprint(into: &h)
+                live += 1
+            }
+            h.combine(live)
+        }
         // Small fields packed a word at a time: mms and threads fit 16 bits, ASIDs and depths 8,
         // and a generation 48 (2^48 flushes are beyond any run).
         let s = tlbState
@@ -78,6 +94,16 @@ extension CPU {
 }
 
 extension TLBEntry {
+    /// Whether a page the entry covers is in `livePages` (bit `p` for page `p`; past 63, yes).
+    @inline(__always)
+    func isLive(in livePages: UInt64) -> Bool {
+        let covered = self.covered
+        if covered.upperBound > 64 { return true }
+        let width = UInt64(covered.count)
+        let bits: UInt64 = (width == 64 ? ~0 : (1 << width) - 1) << UInt64(covered.lowerBound)
+        return livePages & bits != 0
+    }
+
     func fingerprint(into h: inout StableHasher) {
         h.combine(
             UInt64(asid) | UInt64(page) << 8 | (isWritable ? 1 << 24 : 0) | UInt64(mm) << 25 | UInt64(frame) << 33)
@@ -355,5 +381,32 @@ extension World {
     public func fingerprint(into h: inout StableHasher) {
         state.fingerprint(into: &h)
         schemeState.fingerprint(into: &h)
+    }
+
+    /// ``fingerprint(into:)`` without the TLB entries no thread will use again: dead-variable
+    /// reduction. Only a user access reads an entry (a hit, and the safety check on it), and
+    /// threads do not move between CPUs, so an entry of a page that no remaining operation of a
+    /// thread of its CPU accesses changes nothing from here on but counters; states that differ
+    /// only in such entries are one state. Not for schemes that read the TLB's entries
+    /// (``Scheme/readsTLBEntries``: the oracles decide flushes by them).
+    package func fingerprint(into h: inout StableHasher, omittingDeadEntries: Bool) {
+        guard omittingDeadEntries, !S.readsTLBEntries else { return fingerprint(into: &h) }
+        state.fingerprint(into: &h, livePages: livePages())
+        schemeState.fingerprint(into: &h)
+    }
+
+    /// For each CPU, the pages a remaining operation of one of its threads accesses (bit `p`
+    /// for page `p`, every bit for a page past 63), the current operation included.
+    func livePages() -> InlineArray<5, UInt64> {
+        var live = InlineArray<5, UInt64>(repeating: 0)
+        for (index, thread) in scenario.threads.enumerated() {
+            let script = thread.script
+            var pc = state.threads[index].pc
+            while pc < script.count {
+                if case .access(let page, _) = script[pc] { live[thread.cpu] |= page < 64 ? 1 << UInt64(page) : ~0 }
+                pc += 1
+            }
+        }
+        return live
     }
 }

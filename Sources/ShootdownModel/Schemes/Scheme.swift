@@ -212,6 +212,11 @@ public protocol Scheme: Hashable, Sendable {
     /// Revocations of entries in `cpu`'s TLB came due (the safety oracle's marks): `oracle-hw`
     /// removes those entries.
     static func revocationsCameDue(in world: inout World<Self>, cpu: Int)
+
+    /// Whether the scheme's decisions read the TLBs' entries (the oracles'): then an entry no
+    /// thread will use again still counts in the checker's states
+    /// (``World/fingerprint(into:omittingDeadEntries:)``).
+    static var readsTLBEntries: Bool { get }
 }
 
 /// Linux 6.6's decisions, for every scheme that does not make its own: each asks an unmutated
@@ -350,6 +355,8 @@ extension Scheme {
     public static func switchedWithoutFlush(in world: inout World<Self>, cpu: Int, asid: Int) {}
 
     public static func revocationsCameDue(in world: inout World<Self>, cpu: Int) {}
+
+    public static var readsTLBEntries: Bool { false }
 }
 
 /// What `flush_tlb_func()` does to catch a CPU up.

@@ -49,6 +49,9 @@ extension OracleScheme {
 
     /// `oracle-hw`: stale entries vanish, at no cost, at the last moment the kernel allows them:
     /// when their revocation comes due, and paging-structure entries when their table is freed.
+    /// Both decide flushes by the entries the TLBs hold.
+    public static var readsTLBEntries: Bool { true }
+
     public static func revocationsCameDue(in world: inout World<OracleScheme>, cpu: Int) {
         guard world.scheme.kind == .hardware else { return }
         world.state.cpus[cpu].tlb.removeDueEntries()
