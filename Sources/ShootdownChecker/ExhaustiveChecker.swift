@@ -180,9 +180,12 @@ public struct ExhaustiveChecker<S: Scheme>: Sendable {
             terminal.formUnion(result.terminalStates)
         }
         stats.bytes = shared.bytes
-        return ExhaustiveResult(
+        var result = ExhaustiveResult(
             stats: stats, bounds: bounds, usesReduction: usesReduction, violation: nil, schedule: nil,
             terminalStates: terminal, bytesPerState: stats.states == 0 ? 0 : Double(stats.bytes) / Double(stats.states))
+        result.fusesMovers = all[0].fusesMovers
+        result.omitsDeadEntries = all[0].omitsDeadEntries
+        return result
     }
 
     /// One worker of a parallel or sharded search: its shard, its index, the split, what the

@@ -13,7 +13,8 @@ let statesExplored = BenchmarkMetric.custom("states", useScalingFactor: false)
 
 /// `scale-4cpu` (``BenchmarkScenarios/scale4CPU``): its full exploration does not finish in
 /// minutes yet, so the benchmark explores its first `scaleStates` states: a measure of
-/// throughput, alone and with two workers, with and without sleep sets, and with movers fused.
+/// throughput, alone and with two workers, with and without sleep sets, and with movers fused
+/// and dead TLB entries left out.
 let scaleStates = 2_000_000
 
 let benchmarks: @Sendable () -> Void = {
@@ -24,9 +25,10 @@ let benchmarks: @Sendable () -> Void = {
         maxIterations: 10
     )
     let scale = try! ScenarioFormat.parse(BenchmarkScenarios.scale4CPU, source: "scale-4cpu")
+    // The last: movers and dead TLB entries (`check --movers --dead-entries`).
     for (jobs, reduction, movers) in [(1, true, false), (2, true, false), (1, false, false), (2, true, true)] {
         let label =
-            "exhaustive scale-4cpu (linux, first 2M states, \(jobs) job\(jobs == 1 ? "" : "s"), sleep sets \(reduction ? "on" : "off")\(movers ? ", movers" : ""))"
+            "exhaustive scale-4cpu (linux, first 2M states, \(jobs) job\(jobs == 1 ? "" : "s"), sleep sets \(reduction ? "on" : "off")\(movers ? ", movers, dead entries" : ""))"
         Benchmark(label, configuration: .init(maxIterations: 3)) { benchmark in
             var result: ExhaustiveResult?
             benchmark.startMeasurement()
@@ -34,6 +36,7 @@ let benchmarks: @Sendable () -> Void = {
                 var checker = ExhaustiveChecker(scenario: scale, scheme: LinuxScheme(), usesReduction: reduction)
                 checker.jobs = jobs
                 checker.fusesMovers = movers
+                checker.omitsDeadEntries = movers
                 checker.maxStates = scaleStates
                 result = checker.run()
             }
