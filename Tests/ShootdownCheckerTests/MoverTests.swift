@@ -25,17 +25,10 @@ import Testing
     @Test(arguments: BuiltinScenarios.names)
     func builtinScenariosAgree(_ name: String) throws {
         let scenario = try #require(BuiltinScenarios.named(name))
-        for scheme in SchemeCatalog.schemes {
-            let results = try SchemeCatalog.scheme(named: scheme).accept(
-                Reductions.Searches(scenario: scenario, reductions: Self.compared))
-            let plain = results[0]
+        for (scheme, results) in try Reductions.underEveryScheme(scenario, Self.compared) {
             for fused in results.dropFirst() {
                 #expect(fused.fusesMovers)
-                #expect(fused.violation?.kind == plain.violation?.kind, "\(scheme)")
-                if plain.violation == nil {
-                    #expect(fused.terminalStates == plain.terminalStates, "\(scheme)")
-                    #expect(fused.stats.states <= plain.stats.states, "\(scheme)")
-                }
+                Reductions.expect(fused, keeps: results[0], "\(scheme)")
             }
         }
     }
@@ -65,7 +58,10 @@ import Testing
         var compared = 0
         for seed in 0..<UInt64(40) {
             let scenario = generator.scenario(seed: seed)
-            guard let (plain, fused) = try parsed.accept(Bounded(scenario: scenario, maxStates: 200_000)) else {
+            guard
+                let (plain, fused) = try parsed.accept(
+                    Reductions.Bounded(scenario: scenario, maxStates: 200_000, reduced: Reductions(movers: true)))
+            else {
                 continue
             }
             compared += 1
@@ -73,19 +69,6 @@ import Testing
             if plain.violation == nil { #expect(fused.terminalStates == plain.terminalStates, "seed \(seed)") }
         }
         #expect(compared >= 35)
-    }
-
-    /// Both searches of a scenario whose search without movers stays within `maxStates`.
-    struct Bounded: SchemeVisitor {
-        let scenario: Scenario
-        let maxStates: Int
-        func visit<S: Scheme>(_ scheme: S) -> (ExhaustiveResult, ExhaustiveResult)? {
-            var checker = ExhaustiveChecker(scenario: scenario, scheme: scheme)
-            checker.maxStates = maxStates
-            let plain = checker.run()
-            if plain.stats.isIncomplete { return nil }
-            return (plain, Reductions(movers: true).check(scenario, scheme))
-        }
     }
 
     /// The states it saves, on three built-in scenarios (deterministic: one worker). Each move

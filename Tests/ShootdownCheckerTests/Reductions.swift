@@ -1,4 +1,5 @@
 import ShootdownModel
+import Testing
 
 @testable import ShootdownChecker
 
@@ -18,12 +19,52 @@ struct Reductions {
         return checker.run()
     }
 
+    /// Expects `reduced` to keep what `plain` found: the violation's kind; when it passed,
+    /// never more states and, if `sameTerminalStates`, the same terminal states.
+    static func expect(
+        _ reduced: ExhaustiveResult, keeps plain: ExhaustiveResult, sameTerminalStates: Bool = true,
+        _ comment: Comment, sourceLocation: SourceLocation = #_sourceLocation
+    ) {
+        #expect(reduced.violation?.kind == plain.violation?.kind, comment, sourceLocation: sourceLocation)
+        guard plain.violation == nil else { return }
+        #expect(reduced.stats.states <= plain.stats.states, comment, sourceLocation: sourceLocation)
+        if sameTerminalStates {
+            #expect(reduced.terminalStates == plain.terminalStates, comment, sourceLocation: sourceLocation)
+        }
+    }
+
+    /// The searches of `scenario` under every scheme of the catalog, each with every set of
+    /// `reductions`, in order.
+    static func underEveryScheme(
+        _ scenario: Scenario, _ reductions: [Reductions]
+    ) throws -> [(scheme: String, results: [ExhaustiveResult])] {
+        try SchemeCatalog.schemes.map {
+            ($0, try SchemeCatalog.scheme(named: $0).accept(Searches(scenario: scenario, reductions: reductions)))
+        }
+    }
+
     /// The searches of a scenario with each of several sets of reductions, in order.
     struct Searches: SchemeVisitor {
         let scenario: Scenario
         let reductions: [Reductions]
         func visit<S: Scheme>(_ scheme: S) -> [ExhaustiveResult] {
             reductions.map { $0.check(scenario, scheme) }
+        }
+    }
+
+    /// The search without reductions and the one with `reduced`, of a scenario whose search
+    /// without them stays within `maxStates`; `nil` past it.
+    struct Bounded: SchemeVisitor {
+        let scenario: Scenario
+        var bounds = CheckBounds.standard
+        let maxStates: Int
+        let reduced: Reductions
+        func visit<S: Scheme>(_ scheme: S) -> (ExhaustiveResult, ExhaustiveResult)? {
+            var checker = ExhaustiveChecker(scenario: scenario, scheme: scheme, bounds: bounds)
+            checker.maxStates = maxStates
+            let plain = checker.run()
+            if plain.stats.isIncomplete { return nil }
+            return (plain, reduced.check(scenario, scheme, bounds: bounds))
         }
     }
 }

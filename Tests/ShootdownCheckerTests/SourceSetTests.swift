@@ -27,13 +27,10 @@ import Testing
     @Test(arguments: BuiltinScenarios.names)
     func builtinScenariosAgree(_ name: String) throws {
         let scenario = try #require(BuiltinScenarios.named(name))
-        for scheme in SchemeCatalog.schemes {
-            let (sleep, source) = try SchemeCatalog.scheme(named: scheme).accept(Both(scenario: scenario))
-            #expect(source.violation?.kind == sleep.violation?.kind, "\(scheme)")
-            if sleep.violation == nil {
-                #expect(source.terminalStates == sleep.terminalStates, "\(scheme)")
-                #expect(source.stats.states <= sleep.stats.states, "\(scheme)")
-            }
+        for (scheme, results) in try Reductions.underEveryScheme(
+            scenario, [Reductions(), Reductions(sourceSets: true)])
+        {
+            Reductions.expect(results[1], keeps: results[0], "\(scheme)")
         }
     }
 
@@ -58,7 +55,9 @@ import Testing
         var compared = 0
         for seed in 0..<UInt64(40) {
             let scenario = generator.scenario(seed: seed)
-            let both = try parsed.accept(Bounded(scenario: scenario, bounds: bounds, maxStates: 200_000))
+            let both = try parsed.accept(
+                Reductions.Bounded(
+                    scenario: scenario, bounds: bounds, maxStates: 200_000, reduced: Reductions(sourceSets: true)))
             guard let (sleep, source) = both else {
                 continue
             }
@@ -67,20 +66,6 @@ import Testing
             if sleep.violation == nil { #expect(source.terminalStates == sleep.terminalStates, "seed \(seed)") }
         }
         #expect(compared >= 35)
-    }
-
-    /// Both searches of a scenario whose search without source sets stays within `maxStates`.
-    struct Bounded: SchemeVisitor {
-        let scenario: Scenario
-        let bounds: CheckBounds
-        let maxStates: Int
-        func visit<S: Scheme>(_ scheme: S) -> (ExhaustiveResult, ExhaustiveResult)? {
-            var checker = ExhaustiveChecker(scenario: scenario, scheme: scheme, bounds: bounds)
-            checker.maxStates = maxStates
-            let sleep = checker.run()
-            if sleep.stats.isIncomplete { return nil }
-            return (sleep, check(scenario, scheme, sourceSets: true, bounds: bounds))
-        }
     }
 
     /// The states it saves, on three built-in scenarios (deterministic: one worker).
