@@ -14,6 +14,9 @@ extension CheckReport {
             guard
                 report.mode == merged.mode, report.scenario == merged.scenario, report.scheme == merged.scheme,
                 report.bounds == merged.bounds, report.reduction == merged.reduction,
+                // Movers change what a depth is, dead entries the fingerprints that split the
+                // states: shards must share both, or they would not partition one search.
+                report.movers == merged.movers, report.deadEntries == merged.deadEntries,
                 report.splitDepth == merged.splitDepth,
                 (report.shard ?? "1/1").hasSuffix("/\(count)")
             else {

@@ -145,8 +145,9 @@ import Testing
 
     /// `--shard K/N` and `shootdown merge`: two shards of a pass merge to a pass, one alone to
     /// incomplete (exit 3); shards of a violating search merge to a violation; random shards
-    /// merge to the failing run an unsharded search reports; shards of different searches, a
-    /// shard twice, and a check mixed with a hunt are refused (exit 2).
+    /// merge to the failing run an unsharded search reports; shards of different searches (or of
+    /// one with different reductions), a shard twice, and a check mixed with a hunt are refused
+    /// (exit 2).
     @Test func shardsMergeIntoTheWholeVerdict() throws {
         let dir = FileManager.default.temporaryDirectory.appendingPathComponent("shards-\(getpid())")
         try FileManager.default.createDirectory(at: dir, withIntermediateDirectories: true)
@@ -187,6 +188,9 @@ import Testing
         let mixed = try CLI.run(["merge", passes[0], try shard(2, of: 2, bug)])
         #expect(mixed.status == 2)
         #expect(mixed.stderr.contains("is not of the search of shard 1/2"))
+        let reduced = try CLI.run(["merge", passes[0], try shard(2, of: 2, pass + ["--movers", "--dead-entries"])])
+        #expect(reduced.status == 2)
+        #expect(reduced.stderr.contains("with the same options"))
         let twice = try CLI.run(["merge", passes[0], passes[0]])
         #expect(twice.status == 2)
         #expect(twice.stderr.contains("comes twice"))
