@@ -60,6 +60,12 @@ struct Hunt: ParsableCommand {
     @Option(help: "States of the exhaustive search per scenario before PCT takes over.")
     var states = 200_000
 
+    @Flag(help: "Each scenario's exhaustive search fuses movers (as check --movers).")
+    var movers = false
+
+    @Flag(help: "Each scenario's exhaustive search leaves dead TLB entries out (as check --dead-entries).")
+    var deadEntries = false
+
     @Option(help: "Scenarios checked at once (default: the cores).")
     var jobs = ProcessInfo.processInfo.activeProcessorCount
 
@@ -118,10 +124,13 @@ struct Hunt: ParsableCommand {
     }
 
     func hunter<S: Scheme>(_ scheme: S) -> Hunter<S> {
-        Hunter(
+        var hunter = Hunter(
             scheme: scheme, generator: ScenarioGenerator(scope: .init(maxCPUs: maxCPUs, maxOperations: maxOps)),
             seed: seed, budget: HuntBudget(states: states), shard: parsedShard!, jobs: jobs,
             smallScope: enumerate ? SmallScope() : nil)
+        hunter.fusesMovers = movers
+        hunter.omitsDeadEntries = deadEntries
+        return hunter
     }
 
     /// Hunts one scheme's violations; returns whether one was found.

@@ -22,6 +22,11 @@ public struct Hunter<S: Scheme>: Sendable {
     public var jobs: Int
     /// The scope enumerated before the samples, if any.
     public var smallScope: SmallScope?
+    /// The reductions of each scenario's exhaustive search (``ExhaustiveChecker/fusesMovers``,
+    /// ``ExhaustiveChecker/omitsDeadEntries``): the same verdicts, and more scenarios searched
+    /// whole within the state budget.
+    public var fusesMovers = false
+    public var omitsDeadEntries = false
 
     public init(
         scheme: S, generator: ScenarioGenerator = ScenarioGenerator(), seed: UInt64 = 0,
@@ -57,6 +62,8 @@ public struct Hunter<S: Scheme>: Sendable {
     public func check(_ scenario: Scenario, index: Int) -> HuntFinding {
         var exhaustive = ExhaustiveChecker(scenario: scenario, scheme: scheme, bounds: bounds)
         exhaustive.maxStates = budget.states
+        exhaustive.fusesMovers = fusesMovers
+        exhaustive.omitsDeadEntries = omitsDeadEntries
         let result = exhaustive.run()
         var finding = HuntFinding(
             index: index, scenario: scenario, scheme: scheme.name, violation: result.violation,

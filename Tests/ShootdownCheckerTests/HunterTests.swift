@@ -23,6 +23,27 @@ import Testing
         #expect(findings.dropLast().allSatisfy { $0.violation == nil })
     }
 
+    /// With movers fused and dead entries left out, every scenario's verdict is the same, and
+    /// more of them are searched whole within the state budget.
+    @Test func reductionsKeepTheVerdicts() throws {
+        var plain = Hunter(scheme: LinuxScheme(), seed: 0, budget: HuntBudget(states: 5_000, randomRuns: 0), jobs: 2)
+        var reduced = plain
+        reduced.fusesMovers = true
+        reduced.omitsDeadEntries = true
+        for scheme in [LinuxScheme(), LinuxScheme(mutation: .noIPI)] {
+            plain.scheme = scheme
+            reduced.scheme = scheme
+            let a = plain.run(maxScenarios: 30, collectingAll: true)
+            let b = reduced.run(maxScenarios: 30, collectingAll: true)
+            #expect(a.map(\.index) == b.map(\.index))
+            for (x, y) in zip(a, b) where x.isComplete && y.isComplete {
+                #expect(x.violation?.kind == y.violation?.kind, "scenario \(x.index)")
+            }
+            #expect(b.filter(\.isComplete).count >= a.filter(\.isComplete).count)
+            #expect(zip(a, b).allSatisfy { $0.isComplete ? $1.isComplete : true })
+        }
+    }
+
     @Test func linuxPassesTheSameScenarios() {
         let findings = hunter(jobs: 2, scheme: LinuxScheme()).run(maxScenarios: 10)
         #expect(findings.count == 10)

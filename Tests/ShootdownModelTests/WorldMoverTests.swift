@@ -37,12 +37,14 @@ import Testing
                 var whole = world
                 let extra = whole.performFusingMovers(action)
                 var single = world
-                var locks = single.locksHeld
+                var lock = single.lockWaitedOn(action.cpu)
+                var held = lock.map(single.holders) ?? 0
                 single.performEnabled(action)
                 for _ in 0..<extra {
                     #expect(!single.canInterrupt(action.cpu) || world.canInterrupt(action.cpu), "\(action)")
                     #expect(!single.canPreempt(action.cpu))
-                    locks = single.locksHeld
+                    lock = single.lockWaitedOn(action.cpu)
+                    held = lock.map(single.holders) ?? 0
                     single.performEnabled(.step(cpu: action.cpu))
                 }
                 var a = StableHasher()
@@ -54,7 +56,8 @@ import Testing
                 let lastMoved =
                     action == .step(cpu: action.cpu)
                     && single.isRightMover(
-                        single.footprint, cpu: action.cpu, acquired: single.locksHeld > locks)
+                        single.footprint, cpu: action.cpu,
+                        acquired: lock.flatMap { single.holders($0) > held ? $0.code : nil })
                 if lastMoved, !single.canStep(action.cpu), let wait = single.readiness(action.cpu).waitsOn {
                     stoppedAtWait += 1
                     #expect(whole.footprint.conflicts(with: Self.writing(wait)))

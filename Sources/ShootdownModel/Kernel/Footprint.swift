@@ -126,6 +126,14 @@ extension Location {
         }
     }
 
+    /// Whether this is `mmap_lock` or a page-table lock.
+    var isLock: Bool {
+        switch self {
+        case .mmapLock, .ptl: true
+        default: false
+        }
+    }
+
     /// The location `code` stands for (the inverse of ``code``).
     package init(code: UInt32) {
         let a = Location.firstField(of: code)

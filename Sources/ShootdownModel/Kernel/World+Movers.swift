@@ -37,19 +37,20 @@ extension World {
             return 0
         }
         var irqsBefore = state.cpus[cpu].irqsEnabled
-        var locksBefore = locksHeld
+        var lock = lockWaitedOn(cpu)
+        var heldBefore = lock.map(holders) ?? 0
         performEnabled(action)
         var total = footprint
         var extra = 0
         while !hasViolation, !total.isEverything {
             let irqsAfter = state.cpus[cpu].irqsEnabled
-            let locksAfter = locksHeld
+            let acquired = lock.flatMap { holders($0) > heldBefore ? $0.code : nil }
             // Not where the step opened a point where the scheduler preempts (an operation's
             // end) or an IPI can be taken: a local flush_tlb_func() (interrupts off) returning
             // into a completed csd_lock_wait() (on).
             let rightMover =
                 !state.cpus[cpu].stack.isEmpty && (irqsBefore || !irqsAfter)
-                && isRightMover(footprint, cpu: cpu, acquired: locksAfter > locksBefore)
+                && isRightMover(footprint, cpu: cpu, acquired: acquired)
             guard rightMover || nextStepIsAcknowledgement(cpu) else { break }
             let next = nextStep(cpu)
             guard next.canStep else {
@@ -57,7 +58,8 @@ extension World {
                 break
             }
             irqsBefore = irqsAfter
-            locksBefore = locksAfter
+            lock = next.waitsOn.flatMap { $0.isLock ? $0 : nil }
+            heldBefore = lock.map(holders) ?? 0
             performEnabled(.step(cpu: cpu))
             total.formUnion(footprint)
             extra += 1
@@ -66,21 +68,22 @@ extension World {
         return extra
     }
 
-    /// Whether the step of `cpu` whose footprint is `step` is a right mover: it touched only
-    /// locks (``Location/mmapLock(mm:)``, ``Location/ptl(mm:table:)``) and `acquired` one (the
-    /// locks held went up: an acquisition, and what the lock protects), or it only read its own
+    /// Whether the step of `cpu` whose footprint is `step` is a right mover: it touched only the
+    /// lock it `acquired` (the ``Location/code`` of the `mmap_lock` or page-table lock it waited
+    /// on, whose holders went up: an acquisition, and what the lock protects; not a step that
+    /// takes a lock and releases it, or releases another), or it only read its own
     /// acknowledgements with none pending: `csd_lock_wait()` done, and only the CPU's own next
     /// IPIs change that. (With some pending, the step is one that ran into the blocked wait
     /// and changed nothing, such as `flush_tlb_multi()` skipping `run_local` on a CPU that does
     /// not run the mm (`khugepaged`): fused again and again, it would never end.)
-    func isRightMover(_ step: Footprint, cpu: Int, acquired: Bool) -> Bool {
+    func isRightMover(_ step: Footprint, cpu: Int, acquired: UInt32?) -> Bool {
         if step.isEverything { return false }
         var touched = false
         var mover = true
         step.forEachAccess { code, write, update in
             touched = true
             let kind = Location.Kind.of(code)
-            if kind == Location.Kind.mmapLock || kind == Location.Kind.ptl, acquired { return }
+            if code == acquired { return }
             if kind == Location.Kind.acks, !write, !update, Location.firstField(of: code) == cpu,
                 state.cpus[cpu].pendingAcks == 0
             {
@@ -91,15 +94,18 @@ extension World {
         return touched && mover
     }
 
-    /// The locks held, by every CPU: `mmap_lock` holders (readers, or the writer) and page-table
-    /// locks. A step that touched only locks and raised it took one.
-    var locksHeld: Int {
-        var held = 0
-        for space in state.mms {
-            held += space.mmapLock.readers + (space.mmapLock.isWriteLocked ? 1 : 0)
-            for owner in space.ptlOwners where owner != nil { held += 1 }
+    /// The lock `cpu`'s next step waits on, if it waits on one (the step that takes it).
+    func lockWaitedOn(_ cpu: Int) -> Location? {
+        nextStep(cpu).waitsOn.flatMap { $0.isLock ? $0 : nil }
+    }
+
+    /// The holders of `lock`: `mmap_lock`'s readers or its writer, a page-table lock's owner.
+    func holders(_ lock: Location) -> Int {
+        switch lock {
+        case .mmapLock(let mm): state.mms[mm].mmapLock.readers + (state.mms[mm].mmapLock.isWriteLocked ? 1 : 0)
+        case .ptl(let mm, let table): state.mms[mm].ptlOwners[table] == nil ? 0 : 1
+        default: 0
         }
-        return held
     }
 
     /// Whether `cpu`'s next step is a flush IPI's acknowledgement, a left mover
