@@ -199,9 +199,15 @@ public struct CheckReport: Codable, Sendable {
                         + "each hiding what only it leads to; a new state now omitted with probability "
                         + String(format: "%.2g", bitstate.omissionProbability))
             } else if let collisionProbability, let bytesPerState {
+                // n(n-1)/2^49 is the expected number of colliding pairs, a probability only below 1.
+                let estimate =
+                    collisionProbability < 1
+                    ? "collision probability \(String(format: "%.2g", collisionProbability)) (n(n-1)/2^49, as TLC)"
+                    : "n(n-1)/2^49 = \(String(format: "%.0f", collisionProbability)) pairs of distinct states expected "
+                        + "to share a fingerprint: 48 bits are too few for this many states, and a state merged with "
+                        + "another was not explored"
                 lines.append(
-                    "  fingerprints: 48-bit, \(String(format: "%.1f", bytesPerState)) bytes/state; "
-                        + "collision probability \(String(format: "%.2g", collisionProbability)) (n(n-1)/2^49, as TLC)")
+                    "  fingerprints: 48-bit, \(String(format: "%.1f", bytesPerState)) bytes/state; " + estimate)
             }
         }
         if let c = counterexample {
