@@ -22,9 +22,8 @@ public struct ExhaustiveChecker<S: Scheme>: Sendable {
     /// (source-set DPOR, Abdulla, Aronis, Jonsson and Sagonas, POPL 2014, with state caching:
     /// ``SubtreeSummary``): states as well as transitions are pruned. One worker, no bitstate.
     public var usesSourceSets = false
-    /// Whether to run a step that moves (Lipton's reduction: a lock's acquisition or release,
-    /// a completed wait for acknowledgements, an acknowledgement) in one action with the step it
-    /// moves to (``World/performFusingMovers(_:)``): the states between them are not stored.
+    /// Whether to run a step that moves (Lipton's reduction: a lock's acquisition, a completed
+    /// wait for acknowledgements, an acknowledgement) in one action with the step it moves to (``World/performFusingMovers(_:)``): the states between them are not stored.
     /// Counterexamples list every step, one an action, as the other engines replay them.
     public var fusesMovers = false
     /// Whether states that differ only in TLB entries no thread will use again are one state
