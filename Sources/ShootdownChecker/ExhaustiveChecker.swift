@@ -27,7 +27,7 @@ public struct ExhaustiveChecker<S: Scheme>: Sendable {
     /// Counterexamples list every step, one an action, as the other engines replay them.
     public var fusesMovers = false
     /// Whether states that differ only in TLB entries no thread will use again are one state
-    /// (``World/fingerprint(into:omittingDeadEntries:)``: dead-variable reduction).
+    /// (``World/fingerprint(into:omitting:)``: dead-variable reduction).
     public var omitsDeadEntries = false
     /// States after which the search stops, incomplete (``ExplorationStats/isIncomplete``);
     /// `nil` for no limit. Parallel workers count theirs together, 4096 at a time.
@@ -229,7 +229,8 @@ public struct ExhaustiveChecker<S: Scheme>: Sendable {
         let sharedDepth = worker?.splitDepth ?? Int.max
 
         let root = World(scenario: scenario, scheme: scheme)
-        let rootFingerprint = fingerprint(root, preemptions: 0)
+        let accessed = omitsDeadEntries ? AccessedPages(scenario) : nil
+        let rootFingerprint = fingerprint(root, preemptions: 0, accessed: accessed)
         _ = visited.insert(rootFingerprint, sleep: 0, depth: 0)
         _ = bitstate?.testAndSet(rootFingerprint)
         stack.append(
@@ -303,7 +304,7 @@ public struct ExhaustiveChecker<S: Scheme>: Sendable {
                     &stack, events, action: action, mask: locationBits.mask(of: child.footprint, action: action),
                     locks: locationBits.locks) : nil
             let preemptions = stack[top].preemptions + (action.isPreemption ? 1 : 0)
-            let childFingerprint = fingerprint(child, preemptions: preemptions)
+            let childFingerprint = fingerprint(child, preemptions: preemptions, accessed: accessed)
             if let event, childFingerprint == stack[top].fingerprint {
                 // A step that changed nothing (a spin on an event not yet signalled): every
                 // execution through it is one without it, and the state goes on with the other
@@ -486,9 +487,10 @@ public struct ExhaustiveChecker<S: Scheme>: Sendable {
             enabled: enabled)
     }
 
-    func fingerprint(_ world: World<S>, preemptions: Int) -> UInt64 {
+    /// - Parameter accessed: the scenario's pages still accessed (``omitsDeadEntries``), or nil.
+    func fingerprint(_ world: World<S>, preemptions: Int, accessed: AccessedPages?) -> UInt64 {
         var h = StableHasher()
-        world.fingerprint(into: &h, omittingDeadEntries: omitsDeadEntries)
+        world.fingerprint(into: &h, omitting: accessed)
         h.combine(preemptions)
         return h.value
     }

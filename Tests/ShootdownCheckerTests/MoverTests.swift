@@ -75,15 +75,11 @@ import Testing
     /// counts: without the lock steps, the completed waits or the acknowledgements, the figures
     /// are larger.
     @Test func fewerStates() throws {
-        for (name, plainStates, fusedStates) in [
-            ("concurrent-flushes", 16_940, 11_314), ("nested-madvise", 58_194, 37_855),
-            ("switch-in-flush", 1_956, 1_914),
-        ] {
-            let scenario = try #require(BuiltinScenarios.named(name))
-            let plain = Reductions().check(scenario, LinuxScheme())
-            let fused = Reductions(movers: true).check(scenario, LinuxScheme())
-            #expect(plain.stats.states == plainStates, "\(name)")
-            #expect(fused.stats.states == fusedStates, "\(name)")
-        }
+        try Reductions.expectStates(
+            Reductions(movers: true),
+            [
+                ("concurrent-flushes", 16_940, 11_314), ("nested-madvise", 58_194, 37_855),
+                ("switch-in-flush", 1_956, 1_914),
+            ])
     }
 }

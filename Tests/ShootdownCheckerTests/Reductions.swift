@@ -67,4 +67,21 @@ struct Reductions {
             return (plain, reduced.check(scenario, scheme, bounds: bounds))
         }
     }
+
+    /// Expects, for each `(scenario, states, reduced states)`, the Linux search of that built-in
+    /// scenario to store `states` without reductions and `reduced states` with `reduced`
+    /// (deterministic: one worker); answers each pair of results, for further expectations.
+    @discardableResult
+    static func expectStates(
+        _ reduced: Reductions, _ cases: [(String, Int, Int)], sourceLocation: SourceLocation = #_sourceLocation
+    ) throws -> [(plain: ExhaustiveResult, reduced: ExhaustiveResult)] {
+        try cases.map { name, plainStates, reducedStates in
+            let scenario = try #require(BuiltinScenarios.named(name), sourceLocation: sourceLocation)
+            let plain = Reductions().check(scenario, LinuxScheme())
+            let fewer = reduced.check(scenario, LinuxScheme())
+            #expect(plain.stats.states == plainStates, "\(name)", sourceLocation: sourceLocation)
+            #expect(fewer.stats.states == reducedStates, "\(name)", sourceLocation: sourceLocation)
+            return (plain, fewer)
+        }
+    }
 }

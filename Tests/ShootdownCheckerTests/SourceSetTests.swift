@@ -70,16 +70,12 @@ import Testing
 
     /// The states it saves, on three built-in scenarios (deterministic: one worker).
     @Test func fewerStates() throws {
-        for (name, sleepStates, sourceStates) in [
-            ("concurrent-flushes", 16_940, 12_625), ("nested-madvise", 58_194, 40_032),
-            ("switch-in-flush", 1_956, 1_686),
-        ] {
-            let scenario = try #require(BuiltinScenarios.named(name))
-            let sleep = Self.check(scenario, LinuxScheme(), sourceSets: false)
-            let source = Self.check(scenario, LinuxScheme(), sourceSets: true)
-            #expect(sleep.stats.states == sleepStates, "\(name)")
-            #expect(source.stats.states == sourceStates, "\(name)")
-            #expect(source.usesSourceSets && !sleep.usesSourceSets)
-        }
+        let pairs = try Reductions.expectStates(
+            Reductions(sourceSets: true),
+            [
+                ("concurrent-flushes", 16_940, 12_625), ("nested-madvise", 58_194, 40_032),
+                ("switch-in-flush", 1_956, 1_686),
+            ])
+        for (sleep, source) in pairs { #expect(source.usesSourceSets && !sleep.usesSourceSets) }
     }
 }

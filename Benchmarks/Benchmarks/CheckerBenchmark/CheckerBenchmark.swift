@@ -30,20 +30,12 @@ let benchmarks: @Sendable () -> Void = {
         let label =
             "exhaustive scale-4cpu (linux, first 2M states, \(jobs) job\(jobs == 1 ? "" : "s"), sleep sets \(reduction ? "on" : "off")\(movers ? ", movers, dead entries" : ""))"
         Benchmark(label, configuration: .init(maxIterations: 3)) { benchmark in
-            var result: ExhaustiveResult?
-            benchmark.startMeasurement()
-            for _ in benchmark.scaledIterations {
-                var checker = ExhaustiveChecker(scenario: scale, scheme: LinuxScheme(), usesReduction: reduction)
-                checker.jobs = jobs
-                checker.fusesMovers = movers
-                checker.omitsDeadEntries = movers
-                checker.maxStates = scaleStates
-                result = checker.run()
-            }
-            benchmark.stopMeasurement()
-            guard let result else { return }
-            benchmark.measurement(statesPerSecond, Int(result.stats.statesPerSecond))
-            benchmark.measurement(statesExplored, result.stats.states)
+            var checker = ExhaustiveChecker(scenario: scale, scheme: LinuxScheme(), usesReduction: reduction)
+            checker.jobs = jobs
+            checker.fusesMovers = movers
+            checker.omitsDeadEntries = movers
+            checker.maxStates = scaleStates
+            measure(checker, in: benchmark, bytesPerState: false)
         }
     }
     // Source sets (`check --source-sets`): fewer states, more work and memory per state.
@@ -53,20 +45,24 @@ let benchmarks: @Sendable () -> Void = {
             let scenario = BuiltinScenarios.named(name)!
             let variant = sourceSets ? ", source sets" : movers ? ", movers" : ""
             Benchmark("exhaustive \(name) (linux\(variant))") { benchmark in
-                var result: ExhaustiveResult?
-                benchmark.startMeasurement()
-                for _ in benchmark.scaledIterations {
-                    var checker = ExhaustiveChecker(scenario: scenario, scheme: LinuxScheme())
-                    checker.usesSourceSets = sourceSets
-                    checker.fusesMovers = movers
-                    result = checker.run()
-                }
-                benchmark.stopMeasurement()
-                guard let result else { return }
-                benchmark.measurement(statesPerSecond, Int(result.stats.statesPerSecond))
-                benchmark.measurement(bytesPerState, Int(result.bytesPerState * 100))
-                benchmark.measurement(statesExplored, result.stats.states)
+                var checker = ExhaustiveChecker(scenario: scenario, scheme: LinuxScheme())
+                checker.usesSourceSets = sourceSets
+                checker.fusesMovers = movers
+                measure(checker, in: benchmark, bytesPerState: true)
             }
         }
     }
+}
+
+/// Runs `checker` for every iteration of `benchmark`, measured, and records the last run's
+/// states/s, states and (`bytesPerState`) bytes a stored state.
+func measure(_ checker: ExhaustiveChecker<LinuxScheme>, in benchmark: Benchmark, bytesPerState recordsBytes: Bool) {
+    var result: ExhaustiveResult?
+    benchmark.startMeasurement()
+    for _ in benchmark.scaledIterations { result = checker.run() }
+    benchmark.stopMeasurement()
+    guard let result else { return }
+    benchmark.measurement(statesPerSecond, Int(result.stats.statesPerSecond))
+    if recordsBytes { benchmark.measurement(bytesPerState, Int(result.bytesPerState * 100)) }
+    benchmark.measurement(statesExplored, result.stats.states)
 }

@@ -14,7 +14,7 @@ extension MachineState {
     }
 
     /// The fingerprint; with `livePages`, CPU `c`'s TLB entries of no page in `livePages[c]`
-    /// (bit `p` for page `p`) are left out (``World/fingerprint(into:omittingDeadEntries:)``).
+    /// (bit `p` for page `p`) are left out (``World/fingerprint(into:omitting:)``).
     func fingerprint(into h: inout StableHasher, livePages: InlineArray<5, UInt64>?) {
         h.combine(cpus.count)
         for (index, cpu) in cpus.enumerated() { cpu.fingerprint(into: &h, livePages: livePages?[index] ?? ~0) }
@@ -386,28 +386,14 @@ extension World {
     /// ``fingerprint(into:)`` without the TLB entries no thread will use again: dead-variable
     /// reduction. Only a user access reads an entry (a hit, and the safety check on it), and
     /// threads do not move between CPUs, so an entry of a page that no remaining operation of a
-    /// thread of its CPU accesses changes nothing from here on but counters; states that differ
-    /// only in such entries are one state. Not for schemes that read the TLB's entries
-    /// (``Scheme/readsTLBEntries``: the oracles decide flushes by them).
-    package func fingerprint(into h: inout StableHasher, omittingDeadEntries: Bool) {
-        // The exhaustive checker's CPUs (at most 5) fit the live pages' inline array.
-        guard omittingDeadEntries, !S.readsTLBEntries, state.cpus.count <= 5 else { return fingerprint(into: &h) }
-        state.fingerprint(into: &h, livePages: livePages())
+    /// thread of its CPU accesses (`accessed`, the scenario's table) changes nothing from here
+    /// on but counters; states that differ only in such entries are one state. The whole
+    /// fingerprint with `accessed` nil, for schemes that read the TLB's entries
+    /// (``Scheme/readsTLBEntries``: the oracles decide flushes by them), and past 5 CPUs (the
+    /// exhaustive checker's limit, the size of the live pages' inline array).
+    package func fingerprint(into h: inout StableHasher, omitting accessed: AccessedPages?) {
+        guard let accessed, !S.readsTLBEntries, state.cpus.count <= 5 else { return fingerprint(into: &h) }
+        state.fingerprint(into: &h, livePages: accessed.livePages(state.threads))
         schemeState.fingerprint(into: &h)
-    }
-
-    /// For each CPU, the pages a remaining operation of one of its threads accesses (bit `p`
-    /// for page `p`, every bit for a page past 63), the current operation included.
-    func livePages() -> InlineArray<5, UInt64> {
-        var live = InlineArray<5, UInt64>(repeating: 0)
-        for (index, thread) in scenario.threads.enumerated() {
-            let script = thread.script
-            var pc = state.threads[index].pc
-            while pc < script.count {
-                if case .access(let page, _) = script[pc] { live[thread.cpu] |= page < 64 ? 1 << UInt64(page) : ~0 }
-                pc += 1
-            }
-        }
-        return live
     }
 }

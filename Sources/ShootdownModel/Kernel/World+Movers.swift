@@ -32,7 +32,7 @@ extension World {
     @_specialize(exported:true,where S == RingScheme)
     @_specialize(exported:true,where S == OracleScheme)
     package mutating func performFusingMovers(_ action: Action) -> Int {
-        guard case .step(let cpu) = action, footprintScope == .all else {
+        guard case .step(let cpu) = action else {
             performEnabled(action)
             return 0
         }

@@ -215,7 +215,7 @@ public protocol Scheme: Hashable, Sendable {
 
     /// Whether the scheme's decisions read the TLBs' entries (the oracles'): then an entry no
     /// thread will use again still counts in the checker's states
-    /// (``World/fingerprint(into:omittingDeadEntries:)``).
+    /// (``World/fingerprint(into:omitting:)``).
     static var readsTLBEntries: Bool { get }
 }
 
