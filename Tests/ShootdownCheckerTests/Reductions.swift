@@ -84,4 +84,25 @@ struct Reductions {
             return (plain, fewer)
         }
     }
+
+    /// Expects the searches without reductions and with `reduced` of 40 generated scenarios
+    /// (hunt's grammar, up to three CPUs; those past 200,000 states left out, for time) under
+    /// `scheme` to agree: the same violation kind, and the same terminal states when they pass;
+    /// at least 35 compared.
+    static func expectGeneratedScenariosAgree(
+        _ scheme: String, _ reduced: Reductions, bounds: CheckBounds = .standard,
+        sourceLocation: SourceLocation = #_sourceLocation
+    ) throws {
+        let generator = ScenarioGenerator(scope: .init(maxCPUs: 3, maxOperations: 3))
+        let parsed = try SchemeCatalog.scheme(named: scheme)
+        var compared = 0
+        for seed in 0..<UInt64(40) {
+            let both = try parsed.accept(
+                Bounded(scenario: generator.scenario(seed: seed), bounds: bounds, maxStates: 200_000, reduced: reduced))
+            guard let (plain, fewer) = both else { continue }
+            compared += 1
+            expect(fewer, keeps: plain, "seed \(seed)", sourceLocation: sourceLocation)
+        }
+        #expect(compared >= 35, sourceLocation: sourceLocation)
+    }
 }
