@@ -23,7 +23,9 @@ public struct ExhaustiveChecker<S: Scheme>: Sendable {
     /// ``SubtreeSummary``): states as well as transitions are pruned. One worker, no bitstate.
     public var usesSourceSets = false
     /// Whether to run a step that moves (Lipton's reduction: a lock's acquisition, a completed
-    /// wait for acknowledgements, an acknowledgement) in one action with the step it moves to (``World/performFusingMovers(_:)``): the states between them are not stored.
+    /// wait for acknowledgements, an IPI's delivery; an acknowledgement, a lock's release) in one
+    /// action with the step it moves to (``World/performFusingMovers(_:)``): the states between
+    /// them are not stored.
     /// Counterexamples list every step, one an action, as the other engines replay them.
     public var fusesMovers = false
     /// Whether states that differ only in TLB entries no thread will use again are one state

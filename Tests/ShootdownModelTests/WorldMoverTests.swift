@@ -10,19 +10,35 @@ import Testing
     /// could not take before the action (a step that turns interrupts on ends the action, as a
     /// local `flush_tlb_func()` returning into a completed wait does) and is never preemptible;
     /// the steps, replayed one an action, reach the fused action's state; and an action that
-    /// stopped before a blocked step has the lock it waits on in its footprint.
+    /// stopped before a blocked step has the lock it waits on in its footprint. And the moves
+    /// happen: a flush IPI runs from its delivery to its acknowledgement in one action (unless
+    /// its handler leaves lazy mode, whose `switch_mm_irqs_off()` writes the cpumask), and a
+    /// step that only releases a lock joins the step before it.
     @Test func fusedActionsKeepInterruptAndPreemptionPoints() throws {
-        var fused = 0
-        var stoppedAtWait = 0
+        var counts = Counts()
         // fork-cow: fork takes both mms' mmap_lock, and waits for the child's.
         for name in ["concurrent-flushes", "mremap-migrate", "fork-cow"] {
-            try explore(name, fused: &fused, stoppedAtWait: &stoppedAtWait)
+            try explore(name, &counts)
         }
-        #expect(fused > 1000 && stoppedAtWait > 10)
+        #expect(counts.fused > 1000 && counts.stoppedAtWait > 10)
+        #expect(counts.interrupts > 100 && counts.wholeHandlers == counts.interrupts)
+        #expect(counts.releasesJoined > 100)
+    }
+
+    /// What ``fusedActionsKeepInterruptAndPreemptionPoints()`` counts.
+    struct Counts {
+        var fused = 0
+        var stoppedAtWait = 0
+        /// IPI deliveries to a CPU not in lazy mode, and those whose action ran the handler to
+        /// its acknowledgement.
+        var interrupts = 0
+        var wholeHandlers = 0
+        /// Fused actions whose last step only released a lock.
+        var releasesJoined = 0
     }
 
     /// ``fusedActionsKeepInterruptAndPreemptionPoints()`` on one scenario.
-    func explore(_ name: String, fused: inout Int, stoppedAtWait: inout Int) throws {
+    func explore(_ name: String, _ counts: inout Counts) throws {
         let scenario = try #require(BuiltinScenarios.named(name))
         var queue = [World(scenario: scenario, scheme: LinuxScheme())]
         var seen = Set<UInt64>()
@@ -40,26 +56,39 @@ import Testing
                 var lock = single.lockWaitedOn(action.cpu)
                 var held = lock.map(single.holders) ?? 0
                 single.performEnabled(action)
+                // Whether the step before the last was a right mover (an IPI's delivery is one).
+                var wasRight = true
+                var isRight = action != .step(cpu: action.cpu) || Self.movedRight(single, action.cpu, lock, held)
+                var beforeLast = single
                 for _ in 0..<extra {
                     #expect(!single.canInterrupt(action.cpu) || world.canInterrupt(action.cpu), "\(action)")
                     #expect(!single.canPreempt(action.cpu))
                     lock = single.lockWaitedOn(action.cpu)
                     held = lock.map(single.holders) ?? 0
+                    beforeLast = single
                     single.performEnabled(.step(cpu: action.cpu))
+                    wasRight = isRight
+                    isRight = Self.movedRight(single, action.cpu, lock, held)
+                }
+                // A left mover after the step that was not a right mover.
+                if extra > 0, !wasRight, single.isRelease(single.footprint, of: beforeLast) {
+                    counts.releasesJoined += 1
+                }
+                if action == .interrupt(cpu: action.cpu), !world.state.cpus[action.cpu].tlbState.isLazy {
+                    counts.interrupts += 1
+                    if whole.state.cpus[action.cpu].stack.count == world.state.cpus[action.cpu].stack.count {
+                        counts.wholeHandlers += 1
+                    }
                 }
                 var a = StableHasher()
                 whole.fingerprint(into: &a)
                 var b = StableHasher()
                 single.fingerprint(into: &b)
                 #expect(a.value == b.value)
-                if extra > 0 { fused += 1 }
-                let lastMoved =
-                    action == .step(cpu: action.cpu)
-                    && single.isRightMover(
-                        single.footprint, cpu: action.cpu,
-                        acquired: lock.flatMap { single.holders($0) > held ? $0.code : nil })
+                if extra > 0 { counts.fused += 1 }
+                let lastMoved = action == .step(cpu: action.cpu) && isRight
                 if lastMoved, !single.canStep(action.cpu), let wait = single.readiness(action.cpu).waitsOn {
-                    stoppedAtWait += 1
+                    counts.stoppedAtWait += 1
                     #expect(whole.footprint.conflicts(with: Self.writing(wait)))
                 }
                 queue.append(whole)
@@ -72,5 +101,12 @@ import Testing
         var footprint = Footprint()
         footprint.add(location.code, write: true)
         return footprint
+    }
+
+    /// Whether the step `world` just ran on `cpu`, which waited on `lock` (held by `held`
+    /// before it), is a right mover (``World/isRightMover(_:cpu:acquired:)``).
+    static func movedRight(_ world: World<LinuxScheme>, _ cpu: Int, _ lock: Location?, _ held: Int) -> Bool {
+        world.isRightMover(
+            world.footprint, cpu: cpu, acquired: lock.flatMap { world.holders($0) > held ? $0.code : nil })
     }
 }

@@ -11,61 +11,99 @@ extension World {
     /// that is blocked, the lock or acknowledgements that step waits on: an action of another
     /// CPU that changes whether it can run does not commute with the fused action.
     ///
-    /// Two moves:
+    /// An action is Lipton's `R* N? L*`: right movers, at most one step that is neither, then
+    /// left movers.
     /// - *Right movers* go on to the CPU's next step: a step that only takes `mmap_lock` or a
-    ///   page-table lock (and reads what the lock protects, now held), and
+    ///   page-table lock (and reads what the lock protects, now held),
     ///   `flush_tlb_mm_range()`'s `csd_lock_wait()` once every acknowledgement is in (it reads
-    ///   `pendingAcks` at 0, which only the CPU's own next IPIs change). Another CPU's step taken
-    ///   after such a step can be taken before it, with the same result: it does not touch the
-    ///   lock (it would wait for it). Not a release: the step it enables, another CPU's
-    ///   acquisition, often reads or writes a PTE in the same step, so it does not move past the
-    ///   step the release would be fused with (`linux~mremap-flush-unlocked` on
+    ///   `pendingAcks` at 0, which only the CPU's own next IPIs change), and a flush IPI's
+    ///   delivery (`generic_smp_call_function_single_interrupt()` taking the oldest entry of the
+    ///   CPU's own call_single_queue: another CPU only appends to a queue, and appending to a
+    ///   queue that is not empty commutes with taking its head). Another CPU's step taken after
+    ///   such a step can be taken before it, with the same result: it does not touch the lock
+    ///   (it would wait for it). A release is not a right mover: the step it enables, another
+    ///   CPU's acquisition, often reads or writes a PTE in the same step, so it does not move
+    ///   past the step the release would be fused with (`linux~mremap-flush-unlocked` on
     ///   `mremap-migrate` is missed when releases go on). Only where the step did not open a
     ///   point where the scheduler can preempt (an operation's end) or an IPI can be taken
     ///   (interrupts off before it, on after it): that point stays a state.
     /// - *Left movers* join the step before them: a flush IPI's acknowledgement (`csd_unlock()`)
-    ///   runs in the action of the handler's step before it. No other CPU's step between the
-    ///   two depends on the initiator's `pendingAcks` (its `csd_lock_wait()` is blocked until
-    ///   this acknowledgement; under `~no-wait` it reads the count and goes on whatever it is)
-    ///   and the handler runs with interrupts off, so the states between them are not needed.
+    ///   and a step that only releases `mmap_lock` or a page-table lock (``isRelease(_:of:)``).
+    ///   No other CPU's step just before one of them depends on it: the initiator's
+    ///   `csd_lock_wait()` is blocked until the acknowledgement (under `~no-wait` it reads the
+    ///   count and goes on whatever it is), and a step that touches a held lock waits for it.
+    ///   So the whole IPI handler, from its delivery to its acknowledgement, is one action, and
+    ///   so is a PTE change with the release of its page-table lock after it. A release is
+    ///   told by running the step on a copy of the world (a step makes one shared access, so
+    ///   its footprint says what it was).
     @_specialize(exported:true,where S == LinuxScheme)
     @_specialize(exported:true,where S == RingScheme)
     @_specialize(exported:true,where S == OracleScheme)
     package mutating func performFusingMovers(_ action: Action) -> Int {
-        guard case .step(let cpu) = action else {
+        if case .preempt = action {
             performEnabled(action)
             return 0
         }
+        let cpu = action.cpu
         var irqsBefore = state.cpus[cpu].irqsEnabled
-        var lock = lockWaitedOn(cpu)
+        var lock = action == .step(cpu: cpu) ? lockWaitedOn(cpu) : nil
         var heldBefore = lock.map(holders) ?? 0
         performEnabled(action)
         var total = footprint
         var extra = 0
+        // The IPI's delivery takes the oldest entry of the CPU's own queue: a right mover.
+        var isRight =
+            action != .step(cpu: cpu)
+            || isRightMover(footprint, cpu: cpu, acquired: lock.flatMap { holders($0) > heldBefore ? $0.code : nil })
+        // Lipton's R* N? L*: once a step that is not a right mover ran, only left movers follow.
+        var committed = false
         while !hasViolation, !total.isEverything {
             let irqsAfter = state.cpus[cpu].irqsEnabled
-            let acquired = lock.flatMap { holders($0) > heldBefore ? $0.code : nil }
             // Not where the step opened a point where the scheduler preempts (an operation's
             // end) or an IPI can be taken: a local flush_tlb_func() (interrupts off) returning
             // into a completed csd_lock_wait() (on).
-            let rightMover =
-                !state.cpus[cpu].stack.isEmpty && (irqsBefore || !irqsAfter)
-                && isRightMover(footprint, cpu: cpu, acquired: acquired)
-            guard rightMover || nextStepIsAcknowledgement(cpu) else { break }
-            let next = nextStep(cpu)
-            guard next.canStep else {
-                if let wait = next.waitsOn { total.add(wait.code, write: false) }
-                break
+            guard !state.cpus[cpu].stack.isEmpty, irqsBefore || !irqsAfter else { break }
+            if !isRight { committed = true }
+            if committed {
+                if nextStepIsAcknowledgement(cpu) {
+                    performEnabled(.step(cpu: cpu))
+                } else {
+                    var probe = self
+                    probe.performEnabled(.step(cpu: cpu))
+                    guard !probe.hasViolation, probe.isRelease(probe.footprint, of: self) else { break }
+                    self = probe
+                }
+            } else {
+                let next = nextStep(cpu)
+                guard next.canStep else {
+                    if let wait = next.waitsOn { total.add(wait.code, write: false) }
+                    break
+                }
+                lock = next.waitsOn.flatMap { $0.isLock ? $0 : nil }
+                heldBefore = lock.map(holders) ?? 0
+                performEnabled(.step(cpu: cpu))
+                isRight = isRightMover(
+                    footprint, cpu: cpu, acquired: lock.flatMap { holders($0) > heldBefore ? $0.code : nil })
             }
             irqsBefore = irqsAfter
-            lock = next.waitsOn.flatMap { $0.isLock ? $0 : nil }
-            heldBefore = lock.map(holders) ?? 0
-            performEnabled(.step(cpu: cpu))
             total.formUnion(footprint)
             extra += 1
         }
         footprint = total
         return extra
+    }
+
+    /// Whether the step whose footprint is `step`, run from `before`, only released a lock:
+    /// it wrote one location, `mmap_lock` or a page-table lock, whose holders went down.
+    func isRelease(_ step: Footprint, of before: World) -> Bool {
+        var count = 0
+        var released = false
+        step.forEachAccess { code, write, update in
+            count += 1
+            let location = Location(code: code)
+            released = write && !update && location.isLock && holders(location) < before.holders(location)
+        }
+        return count == 1 && released
     }
 
     /// Whether the step of `cpu` whose footprint is `step` is a right mover: it touched only the
