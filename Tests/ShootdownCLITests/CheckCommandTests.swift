@@ -260,7 +260,7 @@ import Testing
             #expect(text.stdout.contains("sleep sets on, movers fused, dead TLB entries left out"))
         }
         let report = try json(try CLI.run(base + ["--movers", "--jobs", "1", "--format", "json"]).stdout)
-        #expect(report["states"] as? Int == 17_902)
+        #expect(report["states"] as? Int == 15_005)
         #expect(report["movers"] as? Bool == true)
         let plain = try json(try CLI.run(base + ["--jobs", "1", "--format", "json"]).stdout)
         #expect(plain["states"] as? Int == 58_194)

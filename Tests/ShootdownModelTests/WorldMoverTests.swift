@@ -13,7 +13,8 @@ import Testing
     /// stopped before a blocked step has the lock it waits on in its footprint. And the moves
     /// happen: a flush IPI runs from its delivery to its acknowledgement in one action (unless
     /// its handler leaves lazy mode, whose `switch_mm_irqs_off()` writes the cpumask), and a
-    /// step that only releases a lock joins the step before it.
+    /// step that only releases a lock, or only returns into a blocked wait, joins the step
+    /// before it.
     @Test func fusedActionsKeepInterruptAndPreemptionPoints() throws {
         var counts = Counts()
         // fork-cow: fork takes both mms' mmap_lock, and waits for the child's.
@@ -22,7 +23,7 @@ import Testing
         }
         #expect(counts.fused > 1000 && counts.stoppedAtWait > 10)
         #expect(counts.interrupts > 100 && counts.wholeHandlers == counts.interrupts)
-        #expect(counts.releasesJoined > 100)
+        #expect(counts.releasesJoined > 100 && counts.waitsJoined > 100)
     }
 
     /// What ``fusedActionsKeepInterruptAndPreemptionPoints()`` counts.
@@ -33,8 +34,10 @@ import Testing
         /// its acknowledgement.
         var interrupts = 0
         var wholeHandlers = 0
-        /// Fused actions whose last step only released a lock.
+        /// Fused actions whose last step, after one that was not a right mover, only released a
+        /// lock, or only ran into a blocked `csd_lock_wait()`.
         var releasesJoined = 0
+        var waitsJoined = 0
     }
 
     /// ``fusedActionsKeepInterruptAndPreemptionPoints()`` on one scenario.
@@ -73,6 +76,9 @@ import Testing
                 // A left mover after the step that was not a right mover.
                 if extra > 0, !wasRight, single.isRelease(single.footprint, of: beforeLast) {
                     counts.releasesJoined += 1
+                }
+                if extra > 0, !wasRight, single.ranIntoWait(single.footprint, cpu: action.cpu) {
+                    counts.waitsJoined += 1
                 }
                 if action == .interrupt(cpu: action.cpu), !world.state.cpus[action.cpu].tlbState.isLazy {
                     counts.interrupts += 1

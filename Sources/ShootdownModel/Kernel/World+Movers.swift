@@ -27,8 +27,10 @@ extension World {
     ///   `mremap-migrate` is missed when releases go on). Only where the step did not open a
     ///   point where the scheduler can preempt (an operation's end) or an IPI can be taken
     ///   (interrupts off before it, on after it): that point stays a state.
-    /// - *Left movers* join the step before them: a flush IPI's acknowledgement (`csd_unlock()`)
-    ///   and a step that only releases `mmap_lock` or a page-table lock (``isRelease(_:of:)``).
+    /// - *Left movers* join the step before them: a flush IPI's acknowledgement (`csd_unlock()`),
+    ///   a step that only releases `mmap_lock` or a page-table lock (``isRelease(_:of:)``), and
+    ///   one that only returns into a `csd_lock_wait()` that blocks (``ranIntoWait(_:cpu:)``:
+    ///   the local `flush_tlb_func()` done, the initiator waits for the others).
     ///   No other CPU's step just before one of them depends on it: the initiator's
     ///   `csd_lock_wait()` is blocked until the acknowledgement (under `~no-wait` it reads the
     ///   count and goes on whatever it is), and a step that touches a held lock waits for it.
@@ -68,9 +70,12 @@ extension World {
                 if nextStepIsAcknowledgement(cpu) {
                     performEnabled(.step(cpu: cpu))
                 } else {
+                    guard nextStep(cpu).canStep else { break }
                     var probe = self
                     probe.performEnabled(.step(cpu: cpu))
-                    guard !probe.hasViolation, probe.isRelease(probe.footprint, of: self) else { break }
+                    guard !probe.hasViolation,
+                        probe.isRelease(probe.footprint, of: self) || probe.ranIntoWait(probe.footprint, cpu: cpu)
+                    else { break }
                     self = probe
                 }
             } else {
@@ -91,6 +96,20 @@ extension World {
         }
         footprint = total
         return extra
+    }
+
+    /// Whether the step of `cpu` whose footprint is `step` only ran into `csd_lock_wait()` with
+    /// acknowledgements pending: it read nothing shared but its own `pendingAcks`, and it is
+    /// blocked on them now (a local `flush_tlb_func()` returning into the wait). Its shared
+    /// access changed nothing: the step is its CPU-local part, which commutes with everything.
+    func ranIntoWait(_ step: Footprint, cpu: Int) -> Bool {
+        var count = 0
+        var onAcks = false
+        step.forEachAccess { code, write, _ in
+            count += 1
+            onAcks = !write && code == Location.acks(cpu: cpu).code
+        }
+        return count == 1 && onAcks && state.cpus[cpu].pendingAcks > 0 && !nextStep(cpu).canStep
     }
 
     /// Whether the step whose footprint is `step`, run from `before`, only released a lock:
