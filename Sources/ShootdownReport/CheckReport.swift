@@ -176,6 +176,11 @@ public struct CheckReport: Codable, Sendable {
                         + "\(states) states: no violation in the schedules explored, but not every schedule was; raise "
                         + "--max-memory, or lower --max-preemptions or --max-depth")
             }
+            if result == "incomplete", movers != true {
+                lines.append(
+                    "  --movers --dead-entries search the same schedules in a fraction of the states, with the same "
+                        + "verdicts (docs/checker.md)")
+            }
             lines.append(
                 "  \(states) states, \(transitions) transitions, max depth \(maxDepth), \(format(seconds)) s, "
                     + "\(Int(statesPerSecond)) states/s")

@@ -4,15 +4,26 @@ import Testing
 @testable import ShootdownChecker
 
 /// What `shootdown check` prints about its fingerprints: a probability while the estimate is
-/// one, the expected collisions once it is not.
+/// one, the expected collisions once it is not; and, for a search stopped unfinished without
+/// the movers, the reductions that would make it smaller.
 @Suite struct CheckReportTextTests {
-    static func text(states: Int) -> String {
+    static func text(states: Int, interrupted: Bool = false, movers: Bool = false) -> String {
         var stats = ExplorationStats()
         stats.states = states
-        let result = ExhaustiveResult(
+        stats.isIncomplete = interrupted
+        stats.wasInterrupted = interrupted
+        var result = ExhaustiveResult(
             stats: stats, bounds: .standard, usesReduction: true, violation: nil, schedule: nil, terminalStates: [],
             bytesPerState: 14.6)
+        result.fusesMovers = movers
         return CheckReport(exhaustive: result, scenario: "s", scheme: "linux", counterexample: nil).text(cpus: 4)
+    }
+
+    @Test func unfinishedSearchNamesTheReductions() {
+        let hint = "--movers --dead-entries search the same schedules in a fraction of the states"
+        #expect(Self.text(states: 4096, interrupted: true).contains(hint))
+        #expect(!Self.text(states: 4096, interrupted: true, movers: true).contains(hint))
+        #expect(!Self.text(states: 4096).contains(hint))
     }
 
     @Test func collisionEstimate() {
