@@ -178,8 +178,7 @@ public struct CheckReport: Codable, Sendable {
             }
             if result == "incomplete", movers != true {
                 lines.append(
-                    "  --movers --dead-entries search the same schedules in a fraction of the states, with the same "
-                        + "verdicts (docs/checker.md)")
+                    "  --movers --dead-entries reach the same verdicts in a fraction of the states (docs/checker.md)")
             }
             lines.append(
                 "  \(states) states, \(transitions) transitions, max depth \(maxDepth), \(format(seconds)) s, "
