@@ -112,7 +112,6 @@ import Testing
     /// Whether the step `world` just ran on `cpu`, which waited on `lock` (held by `held`
     /// before it), is a right mover (``World/isRightMover(_:cpu:acquired:)``).
     static func movedRight(_ world: World<LinuxScheme>, _ cpu: Int, _ lock: Location?, _ held: Int) -> Bool {
-        world.isRightMover(
-            world.footprint, cpu: cpu, acquired: lock.flatMap { world.holders($0) > held ? $0.code : nil })
+        world.isRightMover(world.footprint, cpu: cpu, acquired: world.acquisition(of: lock, heldBefore: held))
     }
 }

@@ -35,9 +35,9 @@ extension World {
     ///   `csd_lock_wait()` is blocked until the acknowledgement (under `~no-wait` it reads the
     ///   count and goes on whatever it is), and a step that touches a held lock waits for it.
     ///   So the whole IPI handler, from its delivery to its acknowledgement, is one action, and
-    ///   so is a PTE change with the release of its page-table lock after it. A release is
-    ///   told by running the step on a copy of the world (a step makes one shared access, so
-    ///   its footprint says what it was).
+    ///   so is a PTE change with the release of its page-table lock after it. A release or a
+    ///   return is told by running the step on a copy of the world (a step makes one shared
+    ///   access, so its footprint says what it was).
     @_specialize(exported:true,where S == LinuxScheme)
     @_specialize(exported:true,where S == RingScheme)
     @_specialize(exported:true,where S == OracleScheme)
@@ -56,7 +56,7 @@ extension World {
         // The IPI's delivery takes the oldest entry of the CPU's own queue: a right mover.
         var isRight =
             action != .step(cpu: cpu)
-            || isRightMover(footprint, cpu: cpu, acquired: lock.flatMap { holders($0) > heldBefore ? $0.code : nil })
+            || isRightMover(footprint, cpu: cpu, acquired: acquisition(of: lock, heldBefore: heldBefore))
         // Lipton's R* N? L*: once a step that is not a right mover ran, only left movers follow.
         var committed = false
         while !hasViolation, !total.isEverything {
@@ -87,8 +87,7 @@ extension World {
                 lock = next.waitsOn.flatMap { $0.isLock ? $0 : nil }
                 heldBefore = lock.map(holders) ?? 0
                 performEnabled(.step(cpu: cpu))
-                isRight = isRightMover(
-                    footprint, cpu: cpu, acquired: lock.flatMap { holders($0) > heldBefore ? $0.code : nil })
+                isRight = isRightMover(footprint, cpu: cpu, acquired: acquisition(of: lock, heldBefore: heldBefore))
             }
             irqsBefore = irqsAfter
             total.formUnion(footprint)
@@ -149,6 +148,12 @@ extension World {
             mover = false
         }
         return touched && mover
+    }
+
+    /// The ``Location/code`` of `lock` if the step just run took it (its holders went up from
+    /// `heldBefore`): what ``isRightMover(_:cpu:acquired:)`` is told was acquired.
+    func acquisition(of lock: Location?, heldBefore: Int) -> UInt32? {
+        lock.flatMap { holders($0) > heldBefore ? $0.code : nil }
     }
 
     /// The lock `cpu`'s next step waits on, if it waits on one (the step that takes it).
