@@ -42,8 +42,9 @@ struct Check: ParsableCommand {
 
     @Flag(
         help: """
-            Exhaustive: run lock steps, completed waits and acknowledgements in one action with the step \
-            they move to (Lipton's reduction): fewer states, the same verdicts (docs/checker.md).
+            Exhaustive: run an IPI handler from delivery to acknowledgement, a lock's acquisition and release, \
+            and a completed wait in one action with the step they move to (Lipton's reduction): fewer \
+            states, the same verdicts (docs/checker.md).
             """)
     var movers = false
 

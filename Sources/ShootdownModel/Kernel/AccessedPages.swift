@@ -32,5 +32,4 @@ package struct AccessedPages: Sendable {
         }
         return live
     }
-
 }
