@@ -2,25 +2,28 @@
 /// fingerprint sets) in an open-addressing table, each with the sleep set the state was
 /// explored with (sleep sets and state caching need it to stay sound).
 ///
-/// A slot is one 64-bit word: the fingerprint's top 48 bits and a 16-bit sleep set (5 CPUs of
-/// 3 actions), with the depth the state was explored from beside it (SPIN's `-DREACH`: a state
-/// reached again with more depth left under the depth bound is explored again). The table grows
-/// by half when 9/10 full, so a stored state takes 11.1 to 16.7 bytes. Two distinct states
-/// collide with probability about n(n-1)/2^49.
+/// A slot is the whole 64-bit fingerprint, with its state's 16-bit sleep set (5 CPUs of 3
+/// actions) and the depth the state was explored from beside it, in one 32-bit word (SPIN's
+/// `-DREACH`: a state reached again with more depth left under the depth bound is explored
+/// again). The table grows by half when 9/10 full, so a stored state takes 13.3 to 20 bytes.
+/// Two distinct states collide with probability about n(n-1)/2^65: at 10^8 states, 3 x 10^-4
+/// (48 bits, with the sleep set in the fingerprint's word, made that 9 pairs).
 public struct VisitedTable: Sendable {
+    /// Fingerprints; 0 marks a free slot (a fingerprint of 0 is stored as 1).
     private var slots: [UInt64]
-    /// The depth each slot's state was last explored from (capped at `UInt16.max`).
-    private var depths: [UInt16]
+    /// Each slot's sleep set (the high 16 bits) and the depth its state was last explored from
+    /// (the low 16, capped at `UInt16.max`).
+    private var meta: [UInt32]
     /// The number of states stored.
     public private(set) var count = 0
 
     /// Bits of a fingerprint the table keeps.
-    public static let fingerprintBits = 48
+    public static let fingerprintBits = 64
 
     /// An empty table with room for `capacity` states before it grows.
     public init(capacity: Int = 1 << 10) {
         slots = Array(repeating: 0, count: max(16, capacity * 10 / 9 + 1))
-        depths = Array(repeating: 0, count: slots.count)
+        meta = Array(repeating: 0, count: slots.count)
     }
 
     /// Bytes of storage per stored state.
@@ -29,12 +32,16 @@ public struct VisitedTable: Sendable {
     }
 
     /// Bytes of storage in all.
-    public var bytes: Int { slots.count * 10 }
+    public var bytes: Int { slots.count * 12 }
 
-    /// The stored word for `fingerprint` with an empty sleep set (never 0, which marks a free slot).
+    /// The stored word for `fingerprint` (never 0, which marks a free slot).
     @inline(__always) private static func tag(_ fingerprint: UInt64) -> UInt64 {
-        let high = fingerprint & ~0xFFFF
-        return high == 0 ? 1 << 16 : high
+        fingerprint == 0 ? 1 : fingerprint
+    }
+
+    /// A slot's ``meta`` word.
+    @inline(__always) private static func meta(sleep: UInt16, depth: Int) -> UInt32 {
+        UInt32(sleep) << 16 | UInt32(UInt16(clamping: depth))
     }
 
     /// The home slot of a tag: its top bits scaled onto the table (Lemire's multiply-shift).
@@ -57,14 +64,14 @@ public struct VisitedTable: Sendable {
         let tag = Self.tag(fingerprint)
         var i = home(tag)
         while slots[i] != 0 {
-            if slots[i] & ~0xFFFF == tag {
-                return Stored(sleep: UInt16(truncatingIfNeeded: slots[i]), depth: Int(depths[i]))
+            if slots[i] == tag {
+                return Stored(sleep: UInt16(truncatingIfNeeded: meta[i] >> 16), depth: Int(meta[i] & 0xFFFF))
             }
             i += 1
             if i == slots.count { i = 0 }
         }
-        slots[i] = tag | UInt64(sleep)
-        depths[i] = Self.clamp(depth)
+        slots[i] = tag
+        meta[i] = Self.meta(sleep: sleep, depth: depth)
         count += 1
         if count * 10 > slots.count * 9 { grow() }
         return nil
@@ -103,29 +110,26 @@ public struct VisitedTable: Sendable {
     public mutating func update(_ fingerprint: UInt64, sleep: UInt16, depth: Int) {
         let tag = Self.tag(fingerprint)
         var i = home(tag)
-        while slots[i] & ~0xFFFF != tag {
+        while slots[i] != tag {
             i += 1
             if i == slots.count { i = 0 }
         }
-        slots[i] = tag | UInt64(sleep)
-        depths[i] = Self.clamp(depth)
+        meta[i] = Self.meta(sleep: sleep, depth: depth)
     }
-
-    @inline(__always) private static func clamp(_ depth: Int) -> UInt16 { UInt16(clamping: depth) }
 
     private mutating func grow() {
         let old = slots
-        let oldDepths = depths
+        let oldMeta = meta
         slots = Array(repeating: 0, count: old.count + old.count / 2)
-        depths = Array(repeating: 0, count: slots.count)
-        for (word, depth) in zip(old, oldDepths) where word != 0 {
-            var i = home(word & ~0xFFFF)
+        meta = Array(repeating: 0, count: slots.count)
+        for (word, stored) in zip(old, oldMeta) where word != 0 {
+            var i = home(word)
             while slots[i] != 0 {
                 i += 1
                 if i == slots.count { i = 0 }
             }
             slots[i] = word
-            depths[i] = depth
+            meta[i] = stored
         }
     }
 }

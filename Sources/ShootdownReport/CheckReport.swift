@@ -203,15 +203,18 @@ public struct CheckReport: Codable, Sendable {
                         + "each hiding what only it leads to; a new state now omitted with probability "
                         + String(format: "%.2g", bitstate.omissionProbability))
             } else if let collisionProbability, let bytesPerState {
-                // n(n-1)/2^49 is the expected number of colliding pairs, a probability only below 1.
+                // n(n-1)/2^(bits+1) is the expected number of colliding pairs, a probability only
+                // below 1.
+                let bits = VisitedTable.fingerprintBits
+                let formula = "n(n-1)/2^\(bits + 1)"
                 let estimate =
                     collisionProbability < 1
-                    ? "collision probability \(String(format: "%.2g", collisionProbability)) (n(n-1)/2^49, as TLC)"
-                    : "n(n-1)/2^49 = \(String(format: "%.0f", collisionProbability)) pairs of distinct states expected "
-                        + "to share a fingerprint: 48 bits are too few for this many states, and a state merged with "
+                    ? "collision probability \(String(format: "%.2g", collisionProbability)) (\(formula), as TLC)"
+                    : "\(formula) = \(String(format: "%.0f", collisionProbability)) pairs of distinct states expected "
+                        + "to share a fingerprint: \(bits) bits are too few for this many states, and a state merged with "
                         + "another was not explored"
                 lines.append(
-                    "  fingerprints: 48-bit, \(String(format: "%.1f", bytesPerState)) bytes/state; " + estimate)
+                    "  fingerprints: \(bits)-bit, \(String(format: "%.1f", bytesPerState)) bytes/state; " + estimate)
             }
         }
         if let c = counterexample {
