@@ -41,19 +41,21 @@ struct Check: ParsableCommand {
     var sourceSets = false
 
     @Flag(
+        inversion: .prefixedNo,
         help: """
-            Exhaustive: run an IPI handler from delivery to acknowledgement, a lock's acquisition and release, \
-            and a completed wait in one action with the step they move to (Lipton's reduction): fewer \
-            states, the same verdicts (docs/checker.md).
+            Exhaustive, on unless --no-movers: run an IPI handler from delivery to acknowledgement, a lock's \
+            acquisition and release, and a completed wait in one action with the step they move to (Lipton's \
+            reduction): fewer states, the same verdicts (docs/checker.md).
             """)
-    var movers = false
+    var movers: Bool?
 
     @Flag(
+        inversion: .prefixedNo,
         help: """
-            Exhaustive: states that differ only in TLB entries no thread will use again are one state \
-            (dead-variable reduction; docs/checker.md).
+            Exhaustive, on unless --no-dead-entries: states that differ only in TLB entries no thread will use \
+            again are one state (dead-variable reduction; docs/checker.md).
             """)
-    var deadEntries = false
+    var deadEntries: Bool?
 
     @Flag(help: "Exhaustive: also explore without sleep sets and report both.")
     var compareReduction = false
@@ -146,8 +148,12 @@ struct Check: ParsableCommand {
         guard parseShard(shard) != nil else {
             throw ValidationError("--shard takes K/N with 1 <= K <= N, found '\(shard)'")
         }
-        if movers, mode != .exhaustive { throw ValidationError("--movers is for exhaustive mode") }
-        if deadEntries, mode != .exhaustive { throw ValidationError("--dead-entries is for exhaustive mode") }
+        if let movers, mode != .exhaustive {
+            throw ValidationError("--\(movers ? "" : "no-")movers is for exhaustive mode")
+        }
+        if let deadEntries, mode != .exhaustive {
+            throw ValidationError("--\(deadEntries ? "" : "no-")dead-entries is for exhaustive mode")
+        }
         if sourceSets {
             guard mode == .exhaustive else { throw ValidationError("--source-sets is for exhaustive mode") }
             guard !noReduction, bitstate == nil else {
@@ -207,8 +213,8 @@ struct Check: ParsableCommand {
         var checker = ExhaustiveChecker(scenario: scenario, scheme: scheme, bounds: bounds, usesReduction: !noReduction)
         checker.maxMemory = memory
         checker.usesSourceSets = sourceSets
-        checker.fusesMovers = movers
-        checker.omitsDeadEntries = deadEntries
+        checker.fusesMovers = movers ?? true
+        checker.omitsDeadEntries = deadEntries ?? true
         checker.jobs = bitstate == nil && !sourceSets ? workers : 1
         checker.bitstateBytes = bitstate.flatMap(ByteSize.parse)
         checker.shard = parseShard(shard)!

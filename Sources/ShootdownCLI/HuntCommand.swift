@@ -60,11 +60,13 @@ struct Hunt: ParsableCommand {
     @Option(help: "States of the exhaustive search per scenario before PCT takes over.")
     var states = 200_000
 
-    @Flag(help: "Each scenario's exhaustive search fuses movers (as check --movers).")
-    var movers = false
+    @Flag(inversion: .prefixedNo, help: "Each scenario's exhaustive search fuses movers (as check).")
+    var movers = true
 
-    @Flag(help: "Each scenario's exhaustive search leaves dead TLB entries out (as check --dead-entries).")
-    var deadEntries = false
+    @Flag(
+        inversion: .prefixedNo,
+        help: "Each scenario's exhaustive search leaves dead TLB entries out (as check).")
+    var deadEntries = true
 
     @Option(help: "Scenarios checked at once (default: the cores).")
     var jobs = ProcessInfo.processInfo.activeProcessorCount

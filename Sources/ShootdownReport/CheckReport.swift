@@ -178,7 +178,8 @@ public struct CheckReport: Codable, Sendable {
             }
             if result == "incomplete", movers != true {
                 lines.append(
-                    "  --movers --dead-entries reach the same verdicts in a fraction of the states (docs/checker.md)")
+                    "  without --no-movers and --no-dead-entries the search reaches the same verdicts in a fraction "
+                        + "of the states (docs/checker.md)")
             }
             lines.append(
                 "  \(states) states, \(transitions) transitions, max depth \(maxDepth), \(format(seconds)) s, "

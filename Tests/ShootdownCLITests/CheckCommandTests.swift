@@ -188,7 +188,9 @@ import Testing
         let mixed = try CLI.run(["merge", passes[0], try shard(2, of: 2, bug)])
         #expect(mixed.status == 2)
         #expect(mixed.stderr.contains("is not of the search of shard 1/2"))
-        let reduced = try CLI.run(["merge", passes[0], try shard(2, of: 2, pass + ["--movers", "--dead-entries"])])
+        let reduced = try CLI.run([
+            "merge", passes[0], try shard(2, of: 2, pass + ["--no-movers", "--no-dead-entries"]),
+        ])
         #expect(reduced.status == 2)
         #expect(reduced.stderr.contains("with the same options"))
         let twice = try CLI.run(["merge", passes[0], passes[0]])
@@ -200,7 +202,7 @@ import Testing
     /// `--bitstate SIZE`: the report says what the bits cost in omissions; the mode takes one
     /// worker over an exhaustive search and a size, and says so otherwise.
     @Test func bitstateModeReportsItsOmissions() throws {
-        let base = ["check", "--scenario", "nested-madvise", "--quiet"]
+        let base = ["check", "--scenario", "nested-madvise", "--quiet", "--no-movers", "--no-dead-entries"]
         let small = try CLI.run(base + ["--bitstate", "4K"])
         #expect(small.status == 0)
         #expect(small.stdout.hasPrefix("PASS: nested-madvise under linux, exhaustive, bitstate"))
@@ -223,7 +225,7 @@ import Testing
     /// `--source-sets`: fewer states, the same verdict, one worker (even on a machine of many
     /// cores), said in the text and the JSON; contradictory options are refused.
     @Test func sourceSetsExploreFewerStates() throws {
-        let base = ["check", "--scenario", "nested-madvise", "--quiet"]
+        let base = ["check", "--scenario", "nested-madvise", "--quiet", "--no-movers", "--no-dead-entries"]
         let text = try CLI.run(base + ["--source-sets"])
         #expect(text.status == 0)
         #expect(text.stdout.hasPrefix("PASS: nested-madvise under linux, exhaustive\n"))
@@ -242,64 +244,73 @@ import Testing
             (["--source-sets", "--no-reduction"], "drop --no-reduction and --bitstate"),
             (["--source-sets", "--mode", "random"], "--source-sets is for exhaustive mode"),
         ] {
-            let refused = try CLI.run(base + args)
+            let refused = try CLI.run(base.filter { !$0.hasPrefix("--no-") } + args)
             #expect(refused.status == 2)
             #expect(refused.stderr.contains(message))
         }
     }
 
-    /// `--movers`: fewer states, the same verdict, with every worker count; the counterexample
-    /// lists every step (its replay command reaches the violation); said in the text and the
-    /// JSON; refused in random mode.
+    /// Movers, on by default: fewer states, the same verdict, with every worker count; the
+    /// counterexample lists every step (its replay command reaches the violation); said in the
+    /// text and the JSON; `--no-movers` turns them off; either flag is refused in random mode,
+    /// which runs without them.
     @Test func moversExploreFewerStates() throws {
         let base = ["check", "--scenario", "nested-madvise", "--quiet"]
         for jobs in ["1", "2"] {
-            let text = try CLI.run(base + ["--movers", "--dead-entries", "--jobs", jobs])
+            let text = try CLI.run(base + ["--jobs", jobs])
             #expect(text.status == 0)
             #expect(text.stdout.hasPrefix("PASS: nested-madvise under linux, exhaustive"))
             #expect(text.stdout.contains("sleep sets on, movers fused, dead TLB entries left out"))
         }
-        let report = try json(try CLI.run(base + ["--movers", "--jobs", "1", "--format", "json"]).stdout)
+        let report = try json(try CLI.run(base + ["--no-dead-entries", "--jobs", "1", "--format", "json"]).stdout)
         #expect(report["states"] as? Int == 15_005)
         #expect(report["movers"] as? Bool == true)
-        let plain = try json(try CLI.run(base + ["--jobs", "1", "--format", "json"]).stdout)
+        let plain = try json(
+            try CLI.run(base + ["--no-movers", "--no-dead-entries", "--jobs", "1", "--format", "json"]).stdout)
         #expect(plain["states"] as? Int == 58_194)
         #expect(plain["movers"] == nil)
         for jobs in ["1", "2"] {
             let saved = temporaryPath("movers-\(jobs)")
             let caught = try CLI.run([
-                "check", "--scenario", "mremap-migrate", "--scheme", "linux~mremap-flush-unlocked", "--movers",
+                "check", "--scenario", "mremap-migrate", "--scheme", "linux~mremap-flush-unlocked",
                 "--jobs", jobs, "--save", saved, "--quiet",
             ])
             #expect(caught.status == 1)
             #expect(try CLI.run(["replay", saved]).status == 1)
         }
-        let refused = try CLI.run(base + ["--movers", "--mode", "random"])
-        #expect(refused.status == 2)
-        #expect(refused.stderr.contains("--movers is for exhaustive mode"))
+        for flag in ["--movers", "--no-movers"] {
+            let refused = try CLI.run(base + [flag, "--mode", "random"])
+            #expect(refused.status == 2)
+            #expect(refused.stderr.contains("\(flag) is for exhaustive mode"))
+        }
+        #expect(try CLI.run(base + ["--mode", "random", "--runs", "20"]).status == 0)
     }
 
-    /// `--dead-entries`: fewer states, the same verdict, said in the text and the JSON; under
-    /// an oracle (which reads the TLBs' entries) nothing is left out, and the report says so by
-    /// its silence; refused in random mode.
+    /// Dead entries, on by default: fewer states, the same verdict, said in the text and the
+    /// JSON; under an oracle (which reads the TLBs' entries) nothing is left out, and the report
+    /// says so by its silence; `--no-dead-entries` turns them off; refused in random mode.
     @Test func deadEntriesExploreFewerStates() throws {
-        let base = ["check", "--scenario", "numa-migrate", "--quiet", "--jobs", "1"]
-        let text = try CLI.run(base + ["--dead-entries"])
+        let base = ["check", "--scenario", "numa-migrate", "--quiet", "--jobs", "1", "--no-movers"]
+        let text = try CLI.run(base)
         #expect(text.status == 0)
         #expect(text.stdout.contains("sleep sets on, dead TLB entries left out"))
-        let report = try json(try CLI.run(base + ["--dead-entries", "--format", "json"]).stdout)
+        let report = try json(try CLI.run(base + ["--format", "json"]).stdout)
         #expect(report["states"] as? Int == 28_703)
         #expect(report["deadEntries"] as? Bool == true)
-        let oracle = try json(
-            try CLI.run(base + ["--dead-entries", "--scheme", "oracle-sw", "--format", "json"]).stdout)
+        let plain = try json(try CLI.run(base + ["--no-dead-entries", "--format", "json"]).stdout)
+        #expect(plain["states"] as? Int == 29_614)
+        #expect(plain["deadEntries"] == nil)
+        let oracle = try json(try CLI.run(base + ["--scheme", "oracle-sw", "--format", "json"]).stdout)
         #expect(oracle["deadEntries"] == nil)
         let caught = try CLI.run([
-            "check", "--scenario", "lazy-sleep", "--scheme", "linux~no-switch-catchup", "--dead-entries", "--quiet",
+            "check", "--scenario", "lazy-sleep", "--scheme", "linux~no-switch-catchup", "--no-movers", "--quiet",
         ])
         #expect(caught.status == 1)
-        let refused = try CLI.run(base + ["--dead-entries", "--mode", "random"])
-        #expect(refused.status == 2)
-        #expect(refused.stderr.contains("--dead-entries is for exhaustive mode"))
+        for flag in ["--dead-entries", "--no-dead-entries"] {
+            let refused = try CLI.run(["check", "--scenario", "numa-migrate", flag, "--mode", "random"])
+            #expect(refused.status == 2)
+            #expect(refused.stderr.contains("\(flag) is for exhaustive mode"))
+        }
     }
 
     /// Past `--max-memory` the search stops and says what it covered (exit 3), never a crash; a
