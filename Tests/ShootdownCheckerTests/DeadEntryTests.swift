@@ -96,6 +96,6 @@ import Testing
     @Test func fewerStates() throws {
         try Reductions.expectStates(
             Reductions(deadEntries: true),
-            [("numa-migrate", 29_614, 28_703), ("nested-madvise", 58_194, 57_864), ("freed-table-use", 300, 230)])
+            [("numa-migrate", 29_614, 16_499), ("nested-madvise", 58_194, 32_348), ("freed-table-use", 300, 230)])
     }
 }

@@ -14,10 +14,16 @@ extension MachineState {
     }
 
     /// The fingerprint; with `livePages`, CPU `c`'s TLB entries of no page in `livePages[c]`
-    /// (bit `p` for page `p`) are left out (``World/fingerprint(into:omitting:)``).
-    func fingerprint(into h: inout StableHasher, livePages: InlineArray<5, UInt64>?) {
+    /// (bit `p` for page `p`) are left out, and with `omitsDeadGenerations` too the local
+    /// generations of a CPU with no live page at all (``World/fingerprint(into:omitting:)``).
+    func fingerprint(
+        into h: inout StableHasher, livePages: InlineArray<5, UInt64>?, omitsDeadGenerations: Bool = false
+    ) {
         h.combine(cpus.count)
-        for (index, cpu) in cpus.enumerated() { cpu.fingerprint(into: &h, livePages: livePages?[index] ?? ~0) }
+        for (index, cpu) in cpus.enumerated() {
+            let live = livePages?[index] ?? ~0
+            cpu.fingerprint(into: &h, livePages: live, omitsGenerations: omitsDeadGenerations && live == 0)
+        }
         h.combine(mms.count)
         for mm in mms { mm.fingerprint(into: &h) }
         h.combine(threads.count)
@@ -50,8 +56,9 @@ extension MachineState {
 }
 
 extension CPU {
-    /// `livePages`: the pages whose entries count (bit `p` for page `p`; pages past 63 always).
-    func fingerprint(into h: inout StableHasher, livePages: UInt64 = ~0) {
+    /// `livePages`: the pages whose entries count (bit `p` for page `p`; pages past 63 always);
+    /// `omitsGenerations`: the local generations (`ctxs[].tlb_gen`) count for nothing.
+    func fingerprint(into h: inout StableHasher, livePages: UInt64 = ~0, omitsGenerations: Bool = false) {
         if livePages == ~0 {
             h.combine(tlb.entries.count)
             for e in tlb.entries { e.fingerprint(into: &h) }
@@ -71,7 +78,7 @@ extension CPU {
         let lazy: UInt64 = (s.isLazy ? 1 << 32 : 0) | (s.isSwitching ? 1 << 33 : 0)
         let running = UInt64(current.map { $0 + 1 } ?? 0) << 40 | UInt64(stack.count) << 56
         h.combine(mm | asids | lazy | running)
-        for ctx in s.ctxs { h.combine(ctx.ctxID | ctx.tlbGen << 16) }
+        for ctx in s.ctxs { h.combine(ctx.ctxID | (omitsGenerations ? 0 : ctx.tlbGen << 16)) }
         if !pagingStructures.isEmpty {
             h.combine(pagingStructures.lines.count)
             for line in pagingStructures.lines {
@@ -387,13 +394,24 @@ extension World {
     /// reduction. Only a user access reads an entry (a hit, and the safety check on it), and
     /// threads do not move between CPUs, so an entry of a page that no remaining operation of a
     /// thread of its CPU accesses (`accessed`, the scenario's table) changes nothing from here
-    /// on but counters; states that differ only in such entries are one state. The whole
-    /// fingerprint with `accessed` nil, for schemes that read the TLB's entries
+    /// on but counters; states that differ only in such entries are one state.
+    ///
+    /// A CPU none of whose threads will access memory again has only dead entries, and then its
+    /// local generations (`cpu_tlbstate.ctxs[].tlb_gen`) are dead too: they decide only how much
+    /// of its own TLB `flush_tlb_func()` and `switch_mm_irqs_off()` flush (nothing, a range, all)
+    /// and what they store in them, never a write another CPU reads, a wait or a safety check,
+    /// so they are left out as well. Not where paging-structure caches are tracked: a CR3 load
+    /// without a flush can walk a freed table (``Violation/Kind/freedTableWalk``) with no user
+    /// access at all.
+    ///
+    /// The whole fingerprint with `accessed` nil, for schemes that read the TLB's entries
     /// (``Scheme/readsTLBEntries``: the oracles decide flushes by them), and past 5 CPUs (the
     /// exhaustive checker's limit, the size of the live pages' inline array).
     package func fingerprint(into h: inout StableHasher, omitting accessed: AccessedPages?) {
         guard let accessed, !S.readsTLBEntries, state.cpus.count <= 5 else { return fingerprint(into: &h) }
-        state.fingerprint(into: &h, livePages: accessed.livePages(state.threads))
+        state.fingerprint(
+            into: &h, livePages: accessed.livePages(state.threads),
+            omitsDeadGenerations: !setup.tracksPagingStructures)
         schemeState.fingerprint(into: &h)
     }
 }
