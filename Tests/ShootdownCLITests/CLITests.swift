@@ -167,6 +167,22 @@ struct CLI {
         #expect(try CLI.run(["check", "--scenario", scenarioFile, "--scheme", "linux", "--quiet"]).status == 0)
     }
 
+    /// `hunt` searches each scenario with the checker's reductions unless told not to: fewer
+    /// states for the same scenarios and verdict.
+    @Test func huntReducesByDefault() throws {
+        let args = ["hunt", "--scheme", "linux", "--scenarios", "10", "--jobs", "1", "--format", "json"]
+        func report(_ extra: [String]) throws -> [String: Any] {
+            let output = try CLI.run(args + extra)
+            #expect(output.status == 0)
+            return try #require(try JSONSerialization.jsonObject(with: Data(output.stdout.utf8)) as? [String: Any])
+        }
+        let reduced = try report([])
+        let whole = try report(["--no-movers", "--no-dead-entries"])
+        #expect(reduced["scenarios"] as? Int == 10 && whole["scenarios"] as? Int == 10)
+        let fewer = try #require(reduced["states"] as? Int)
+        #expect(fewer < (whole["states"] as? Int ?? 0))
+    }
+
     @Test func huntRejectsABadShard() throws {
         let output = try CLI.run(["hunt", "--shard", "3/2"])
         #expect(output.status == 2)

@@ -10,15 +10,13 @@ extension MachineState {
     }
 
     public func fingerprint(into h: inout StableHasher) {
-        fingerprint(into: &h, livePages: nil)
+        fingerprint(into: &h, livePages: nil, omitsDeadGenerations: false)
     }
 
     /// The fingerprint; with `livePages`, CPU `c`'s TLB entries of no page in `livePages[c]`
     /// (bit `p` for page `p`) are left out, and with `omitsDeadGenerations` too the local
     /// generations of a CPU with no live page at all (``World/fingerprint(into:omitting:)``).
-    func fingerprint(
-        into h: inout StableHasher, livePages: InlineArray<5, UInt64>?, omitsDeadGenerations: Bool = false
-    ) {
+    func fingerprint(into h: inout StableHasher, livePages: InlineArray<5, UInt64>?, omitsDeadGenerations: Bool) {
         h.combine(cpus.count)
         for (index, cpu) in cpus.enumerated() {
             let live = livePages?[index] ?? ~0
@@ -58,7 +56,7 @@ extension MachineState {
 extension CPU {
     /// `livePages`: the pages whose entries count (bit `p` for page `p`; pages past 63 always);
     /// `omitsGenerations`: the local generations (`ctxs[].tlb_gen`) count for nothing.
-    func fingerprint(into h: inout StableHasher, livePages: UInt64 = ~0, omitsGenerations: Bool = false) {
+    func fingerprint(into h: inout StableHasher, livePages: UInt64, omitsGenerations: Bool) {
         if livePages == ~0 {
             h.combine(tlb.entries.count)
             for e in tlb.entries { e.fingerprint(into: &h) }
