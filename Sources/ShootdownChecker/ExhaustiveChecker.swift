@@ -76,9 +76,7 @@ public struct ExhaustiveChecker<S: Scheme>: Sendable {
         /// The state; successors are computed from it when the search takes an action. Moved
         /// out (`nil`) when the last action is taken, so that successor is made in place.
         var world: World<S>?
-        var actions: [Action]
-        /// Each action's footprint, once the action was performed from here.
-        var footprints: [Footprint?]
+        var actions: ActionList
         var next = 0
         /// Actions asleep here: explored already on a path that reaches the same states.
         var sleep: ActionSet
@@ -103,7 +101,7 @@ public struct ExhaustiveChecker<S: Scheme>: Sendable {
         /// Source sets: explore the first action not skipped (races add others), and every
         /// preemption: a scheduler's choice that no race between steps asks for.
         mutating func exploreFirst() {
-            if let first = actions.first(where: { !skip.contains($0) }) { backtrack.insert(first) }
+            if let first = actions.firstIndex(where: { !skip.contains($0) }) { backtrack.insert(actions[first]) }
             backtrack.bits |= enabled.bits & ActionSet.preemptions & ~skip.bits
         }
 
@@ -231,6 +229,13 @@ public struct ExhaustiveChecker<S: Scheme>: Sendable {
         let sharedDepth = worker?.splitDepth ?? Int.max
 
         let root = World(scenario: scenario, scheme: scheme)
+        // The enabled actions of the state being expanded (one buffer for the whole search).
+        var scratch: [Action] = []
+        scratch.reserveCapacity(3 * scenario.cpuCount)
+        // Beside each frame of `stack`, the footprints of the actions taken from it and of those
+        // asleep in it (carried from its parent), kept apart so that frames stay small and no
+        // state allocates.
+        var footprints = [SleeperFootprints()]
         let accessed = omitsDeadEntries ? AccessedPages(scenario) : nil
         let rootFingerprint = fingerprint(root, preemptions: 0, accessed: accessed)
         _ = visited.insert(rootFingerprint, sleep: 0, depth: 0)
@@ -238,7 +243,7 @@ public struct ExhaustiveChecker<S: Scheme>: Sendable {
         stack.append(
             expand(
                 root, fingerprint: rootFingerprint, preemptions: 0, sleep: ActionSet(), skip: ActionSet(), via: nil,
-                stats: &stats))
+                scratch: &scratch, stats: &stats))
         if dpor { stack[0].exploreFirst() }
         stats.states = 1
 
@@ -271,7 +276,7 @@ public struct ExhaustiveChecker<S: Scheme>: Sendable {
             if !dpor, stack[top].next == stack[top].actions.count { stack[top].world = nil }
             var fused = 0
             if fusesMovers { fused = child.performFusingMovers(action) } else { child.performEnabled(action) }
-            stack[top].footprints[index] = child.footprint
+            footprints[top][action] = child.footprint
             stats.transitions += 1
             if child.hasViolation {
                 violation = child.violation
@@ -286,13 +291,14 @@ public struct ExhaustiveChecker<S: Scheme>: Sendable {
             var carried = SleeperFootprints()
             if reduces {
                 let taken = child.footprint
-                for (i, other) in stack[top].actions.enumerated() where other.cpu != action.cpu {
+                for i in 0..<stack[top].actions.count where stack[top].actions[i].cpu != action.cpu {
+                    let other = stack[top].actions[i]
                     guard stack[top].sleep.contains(other) || stack[top].done.contains(other) else { continue }
                     // A step that changed nothing is never put to sleep (source sets): where its
                     // CPU would run it, the other CPUs' actions must run (it explores them).
                     if stack[top].loops.contains(other) { continue }
                     // Done here, or asleep with its footprint carried: known either way.
-                    let sleeper = stack[top].footprints[i]!
+                    let sleeper = footprints[top][other]
                     if !sleeper.conflicts(with: taken) {
                         childSleep.insert(other)
                         carried[other] = sleeper
@@ -413,8 +419,9 @@ public struct ExhaustiveChecker<S: Scheme>: Sendable {
             }
             stack.append(
                 expand(
-                    child, fingerprint: childFingerprint, preemptions: preemptions, sleep: childSleep, skip: skip,
-                    via: action, carried: carried, stats: &stats))
+                    consume child, fingerprint: childFingerprint, preemptions: preemptions, sleep: childSleep,
+                    skip: skip, via: action, scratch: &scratch, stats: &stats))
+            if footprints.count == top + 1 { footprints.append(carried) } else { footprints[top + 1] = carried }
             stack[top + 1].viaFused = fused
             if let event {
                 events.append(event)
@@ -467,26 +474,27 @@ public struct ExhaustiveChecker<S: Scheme>: Sendable {
     }
 
     /// The frame of a newly reached state: its enabled actions (within the preemption bound),
-    /// with the footprints of the sleeping ones; the others' are recorded as they are taken.
-    /// - Parameter carried: the footprints of the actions in `sleep`, from the parent's frame.
+    /// listed through `scratch` (a buffer the search keeps, so that no state allocates).
     func expand(
-        _ world: World<S>, fingerprint: UInt64, preemptions: Int, sleep: ActionSet, skip: ActionSet, via: Action?,
-        carried: SleeperFootprints = SleeperFootprints(), stats: inout ExplorationStats
+        _ world: consuming World<S>, fingerprint: UInt64, preemptions: Int, sleep: ActionSet, skip: ActionSet,
+        via: Action?, scratch: inout [Action], stats: inout ExplorationStats
     ) -> Frame {
-        var actions: [Action] = []
-        actions.reserveCapacity(3 * scenario.cpuCount)
-        world.enabledActions(into: &actions)
-        if preemptions >= bounds.maxPreemptions { actions.removeAll { $0.isPreemption } }
-        if actions.isEmpty, !world.isFinished, world.violation == nil {
-            var stuck = world
+        scratch.removeAll(keepingCapacity: true)
+        world.enabledActions(into: &scratch)
+        if preemptions >= bounds.maxPreemptions { scratch.removeAll { $0.isPreemption } }
+        if scratch.isEmpty, !world.isFinished, world.violation == nil {
+            var stuck = copy world
             if stuck.checkDeadlock() { stats.deadlocks += 1 }
         }
+        var actions = ActionList()
         var enabled = ActionSet()
-        for action in actions { enabled.insert(action) }
+        for action in scratch {
+            actions.append(action)
+            enabled.insert(action)
+        }
         return Frame(
-            fingerprint: fingerprint, preemptions: preemptions, world: world, actions: actions,
-            footprints: actions.map { sleep.contains($0) ? carried[$0] : nil }, sleep: sleep, skip: skip, via: via,
-            enabled: enabled)
+            fingerprint: fingerprint, preemptions: preemptions, world: world, actions: actions, sleep: sleep,
+            skip: skip, via: via, enabled: enabled)
     }
 
     /// - Parameter accessed: the scenario's pages still accessed (``omitsDeadEntries``), or nil.
