@@ -37,6 +37,34 @@ public enum KernelCall: Hashable, Sendable {
         }
     }
 
+    /// Whether the step this call runs next can be a left mover of Lipton's reduction
+    /// (``World/performFusingMovers(_:)``, which still runs it on a copy to be sure): a step that
+    /// only releases a lock starts at an `unlock...` program counter or at one whose work can be
+    /// skipped on the way to one (a step ends at its one shared access, so it runs on through
+    /// program counters, and calls, that make none), and one that only returns into a blocked
+    /// `csd_lock_wait()` is the local `flush_tlb_func()`'s last or `flush_tlb_multi()` skipping
+    /// `run_local` (`.runLocal`). Missing one would only
+    /// fuse less; `WorldMoverTests` holds it to every step the copy tells a left mover.
+    public var nextStepMayMoveLeft: Bool {
+        switch self {
+        case .pteBatch(let c):
+            if case .unlockPTL = c.pc { return true }
+            return c.pc == .unlockMmap
+        case .migrate(let c), .reclaim(let c): return c.pc == .unlockPTL
+        case .fork(let c): return c.pc == .unlockMmap
+        // `.flush` where no flush is due goes on to the unlock in the same step.
+        case .mremap(let c): return [.flush, .unlockNewPTL, .unlockOldPTL, .unlockMmap].contains(c.pc)
+        case .collapse(let c): return c.pc == .unlockPMD || c.pc == .unlockMmap
+        case .fault(let c): return c.pc == .unlockMmap
+        // `.finish` returns into its caller, which can release a lock next in the same step; so
+        // can `.incGen` where the scheme has nothing to flush.
+        case .flushTLBMMRange(let c): return c.pc == .runLocal || c.pc == .finish || c.pc == .incGen
+        // The local flush returns into the wait from wherever it has nothing left to do.
+        case .flushTLBFunc(let c): return c.isLocal
+        case .split, .switchMM, .enterLazyTLB: return false
+        }
+    }
+
     /// Whether this is `flush_tlb_mm_range()`.
     public var isFlushTLBMMRange: Bool {
         if case .flushTLBMMRange = self { return true }

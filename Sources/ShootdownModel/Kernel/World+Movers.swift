@@ -37,7 +37,10 @@ extension World {
     ///   So the whole IPI handler, from its delivery to its acknowledgement, is one action, and
     ///   so is a PTE change with the release of its page-table lock after it. A release or a
     ///   return is told by running the step on a copy of the world (a step makes one shared
-    ///   access, so its footprint says what it was).
+    ///   access, so its footprint says what it was), and only where the innermost call's program
+    ///   counter says the step can be one (``KernelCall/nextStepMayMoveLeft``): most steps after
+    ///   one that is not a right mover cannot, and the copy, its copy-on-write and its release
+    ///   are then saved.
     @_specialize(exported:true,where S == LinuxScheme)
     @_specialize(exported:true,where S == RingScheme)
     @_specialize(exported:true,where S == OracleScheme)
@@ -70,7 +73,7 @@ extension World {
                 if nextStepIsAcknowledgement(cpu) {
                     performEnabled(.step(cpu: cpu))
                 } else {
-                    guard nextStep(cpu).canStep else { break }
+                    guard nextStep(cpu).canStep, state.cpus[cpu].stack.last?.nextStepMayMoveLeft == true else { break }
                     var probe = self
                     probe.performEnabled(.step(cpu: cpu))
                     guard !probe.hasViolation,
