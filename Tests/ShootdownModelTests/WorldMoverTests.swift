@@ -60,31 +60,39 @@ import Testing
         var label: String
 
         func visit<S: Scheme>(_ scheme: S) throws -> Int {
-            var queue = [World(scenario: scenario, scheme: scheme)]
-            var seen = Set<UInt64>()
-            var actions: [Action] = []
             var movers = 0
-            var next = 0
-            while next < queue.count, seen.count < 1500 {
-                let world = queue[next]
-                next += 1
-                var hasher = StableHasher()
-                world.fingerprint(into: &hasher)
-                guard seen.insert(hasher.value).inserted, !world.hasViolation else { continue }
-                actions.removeAll()
-                world.enabledActions(into: &actions)
-                for action in actions {
-                    var after = world
-                    after.performEnabled(action)
-                    queue.append(after)
-                    guard case .step(let cpu) = action, let top = world.state.cpus[cpu].stack.last else { continue }
-                    if after.isRelease(after.footprint, of: world) || after.ranIntoWait(after.footprint, cpu: cpu) {
-                        movers += 1
-                        #expect(top.nextStepMayMoveLeft, "\(label): \(top)")
-                    }
+            WorldMoverTests.forEachState(from: World(scenario: scenario, scheme: scheme), limit: 1500) {
+                world, action in
+                var after = world
+                after.performEnabled(action)
+                if case .step(let cpu) = action, let top = world.state.cpus[cpu].stack.last,
+                    after.isRelease(after.footprint, of: world) || after.ranIntoWait(after.footprint, cpu: cpu)
+                {
+                    movers += 1
+                    #expect(top.nextStepMayMoveLeft, "\(label): \(top)")
                 }
+                return after
             }
             return movers
+        }
+    }
+
+    /// Depth first from `start`, each state once (told by its whole fingerprint) and without
+    /// a violation, up to `limit` states: `next` takes each enabled action of each state and
+    /// answers the state to go on to.
+    static func forEachState<S: Scheme>(
+        from start: World<S>, limit: Int, _ next: (World<S>, Action) -> World<S>
+    ) {
+        var queue = [start]
+        var seen = Set<UInt64>()
+        var actions: [Action] = []
+        while let world = queue.popLast(), seen.count < limit {
+            var hasher = StableHasher()
+            world.fingerprint(into: &hasher)
+            guard seen.insert(hasher.value).inserted, !world.hasViolation else { continue }
+            actions.removeAll()
+            world.enabledActions(into: &actions)
+            for action in actions { queue.append(next(world, action)) }
         }
     }
 
@@ -105,62 +113,52 @@ import Testing
     /// ``fusedActionsKeepInterruptAndPreemptionPoints()`` on one scenario.
     func explore(_ name: String, _ counts: inout Counts) throws {
         let scenario = try #require(BuiltinScenarios.named(name))
-        var queue = [World(scenario: scenario, scheme: LinuxScheme())]
-        var seen = Set<UInt64>()
-        var actions: [Action] = []
-        while let world = queue.popLast(), seen.count < 20_000 {
-            var hasher = StableHasher()
-            world.fingerprint(into: &hasher)
-            guard seen.insert(hasher.value).inserted, !world.hasViolation else { continue }
-            actions.removeAll()
-            world.enabledActions(into: &actions)
-            for action in actions {
-                var whole = world
-                let extra = whole.performFusingMovers(action)
-                var single = world
-                var lock = single.lockWaitedOn(action.cpu)
-                var held = lock.map(single.holders) ?? 0
-                single.performEnabled(action)
-                // Whether the step before the last was a right mover (an IPI's delivery is one).
-                var wasRight = true
-                var isRight = action != .step(cpu: action.cpu) || Self.movedRight(single, action.cpu, lock, held)
-                var beforeLast = single
-                for _ in 0..<extra {
-                    #expect(!single.canInterrupt(action.cpu) || world.canInterrupt(action.cpu), "\(action)")
-                    #expect(!single.canPreempt(action.cpu))
-                    lock = single.lockWaitedOn(action.cpu)
-                    held = lock.map(single.holders) ?? 0
-                    beforeLast = single
-                    single.performEnabled(.step(cpu: action.cpu))
-                    wasRight = isRight
-                    isRight = Self.movedRight(single, action.cpu, lock, held)
-                }
-                // A left mover after the step that was not a right mover.
-                if extra > 0, !wasRight, single.isRelease(single.footprint, of: beforeLast) {
-                    counts.releasesJoined += 1
-                }
-                if extra > 0, !wasRight, single.ranIntoWait(single.footprint, cpu: action.cpu) {
-                    counts.waitsJoined += 1
-                }
-                if action == .interrupt(cpu: action.cpu), !world.state.cpus[action.cpu].tlbState.isLazy {
-                    counts.interrupts += 1
-                    if whole.state.cpus[action.cpu].stack.count == world.state.cpus[action.cpu].stack.count {
-                        counts.wholeHandlers += 1
-                    }
-                }
-                var a = StableHasher()
-                whole.fingerprint(into: &a)
-                var b = StableHasher()
-                single.fingerprint(into: &b)
-                #expect(a.value == b.value)
-                if extra > 0 { counts.fused += 1 }
-                let lastMoved = action == .step(cpu: action.cpu) && isRight
-                if lastMoved, !single.canStep(action.cpu), let wait = single.readiness(action.cpu).waitsOn {
-                    counts.stoppedAtWait += 1
-                    #expect(whole.footprint.conflicts(with: Self.writing(wait)))
-                }
-                queue.append(whole)
+        Self.forEachState(from: World(scenario: scenario, scheme: LinuxScheme()), limit: 20_000) { world, action in
+            var whole = world
+            let extra = whole.performFusingMovers(action)
+            var single = world
+            var lock = single.lockWaitedOn(action.cpu)
+            var held = lock.map(single.holders) ?? 0
+            single.performEnabled(action)
+            // Whether the step before the last was a right mover (an IPI's delivery is one).
+            var wasRight = true
+            var isRight = action != .step(cpu: action.cpu) || Self.movedRight(single, action.cpu, lock, held)
+            var beforeLast = single
+            for _ in 0..<extra {
+                #expect(!single.canInterrupt(action.cpu) || world.canInterrupt(action.cpu), "\(action)")
+                #expect(!single.canPreempt(action.cpu))
+                lock = single.lockWaitedOn(action.cpu)
+                held = lock.map(single.holders) ?? 0
+                beforeLast = single
+                single.performEnabled(.step(cpu: action.cpu))
+                wasRight = isRight
+                isRight = Self.movedRight(single, action.cpu, lock, held)
             }
+            // A left mover after the step that was not a right mover.
+            if extra > 0, !wasRight, single.isRelease(single.footprint, of: beforeLast) {
+                counts.releasesJoined += 1
+            }
+            if extra > 0, !wasRight, single.ranIntoWait(single.footprint, cpu: action.cpu) {
+                counts.waitsJoined += 1
+            }
+            if action == .interrupt(cpu: action.cpu), !world.state.cpus[action.cpu].tlbState.isLazy {
+                counts.interrupts += 1
+                if whole.state.cpus[action.cpu].stack.count == world.state.cpus[action.cpu].stack.count {
+                    counts.wholeHandlers += 1
+                }
+            }
+            var a = StableHasher()
+            whole.fingerprint(into: &a)
+            var b = StableHasher()
+            single.fingerprint(into: &b)
+            #expect(a.value == b.value)
+            if extra > 0 { counts.fused += 1 }
+            let lastMoved = action == .step(cpu: action.cpu) && isRight
+            if lastMoved, !single.canStep(action.cpu), let wait = single.readiness(action.cpu).waitsOn {
+                counts.stoppedAtWait += 1
+                #expect(whole.footprint.conflicts(with: Self.writing(wait)))
+            }
+            return whole
         }
     }
 
