@@ -10,7 +10,7 @@ struct ActionList {
     var isEmpty: Bool { count == 0 }
 
     mutating func append(_ action: Action) {
-        codes |= UInt64(ActionSet.bit(action).trailingZeroBitCount) << UInt64(4 * count)
+        codes |= UInt64(ActionSet.slot(action)) << UInt64(4 * count)
         count += 1
     }
 

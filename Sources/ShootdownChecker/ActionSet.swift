@@ -16,6 +16,10 @@ struct ActionSet: Hashable, Sendable {
         }
     }
 
+    /// The index of `action`'s bit (0 to 14): where a table of one slot an action keeps it.
+    @inline(__always)
+    static func slot(_ action: Action) -> Int { bit(action).trailingZeroBitCount }
+
     /// The bits of every preemption.
     static let preemptions: UInt16 = 0b100_100_100_100_100
 

@@ -233,9 +233,11 @@ public struct ExhaustiveChecker<S: Scheme>: Sendable {
         var scratch: [Action] = []
         scratch.reserveCapacity(3 * scenario.cpuCount)
         // Beside each frame of `stack`, the footprints of the actions taken from it and of those
-        // asleep in it (carried from its parent), kept apart so that frames stay small and no
-        // state allocates.
-        var footprints = [SleeperFootprints()]
+        // asleep in it (carried from its parent): `footprints[slots * depth + ActionSet bit]`,
+        // kept apart so that frames stay small, no state allocates and a footprint is read
+        // without copying its frame's others. Only a taken or sleeping action's slot is read.
+        let slots = 16
+        var footprints = [Footprint](repeating: Footprint(), count: 2 * slots)
         let accessed = omitsDeadEntries ? AccessedPages(scenario) : nil
         let rootFingerprint = fingerprint(root, preemptions: 0, accessed: accessed)
         _ = visited.insert(rootFingerprint, sleep: 0, depth: 0)
@@ -276,7 +278,7 @@ public struct ExhaustiveChecker<S: Scheme>: Sendable {
             if !dpor, stack[top].next == stack[top].actions.count { stack[top].world = nil }
             var fused = 0
             if fusesMovers { fused = child.performFusingMovers(action) } else { child.performEnabled(action) }
-            footprints[top][action] = child.footprint
+            footprints[slots * top + ActionSet.slot(action)] = child.footprint
             stats.transitions += 1
             if child.hasViolation {
                 violation = child.violation
@@ -288,7 +290,10 @@ public struct ExhaustiveChecker<S: Scheme>: Sendable {
             // Each sleeper's footprint goes with it: `action` wrote nothing it reads, so it
             // would do the same from the child (no need to perform it there to find out).
             var childSleep = ActionSet()
-            var carried = SleeperFootprints()
+            // The child's slots, written before it is pushed (they are free until then).
+            if footprints.count < slots * (top + 2) {
+                footprints.append(contentsOf: repeatElement(Footprint(), count: slots))
+            }
             if reduces {
                 let taken = child.footprint
                 for i in 0..<stack[top].actions.count where stack[top].actions[i].cpu != action.cpu {
@@ -298,10 +303,10 @@ public struct ExhaustiveChecker<S: Scheme>: Sendable {
                     // CPU would run it, the other CPUs' actions must run (it explores them).
                     if stack[top].loops.contains(other) { continue }
                     // Done here, or asleep with its footprint carried: known either way.
-                    let sleeper = footprints[top][other]
+                    let sleeper = footprints[slots * top + ActionSet.slot(other)]
                     if !sleeper.conflicts(with: taken) {
                         childSleep.insert(other)
-                        carried[other] = sleeper
+                        footprints[slots * (top + 1) + ActionSet.slot(other)] = sleeper
                     }
                 }
             }
@@ -421,7 +426,6 @@ public struct ExhaustiveChecker<S: Scheme>: Sendable {
                 expand(
                     consume child, fingerprint: childFingerprint, preemptions: preemptions, sleep: childSleep,
                     skip: skip, via: action, scratch: &scratch, stats: &stats))
-            if footprints.count == top + 1 { footprints.append(carried) } else { footprints[top + 1] = carried }
             stack[top + 1].viaFused = fused
             if let event {
                 events.append(event)
