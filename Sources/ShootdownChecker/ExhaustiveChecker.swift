@@ -76,6 +76,8 @@ public struct ExhaustiveChecker<S: Scheme>: Sendable {
         /// The state; successors are computed from it when the search takes an action. Moved
         /// out (`nil`) when the last action is taken, so that successor is made in place.
         var world: World<S>?
+        /// The state's enabled actions within the preemption bound, in the order the world
+        /// lists them.
         var actions: ActionList
         var next = 0
         /// Actions asleep here: explored already on a path that reaches the same states.

@@ -43,9 +43,9 @@ public enum KernelCall: Hashable, Sendable {
     /// skipped on the way to one (a step ends at its one shared access, so it runs on through
     /// program counters, and calls, that make none), and one that only returns into a blocked
     /// `csd_lock_wait()` is the local `flush_tlb_func()`'s last or `flush_tlb_multi()` skipping
-    /// `run_local` (`.runLocal`). Missing one would only
-    /// fuse less; `WorldMoverTests` holds it to every step the copy tells a left mover.
-    public var nextStepMayMoveLeft: Bool {
+    /// `run_local` (`.runLocal`). Missing one would only fuse less; `WorldMoverTests` holds it to
+    /// every step the copy tells a left mover.
+    var nextStepMayMoveLeft: Bool {
         switch self {
         case .pteBatch(let c):
             if case .unlockPTL = c.pc { return true }
@@ -53,7 +53,11 @@ public enum KernelCall: Hashable, Sendable {
         case .migrate(let c), .reclaim(let c): return c.pc == .unlockPTL
         case .fork(let c): return c.pc == .unlockMmap
         // `.flush` where no flush is due goes on to the unlock in the same step.
-        case .mremap(let c): return [.flush, .unlockNewPTL, .unlockOldPTL, .unlockMmap].contains(c.pc)
+        case .mremap(let c):
+            switch c.pc {
+            case .flush, .unlockNewPTL, .unlockOldPTL, .unlockMmap: return true
+            default: return false
+            }
         case .collapse(let c): return c.pc == .unlockPMD || c.pc == .unlockMmap
         case .fault(let c): return c.pc == .unlockMmap
         // `.finish` returns into its caller, which can release a lock next in the same step; so
