@@ -14,15 +14,7 @@ struct ActionList {
         count += 1
     }
 
-    subscript(index: Int) -> Action {
-        let code = Int(codes >> UInt64(4 * index) & 0xF)
-        let cpu = code / 3
-        switch code % 3 {
-        case 0: return .step(cpu: cpu)
-        case 1: return .interrupt(cpu: cpu)
-        default: return .preempt(cpu: cpu)
-        }
-    }
+    subscript(index: Int) -> Action { ActionSet.action(slot: Int(codes >> UInt64(4 * index) & 0xF)) }
 
     /// The index of the first action that `isWanted`, if any.
     func firstIndex(where isWanted: (Action) -> Bool) -> Int? {

@@ -20,6 +20,20 @@ struct ActionSet: Hashable, Sendable {
     @inline(__always)
     static func slot(_ action: Action) -> Int { bit(action).trailingZeroBitCount }
 
+    /// The action whose bit has index `slot` (``slot(_:)`` backwards).
+    @inline(__always)
+    static func action(slot: Int) -> Action {
+        let cpu = slot / 3
+        switch slot % 3 {
+        case 0: return .step(cpu: cpu)
+        case 1: return .interrupt(cpu: cpu)
+        default: return .preempt(cpu: cpu)
+        }
+    }
+
+    /// How many slots there are: one an action of the most CPUs.
+    static let slots = 3 * maxCPUs
+
     /// The bits of every preemption.
     static let preemptions: UInt16 = 0b100_100_100_100_100
 

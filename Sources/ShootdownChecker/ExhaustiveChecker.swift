@@ -238,7 +238,7 @@ public struct ExhaustiveChecker<S: Scheme>: Sendable {
         // asleep in it (carried from its parent): `footprints[slots * depth + ActionSet bit]`,
         // kept apart so that frames stay small, no state allocates and a footprint is read
         // without copying its frame's others. Only a taken or sleeping action's slot is read.
-        let slots = 16
+        let slots = ActionSet.slots
         var footprints = [Footprint](repeating: Footprint(), count: 2 * slots)
         let accessed = omitsDeadEntries ? AccessedPages(scenario) : nil
         let rootFingerprint = fingerprint(root, preemptions: 0, accessed: accessed)
