@@ -224,6 +224,10 @@ public struct Footprint: Hashable, Sendable {
     @inlinable
     func isUpdate(at i: Int) -> Bool { updateBits & (1 << UInt8(i)) != 0 }
 
+    /// Whether the step touched nothing another CPU can see: only its own CPU's state (a CR3
+    /// load of `init_mm`, say), which commutes with every step of every other CPU.
+    public var isEmpty: Bool { count == 0 && !isEverything }
+
     /// Conflicts with every action from now on (a step that touches more than is worth listing:
     /// INVLPGB of every TLB entry).
     mutating func addEverything() { isEverything = true }

@@ -43,7 +43,8 @@ public enum KernelCall: Hashable, Sendable {
     /// skipped on the way to one (a step ends at its one shared access, so it runs on through
     /// program counters, and calls, that make none), and one that only returns into a blocked
     /// `csd_lock_wait()` is the local `flush_tlb_func()`'s last or `flush_tlb_multi()` skipping
-    /// `run_local` (`.runLocal`). Missing one would only fuse less; `WorldMoverTests` holds it to
+    /// `run_local` (`.runLocal`); one that touches nothing shared is `switch_mm_irqs_off()`'s
+    /// `.readGen` of `init_mm`. Missing one would only fuse less; `WorldMoverTests` holds it to
     /// every step the copy tells a left mover.
     var nextStepMayMoveLeft: Bool {
         switch self {
@@ -52,10 +53,11 @@ public enum KernelCall: Hashable, Sendable {
             return c.pc == .unlockMmap
         case .migrate(let c), .reclaim(let c): return c.pc == .unlockPTL
         case .fork(let c): return c.pc == .unlockMmap
-        // `.flush` where no flush is due goes on to the unlock in the same step.
+        // `.flush` where no flush is due goes on to the unlock in the same step; `.checkSource`
+        // reads and writes only VMAs, which the `mmap_lock` it holds for writing keeps its own.
         case .mremap(let c):
             switch c.pc {
-            case .flush, .unlockNewPTL, .unlockOldPTL, .unlockMmap: return true
+            case .flush, .unlockNewPTL, .unlockOldPTL, .unlockMmap, .checkSource: return true
             default: return false
             }
         case .collapse(let c): return c.pc == .unlockPMD || c.pc == .unlockMmap
@@ -65,7 +67,11 @@ public enum KernelCall: Hashable, Sendable {
         case .flushTLBMMRange(let c): return c.pc == .runLocal || c.pc == .finish || c.pc == .incGen
         // The local flush returns into the wait from wherever it has nothing left to do.
         case .flushTLBFunc(let c): return c.isLocal
-        case .split, .switchMM, .enterLazyTLB: return false
+        // switch_mm_irqs_off() to init_mm (a lazy CPU's flush IPI handler) after the cpumask
+        // write, or where the lazy mm_cpumask leaves it (6.14): choose_new_asid() and the CR3
+        // load touch nothing but the CPU's own state.
+        case .switchMM(let c): return c.next == initMM && (c.pc == .branch || c.pc == .readGen)
+        case .split, .enterLazyTLB: return false
         }
     }
 

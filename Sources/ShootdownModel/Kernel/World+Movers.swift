@@ -28,9 +28,10 @@ extension World {
     ///   point where the scheduler can preempt (an operation's end) or an IPI can be taken
     ///   (interrupts off before it, on after it): that point stays a state.
     /// - *Left movers* join the step before them: a flush IPI's acknowledgement (`csd_unlock()`),
-    ///   a step that only releases `mmap_lock` or a page-table lock (``isRelease(_:of:)``), and
-    ///   one that only returns into a `csd_lock_wait()` that blocks (``ranIntoWait(_:cpu:)``:
-    ///   the local `flush_tlb_func()` done, the initiator waits for the others).
+    ///   a step that only releases `mmap_lock` or a page-table lock (``isRelease(_:of:)``), one
+    ///   that only returns into a `csd_lock_wait()` that blocks (``ranIntoWait(_:cpu:)``: the
+    ///   local `flush_tlb_func()` done, the initiator waits for the others), and one that touches
+    ///   nothing another CPU can see (``isLeftMover(_:of:cpu:)``).
     ///   No other CPU's step just before one of them depends on it: the initiator's
     ///   `csd_lock_wait()` is blocked until the acknowledgement (under `~no-wait` it reads the
     ///   count and goes on whatever it is), and a step that touches a held lock waits for it.
@@ -76,9 +77,7 @@ extension World {
                     guard nextStep(cpu).canStep, state.cpus[cpu].stack.last?.nextStepMayMoveLeft == true else { break }
                     var probe = self
                     probe.performEnabled(.step(cpu: cpu))
-                    guard !probe.hasViolation,
-                        probe.isRelease(probe.footprint, of: self) || probe.ranIntoWait(probe.footprint, cpu: cpu)
-                    else { break }
+                    guard !probe.hasViolation, probe.isLeftMover(probe.footprint, of: self, cpu: cpu) else { break }
                     self = probe
                 }
             } else {
@@ -98,6 +97,16 @@ extension World {
         }
         footprint = total
         return extra
+    }
+
+    /// Whether the step of `cpu` whose footprint is `step`, run from `before`, is a left mover
+    /// (one no other CPU's step just before it depends on): it only released a lock
+    /// (``isRelease(_:of:)``), only ran into a blocked wait (``ranIntoWait(_:cpu:)``), or touched
+    /// nothing another CPU can see (``Footprint/isEmpty``: the CR3 load of `init_mm` that ends a
+    /// flush IPI's handler in lazy mode). Not under a scheme that reads other CPUs' TLB entries
+    /// (``Scheme/readsTLBEntries``): there a CPU's own entries are seen by the others.
+    func isLeftMover(_ step: Footprint, of before: World, cpu: Int) -> Bool {
+        isRelease(step, of: before) || ranIntoWait(step, cpu: cpu) || (step.isEmpty && !S.readsTLBEntries)
     }
 
     /// Whether the step of `cpu` whose footprint is `step` only ran into `csd_lock_wait()` with
