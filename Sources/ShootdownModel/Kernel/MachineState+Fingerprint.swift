@@ -347,10 +347,12 @@ extension KernelCall {
             if c.trimsCPUMask { h.combine(-1) }
             if c.isBroadcast { h.combine(-3) }
             if c.inASIDTransition { h.combine(-4) }
+            // `init_mm` is mm -1: `.mm(m)` from -3 down, apart from `.switching` (once `-2 - m`,
+            // which gave `.mm(init_mm)` and `.switching` one fingerprint).
             switch c.targetLoadedMM {
             case nil: break
             case .switching: h.combine(-1)
-            case .mm(let mm): h.combine(-2 - mm)
+            case .mm(let mm): h.combine(-3 - mm)
             }
         case .flushTLBFunc(let c):
             h.combine(5)
