@@ -16,8 +16,15 @@ public struct ExhaustiveChecker<S: Scheme>: Sendable {
     public var scenario: Scenario
     public var scheme: S
     public var bounds: CheckBounds
-    /// Whether to use sleep sets.
+    /// Whether to use sleep sets. Never under a scheme that reads other CPUs' TLB entries
+    /// (``Scheme/readsTLBEntries``: `oracle-sw` asks whether a target holds a stale entry): a
+    /// CPU's entries are its own state to the footprints, so they cannot say which actions of
+    /// two CPUs commute there (``appliesSleepSets``).
     public var usesReduction: Bool
+
+    /// Whether the search uses sleep sets: ``usesReduction``, unless the scheme reads other CPUs'
+    /// TLB entries.
+    public var appliesSleepSets: Bool { usesReduction && !S.readsTLBEntries }
     /// Whether to explore, on top of sleep sets, only a source set of each state's actions
     /// (source-set DPOR, Abdulla, Aronis, Jonsson and Sagonas, POPL 2014, with state caching:
     /// ``SubtreeSummary``): states as well as transitions are pruned. One worker, no bitstate.
@@ -182,7 +189,7 @@ public struct ExhaustiveChecker<S: Scheme>: Sendable {
         }
         stats.bytes = shared.bytes
         var result = ExhaustiveResult(
-            stats: stats, bounds: bounds, usesReduction: usesReduction, violation: nil, schedule: nil,
+            stats: stats, bounds: bounds, usesReduction: appliesSleepSets, violation: nil, schedule: nil,
             terminalStates: terminal, bytesPerState: stats.states == 0 ? 0 : Double(stats.bytes) / Double(stats.states))
         result.fusesMovers = all[0].fusesMovers
         result.omitsDeadEntries = all[0].omitsDeadEntries
@@ -216,7 +223,7 @@ public struct ExhaustiveChecker<S: Scheme>: Sendable {
         var stats = ExplorationStats()
         var visited = VisitedTable()
         var bitstate = bitstateBytes.map { BitstateTable(bytes: $0) }
-        let reduces = usesReduction && bitstate == nil
+        let reduces = appliesSleepSets && bitstate == nil
         // Source sets need the summaries of the subtrees explored (one worker, no bitstate).
         let dpor = reduces && usesSourceSets && worker == nil
         var summaries = SummaryTable(cpus: dpor ? scenario.cpuCount : 0)
