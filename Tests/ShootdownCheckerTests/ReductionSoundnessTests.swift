@@ -66,6 +66,40 @@ import Testing
         #expect(try SchemeCatalog.scheme(named: schemeName).accept(Check()) > 20)
     }
 
+    /// The same on generated scenarios (hunt's grammar, up to three CPUs; those past 100,000
+    /// states left out, for time), under every scheme.
+    @Test(arguments: SchemeCatalog.schemes)
+    func everySchemeVisitsEveryGeneratedState(_ schemeName: String) throws {
+        struct Check: SchemeVisitor {
+            func visit<S: Scheme>(_ scheme: S) throws -> Int {
+                var compared = 0
+                let generator = ScenarioGenerator(scope: .init(maxCPUs: 3, maxOperations: 3))
+                for seed in 0..<UInt64(30) {
+                    let scenario = generator.scenario(seed: seed)
+                    let bounds = CheckBounds(maxDepth: 10_000, maxPreemptions: 1)
+                    func states(_ reduction: Bool) -> (Set<UInt64>, ExhaustiveResult) {
+                        nonisolated(unsafe) var states = Set<UInt64>()
+                        var checker = ExhaustiveChecker(
+                            scenario: scenario, scheme: scheme, bounds: bounds, usesReduction: reduction)
+                        checker.maxStates = 100_000
+                        let result = checker.run(onState: { states.insert($0) })
+                        return (states, result)
+                    }
+                    let (reduced, withSleep) = states(true)
+                    let (full, without) = states(false)
+                    guard !withSleep.stats.isIncomplete, !without.stats.isIncomplete else { continue }
+                    #expect((withSleep.violation == nil) == (without.violation == nil), "seed \(seed) \(scheme.name)")
+                    guard withSleep.violation == nil, without.violation == nil else { continue }
+                    let lost = full.subtracting(reduced).count
+                    #expect(lost == 0 && reduced.count == full.count, "seed \(seed) under \(scheme.name): \(lost) lost")
+                    compared += 1
+                }
+                return compared
+            }
+        }
+        #expect(try SchemeCatalog.scheme(named: schemeName).accept(Check()) > 15)
+    }
+
     @Test(arguments: LinuxScheme.Mutation.allCases)
     func reductionFindsTheSameViolations(_ mutation: LinuxScheme.Mutation) throws {
         for name in Self.small + ["concurrent-flushes", "nested-madvise"] {
