@@ -56,11 +56,19 @@ import Testing
         _ = try SchemeCatalog.scheme(named: schemeName).accept(Check(test: self))
     }
 
-    @Test func generatedStatesHaveTheirOwnFingerprints() {
-        let generator = ScenarioGenerator()
-        for seed in 0..<UInt64(40) {
-            expectFingerprintsSeparate(generator.scenario(seed: seed), LinuxScheme(), limit: 3_000)
+    @Test(arguments: SchemeCatalog.schemes)
+    func generatedStatesHaveTheirOwnFingerprints(_ schemeName: String) throws {
+        struct Check: SchemeVisitor {
+            let test: FingerprintSoundnessTests
+            func visit<S: Scheme>(_ scheme: S) -> Int {
+                let generator = ScenarioGenerator()
+                for seed in 0..<UInt64(40) {
+                    test.expectFingerprintsSeparate(generator.scenario(seed: seed), scheme, limit: 3_000)
+                }
+                return 0
+            }
         }
+        _ = try SchemeCatalog.scheme(named: schemeName).accept(Check(test: self))
     }
 
     /// States that differ in one event only differ in their fingerprints, whichever events:
