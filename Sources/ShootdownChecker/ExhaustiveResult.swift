@@ -13,6 +13,9 @@ public struct ExhaustiveResult: Sendable {
     public var fusesMovers = false
     /// Whether dead TLB entries were left out of the states (``ExhaustiveChecker/omitsDeadEntries``).
     public var omitsDeadEntries = false
+    /// Whether sleep sets were asked for and refused because the scheme reads other CPUs' TLB
+    /// entries (``ExhaustiveChecker/appliesSleepSets``).
+    public var refusedSleepSets = false
     /// The first violation found, if any.
     public var violation: Violation?
     /// The schedule that reaches it (the DFS path, not yet shrunk).

@@ -24,6 +24,9 @@ public struct CheckReport: Codable, Sendable {
     /// Whether TLB entries no thread will use again were left out of the states
     /// (`--dead-entries`); absent when not.
     public var deadEntries: Bool?
+    /// Whether sleep sets were asked for and left off because the scheme reads other CPUs' TLB
+    /// entries (the oracles); absent when not.
+    public var sleepSetsRefused: Bool?
     public var collisionProbability: Double?
     public var bytesPerState: Double?
     public var depthBoundHits: Int?
@@ -110,6 +113,7 @@ public struct CheckReport: Codable, Sendable {
         sourceSets = r.usesSourceSets
         movers = r.fusesMovers ? true : nil
         deadEntries = r.omitsDeadEntries ? true : nil
+        sleepSetsRefused = r.refusedSleepSets ? true : nil
         collisionProbability = r.collisionProbability
         bytesPerState = r.bytesPerState
         depthBoundHits = r.stats.depthBoundHits
@@ -188,6 +192,7 @@ public struct CheckReport: Codable, Sendable {
                 lines.append(
                     "  bounds: depth \(bounds.maxDepth) (hit \(depthBoundHits ?? 0) times), preemptions \(bounds.maxPreemptions); "
                         + "sleep sets \(reduction == true ? "on" : "off")"
+                        + (sleepSetsRefused == true ? " (the scheme reads other CPUs' TLB entries)" : "")
                         + (sourceSets == true ? ", source sets on" : "") + (movers == true ? ", movers fused" : "")
                         + (deadEntries == true ? ", dead TLB entries left out" : ""))
             }

@@ -251,6 +251,20 @@ import Testing
         }
     }
 
+    /// The oracles read other CPUs' TLB entries, which the footprints keep as each CPU's own: the
+    /// search runs without sleep sets there and says why, in the text and the JSON.
+    @Test func oraclesRunWithoutSleepSets() throws {
+        let text = try CLI.run(["check", "--scenario", "lazy-sleep", "--scheme", "oracle-sw", "--jobs", "1"])
+        #expect(text.status == 0)
+        #expect(text.stdout.contains("sleep sets off (the scheme reads other CPUs' TLB entries)"))
+        let report = try json(
+            try CLI.run(["check", "--scenario", "lazy-sleep", "--scheme", "oracle-sw", "--format", "json"]).stdout)
+        #expect(report["sleepSetsRefused"] as? Bool == true)
+        #expect(report["reduction"] as? Bool == false)
+        let linux = try json(try CLI.run(["check", "--scenario", "lazy-sleep", "--format", "json"]).stdout)
+        #expect(linux["sleepSetsRefused"] == nil)
+    }
+
     /// Movers, on by default: fewer states, the same verdict, with every worker count; the
     /// counterexample lists every step (its replay command reaches the violation); said in the
     /// text and the JSON; `--no-movers` turns them off; either flag is refused in random mode,
