@@ -55,7 +55,10 @@ import Testing
 
     func check<S: Scheme>(_ scheme: S, _ bug: Case, budget: HuntBudget = HuntBudget()) -> HuntFinding {
         let generator = ScenarioGenerator(scope: .init(maxCPUs: bug.maxCPUs))
-        let hunter = Hunter(scheme: scheme, generator: generator, budget: budget)
+        var hunter = Hunter(scheme: scheme, generator: generator, budget: budget)
+        // As `shootdown hunt` runs by default.
+        hunter.fusesMovers = true
+        hunter.omitsDeadEntries = true
         return hunter.check(hunter.scenario(bug.index).scenario, index: bug.index)
     }
 

@@ -109,8 +109,9 @@ import Testing
         /// lock, or only ran into a blocked `csd_lock_wait()`.
         var releasesJoined = 0
         var waitsJoined = 0
-        /// Fused actions whose last step, after one that was not a right mover, touched nothing
-        /// shared (``Footprint/isEmpty``: mremap's VMA check under its write-locked `mmap_lock`).
+        /// Fused actions with a step, after one that was not a right mover, that touched nothing
+        /// shared (``Footprint/isEmpty``: a lazy CPU's switch to `init_mm` in its flush IPI's
+        /// handler).
         var localsJoined = 0
     }
 
@@ -128,6 +129,9 @@ import Testing
             var wasRight = true
             var isRight = action != .step(cpu: action.cpu) || Self.movedRight(single, action.cpu, lock, held)
             var beforeLast = single
+            // Once a step that is not a right mover ran, the others are left movers.
+            var committed = !isRight
+            var joinedLocal = false
             for _ in 0..<extra {
                 #expect(!single.canInterrupt(action.cpu) || world.canInterrupt(action.cpu), "\(action)")
                 #expect(!single.canPreempt(action.cpu))
@@ -135,9 +139,12 @@ import Testing
                 held = lock.map(single.holders) ?? 0
                 beforeLast = single
                 single.performEnabled(.step(cpu: action.cpu))
+                if committed, single.footprint.isEmpty { joinedLocal = true }
                 wasRight = isRight
                 isRight = Self.movedRight(single, action.cpu, lock, held)
+                if !isRight { committed = true }
             }
+            if joinedLocal { counts.localsJoined += 1 }
             // A left mover after the step that was not a right mover.
             if extra > 0, !wasRight, single.isRelease(single.footprint, of: beforeLast) {
                 counts.releasesJoined += 1
@@ -145,7 +152,6 @@ import Testing
             if extra > 0, !wasRight, single.ranIntoWait(single.footprint, cpu: action.cpu) {
                 counts.waitsJoined += 1
             }
-            if extra > 0, !wasRight, single.footprint.isEmpty { counts.localsJoined += 1 }
             if action == .interrupt(cpu: action.cpu), !world.state.cpus[action.cpu].tlbState.isLazy {
                 counts.interrupts += 1
                 if whole.state.cpus[action.cpu].stack.count == world.state.cpus[action.cpu].stack.count {

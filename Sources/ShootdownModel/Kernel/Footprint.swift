@@ -26,8 +26,14 @@ public enum Location: Hashable, Sendable {
     case flushBatched(mm: Int)
     /// The mm's flush ring (the ring schemes).
     case ring(mm: Int)
-    /// `mmap_lock` and the VMAs it protects.
+    /// `mmap_lock`, and the VMAs it protects where a step reads them holding it.
     case mmapLock(mm: Int)
+    /// The mm's VMAs, where a step that does not hold `mmap_lock` reads them
+    /// (`remove_migration_pte()`'s `vma->vm_page_prot`, found through the rmap) and where a
+    /// step holding it for writing changes them; it shares ``Kind/mmapLock`` with the lock, told
+    /// apart by the second field, so that a step that takes the lock and changes the VMAs is
+    /// no right mover.
+    case vmas(mm: Int)
     case ptl(mm: Int, table: Int)
     /// A PTE and the revocation marks of the TLB entries that cached it.
     case page(mm: Int, page: Int)
@@ -64,6 +70,7 @@ public enum Location: Hashable, Sendable {
         case .nextTrim(let mm): pack(Kind.cpumask, mm, 1)
         case .flushPending(let mm): pack(Kind.flushPending, mm)
         case .mmapLock(let mm): pack(Kind.mmapLock, mm)
+        case .vmas(let mm): pack(Kind.mmapLock, mm, 1)
         case .ptl(let mm, let table): pack(Kind.ptl, mm, table)
         case .page(let mm, let page): pack(Kind.page, mm, page)
         case .isLazy(let cpu): pack(Kind.isLazy, cpu)
@@ -149,7 +156,7 @@ extension Location {
                 }
             case Kind.cpumask: b == 0 ? .cpumask(mm: a) : .nextTrim(mm: a)
             case Kind.flushPending: .flushPending(mm: a)
-            case Kind.mmapLock: .mmapLock(mm: a)
+            case Kind.mmapLock: b == 0 ? .mmapLock(mm: a) : .vmas(mm: a)
             case Kind.ptl: .ptl(mm: a, table: b)
             case Kind.page: .page(mm: a, page: b)
             case Kind.isLazy: b == 0 ? .isLazy(cpu: a) : .loadedMM(cpu: a)

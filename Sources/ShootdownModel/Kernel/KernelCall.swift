@@ -53,11 +53,10 @@ public enum KernelCall: Hashable, Sendable {
             return c.pc == .unlockMmap
         case .migrate(let c), .reclaim(let c): return c.pc == .unlockPTL
         case .fork(let c): return c.pc == .unlockMmap
-        // `.flush` where no flush is due goes on to the unlock in the same step; `.checkSource`
-        // reads and writes only VMAs, which the `mmap_lock` it holds for writing keeps its own.
+        // `.flush` where no flush is due goes on to the unlock in the same step.
         case .mremap(let c):
             switch c.pc {
-            case .flush, .unlockNewPTL, .unlockOldPTL, .unlockMmap, .checkSource: return true
+            case .flush, .unlockNewPTL, .unlockOldPTL, .unlockMmap: return true
             default: return false
             }
         case .collapse(let c): return c.pc == .unlockPMD || c.pc == .unlockMmap

@@ -26,6 +26,10 @@ extension World {
             "\(name(mm))->mmap_lock: "
                 + (mms[mm].mmapLock.isWriteLocked
                     ? "write-locked" : mms[mm].mmapLock.readers > 0 ? "\(mms[mm].mmapLock.readers) readers" : "free")
+        case .vmas(let mm):
+            "\(name(mm))'s VMAs: "
+                + mms[mm].vmas.enumerated().map { "\($0.offset) \($0.element.map { "\($0)" } ?? "none")" }
+                .joined(separator: ", ")
         case .ptl(let mm, let table):
             "PTL of \(name(mm)) page table \(table): " + (mms[mm].ptlOwners[table].map { "held by cpu\($0)" } ?? "free")
         case .page(let mm, let page): "PTE of \(name(mm)) page \(page) = \(Self.describe(mms[mm].ptes[page]))"

@@ -24,6 +24,7 @@ extension World {
             state.mms[call.mm].mmapLock.isWriteLocked = true
             state.mms[call.child].mmapLock.isWriteLocked = true
             // vm_area_dup() of every VMA.
+            touch(.vmas(mm: call.child), write: true)
             let parent = state.mms[call.mm]
             state.mms[call.child].vmas = parent.vmas
             state.mms[call.child].vmaIndex = parent.vmaIndex
@@ -117,12 +118,15 @@ extension World {
         call.pc = nextCopy(after: pages.upperBound - 1, call)
     }
 
-    /// The next page after `page` whose PTE maps a frame, or the flush once none is left.
-    func nextCopy(after page: Int?, _ call: ForkCall) -> ForkCall.PC {
+    /// The next page after `page` whose PTE maps a frame, or the flush once none is left. The
+    /// PTEs it passes over are read (a fault or a migration's remap can fill one meanwhile), so
+    /// they are in the step's footprint.
+    mutating func nextCopy(after page: Int?, _ call: ForkCall) -> ForkCall.PC {
         let ptes = state.mms[call.mm].ptes
         let first = page.map { $0 + 1 } ?? 0
-        for next in first..<ptes.count where ptes[next].frame != nil && !ptes[next].isMigrationEntry {
-            return .copy(page: next)
+        for next in first..<ptes.count {
+            touch(.page(mm: call.mm, page: next), write: false)
+            if ptes[next].frame != nil && !ptes[next].isMigrationEntry { return .copy(page: next) }
         }
         return .flush
     }

@@ -34,6 +34,9 @@ extension World {
             // copy-on-write; a write then faults and do_wp_page() reuses or copies). When
             // move_to_new_folio() failed, remove_migration_ptes(src, src) maps the old folio
             // again the same way.
+            // The VMA comes through the rmap, without mmap_lock: a munmap or mprotect holding
+            // it for writing changes what this reads.
+            touch(.vmas(mm: call.mm), write: false)
             let vma = state.mms[call.mm].vmas[call.page]
             let accessible = vma.map { $0 != .none } ?? false
             let writable = call.old.isWritable && vma == .write

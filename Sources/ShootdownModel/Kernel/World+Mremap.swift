@@ -52,6 +52,7 @@ extension World {
                 return .next
             }
             // copy_vma(): the new VMA is vm_area_dup() of the old (RFC 15's defer_tlb_gen too).
+            touch(.vmas(mm: call.mm), write: true)
             let deferGen = space.deferTLBGen[Int(space.vmaIndex[first])]
             state.mms[call.mm].addVMA(
                 PageRange(call.destination, call.destination + call.range.count), protection: protection)

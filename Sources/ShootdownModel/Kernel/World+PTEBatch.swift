@@ -34,6 +34,7 @@ extension World {
             switch call.kind {
             case .munmap:
                 // do_vmi_align_munmap(): detach the VMAs before unmapping.
+                touch(.vmas(mm: call.mm), write: true)
                 let unmapped = (call.range.start..<call.range.end).filter { state.mms[call.mm].vmas[$0] != nil }
                 for page in call.range.start..<call.range.end { state.mms[call.mm].vmas[page] = nil }
                 dropHugeEligibility(mm: call.mm, range: call.range, keepingWhole: false)
@@ -41,6 +42,7 @@ extension World {
                 call.pc = call.holdsMmapLock ? .gather : .downgrade
             case .mprotect(let prot):
                 // mprotect_fixup(): new vm_page_prot for the VMAs in the range.
+                touch(.vmas(mm: call.mm), write: true)
                 for page in call.range.start..<call.range.end where state.mms[call.mm].vmas[page] != nil {
                     state.mms[call.mm].vmas[page] = prot
                 }

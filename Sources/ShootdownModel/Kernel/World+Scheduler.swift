@@ -145,6 +145,7 @@ extension World {
         if taken {
             if isTracing { note(cpu, "mmap", "\(range) overlaps a mapping: EEXIST") }
         } else {
+            touch(.vmas(mm: mm), write: true)
             state.mms[mm].addVMA(range, protection: prot)
             if isTracing { note(cpu, "mmap", "\(scenario.mmName(mm)) \(range) \(prot)") }
         }
