@@ -39,65 +39,51 @@ import Testing
     /// whose flushes read other CPUs' TLB entries, lost states until it ran without sleep sets.
     @Test(arguments: SchemeCatalog.schemes)
     func everySchemeVisitsEveryState(_ schemeName: String) throws {
-        struct Check: SchemeVisitor {
-            func visit<S: Scheme>(_ scheme: S) throws -> Int {
-                var compared = 0
-                for name in BuiltinScenarios.names {
-                    let scenario = try #require(BuiltinScenarios.named(name))
-                    let bounds = CheckBounds(maxDepth: 10_000, maxPreemptions: 1)
-                    func states(_ reduction: Bool) -> (Set<UInt64>, ExhaustiveResult) {
-                        nonisolated(unsafe) var states = Set<UInt64>()
-                        let checker = ExhaustiveChecker(
-                            scenario: scenario, scheme: scheme, bounds: bounds, usesReduction: reduction)
-                        let result = checker.run(onState: { states.insert($0) })
-                        return (states, result)
-                    }
-                    let (reduced, withSleep) = states(true)
-                    let (full, without) = states(false)
-                    #expect((withSleep.violation == nil) == (without.violation == nil), "\(name) \(scheme.name)")
-                    guard withSleep.violation == nil, without.violation == nil else { continue }
-                    let lost = full.subtracting(reduced).count
-                    #expect(lost == 0 && reduced.count == full.count, "\(name) under \(scheme.name): \(lost) lost")
-                    compared += 1
-                }
-                return compared
-            }
-        }
-        #expect(try SchemeCatalog.scheme(named: schemeName).accept(Check()) > 20)
+        let scenarios = try BuiltinScenarios.names.map { try #require(BuiltinScenarios.named($0)) }
+        #expect(try SchemeCatalog.scheme(named: schemeName).accept(SameStates(scenarios: scenarios)) > 20)
     }
 
     /// The same on generated scenarios (hunt's grammar, up to three CPUs; those past 100,000
     /// states left out, for time), under every scheme.
     @Test(arguments: SchemeCatalog.schemes)
     func everySchemeVisitsEveryGeneratedState(_ schemeName: String) throws {
-        struct Check: SchemeVisitor {
-            func visit<S: Scheme>(_ scheme: S) throws -> Int {
-                var compared = 0
-                let generator = ScenarioGenerator(scope: .init(maxCPUs: 3, maxOperations: 3))
-                for seed in 0..<UInt64(30) {
-                    let scenario = generator.scenario(seed: seed)
-                    let bounds = CheckBounds(maxDepth: 10_000, maxPreemptions: 1)
-                    func states(_ reduction: Bool) -> (Set<UInt64>, ExhaustiveResult) {
-                        nonisolated(unsafe) var states = Set<UInt64>()
-                        var checker = ExhaustiveChecker(
-                            scenario: scenario, scheme: scheme, bounds: bounds, usesReduction: reduction)
-                        checker.maxStates = 100_000
-                        let result = checker.run(onState: { states.insert($0) })
-                        return (states, result)
-                    }
-                    let (reduced, withSleep) = states(true)
-                    let (full, without) = states(false)
-                    guard !withSleep.stats.isIncomplete, !without.stats.isIncomplete else { continue }
-                    #expect((withSleep.violation == nil) == (without.violation == nil), "seed \(seed) \(scheme.name)")
-                    guard withSleep.violation == nil, without.violation == nil else { continue }
-                    let lost = full.subtracting(reduced).count
-                    #expect(lost == 0 && reduced.count == full.count, "seed \(seed) under \(scheme.name): \(lost) lost")
-                    compared += 1
+        let generator = ScenarioGenerator(scope: .init(maxCPUs: 3, maxOperations: 3))
+        let scenarios = (0..<UInt64(30)).map { generator.scenario(seed: $0) }
+        let check = SameStates(scenarios: scenarios, maxStates: 100_000)
+        #expect(try SchemeCatalog.scheme(named: schemeName).accept(check) > 15)
+    }
+
+    /// The states each of `scenarios` visits with sleep sets and without, compared: the same
+    /// verdict, and where both pass the same states. Answers how many passed both ways (a
+    /// search past `maxStates` is left out).
+    struct SameStates: SchemeVisitor {
+        var scenarios: [Scenario]
+        var maxStates: Int?
+
+        func visit<S: Scheme>(_ scheme: S) -> Int {
+            var compared = 0
+            for scenario in scenarios {
+                func states(_ reduction: Bool) -> (Set<UInt64>, ExhaustiveResult) {
+                    nonisolated(unsafe) var states = Set<UInt64>()
+                    var checker = ExhaustiveChecker(
+                        scenario: scenario, scheme: scheme, bounds: CheckBounds(maxDepth: 10_000, maxPreemptions: 1),
+                        usesReduction: reduction)
+                    checker.maxStates = maxStates
+                    let result = checker.run(onState: { states.insert($0) })
+                    return (states, result)
                 }
-                return compared
+                let (reduced, withSleep) = states(true)
+                let (full, without) = states(false)
+                guard !withSleep.stats.isIncomplete, !without.stats.isIncomplete else { continue }
+                let label = "\(scenario.name) under \(scheme.name)"
+                #expect((withSleep.violation == nil) == (without.violation == nil), "\(label)")
+                guard withSleep.violation == nil, without.violation == nil else { continue }
+                let lost = full.subtracting(reduced).count
+                #expect(lost == 0 && reduced.count == full.count, "\(label): \(lost) lost")
+                compared += 1
             }
+            return compared
         }
-        #expect(try SchemeCatalog.scheme(named: schemeName).accept(Check()) > 15)
     }
 
     @Test(arguments: LinuxScheme.Mutation.allCases)
