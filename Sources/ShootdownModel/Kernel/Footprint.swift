@@ -6,7 +6,9 @@
 /// CPU-local state (the stack, `cpu_tlbstate` but `is_lazy` and `loaded_mm`, the TLB's entries)
 /// is touched only by the CPU itself, and actions of one CPU are always treated as dependent; the
 /// one exception, a broadcast invalidation (INVLPGB, 6.15) dropping entries from every TLB, writes
-/// the pages it invalidates.
+/// the pages it invalidates. The oracles, whose flushes read other CPUs' TLB entries, break the
+/// rule: the checker runs them without sleep sets (`ExhaustiveChecker.appliesSleepSets`), and no
+/// step of theirs that touches nothing shared moves.
 public enum Location: Hashable, Sendable {
     case tlbGen(mm: Int)
     /// `mm->context.global_asid` (6.15); it shares ``Kind/tlbGen`` with `tlb_gen`, told apart

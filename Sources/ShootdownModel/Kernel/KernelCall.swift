@@ -44,7 +44,7 @@ public enum KernelCall: Hashable, Sendable {
     /// program counters, and calls, that make none), and one that only returns into a blocked
     /// `csd_lock_wait()` is the local `flush_tlb_func()`'s last or `flush_tlb_multi()` skipping
     /// `run_local` (`.runLocal`); one that touches nothing shared is `switch_mm_irqs_off()`'s
-    /// `.readGen` of `init_mm`. Missing one would only fuse less; `WorldMoverTests` holds it to
+    /// `.branch` or `.readGen` on the way to `init_mm`. Missing one would only fuse less; `WorldMoverTests` holds it to
     /// every step the copy tells a left mover.
     var nextStepMayMoveLeft: Bool {
         switch self {
