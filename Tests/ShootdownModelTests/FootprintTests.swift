@@ -77,13 +77,13 @@ import Testing
 
     /// What the partial-order reduction relies on, checked step by step: at every state a
     /// depth-first search reaches (up to 3,000 a scenario) of every built-in scenario, and of 60
-    /// generated ones of up to four CPUs (up to 1,000), under every scheme, two actions of
+    /// generated ones of up to four CPUs (up to 1,000), under every scheme and mutant, two actions of
     /// different CPUs whose footprints do not conflict commute. Each stays
     /// enabled after the other, does the same there (the same footprint), and the two orders reach
     /// the same state. A step that reads or writes what its footprint does not say fails this.
     /// Not under the oracles, which read other CPUs' TLB entries (the checker runs them without
     /// sleep sets).
-    @Test(arguments: SchemeCatalog.schemes)
+    @Test(arguments: SchemeCatalog.schemes + SchemeCatalog.mutants)
     func actionsWhoseFootprintsDoNotConflictCommute(_ schemeName: String) throws {
         struct Check: SchemeVisitor {
             func visit<S: Scheme>(_ scheme: S) throws -> Int? {
