@@ -193,7 +193,7 @@ public struct ExhaustiveChecker<S: Scheme>: Sendable {
             terminalStates: terminal, bytesPerState: stats.states == 0 ? 0 : Double(stats.bytes) / Double(stats.states))
         result.fusesMovers = all[0].fusesMovers
         result.omitsDeadEntries = all[0].omitsDeadEntries
-        result.refusedSleepSets = all[0].refusedSleepSets
+        result.sleepSetsRefused = all[0].sleepSetsRefused
         return result
     }
 
@@ -454,7 +454,7 @@ public struct ExhaustiveChecker<S: Scheme>: Sendable {
         result.usesSourceSets = dpor
         result.fusesMovers = fusesMovers
         result.omitsDeadEntries = omitsDeadEntries && !S.readsTLBEntries
-        result.refusedSleepSets = usesReduction && !appliesSleepSets
+        result.sleepSetsRefused = usesReduction && !appliesSleepSets
         if let bitstate { result.bytesPerState = Double(bitstate.bytes) / Double(max(1, bitstate.count)) }
         return result
     }

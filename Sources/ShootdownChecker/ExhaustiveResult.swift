@@ -15,7 +15,7 @@ public struct ExhaustiveResult: Sendable {
     public var omitsDeadEntries = false
     /// Whether sleep sets were asked for and refused because the scheme reads other CPUs' TLB
     /// entries (``ExhaustiveChecker/appliesSleepSets``).
-    public var refusedSleepSets = false
+    public var sleepSetsRefused = false
     /// The first violation found, if any.
     public var violation: Violation?
     /// The schedule that reaches it (the DFS path, not yet shrunk).

@@ -113,7 +113,7 @@ public struct CheckReport: Codable, Sendable {
         sourceSets = r.usesSourceSets
         movers = r.fusesMovers ? true : nil
         deadEntries = r.omitsDeadEntries ? true : nil
-        sleepSetsRefused = r.refusedSleepSets ? true : nil
+        sleepSetsRefused = r.sleepSetsRefused ? true : nil
         collisionProbability = r.collisionProbability
         bytesPerState = r.bytesPerState
         depthBoundHits = r.stats.depthBoundHits

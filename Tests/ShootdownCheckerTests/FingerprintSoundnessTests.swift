@@ -44,31 +44,26 @@ import Testing
     /// `thp-collapse` and `khugepaged` lost states with sleep sets.)
     @Test(arguments: SchemeCatalog.schemes + SchemeCatalog.mutants)
     func everySchemesStatesHaveTheirOwnFingerprints(_ schemeName: String) throws {
-        struct Check: SchemeVisitor {
-            let test: FingerprintSoundnessTests
-            func visit<S: Scheme>(_ scheme: S) throws -> Int {
-                for name in BuiltinScenarios.names {
-                    test.expectFingerprintsSeparate(try #require(BuiltinScenarios.named(name)), scheme, limit: 2_000)
-                }
-                return 0
-            }
-        }
-        _ = try SchemeCatalog.scheme(named: schemeName).accept(Check(test: self))
+        let scenarios = try BuiltinScenarios.names.map { try #require(BuiltinScenarios.named($0)) }
+        try SchemeCatalog.scheme(named: schemeName).accept(Separate(test: self, scenarios: scenarios, limit: 2_000))
     }
 
     @Test(arguments: SchemeCatalog.schemes)
     func generatedStatesHaveTheirOwnFingerprints(_ schemeName: String) throws {
-        struct Check: SchemeVisitor {
-            let test: FingerprintSoundnessTests
-            func visit<S: Scheme>(_ scheme: S) -> Int {
-                let generator = ScenarioGenerator()
-                for seed in 0..<UInt64(40) {
-                    test.expectFingerprintsSeparate(generator.scenario(seed: seed), scheme, limit: 3_000)
-                }
-                return 0
-            }
+        let generator = ScenarioGenerator()
+        let scenarios = (0..<UInt64(40)).map { generator.scenario(seed: $0) }
+        try SchemeCatalog.scheme(named: schemeName).accept(Separate(test: self, scenarios: scenarios, limit: 3_000))
+    }
+
+    /// ``expectFingerprintsSeparate(_:_:limit:)`` on each of `scenarios` under the scheme visited.
+    struct Separate: SchemeVisitor {
+        let test: FingerprintSoundnessTests
+        let scenarios: [Scenario]
+        let limit: Int
+
+        func visit<S: Scheme>(_ scheme: S) {
+            for scenario in scenarios { test.expectFingerprintsSeparate(scenario, scheme, limit: limit) }
         }
-        _ = try SchemeCatalog.scheme(named: schemeName).accept(Check(test: self))
     }
 
     /// States that differ in one event only differ in their fingerprints, whichever events:

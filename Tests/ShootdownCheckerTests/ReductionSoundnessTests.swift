@@ -10,13 +10,16 @@ import Testing
         "asid-recycle", "frame-reuse",
     ]
 
-    func visited(_ scenario: Scenario, _ scheme: LinuxScheme, reduction: Bool, preemptions: Int) -> (
-        Set<UInt64>, ExhaustiveResult
-    ) {
+    /// The states an exhaustive search of `scenario` visits, with sleep sets or without, and its
+    /// result (a search past `maxStates` stops incomplete).
+    static func visited<S: Scheme>(
+        _ scenario: Scenario, _ scheme: S, reduction: Bool, preemptions: Int, maxStates: Int? = nil
+    ) -> (Set<UInt64>, ExhaustiveResult) {
         nonisolated(unsafe) var states = Set<UInt64>()
-        let checker = ExhaustiveChecker(
+        var checker = ExhaustiveChecker(
             scenario: scenario, scheme: scheme, bounds: CheckBounds(maxDepth: 10_000, maxPreemptions: preemptions),
             usesReduction: reduction)
+        checker.maxStates = maxStates
         let result = checker.run(onState: { states.insert($0) })
         return (states, result)
     }
@@ -24,8 +27,8 @@ import Testing
     @Test(arguments: small, [0, 1])
     func reductionVisitsEveryState(_ name: String, preemptions: Int) throws {
         let scenario = try #require(BuiltinScenarios.named(name))
-        let (reduced, withPOR) = visited(scenario, LinuxScheme(), reduction: true, preemptions: preemptions)
-        let (full, without) = visited(scenario, LinuxScheme(), reduction: false, preemptions: preemptions)
+        let (reduced, withPOR) = Self.visited(scenario, LinuxScheme(), reduction: true, preemptions: preemptions)
+        let (full, without) = Self.visited(scenario, LinuxScheme(), reduction: false, preemptions: preemptions)
         #expect(reduced == full)
         #expect(withPOR.terminalStates == without.terminalStates)
         #expect(withPOR.stats.transitions <= without.stats.transitions)
@@ -63,17 +66,10 @@ import Testing
         func visit<S: Scheme>(_ scheme: S) -> Int {
             var compared = 0
             for scenario in scenarios {
-                func states(_ reduction: Bool) -> (Set<UInt64>, ExhaustiveResult) {
-                    nonisolated(unsafe) var states = Set<UInt64>()
-                    var checker = ExhaustiveChecker(
-                        scenario: scenario, scheme: scheme, bounds: CheckBounds(maxDepth: 10_000, maxPreemptions: 1),
-                        usesReduction: reduction)
-                    checker.maxStates = maxStates
-                    let result = checker.run(onState: { states.insert($0) })
-                    return (states, result)
-                }
-                let (reduced, withSleep) = states(true)
-                let (full, without) = states(false)
+                let (reduced, withSleep) = ReductionSoundnessTests.visited(
+                    scenario, scheme, reduction: true, preemptions: 1, maxStates: maxStates)
+                let (full, without) = ReductionSoundnessTests.visited(
+                    scenario, scheme, reduction: false, preemptions: 1, maxStates: maxStates)
                 guard !withSleep.stats.isIncomplete, !without.stats.isIncomplete else { continue }
                 let label = "\(scenario.name) under \(scheme.name)"
                 #expect((withSleep.violation == nil) == (without.violation == nil), "\(label)")

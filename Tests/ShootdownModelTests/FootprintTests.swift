@@ -77,10 +77,10 @@ import Testing
 
     /// What the partial-order reduction relies on, checked step by step: at every state a
     /// depth-first search reaches (up to 3,000 a scenario) of every built-in scenario, and of 60
-    /// generated ones of up to four CPUs (up to 1,000), under every scheme and mutant, two actions of
-    /// different CPUs whose footprints do not conflict commute. Each stays
-    /// enabled after the other, does the same there (the same footprint), and the two orders reach
-    /// the same state. A step that reads or writes what its footprint does not say fails this.
+    /// generated ones of up to four CPUs (up to 1,000), under every scheme and mutant, two
+    /// actions of different CPUs whose footprints do not conflict commute. Each stays enabled
+    /// after the other, does the same there (the same footprint), and the two orders reach the
+    /// same state. A step that reads or writes what its footprint does not say fails this.
     /// Not under the oracles, which read other CPUs' TLB entries (the checker runs them without
     /// sleep sets).
     @Test(arguments: SchemeCatalog.schemes + SchemeCatalog.mutants)
@@ -88,25 +88,18 @@ import Testing
         struct Check: SchemeVisitor {
             func visit<S: Scheme>(_ scheme: S) throws -> Int? {
                 guard !S.readsTLBEntries else { return nil }
+                let generator = ScenarioGenerator(scope: .init(maxCPUs: 4, maxOperations: 4))
+                let searches =
+                    try BuiltinScenarios.names.map { (try #require(BuiltinScenarios.named($0)), 3_000) }
+                    + (0..<UInt64(60)).map { (generator.scenario(seed: $0), 1_000) }
                 var pairs = 0
-                for name in BuiltinScenarios.names {
-                    let scenario = try #require(BuiltinScenarios.named(name))
-                    WorldMoverTests.forEachState(from: World(scenario: scenario, scheme: scheme), limit: 3_000) {
+                for (scenario, limit) in searches {
+                    let label = "\(scenario.name) \(scheme.name)"
+                    WorldMoverTests.forEachState(from: World(scenario: scenario, scheme: scheme), limit: limit) {
                         world, action in
                         var after = world
                         after.performEnabled(action)
-                        pairs += FootprintTests.expectCommuting(world, action, after, "\(name) \(scheme.name)")
-                        return after
-                    }
-                }
-                let generator = ScenarioGenerator(scope: .init(maxCPUs: 4, maxOperations: 4))
-                for seed in 0..<UInt64(60) {
-                    WorldMoverTests.forEachState(
-                        from: World(scenario: generator.scenario(seed: seed), scheme: scheme), limit: 1_000
-                    ) { world, action in
-                        var after = world
-                        after.performEnabled(action)
-                        pairs += FootprintTests.expectCommuting(world, action, after, "seed \(seed) \(scheme.name)")
+                        pairs += FootprintTests.expectCommuting(world, action, after, label)
                         return after
                     }
                 }
