@@ -20,7 +20,8 @@ let package = Package(
             name: "ShootdownModel",
             swiftSettings: [.define("SHOOTDOWN_INTERNAL_CHECKS", .when(configuration: .debug))]
         ),
-        .target(name: "ShootdownChecker", dependencies: ["ShootdownModel"]),
+        .target(name: "ShootdownChecker", dependencies: ["ShootdownModel", "CachePrefetch"]),
+        .target(name: "CachePrefetch"),
         .target(name: "ShootdownSimulator", dependencies: ["ShootdownModel"]),
         .target(
             name: "ShootdownReport",

@@ -296,6 +296,11 @@ public struct ExhaustiveChecker<S: Scheme>: Sendable {
                 worker?.control.stop.store(true, ordering: .relaxed)
                 break search
             }
+            let preemptions = stack[top].preemptions + (action.isPreemption ? 1 : 0)
+            let childFingerprint = fingerprint(child, preemptions: preemptions, accessed: accessed)
+            // The table's slot for the child is most likely a cache miss: start loading it now,
+            // and find the child's sleep set meanwhile.
+            if stack.count < sharedDepth { visited.prefetch(childFingerprint) }
             // The child's sleep set: asleep or already explored here, and independent of `action`.
             // Each sleeper's footprint goes with it: `action` wrote nothing it reads, so it
             // would do the same from the child (no need to perform it there to find out).
@@ -326,8 +331,6 @@ public struct ExhaustiveChecker<S: Scheme>: Sendable {
                 ? analyzeRaces(
                     &stack, events, action: action, mask: locationBits.mask(of: child.footprint, action: action),
                     locks: locationBits.locks) : nil
-            let preemptions = stack[top].preemptions + (action.isPreemption ? 1 : 0)
-            let childFingerprint = fingerprint(child, preemptions: preemptions, accessed: accessed)
             if let event, childFingerprint == stack[top].fingerprint {
                 // A step that changed nothing (a spin on an event not yet signalled): every
                 // execution through it is one without it, and the state goes on with the other
