@@ -38,6 +38,10 @@ public struct ExhaustiveChecker<S: Scheme>: Sendable {
     /// Whether states that differ only in TLB entries no thread will use again are one state
     /// (``World/fingerprint(into:omitting:)``: dead-variable reduction).
     public var omitsDeadEntries = false
+    /// Whether a successor's fingerprint reuses the fingerprints of the CPUs its step left
+    /// unchanged (``World/fingerprintReusingCPUs(into:omitting:)``); the same fingerprints
+    /// either way, so only the tests turn it off, to compare.
+    var reusesCPUFingerprints = true
     /// States after which the search stops, incomplete (``ExplorationStats/isIncomplete``);
     /// `nil` for no limit. Parallel workers count theirs together, 4096 at a time.
     public var maxStates: Int?
@@ -238,7 +242,7 @@ public struct ExhaustiveChecker<S: Scheme>: Sendable {
         // States at or below the split depth go to the shared table.
         let sharedDepth = worker?.splitDepth ?? Int.max
 
-        let root = World(scenario: scenario, scheme: scheme)
+        var root = World(scenario: scenario, scheme: scheme)
         // The enabled actions of the state being expanded (one buffer for the whole search).
         var scratch: [Action] = []
         scratch.reserveCapacity(3 * scenario.cpuCount)
@@ -249,7 +253,7 @@ public struct ExhaustiveChecker<S: Scheme>: Sendable {
         let slots = ActionSet.slots
         var footprints = [Footprint](repeating: Footprint(), count: 2 * slots)
         let accessed = omitsDeadEntries ? AccessedPages(scenario) : nil
-        let rootFingerprint = fingerprint(root, preemptions: 0, accessed: accessed)
+        let rootFingerprint = fingerprint(&root, preemptions: 0, accessed: accessed)
         _ = visited.insert(rootFingerprint, sleep: 0, depth: 0)
         _ = bitstate?.testAndSet(rootFingerprint)
         stack.append(
@@ -297,7 +301,7 @@ public struct ExhaustiveChecker<S: Scheme>: Sendable {
                 break search
             }
             let preemptions = stack[top].preemptions + (action.isPreemption ? 1 : 0)
-            let childFingerprint = fingerprint(child, preemptions: preemptions, accessed: accessed)
+            let childFingerprint = fingerprint(&child, preemptions: preemptions, accessed: accessed)
             // The table's slot for the child is most likely a cache miss: start loading it now,
             // and find the child's sleep set meanwhile.
             if stack.count < sharedDepth { visited.prefetch(childFingerprint) }
@@ -516,9 +520,13 @@ public struct ExhaustiveChecker<S: Scheme>: Sendable {
     }
 
     /// - Parameter accessed: the scenario's pages still accessed (``omitsDeadEntries``), or nil.
-    func fingerprint(_ world: World<S>, preemptions: Int, accessed: AccessedPages?) -> UInt64 {
+    func fingerprint(_ world: inout World<S>, preemptions: Int, accessed: AccessedPages?) -> UInt64 {
         var h = StableHasher()
-        world.fingerprint(into: &h, omitting: accessed)
+        if reusesCPUFingerprints {
+            world.fingerprintReusingCPUs(into: &h, omitting: accessed)
+        } else {
+            world.fingerprint(into: &h, omitting: accessed)
+        }
         h.combine(preemptions)
         return h.value
     }

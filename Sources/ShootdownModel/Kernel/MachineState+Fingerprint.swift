@@ -20,8 +20,34 @@ extension MachineState {
         h.combine(cpus.count)
         for (index, cpu) in cpus.enumerated() {
             let live = livePages?[index] ?? ~0
-            cpu.fingerprint(into: &h, livePages: live, omitsGenerations: omitsDeadGenerations && live == 0)
+            h.combine(cpu.fingerprint(livePages: live, omitsGenerations: omitsDeadGenerations && live == 0))
         }
+        fingerprintAllButCPUs(into: &h)
+    }
+
+    /// The same fingerprint, with each CPU's own taken from `cache` where the CPU has not changed
+    /// since the cache's state (``CPUs/changed``, recorded since ``CPUs/forgetChanges()``) and
+    /// its live pages are the same; `cache` then holds this state's. At most 5 CPUs.
+    func fingerprint(
+        into h: inout StableHasher, livePages: InlineArray<5, UInt64>?, omitsDeadGenerations: Bool,
+        reusing cache: inout CPUFingerprints
+    ) {
+        h.combine(cpus.count)
+        for index in cpus.indices {
+            let live = livePages?[index] ?? ~0
+            if !cache.isValid || cpus.changed & 1 << UInt64(index) != 0 || cache.live[index] != live {
+                cache.hashes[index] = cpus[index].fingerprint(
+                    livePages: live, omitsGenerations: omitsDeadGenerations && live == 0)
+                cache.live[index] = live
+            }
+            h.combine(cache.hashes[index])
+        }
+        cache.isValid = true
+        fingerprintAllButCPUs(into: &h)
+    }
+
+    /// The fingerprint's part after the CPUs: the mms, the threads, the events, the frames.
+    private func fingerprintAllButCPUs(into h: inout StableHasher) {
         h.combine(mms.count)
         for mm in mms { mm.fingerprint(into: &h) }
         h.combine(threads.count)
@@ -53,7 +79,27 @@ extension MachineState {
     }
 }
 
+/// Each CPU's own fingerprint in one state and the live pages it kept, which a world keeps so
+/// that its successors fingerprint again only the CPUs their steps changed
+/// (``World/fingerprintReusingCPUs(into:omitting:)``). Valid for one kind of fingerprint: whether
+/// dead entries and generations are left out must not change (the checker's choice, for a search).
+struct CPUFingerprints: Sendable {
+    var hashes = InlineArray<5, UInt64>(repeating: 0)
+    var live = InlineArray<5, UInt64>(repeating: 0)
+    /// Whether ``hashes`` hold a state's CPUs (not before the first fingerprint).
+    var isValid = false
+
+}
+
 extension CPU {
+    /// The CPU's own fingerprint (``fingerprint(into:livePages:omitsGenerations:)``), which the
+    /// machine's folds in.
+    func fingerprint(livePages: UInt64, omitsGenerations: Bool) -> UInt64 {
+        var h = StableHasher()
+        fingerprint(into: &h, livePages: livePages, omitsGenerations: omitsGenerations)
+        return h.value
+    }
+
     /// `livePages`: the pages whose entries count (bit `p` for page `p`; pages past 63 always);
     /// `omitsGenerations`: the local generations (`ctxs[].tlb_gen`) count for nothing.
     func fingerprint(into h: inout StableHasher, livePages: UInt64, omitsGenerations: Bool) {
@@ -412,6 +458,21 @@ extension World {
         state.fingerprint(
             into: &h, livePages: accessed.livePages(state.threads),
             omitsDeadGenerations: !setup.tracksPagingStructures)
+        schemeState.fingerprint(into: &h)
+    }
+
+    /// ``fingerprint(into:omitting:)``, the same word, with the fingerprints of the CPUs not
+    /// changed since the last time this was called on this world or the one it was copied from
+    /// (``CPUs/changed``) taken from what that call left (``cpuFingerprints``): the exhaustive
+    /// checker's successors differ from their state in one or two CPUs. Past 5 CPUs, the whole
+    /// fingerprint of every CPU.
+    package mutating func fingerprintReusingCPUs(into h: inout StableHasher, omitting accessed: AccessedPages?) {
+        guard state.cpus.count <= 5 else { return fingerprint(into: &h, omitting: accessed) }
+        let omits = accessed != nil && !S.readsTLBEntries
+        state.fingerprint(
+            into: &h, livePages: omits ? accessed!.livePages(state.threads) : nil,
+            omitsDeadGenerations: omits && !setup.tracksPagingStructures, reusing: &cpuFingerprints)
+        state.cpus.forgetChanges()
         schemeState.fingerprint(into: &h)
     }
 }

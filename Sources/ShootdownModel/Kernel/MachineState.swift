@@ -1,6 +1,6 @@
 /// Everything that changes as the machine runs: the value the checker stores and hashes.
 public struct MachineState: Hashable, Sendable {
-    public var cpus: [CPU]
+    public var cpus: CPUs
     public var mms: [AddressSpace]
     public var threads: [ThreadState]
     /// Which events have been signalled.
@@ -16,7 +16,7 @@ public struct MachineState: Hashable, Sendable {
     ///     under RFC 08).
     ///   - tlb: each CPU's empty TLB (its capacity; unbounded by default).
     public init(scenario: Scenario, initialTLBGen: UInt64 = 0, tlb: TLB = TLB()) {
-        cpus = Array(repeating: CPU(tlb: tlb.tagging(asids: scenario.hasPCID)), count: scenario.cpuCount)
+        cpus = CPUs(repeating: CPU(tlb: tlb.tagging(asids: scenario.hasPCID)), count: scenario.cpuCount)
         threads = Array(repeating: ThreadState(), count: scenario.threads.count)
         for i in threads.indices where scenario.threads[i].script.isEmpty {
             threads[i].status = .done

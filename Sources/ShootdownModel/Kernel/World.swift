@@ -38,6 +38,8 @@ public struct World<S: Scheme>: Sendable {
     /// Which CPUs may cache each page and frame, so that the safety oracle visits only their TLBs
     /// (`nil`: it visits every TLB).
     var ghostIndex: GhostIndex?
+    /// The CPUs' fingerprints at the last ``fingerprintReusingCPUs(into:omitting:)``.
+    var cpuFingerprints = CPUFingerprints()
 
     /// A machine at boot for `scenario`.
     /// - Parameters:
