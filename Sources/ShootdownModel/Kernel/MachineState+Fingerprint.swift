@@ -469,9 +469,13 @@ extension World {
     package mutating func fingerprintReusingCPUs(into h: inout StableHasher, omitting accessed: AccessedPages?) {
         guard state.cpus.count <= 5 else { return fingerprint(into: &h, omitting: accessed) }
         let omits = accessed != nil && !S.readsTLBEntries
+        // Through a local: passing `state` and `&cpuFingerprints`, two parts of `self`, made the
+        // compiler copy the whole world.
+        var cache = cpuFingerprints
         state.fingerprint(
             into: &h, livePages: omits ? accessed!.livePages(state.threads) : nil,
-            omitsDeadGenerations: omits && !setup.tracksPagingStructures, reusing: &cpuFingerprints)
+            omitsDeadGenerations: omits && !setup.tracksPagingStructures, reusing: &cache)
+        cpuFingerprints = cache
         state.cpus.forgetChanges()
         schemeState.fingerprint(into: &h)
     }
