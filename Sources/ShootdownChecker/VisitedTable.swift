@@ -48,7 +48,7 @@ public struct VisitedTable: Sendable {
             return copy
         }
 
-        deinit { words.deallocate() }
+        deinit { UnsafeMutableRawPointer(words).deallocate() }
     }
 
     /// Slots to a bucket.

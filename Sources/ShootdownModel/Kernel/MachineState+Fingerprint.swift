@@ -88,7 +88,6 @@ struct CPUFingerprints: Sendable {
     var live = InlineArray<5, UInt64>(repeating: 0)
     /// Whether ``hashes`` hold a state's CPUs (not before the first fingerprint).
     var isValid = false
-
 }
 
 extension CPU {
@@ -454,11 +453,19 @@ extension World {
     /// (``Scheme/readsTLBEntries``: the oracles decide flushes by them), and past 5 CPUs (the
     /// exhaustive checker's limit, the size of the live pages' inline array).
     package func fingerprint(into h: inout StableHasher, omitting accessed: AccessedPages?) {
-        guard let accessed, !S.readsTLBEntries, state.cpus.count <= 5 else { return fingerprint(into: &h) }
-        state.fingerprint(
-            into: &h, livePages: accessed.livePages(state.threads),
-            omitsDeadGenerations: !setup.tracksPagingStructures)
+        guard state.cpus.count <= 5 else { return fingerprint(into: &h) }
+        let dead = deadState(omitting: accessed)
+        state.fingerprint(into: &h, livePages: dead.livePages, omitsDeadGenerations: dead.omitsGenerations)
         schemeState.fingerprint(into: &h)
+    }
+
+    /// What ``fingerprint(into:omitting:)`` leaves out: each CPU's live pages (`nil`: every
+    /// entry counts) and whether the local generations of a CPU with none go too.
+    private func deadState(omitting accessed: AccessedPages?) -> (
+        livePages: InlineArray<5, UInt64>?, omitsGenerations: Bool
+    ) {
+        guard let accessed, !S.readsTLBEntries else { return (nil, false) }
+        return (accessed.livePages(state.threads), !setup.tracksPagingStructures)
     }
 
     /// ``fingerprint(into:omitting:)``, the same word, with the fingerprints of the CPUs not
@@ -468,13 +475,12 @@ extension World {
     /// fingerprint of every CPU.
     package mutating func fingerprintReusingCPUs(into h: inout StableHasher, omitting accessed: AccessedPages?) {
         guard state.cpus.count <= 5 else { return fingerprint(into: &h, omitting: accessed) }
-        let omits = accessed != nil && !S.readsTLBEntries
+        let dead = deadState(omitting: accessed)
         // Through a local: passing `state` and `&cpuFingerprints`, two parts of `self`, made the
         // compiler copy the whole world.
         var cache = cpuFingerprints
         state.fingerprint(
-            into: &h, livePages: omits ? accessed!.livePages(state.threads) : nil,
-            omitsDeadGenerations: omits && !setup.tracksPagingStructures, reusing: &cache)
+            into: &h, livePages: dead.livePages, omitsDeadGenerations: dead.omitsGenerations, reusing: &cache)
         cpuFingerprints = cache
         state.cpus.forgetChanges()
         schemeState.fingerprint(into: &h)

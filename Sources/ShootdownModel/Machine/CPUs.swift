@@ -1,6 +1,6 @@
 /// The machine's CPUs: an array of ``CPU`` that also records which CPUs changed since
 /// ``forgetChanges()``, so that the checker can fingerprint again only the CPUs a step changed
-/// (``World/fingerprint(into:omitting:reusing:)``). Every change goes through the subscript,
+/// (``World/fingerprintReusingCPUs(into:omitting:)``). Every change goes through the subscript,
 /// which records it; the record is not part of the value (two `CPUs` are equal when their CPUs
 /// are).
 public struct CPUs: Hashable, Sendable, RandomAccessCollection, MutableCollection {
