@@ -302,9 +302,10 @@ public struct ExhaustiveChecker<S: Scheme>: Sendable {
             }
             let preemptions = stack[top].preemptions + (action.isPreemption ? 1 : 0)
             let childFingerprint = fingerprint(&child, preemptions: preemptions, accessed: accessed)
+            let depth = stack.count
             // The table's slot for the child is most likely a cache miss: start loading it now,
-            // and find the child's sleep set meanwhile.
-            if stack.count < sharedDepth { visited.prefetch(childFingerprint) }
+            // and find the child's sleep set meanwhile (the lookup below, same branch).
+            if bitstate == nil, depth < sharedDepth { visited.prefetch(childFingerprint) }
             // The child's sleep set: asleep or already explored here, and independent of `action`.
             // Each sleeper's footprint goes with it: `action` wrote nothing it reads, so it
             // would do the same from the child (no need to perform it there to find out).
@@ -345,7 +346,6 @@ public struct ExhaustiveChecker<S: Scheme>: Sendable {
                 continue
             }
             var skip = childSleep
-            let depth = stack.count
             // A parallel worker keeps only its share of the states at the split depth.
             if let worker, depth == sharedDepth, !worker.keeps(childFingerprint) { continue }
             // Once the depth bound cut some subtree (in any worker), a state reached with more

@@ -7,7 +7,7 @@ public struct CPUs: Hashable, Sendable, RandomAccessCollection, MutableCollectio
     private var array: [CPU]
     /// Bit `c` set: CPU `c` may have changed since ``forgetChanges()`` (bit 63 stands for CPU 63
     /// and every CPU past it).
-    public private(set) var changed: UInt64 = 0
+    package private(set) var changed: UInt64 = 0
 
     /// `count` copies of `cpu`.
     public init(repeating cpu: CPU, count: Int) {
@@ -26,7 +26,7 @@ public struct CPUs: Hashable, Sendable, RandomAccessCollection, MutableCollectio
     }
 
     /// Starts a new record of changes: no CPU changed.
-    public mutating func forgetChanges() { changed = 0 }
+    package mutating func forgetChanges() { changed = 0 }
 
     public static func == (lhs: CPUs, rhs: CPUs) -> Bool { lhs.array == rhs.array }
     public func hash(into hasher: inout Hasher) { hasher.combine(array) }
