@@ -27,7 +27,7 @@ import Testing
     }
 
     /// ``performFusingMovers(_:)`` runs a step on a copy to tell whether it is a left mover only
-    /// where ``KernelCall/nextStepMayMoveLeft`` says it can be: at every state a depth-first
+    /// where ``World/nextStepMayMoveLeft(_:)`` says it can be: at every state a depth-first
     /// search reaches (one step an action, up to 1,500 states), of every built-in scenario under
     /// every scheme and mutant, and of 60 generated scenarios under Linux and Linux 6.15, a step
     /// that only releases a lock, only returns into a blocked wait or touches nothing shared
@@ -70,7 +70,7 @@ import Testing
                     after.isLeftMover(after.footprint, of: world, cpu: cpu)
                 {
                     movers += 1
-                    #expect(top.nextStepMayMoveLeft, "\(label): \(top)")
+                    #expect(world.nextStepMayMoveLeft(cpu), "\(label): \(top)")
                 }
                 return after
             }

@@ -45,12 +45,17 @@ public enum KernelCall: Hashable, Sendable {
     /// `csd_lock_wait()` is the local `flush_tlb_func()`'s last or `flush_tlb_multi()` skipping
     /// `run_local` (`.runLocal`); one that touches nothing shared is `switch_mm_irqs_off()`'s
     /// `.branch` or `.readGen` on the way to `init_mm`. Missing one would only fuse less; `WorldMoverTests` holds it to
-    /// every step the copy tells a left mover.
+    /// every step the copy tells a left mover. ``World/nextStepMayMoveLeft(_:)`` sharpens it with
+    /// what the scheme decides.
     var nextStepMayMoveLeft: Bool {
         switch self {
         case .pteBatch(let c):
             if case .unlockPTL = c.pc { return true }
-            return c.pc == .unlockMmap
+            // The unlock of a system call is also its return, whose coherence point writes the
+            // range's PTE marks (mremap's too, where its munmap returns into it): a lone release
+            // only in NUMA hinting, whose return nobody waits for.
+            if case .numaHint = c.kind { return c.pc == .unlockMmap }
+            return false
         case .migrate(let c), .reclaim(let c): return c.pc == .unlockPTL
         case .fork(let c): return c.pc == .unlockMmap
         // `.flush` where no flush is due goes on to the unlock in the same step.

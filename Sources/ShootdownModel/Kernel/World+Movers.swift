@@ -74,7 +74,7 @@ extension World {
                 if nextStepIsAcknowledgement(cpu) {
                     performEnabled(.step(cpu: cpu))
                 } else {
-                    guard nextStep(cpu).canStep, state.cpus[cpu].stack.last?.nextStepMayMoveLeft == true else { break }
+                    guard nextStep(cpu).canStep, nextStepMayMoveLeft(cpu) else { break }
                     var probe = self
                     probe.performEnabled(.step(cpu: cpu))
                     guard !probe.hasViolation, probe.isLeftMover(probe.footprint, of: self, cpu: cpu) else { break }
@@ -97,6 +97,21 @@ extension World {
         }
         footprint = total
         return extra
+    }
+
+    /// Whether `cpu`'s next step can be a left mover: ``KernelCall/nextStepMayMoveLeft`` of its
+    /// innermost call, sharpened where the scheme decides whether the step touches anything
+    /// shared, so that ``performFusingMovers(_:)`` runs the step on a copy only where the answer
+    /// can be yes. Like the table, it may say yes where the copy says no, never the reverse
+    /// (`WorldMoverTests`).
+    func nextStepMayMoveLeft(_ cpu: Int) -> Bool {
+        guard let call = state.cpus[cpu].stack.last, call.nextStepMayMoveLeft else { return false }
+        // To init_mm, `.branch` goes on to store LOADED_MM_SWITCHING or to clear the old mm's
+        // cpumask bit (``firstMaskStep(_:)``) unless the step touches nothing shared.
+        if case .switchMM(let c) = call, c.pc == .branch, c.prev != c.next {
+            return scheme.loadedMMSwitching != .beforeGenRead && (c.prev == initMM || scheme.updatesCPUMaskLazily)
+        }
+        return true
     }
 
     /// Whether the step of `cpu` whose footprint is `step`, run from `before`, is a left mover
