@@ -39,9 +39,9 @@ extension World {
     ///   so is a PTE change with the release of its page-table lock after it. A release or a
     ///   return is told by running the step on a copy of the world (a step makes one shared
     ///   access, so its footprint says what it was), and only where the innermost call's program
-    ///   counter says the step can be one (``KernelCall/nextStepMayMoveLeft``): most steps after
-    ///   one that is not a right mover cannot, and the copy, its copy-on-write and its release
-    ///   are then saved.
+    ///   counter and the scheme say the step can be one (``nextStepMayMoveLeft(_:)``): most steps
+    ///   after one that is not a right mover cannot, and the copy, its copy-on-write and its
+    ///   release are then saved.
     @_specialize(exported:true,where S == LinuxScheme)
     @_specialize(exported:true,where S == RingScheme)
     @_specialize(exported:true,where S == OracleScheme)
