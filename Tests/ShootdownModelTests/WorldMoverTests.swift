@@ -14,16 +14,19 @@ import Testing
     /// happen: a flush IPI runs from its delivery to its acknowledgement in one action (unless
     /// its handler leaves lazy mode, whose `switch_mm_irqs_off()` writes the cpumask), and a
     /// step that only releases a lock, only returns into a blocked wait, or touches nothing
-    /// shared, joins the step before it.
+    /// shared, joins the step before it; a spin or wait that finds its event signalled goes on
+    /// into its thread's next operation.
     @Test func fusedActionsKeepInterruptAndPreemptionPoints() throws {
         var counts = Counts()
-        // fork-cow: fork takes both mms' mmap_lock, and waits for the child's.
-        for name in ["concurrent-flushes", "mremap-migrate", "fork-cow", "lazy-sleep"] {
+        // fork-cow: fork takes both mms' mmap_lock, and waits for the child's; frame-reuse: two
+        // threads of one CPU wake from waits on one event.
+        for name in ["concurrent-flushes", "mremap-migrate", "fork-cow", "lazy-sleep", "frame-reuse"] {
             try explore(name, &counts)
         }
         #expect(counts.fused > 1000 && counts.stoppedAtWait > 10)
         #expect(counts.interrupts > 100 && counts.wholeHandlers == counts.interrupts)
         #expect(counts.releasesJoined > 100 && counts.waitsJoined > 100 && counts.localsJoined > 20)
+        #expect(counts.signalledWaitsJoined > 20)
     }
 
     /// ``performFusingMovers(_:)`` runs a step on a copy to tell whether it is a left mover only
@@ -113,6 +116,9 @@ import Testing
         /// shared (``Footprint/isEmpty``: a lazy CPU's switch to `init_mm` in its flush IPI's
         /// handler).
         var localsJoined = 0
+        /// Fused actions that began with a spin or wait finding its event signalled and went on
+        /// into the thread's next operation.
+        var signalledWaitsJoined = 0
     }
 
     /// ``fusedActionsKeepInterruptAndPreemptionPoints()`` on one scenario.
@@ -145,6 +151,15 @@ import Testing
                 if !isRight { committed = true }
             }
             if joinedLocal { counts.localsJoined += 1 }
+            if extra > 0, world.state.cpus[action.cpu].stack.isEmpty, action == .step(cpu: action.cpu) {
+                var first = world
+                first.performEnabled(action)
+                if first.state.cpus[action.cpu].stack.isEmpty,
+                    first.endedSignalledWait(first.footprint, cpu: action.cpu)
+                {
+                    counts.signalledWaitsJoined += 1
+                }
+            }
             // A left mover after the step that was not a right mover.
             if extra > 0, !wasRight, single.isRelease(single.footprint, of: beforeLast) {
                 counts.releasesJoined += 1
@@ -184,5 +199,6 @@ import Testing
     /// before it), is a right mover (``World/isRightMover(_:cpu:acquired:)``).
     static func movedRight(_ world: World<LinuxScheme>, _ cpu: Int, _ lock: Location?, _ held: Int) -> Bool {
         world.isRightMover(world.footprint, cpu: cpu, acquired: world.acquisition(of: lock, heldBefore: held))
+            || world.endedSignalledWait(world.footprint, cpu: cpu)
     }
 }

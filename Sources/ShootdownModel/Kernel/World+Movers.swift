@@ -26,7 +26,11 @@ extension World {
     ///   past the step the release would be fused with (`linux~mremap-flush-unlocked` on
     ///   `mremap-migrate` is missed when releases go on). Only where the step did not open a
     ///   point where the scheduler can preempt (an operation's end) or an IPI can be taken
-    ///   (interrupts off before it, on after it): that point stays a state.
+    ///   (interrupts off before it, on after it): that point stays a state. The one exception
+    ///   is a user spin or wait that finds its event signalled (events are never cleared, so the
+    ///   read commutes with every step of every CPU, the CPU's own IPI handler included): the
+    ///   action goes on into the thread's next operation where no other thread of the CPU could
+    ///   be switched to.
     /// - *Left movers* join the step before them: a flush IPI's acknowledgement (`csd_unlock()`),
     ///   a step that only releases `mmap_lock` or a page-table lock (``isRelease(_:of:)``), one
     ///   that only returns into a `csd_lock_wait()` that blocks (``ranIntoWait(_:cpu:)``: the
@@ -61,14 +65,22 @@ extension World {
         var isRight =
             action != .step(cpu: cpu)
             || isRightMover(footprint, cpu: cpu, acquired: acquisition(of: lock, heldBefore: heldBefore))
+            || endedSignalledWait(footprint, cpu: cpu)
         // Lipton's R* N? L*: once a step that is not a right mover ran, only left movers follow.
         var committed = false
         while !hasViolation, !total.isEverything {
             let irqsAfter = state.cpus[cpu].irqsEnabled
             // Not where the step opened a point where the scheduler preempts (an operation's
             // end) or an IPI can be taken: a local flush_tlb_func() (interrupts off) returning
-            // into a completed csd_lock_wait() (on).
-            guard !state.cpus[cpu].stack.isEmpty, irqsBefore || !irqsAfter else { break }
+            // into a completed csd_lock_wait() (on). Past an operation's end only after a spin
+            // or wait that found its event signalled, a right mover that an IPI handler commutes
+            // with as well (it touches the event and the thread's position only), and where no
+            // other thread of the CPU can be switched to.
+            if state.cpus[cpu].stack.isEmpty {
+                guard !committed, endedSignalledWait(footprint, cpu: cpu), !canPreempt(cpu) else { break }
+            } else {
+                guard irqsBefore || !irqsAfter else { break }
+            }
             if !isRight { committed = true }
             if committed {
                 if nextStepIsAcknowledgement(cpu) {
@@ -89,7 +101,9 @@ extension World {
                 lock = next.waitsOn.flatMap { $0.isLock ? $0 : nil }
                 heldBefore = lock.map(holders) ?? 0
                 performEnabled(.step(cpu: cpu))
-                isRight = isRightMover(footprint, cpu: cpu, acquired: acquisition(of: lock, heldBefore: heldBefore))
+                isRight =
+                    isRightMover(footprint, cpu: cpu, acquired: acquisition(of: lock, heldBefore: heldBefore))
+                    || endedSignalledWait(footprint, cpu: cpu)
             }
             irqsBefore = irqsAfter
             total.formUnion(footprint)
@@ -122,6 +136,28 @@ extension World {
     /// (``Scheme/readsTLBEntries``): there a CPU's own entries are seen by the others.
     func isLeftMover(_ step: Footprint, of before: World, cpu: Int) -> Bool {
         isRelease(step, of: before) || ranIntoWait(step, cpu: cpu) || (step.isEmpty && !S.readsTLBEntries)
+    }
+
+    /// Whether the step of `cpu` whose footprint is `step` ended a user spin or wait on an event
+    /// already signalled: it read only that event and its CPU's run queue (to run its thread's
+    /// operation). A right mover: events are never cleared, so every later read finds the same;
+    /// another CPU changes the run queue only by waking a waiting thread, never the running one;
+    /// and the CPU's own IPI handler touches neither the event nor the thread's position.
+    func endedSignalledWait(_ step: Footprint, cpu: Int) -> Bool {
+        var signalled = false
+        var other = false
+        step.forEachAccess { code, write, update in
+            let kind = Location.Kind.of(code)
+            let field = Location.firstField(of: code)
+            if write || update {
+                other = true
+            } else if kind == Location.Kind.event, state.events[field] {
+                signalled = true
+            } else if kind != Location.Kind.runqueue || field != cpu {
+                other = true
+            }
+        }
+        return signalled && !other
     }
 
     /// Whether the step of `cpu` whose footprint is `step` only ran into `csd_lock_wait()` with
