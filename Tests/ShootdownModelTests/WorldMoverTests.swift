@@ -131,6 +131,9 @@ import Testing
             var lock = single.lockWaitedOn(action.cpu)
             var held = lock.map(single.holders) ?? 0
             single.performEnabled(action)
+            let endedSignalledWait =
+                action == .step(cpu: action.cpu) && single.state.cpus[action.cpu].stack.isEmpty
+                && single.endedSignalledWait(single.footprint, cpu: action.cpu)
             // Whether the step before the last was a right mover (an IPI's delivery is one).
             var wasRight = true
             var isRight = action != .step(cpu: action.cpu) || Self.movedRight(single, action.cpu, lock, held)
@@ -151,15 +154,7 @@ import Testing
                 if !isRight { committed = true }
             }
             if joinedLocal { counts.localsJoined += 1 }
-            if extra > 0, world.state.cpus[action.cpu].stack.isEmpty, action == .step(cpu: action.cpu) {
-                var first = world
-                first.performEnabled(action)
-                if first.state.cpus[action.cpu].stack.isEmpty,
-                    first.endedSignalledWait(first.footprint, cpu: action.cpu)
-                {
-                    counts.signalledWaitsJoined += 1
-                }
-            }
+            if extra > 0, endedSignalledWait { counts.signalledWaitsJoined += 1 }
             // A left mover after the step that was not a right mover.
             if extra > 0, !wasRight, single.isRelease(single.footprint, of: beforeLast) {
                 counts.releasesJoined += 1
@@ -199,6 +194,5 @@ import Testing
     /// before it), is a right mover (``World/isRightMover(_:cpu:acquired:)``).
     static func movedRight(_ world: World<LinuxScheme>, _ cpu: Int, _ lock: Location?, _ held: Int) -> Bool {
         world.isRightMover(world.footprint, cpu: cpu, acquired: world.acquisition(of: lock, heldBefore: held))
-            || world.endedSignalledWait(world.footprint, cpu: cpu)
     }
 }

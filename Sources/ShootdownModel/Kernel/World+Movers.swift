@@ -65,7 +65,6 @@ extension World {
         var isRight =
             action != .step(cpu: cpu)
             || isRightMover(footprint, cpu: cpu, acquired: acquisition(of: lock, heldBefore: heldBefore))
-            || endedSignalledWait(footprint, cpu: cpu)
         // Lipton's R* N? L*: once a step that is not a right mover ran, only left movers follow.
         var committed = false
         while !hasViolation, !total.isEverything {
@@ -101,9 +100,7 @@ extension World {
                 lock = next.waitsOn.flatMap { $0.isLock ? $0 : nil }
                 heldBefore = lock.map(holders) ?? 0
                 performEnabled(.step(cpu: cpu))
-                isRight =
-                    isRightMover(footprint, cpu: cpu, acquired: acquisition(of: lock, heldBefore: heldBefore))
-                    || endedSignalledWait(footprint, cpu: cpu)
+                isRight = isRightMover(footprint, cpu: cpu, acquired: acquisition(of: lock, heldBefore: heldBefore))
             }
             irqsBefore = irqsAfter
             total.formUnion(footprint)
@@ -194,9 +191,11 @@ extension World {
     /// acknowledgements with none pending: `csd_lock_wait()` done, and only the CPU's own next
     /// IPIs change that. (With some pending, the step is one that ran into the blocked wait
     /// and changed nothing, such as `flush_tlb_multi()` skipping `run_local` on a CPU that does
-    /// not run the mm (`khugepaged`): fused again and again, it would never end.)
+    /// not run the mm (`khugepaged`): fused again and again, it would never end.) Or it ended a
+    /// spin or wait on an event already signalled (``endedSignalledWait(_:cpu:)``).
     func isRightMover(_ step: Footprint, cpu: Int, acquired: UInt32?) -> Bool {
         if step.isEverything { return false }
+        if endedSignalledWait(step, cpu: cpu) { return true }
         var touched = false
         var mover = true
         step.forEachAccess { code, write, update in
