@@ -144,6 +144,9 @@ public struct ExhaustiveChecker<S: Scheme>: Sendable {
     @_specialize(exported:true,where S == LinuxScheme)
     @_specialize(exported:true,where S == RingScheme)
     @_specialize(exported:true,where S == OracleScheme)
+    @_specialize(exported:true,where S == Linux66yScheme)
+    @_specialize(exported:true,where S == Linux614Scheme)
+    @_specialize(exported:true,where S == Linux615Scheme)
     public func run(
         progress: ((ExplorationStats) -> Void)? = nil, onState: ((UInt64) -> Void)? = nil
     ) -> ExhaustiveResult {

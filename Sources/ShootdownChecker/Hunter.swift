@@ -59,6 +59,9 @@ public struct Hunter<S: Scheme>: Sendable {
     @_specialize(exported:true,where S == LinuxScheme)
     @_specialize(exported:true,where S == RingScheme)
     @_specialize(exported:true,where S == OracleScheme)
+    @_specialize(exported:true,where S == Linux66yScheme)
+    @_specialize(exported:true,where S == Linux614Scheme)
+    @_specialize(exported:true,where S == Linux615Scheme)
     public func check(_ scenario: Scenario, index: Int) -> HuntFinding {
         var exhaustive = ExhaustiveChecker(scenario: scenario, scheme: scheme, bounds: bounds)
         exhaustive.maxStates = budget.states

@@ -32,6 +32,9 @@ public struct Simulator<S: Scheme>: Sendable {
     @_specialize(exported:true,where S == LinuxScheme)
     @_specialize(exported:true,where S == RingScheme)
     @_specialize(exported:true,where S == OracleScheme)
+    @_specialize(exported:true,where S == Linux66yScheme)
+    @_specialize(exported:true,where S == Linux614Scheme)
+    @_specialize(exported:true,where S == Linux615Scheme)
     public func run() -> SimulationResult { run(rereadingEveryCPU: false) }
 
     /// ``run()``; or, `rereadingEveryCPU`, the reference run that re-reads every CPU after

@@ -49,6 +49,9 @@ extension World {
     @_specialize(exported:true,where S == LinuxScheme)
     @_specialize(exported:true,where S == RingScheme)
     @_specialize(exported:true,where S == OracleScheme)
+    @_specialize(exported:true,where S == Linux66yScheme)
+    @_specialize(exported:true,where S == Linux614Scheme)
+    @_specialize(exported:true,where S == Linux615Scheme)
     package mutating func performFusingMovers(_ action: Action) -> Int {
         if case .preempt = action {
             performEnabled(action)

@@ -14,6 +14,9 @@ extension World {
     @_specialize(exported:true,where S == LinuxScheme)
     @_specialize(exported:true,where S == RingScheme)
     @_specialize(exported:true,where S == OracleScheme)
+    @_specialize(exported:true,where S == Linux66yScheme)
+    @_specialize(exported:true,where S == Linux614Scheme)
+    @_specialize(exported:true,where S == Linux615Scheme)
     package mutating func readinessInPlace(_ cpu: Int) -> CPUReadiness {
         let next = nextStep(cpu)
         if state.cpus[cpu].stack.isEmpty {
@@ -31,6 +34,9 @@ extension World {
     @_specialize(exported:true,where S == LinuxScheme)
     @_specialize(exported:true,where S == RingScheme)
     @_specialize(exported:true,where S == OracleScheme)
+    @_specialize(exported:true,where S == Linux66yScheme)
+    @_specialize(exported:true,where S == Linux614Scheme)
+    @_specialize(exported:true,where S == Linux615Scheme)
     package mutating func canInterruptInPlace(_ cpu: Int) -> Bool { canInterrupt(cpu) }
 
     /// ``canStep(_:)`` read in place (as ``readinessInPlace(_:)``): all a lock's release or
@@ -39,5 +45,8 @@ extension World {
     @_specialize(exported:true,where S == LinuxScheme)
     @_specialize(exported:true,where S == RingScheme)
     @_specialize(exported:true,where S == OracleScheme)
+    @_specialize(exported:true,where S == Linux66yScheme)
+    @_specialize(exported:true,where S == Linux614Scheme)
+    @_specialize(exported:true,where S == Linux615Scheme)
     package mutating func canStepInPlace(_ cpu: Int) -> Bool { nextStep(cpu).canStep }
 }

@@ -88,6 +88,9 @@ public struct World<S: Scheme>: Sendable {
     @_specialize(exported:true,where S == LinuxScheme)
     @_specialize(exported:true,where S == RingScheme)
     @_specialize(exported:true,where S == OracleScheme)
+    @_specialize(exported:true,where S == Linux66yScheme)
+    @_specialize(exported:true,where S == Linux614Scheme)
+    @_specialize(exported:true,where S == Linux615Scheme)
     public func enabledActions(into actions: inout [Action]) {
         for cpu in state.cpus.indices {
             if canInterrupt(cpu) { actions.append(.interrupt(cpu: cpu)) }
@@ -258,6 +261,9 @@ public struct World<S: Scheme>: Sendable {
     @_specialize(exported:true,where S == LinuxScheme)
     @_specialize(exported:true,where S == RingScheme)
     @_specialize(exported:true,where S == OracleScheme)
+    @_specialize(exported:true,where S == Linux66yScheme)
+    @_specialize(exported:true,where S == Linux614Scheme)
+    @_specialize(exported:true,where S == Linux615Scheme)
     package mutating func performEnabled(_ action: Action) {
         counters.steps += 1
         currentStep = counters.steps
