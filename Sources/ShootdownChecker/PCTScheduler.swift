@@ -4,8 +4,11 @@ import ShootdownModel
 struct PCTScheduler {
     /// Priority of thread t: CPU t/2's steps (even t) or interrupts (odd t).
     var priorities: [Int]
-    /// Step numbers (1-based) at which the running thread's priority drops, with the new value.
-    var changePoints: [Int: Int]
+    /// Step numbers (1-based) at which the running thread's priority drops, with the new value,
+    /// in the order drawn: of two on one step, the later counts. A list, not a dictionary: it
+    /// holds d-1 entries and is looked up on every step (a dictionary's hashing took a tenth of
+    /// a PCT run).
+    var changePoints: [(step: Int, low: Int)]
     var generator: SeededGenerator
 
     init(threads: Int, depth: Int, steps k: Int, generator: inout SeededGenerator) {
@@ -15,9 +18,9 @@ struct PCTScheduler {
             values.swapAt(i, generator.next(below: i + 1))
         }
         priorities = values
-        changePoints = [:]
+        changePoints = []
         for low in 1..<max(1, depth) {
-            changePoints[1 + generator.next(below: k)] = low
+            changePoints.append((1 + generator.next(below: k), low))
         }
         self.generator = generator
     }
@@ -40,7 +43,7 @@ struct PCTScheduler {
         if case .step(let cpu) = best, enabled.contains(.preempt(cpu: cpu)), generator.next(below: 8) == 0 {
             best = .preempt(cpu: cpu)
         }
-        if let low = changePoints[step + 1] {
+        if let low = changePoints.last(where: { $0.step == step + 1 })?.low {
             priorities[Self.thread(of: best)] = low
         }
         return best
