@@ -452,12 +452,6 @@ extension World {
     /// The whole fingerprint with `accessed` nil, for schemes that read the TLB's entries
     /// (``Scheme/readsTLBEntries``: the oracles decide flushes by them), and past 5 CPUs (the
     /// exhaustive checker's limit, the size of the live pages' inline array).
-    @_specialize(exported:true,where S == LinuxScheme)
-    @_specialize(exported:true,where S == RingScheme)
-    @_specialize(exported:true,where S == OracleScheme)
-    @_specialize(exported:true,where S == Linux66yScheme)
-    @_specialize(exported:true,where S == Linux614Scheme)
-    @_specialize(exported:true,where S == Linux615Scheme)
     package func fingerprint(into h: inout StableHasher, omitting accessed: AccessedPages?) {
         guard state.cpus.count <= 5 else { return fingerprint(into: &h) }
         let dead = deadState(omitting: accessed)
@@ -479,12 +473,6 @@ extension World {
     /// (``CPUs/changed``) taken from what that call left (``cpuFingerprints``): the exhaustive
     /// checker's successors differ from their state in one or two CPUs. Past 5 CPUs, the whole
     /// fingerprint of every CPU.
-    @_specialize(exported:true,where S == LinuxScheme)
-    @_specialize(exported:true,where S == RingScheme)
-    @_specialize(exported:true,where S == OracleScheme)
-    @_specialize(exported:true,where S == Linux66yScheme)
-    @_specialize(exported:true,where S == Linux614Scheme)
-    @_specialize(exported:true,where S == Linux615Scheme)
     package mutating func fingerprintReusingCPUs(into h: inout StableHasher, omitting accessed: AccessedPages?) {
         guard state.cpus.count <= 5 else { return fingerprint(into: &h, omitting: accessed) }
         let dead = deadState(omitting: accessed)
