@@ -30,7 +30,8 @@ public enum RunOutcome: String, Hashable, Sendable {
 
 /// The result of one run: counters, the schedule taken, and the violation if any.
 public struct RunResult<S: Scheme>: Sendable {
-    /// The world after the last action.
+    /// The world after the last action (its ``World/footprint`` holds only the last action's
+    /// wake-up writes in a release build: ``World/footprintScope``).
     public var world: World<S>
     public var outcome: RunOutcome
     /// The actions performed, in order.
