@@ -97,8 +97,14 @@ extension FtraceLine {
         }
         if let colon = body.firstIndex(of: ":"), body[..<colon].allSatisfy({ $0.isLetter || $0.isNumber || $0 == "_" })
         {
-            return .event(
-                name: String(body[..<colon]), fields: String(body[body.index(after: colon)...].trimmingPrefix()))
+            let name = String(body[..<colon])
+            let fields = String(body[body.index(after: colon)...].trimmingPrefix())
+            // trace_tlb_flush(reason, pages): `pages` is TLB_FLUSH_ALL (-1) or a count, 0 where
+            // flush_tlb_func() returned early.
+            if name == "tlb_flush", (TraceStats.field("pages", in: fields) ?? -2) < -1 {
+                throw fail("expected 'pages:N' (N -1 for everything, or a count) in a tlb_flush event")
+            }
+            return .event(name: name, fields: fields)
         }
         throw fail("expected 'EVENT: FIELDS', 'FUNCTION <-CALLER' or a syscall after the timestamp")
     }

@@ -41,15 +41,19 @@ extension TraceWorkloadBuilder {
             case "remote ipi send":
                 if let index = openFlush[cpu] {
                     let syscall = syscallOf[line.pid]
-                    updateFlush(index) { flush in
-                        flush.pages = Self.strided(pages)
-                        flush.pagesSource = .trace
-                        if flush.isNested(syscall: syscall) {
-                            flush.freedTables = true
-                        } else if pages > 0, Self.strided(pages) != pages {
-                            // A PMD-stride gather zapped huge PMDs only (tlb->cleared_pmds): no
-                            // PTE table under them for free_pgtables() to free.
-                            flush.freedTables = false
+                    // A count of 0 says nothing of the range (the kernel sends for at least a
+                    // page): the flush keeps the pages it was assumed to have.
+                    if pages != 0 {
+                        updateFlush(index) { flush in
+                            flush.pages = Self.strided(pages)
+                            flush.pagesSource = .trace
+                            if flush.isNested(syscall: syscall) {
+                                flush.freedTables = true
+                            } else if pages > 0, Self.strided(pages) != pages {
+                                // A PMD-stride gather zapped huge PMDs only (tlb->cleared_pmds): no
+                                // PTE table under them for free_pgtables() to free.
+                                flush.freedTables = false
+                            }
                         }
                     }
                     append(.sendIPIs(cpu: cpu))
@@ -60,7 +64,8 @@ extension TraceWorkloadBuilder {
                 let syscall = syscallOf[line.pid]
                 updateFlush(index) { flush in
                     flush.observed.local = Self.outcome(pages)
-                    if flush.pagesSource == .assumed {
+                    // pages:0 is an early return (the CPU had caught up): not the flush's range.
+                    if flush.pagesSource == .assumed, pages != 0 {
                         flush.pages = Self.strided(pages)
                         flush.pagesSource = .trace
                         if flush.isNested(syscall: syscall) { flush.freedTables = true }

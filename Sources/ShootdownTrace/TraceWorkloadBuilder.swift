@@ -176,7 +176,8 @@ struct TraceWorkloadBuilder {
             if !isExit {
                 mmapLength[line.pid] = Self.hexArgument(["len"], in: arguments)
             } else if let length = mmapLength.removeValue(forKey: line.pid) ?? nil, let mm,
-                arguments.hasPrefix("0x"), let start = Int(arguments.dropFirst(2), radix: 16), start < 1 << 47
+                arguments.hasPrefix("0x"), let start = Int(arguments.dropFirst(2), radix: 16),
+                Self.isUserRange(start: start, length: length)
             {
                 layouts[mm]?.map(start: start, length: length)
             }
@@ -187,7 +188,10 @@ struct TraceWorkloadBuilder {
             syscallOf[line.pid] = nil
             gathering[line.pid] = nil
         } else if let length = Self.hexArgument(["len", "len_in"], in: arguments),
-            let start = Self.hexArgument(["addr", "start"], in: arguments)
+            let start = Self.hexArgument(["addr", "start"], in: arguments),
+            // A range past user space fails (-EINVAL, -ENOMEM) before any flush; an empty one
+            // flushes nothing (munmap's -EINVAL, madvise's and mprotect's early 0).
+            Self.isUserRange(start: start, length: length)
         {
             var call = SystemCall(
                 start: start, length: length, isMunmap: name == "sys_munmap", isMprotect: name == "sys_mprotect")
@@ -312,6 +316,12 @@ struct TraceWorkloadBuilder {
     }
 
     /// The hexadecimal argument `NAME: 8000` of a syscall event, the first of `names` present.
+    /// Whether `start..<start + length` is a non-empty range of x86-64 user addresses (below
+    /// 2^47, 4-level paging's TASK_SIZE_MAX).
+    static func isUserRange(start: Int, length: Int) -> Bool {
+        length > 0 && start < 1 << 47 && length <= (1 << 47) - start
+    }
+
     static func hexArgument(_ names: [String], in arguments: String) -> Int? {
         for name in names {
             guard let range = arguments.range(of: name + ": ") else { continue }

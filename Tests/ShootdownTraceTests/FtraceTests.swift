@@ -61,6 +61,24 @@ import Testing
         #expect(lenient.stats.skipped == 1)
     }
 
+    /// A `tlb_flush` event must say how many pages: -1 (everything), 0 (an early return) or a
+    /// count; without that the line is malformed, not a flush of nothing.
+    @Test func aTLBFlushWithoutItsPagesIsMalformed() throws {
+        for fields in ["::16 reason:remote ipi send (4)", "pages:-7 reason:remote ipi send (4)", "pages:x"] {
+            let text = "  a-1 [000] ...1. 1.0: tlb_flush: \(fields)\n"
+            do {
+                _ = try FtraceTrace(text)
+                Issue.record("'\(fields)' was accepted")
+            } catch {
+                #expect(error.line == 1 && error.message.contains("expected 'pages:N'"))
+            }
+            #expect(try FtraceTrace(text, lenient: true).skipped.count == 1)
+        }
+        for pages in [-1, 0, 16] {
+            #expect(try FtraceTrace("  a-1 [000] ...1. 1.0: tlb_flush: pages:\(pages) reason:x (1)\n").lines.count == 1)
+        }
+    }
+
     /// The capture's figures: flushes by reason and CPU, the initiating paths, the early
     /// returns, the vmstat counters, and no PCID (TCG): every switch to another process flushed.
     @Test func theCapturesStatistics() throws {

@@ -186,6 +186,79 @@ import Testing
         #expect(TraceWhatIf.counters(workload, scheme: LinuxIPILazyScheme()).nrTLBRemoteFlush > 0)
     }
 
+    /// `pages:0` is flush_tlb_func()'s early return (the CPU had caught up, e.g. on another
+    /// flush's IPI): it says nothing of the range. A flush that sent no IPI and returned early
+    /// keeps the range it was assumed to have, and replays.
+    @Test func anEarlyLocalReturnKeepsTheFlushsAssumedRange() throws {
+        let text = Self.miniature.split(separator: "\n", omittingEmptySubsequences: false)
+            .filter { !$0.contains("1.001001:") && !$0.contains("1.001002:") }
+            .map { $0.replacing("1.001004: tlb_flush: pages:1", with: "1.001004: tlb_flush: pages:0") }
+            .joined(separator: "\n")
+        let workload = try TraceWorkload(try FtraceTrace(text))
+        let flushes = workload.requests.compactMap { if case .flush(let f) = $0 { f } else { nil } }
+        #expect(flushes.map(\.pages) == [1, 1])
+        #expect(flushes.map(\.pagesSource) == [.trace, .assumed])
+        #expect(flushes.map(\.observed.local) == [.ranged(1), .early])
+        #expect(TraceValidation(workload, scheme: LinuxScheme()).flushes.compared == 2)
+    }
+
+    /// A system call's range past user space, or empty, fails before any flush: it opens no
+    /// call whose range the flushes would take (and sizes nothing past `Int`).
+    @Test func aSystemCallOutsideUserSpaceGivesNoRange() throws {
+        for length in ["7fffffffffffffff", "0", "800000000000"] {
+            let text = Self.miniature.replacing("len_in: 1000", with: "len_in: \(length)")
+            let workload = try TraceWorkload(try FtraceTrace(text))
+            let flushes = workload.requests.compactMap { if case .flush(let f) = $0 { f } else { nil } }
+            // The madvise's flush takes its range from the IPI's tlb_flush event instead.
+            #expect(flushes.map(\.pages) == [1, 1])
+            #expect(TraceValidation(workload, scheme: LinuxScheme()).flushes == (compared: 2, agreeing: 2))
+        }
+        #expect(TraceWorkloadBuilder.isUserRange(start: 0x7f00_0000_1000, length: 0x1000))
+        #expect(!TraceWorkloadBuilder.isUserRange(start: 0x7fff_ffff_f000, length: 0x2000))
+        #expect(!TraceWorkloadBuilder.isUserRange(start: 0x1000, length: Int.max))
+    }
+
+    /// Seeded corruptions of the miniature (a field replaced, a line cut short, dropped or
+    /// repeated): each is refused with the line it could not read, or replays. None traps.
+    @Test func corruptedTracesAreRefusedOrReplayedNeverTrap() throws {
+        let lines = Self.miniature.split(separator: "\n").map(String.init)
+        let junk = ["", "-1", "0", "-7", "7fffffffffffffff", "99999999999999999999", "x", ":", "[", "="]
+        var refused = 0
+        for seed in UInt64(0)..<300 {
+            var generator = SeededGenerator(seed: seed)
+            var text = lines
+            for _ in 0...generator.next(below: 4) {
+                let i = 2 + generator.next(below: text.count - 2)
+                switch generator.next(below: 4) {
+                case 0:
+                    var words = text[i].split(separator: " ", omittingEmptySubsequences: false).map(String.init)
+                    let w = generator.next(below: words.count)
+                    let token = junk[generator.next(below: junk.count)]
+                    // Half the time keep the field's name (`pages:`, `len_in:`), change its value.
+                    if generator.next(below: 2) == 0, let colon = words[w].firstIndex(of: ":") {
+                        words[w] = String(words[w][...colon]) + token
+                    } else {
+                        words[w] = token
+                    }
+                    text[i] = words.joined(separator: " ")
+                case 1: text[i] = String(text[i].prefix(generator.next(below: text[i].count + 1)))
+                case 2: text.remove(at: i)
+                default: text.insert(text[generator.next(below: text.count)], at: i)
+                }
+            }
+            do {
+                let workload = try TraceWorkload(try FtraceTrace(text.joined(separator: "\n")))
+                _ = TraceValidation(workload, scheme: LinuxScheme())
+                _ = TraceWhatIf.counters(workload, scheme: LinuxIPILazyScheme())
+            } catch {
+                #expect(error.line >= 0 && !error.message.isEmpty)
+                refused += 1
+            }
+        }
+        // Both kinds occur: the corruptions are neither all fatal nor all harmless.
+        #expect(refused > 30 && refused < 270)
+    }
+
     @Test func theCapturesTellSixSixFromTheLazyCPUMaskOfSixFourteen() throws {
         // 6.1 keeps mm_cpumask exact (a switch clears the old mm's bit); 6.14 leaves CPUs in it.
         let workload = try Self.workload("debian-6.1-tcg-4cpu-mixed.trace")
