@@ -5,12 +5,14 @@ extension CheckReport {
     /// and passed, else incomplete (a shard missing, or stopped early); states and transitions
     /// summed (the states above the split depth are counted by every shard), the longest shard's
     /// seconds.
-    /// - Throws: ``MergeError`` when the shards are not of one search, or a shard comes twice.
+    /// - Throws: ``MergeError`` when the shards are not of one search, a shard comes twice, or
+    ///   a shard's figures are none `shootdown check` prints.
     public static func merging(_ reports: [CheckReport]) throws(MergeError) -> CheckReport {
         guard var merged = reports.first else { throw MergeError(description: "no check results to merge") }
-        let count = merged.shard.flatMap { $0.split(separator: "/").last.flatMap { Int($0) } } ?? 1
+        let count = try MergeError.shard(merged.shard ?? "1/1").count
         var seen: Set<String> = []
         for report in reports {
+            try report.checkFigures()
             guard
                 report.mode == merged.mode, report.scenario == merged.scenario, report.scheme == merged.scheme,
                 report.bounds == merged.bounds, report.reduction == merged.reduction,
@@ -18,7 +20,7 @@ extension CheckReport {
                 // states: shards must share both, or they would not partition one search.
                 report.movers == merged.movers, report.deadEntries == merged.deadEntries,
                 report.splitDepth == merged.splitDepth,
-                (report.shard ?? "1/1").hasSuffix("/\(count)")
+                try MergeError.shard(report.shard ?? "1/1").count == count
             else {
                 throw MergeError(
                     description: "shard \(report.shard ?? "1/1") (\(report.scheme) on \(report.scenario), "
@@ -32,12 +34,15 @@ extension CheckReport {
         let missing = (1...count).map { "\($0)/\(count)" }.filter { !seen.contains($0) }
         merged.shard = missing.isEmpty ? nil : seen.sorted().joined(separator: ",")
         merged.jobs = nil
-        merged.states = reports.reduce(0) { $0 + $1.states }
-        merged.transitions = reports.reduce(0) { $0 + $1.transitions }
+        merged.states = try MergeError.total("states", reports.map(\.states))
+        merged.transitions = try MergeError.total("transitions", reports.map(\.transitions))
         merged.maxDepth = reports.map(\.maxDepth).max() ?? 0
         merged.seconds = reports.map(\.seconds).max() ?? 0
         merged.statesPerSecond = reports.reduce(0) { $0 + $1.statesPerSecond }
-        merged.depthBoundHits = merged.depthBoundHits.map { _ in reports.reduce(0) { $0 + ($1.depthBoundHits ?? 0) } }
+        try MergeError.check("statesPerSecond", merged.statesPerSecond)
+        if merged.depthBoundHits != nil {
+            merged.depthBoundHits = try MergeError.total("depthBoundHits", reports.map { $0.depthBoundHits ?? 0 })
+        }
         let violating = reports.filter { $0.counterexample != nil }
         let first =
             merged.mode == "random"
@@ -62,5 +67,27 @@ extension CheckReport {
     }
 
     /// K of `shard` K/N (1 for a whole search).
+    /// Checks the figures merging reads or prints: counts 0 or more, times and rates numbers.
+    func checkFigures() throws(MergeError) {
+        for (field, count) in [
+            ("states", states), ("transitions", transitions), ("maxDepth", maxDepth),
+            ("depthBoundHits", depthBoundHits ?? 0),
+        ] {
+            _ = try MergeError.total(field, [count])
+        }
+        try MergeError.check("seconds", seconds)
+        try MergeError.check("statesPerSecond", statesPerSecond)
+        if let bitstate {
+            for (field, value) in [
+                ("omissionProbability", bitstate.omissionProbability),
+                ("expectedOmissions", bitstate.expectedOmissions),
+                ("hashFactor", bitstate.hashFactor),
+            ] {
+                try MergeError.check(field, value)
+            }
+        }
+        if let random { try MergeError.check("perRunBound", random.perRunBound) }
+    }
+
     var shardIndex: Int { shard.flatMap { $0.split(separator: "/").first.flatMap { Int($0) } } ?? 1 }
 }

@@ -154,19 +154,20 @@ public struct HuntReport: Codable, Sendable {
 }
 
 extension HuntReport {
-    /// Shards that cannot be merged: of different hunts, or one shard twice.
     /// The result of the shards `reports` together: scenarios and states summed, the longest
     /// shard's seconds, the violation of the lowest scenario index.
-    /// - Throws: ``MergeError`` when the shards are not of one hunt, or a shard comes twice.
+    /// - Throws: ``MergeError`` when the shards are not of one hunt, a shard comes twice, or a
+    ///   shard's figures are none `shootdown hunt` prints.
     public static func merging(_ reports: [HuntReport]) throws(MergeError) -> HuntReport {
         guard var merged = reports.first else { throw MergeError(description: "no hunt results to merge") }
-        let count = merged.shard.split(separator: "/").last.map(String.init) ?? "1"
+        let count = try MergeError.shard(merged.shard).count
         var seen: Set<String> = []
         for report in reports {
+            try MergeError.check("seconds", report.seconds)
             guard
                 report.scheme == merged.scheme, report.seed == merged.seed, report.maxCPUs == merged.maxCPUs,
                 report.maxOperations == merged.maxOperations, report.smallScope == merged.smallScope,
-                report.shard.hasSuffix("/\(count)")
+                try MergeError.shard(report.shard).count == count
             else {
                 throw MergeError(
                     description: "shard \(report.shard) (\(report.scheme), seed \(report.seed)) is not of the hunt of "
@@ -176,10 +177,10 @@ extension HuntReport {
                 throw MergeError(description: "shard \(report.shard) comes twice: merge each shard once")
             }
         }
-        merged.shard = seen.count == Int(count) ? "1/1" : seen.sorted().joined(separator: ",")
-        merged.scenarios = reports.reduce(0) { $0 + $1.scenarios }
-        merged.complete = reports.reduce(0) { $0 + $1.complete }
-        merged.states = reports.reduce(0) { $0 + $1.states }
+        merged.shard = seen.count == count ? "1/1" : seen.sorted().joined(separator: ",")
+        merged.scenarios = try MergeError.total("scenarios", reports.map(\.scenarios))
+        merged.complete = try MergeError.total("complete", reports.map(\.complete))
+        merged.states = try MergeError.total("states", reports.map(\.states))
         merged.seconds = reports.map(\.seconds).max() ?? 0
         merged.violation = reports.compactMap(\.violation).min { $0.index < $1.index }
         merged.result = Self.result(of: merged.violation)

@@ -199,6 +199,48 @@ import Testing
         #expect(try CLI.run(["check", "--scenario", "remote-ipi", "--shard", "3/2"]).status == 2)
     }
 
+    /// A shard's JSON whose figures no `shootdown check` or `hunt` prints (a name that is not
+    /// K/N, a count below 0 or past `Int` when summed, a rate past any search) is refused with
+    /// the field named (exit 2), never a trap.
+    @Test func aShardWithFiguresNoShardPrintsIsRefused() throws {
+        let dir = FileManager.default.temporaryDirectory.appendingPathComponent("bad-shards-\(getpid())")
+        try FileManager.default.createDirectory(at: dir, withIntermediateDirectories: true)
+        defer { try? FileManager.default.removeItem(at: dir) }
+        let check = try json(
+            try CLI.run(["check", "--scenario", "remote-ipi", "--quiet", "--format", "json", "--shard", "1/2"]).stdout)
+        let hunt = try json(
+            try CLI.run(["hunt", "--budget", "1", "--scenarios", "3", "--quiet", "--format", "json", "--shard", "1/2"])
+                .stdout)
+        // (the result, its field, the value, the message, refused alone too: not only summed)
+        let cases: [([String: Any], String, Any, String, Bool)] = [
+            (check, "statesPerSecond", -1e308, "'statesPerSecond' of -1e+308", true),
+            (check, "statesPerSecond", 1e300, "'statesPerSecond' of 1e+300", true),
+            (check, "states", -5, "'states' of -5", true),
+            (check, "transitions", Int.max, "'transitions' of \(Int.max)", false),
+            (check, "shard", "1/0", "shard '1/0' is not K/N", true),
+            (check, "shard", "3/2", "shard '3/2' is not K/N", true),
+            (hunt, "shard", "0/2", "shard '0/2' is not K/N", true),
+            (hunt, "states", -1, "'states' of -1", true),
+            (hunt, "scenarios", Int.max, "'scenarios' of \(Int.max)", false),
+            (hunt, "seconds", 1e300, "'seconds' of 1e+300", true),
+        ]
+        for (index, (base, field, value, message, alone)) in cases.enumerated() {
+            var report = base
+            report[field] = value
+            let path = dir.appendingPathComponent("\(index).json").path
+            try JSONSerialization.data(withJSONObject: report).write(to: URL(fileURLWithPath: path))
+            var twin = report
+            twin["shard"] = "2/2"
+            let other = dir.appendingPathComponent("\(index)-2.json").path
+            try JSONSerialization.data(withJSONObject: twin).write(to: URL(fileURLWithPath: other))
+            for files in alone ? [[path], [other, path]] : [[other, path]] {
+                let merged = try CLI.run(["merge"] + files)
+                #expect(merged.status == 2, "\(field) = \(value)")
+                #expect(merged.stderr.contains(message), "\(merged.stderr)")
+            }
+        }
+    }
+
     /// `--bitstate SIZE`: the report says what the bits cost in omissions; the mode takes one
     /// worker over an exhaustive search and a size, and says so otherwise.
     @Test func bitstateModeReportsItsOmissions() throws {
