@@ -93,7 +93,10 @@ struct Hunt: ParsableCommand {
             throw ValidationError("--max-cpus takes 2 to \(ExhaustiveChecker<LinuxScheme>.maxCPUs), found \(maxCPUs)")
         }
         guard (1...20).contains(maxOps) else { throw ValidationError("--max-ops takes 1 to 20, found \(maxOps)") }
-        guard budget > 0 else { throw ValidationError("--budget must be positive seconds, found \(budget)") }
+        // At most 10^9 s (about 32 years): the deadline is counted in milliseconds.
+        guard budget > 0, budget <= 1e9 else {
+            throw ValidationError("--budget must be positive seconds, at most 1e9, found \(budget)")
+        }
         guard states > 0 else { throw ValidationError("--states must be positive, found \(states)") }
         guard (1...64).contains(jobs) else { throw ValidationError("--jobs takes 1 to 64, found \(jobs)") }
         if let scenarios, scenarios <= 0 {

@@ -189,6 +189,15 @@ struct CLI {
         #expect(output.stderr.contains("--shard takes K/N"))
     }
 
+    /// A budget that is no number of seconds the deadline can count (infinite, not a number,
+    /// past 10^9) is refused like a negative one, not trapped on.
+    @Test(arguments: ["inf", "nan", "-1", "0", "1e10"])
+    func huntRejectsABudgetItCannotCount(_ budget: String) throws {
+        let output = try CLI.run(["hunt", "--budget=\(budget)", "--scenarios", "1"])
+        #expect(output.status == 2)
+        #expect(output.stderr.contains("--budget must be positive seconds, at most 1e9"))
+    }
+
     @Test func versionNamesTheKernelModelled() throws {
         let output = try CLI.run(["--version"])
         #expect(output.status == 0)

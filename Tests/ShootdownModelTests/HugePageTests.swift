@@ -246,6 +246,38 @@ import Testing
         #expect(world.state.mms[0].ptes.map(\.frame) == [0, 1, 2, 3])
     }
 
+    /// After fork, the parent's write splits its PMD and copies one small page; the child's
+    /// PMD still covers the folio whose other pages the parent maps by PTEs, so the child's
+    /// write splits too (`do_huge_pmd_wp_page()`: folio_ref_count() > 1) instead of making the
+    /// whole PMD writable over frames the parent still reads. (Until 2026-12-01 the model
+    /// asked only whether the faulting page was shared, and Linux failed this scenario.)
+    @Test func aWriteAfterTheOtherSideSplitSplitsToo() throws {
+        let text = """
+            cpus 2
+            ptes-per-table 4
+            mm A
+              map 0-3 write huge populated
+            mm C
+            thread t0 mm=A cpu=0
+              fork C; write 0; signal forked
+            thread t1 mm=C cpu=1
+              wait forked; write 0; write 1
+            """
+        let world = try runRoundRobin(text).world
+        #expect(world.violation == nil)
+        #expect(world.counters.thpSplits == 2)
+        #expect(world.state.mms[0].hugeTables == 0 && world.state.mms[1].hugeTables == 0)
+        // The parent copied page 0; the child keeps frame 0 (no one else maps it) and copies
+        // page 1, which the parent still maps read-only.
+        let parent = world.state.mms[0].ptes
+        let child = world.state.mms[1].ptes
+        #expect(parent.map(\.frame) == [parent[0].frame, 1, 2, 3] && parent[0].frame! >= 4)
+        #expect(parent[1...3].allSatisfy { !$0.isWritable })
+        #expect(child[0].frame == 0 && child[0].isWritable)
+        #expect(child[1].frame! >= 4 && child[1].frame != parent[0].frame && child[1].isWritable)
+        #expect(child[2...3].map(\.frame) == [2, 3] && child[2...3].allSatisfy { !$0.isWritable })
+    }
+
     /// NUMA hinting of a whole huge PMD: `change_huge_pmd(MM_CP_PROT_NUMA)`, one PMD-stride
     /// flush; the next touch takes `do_huge_pmd_numa_page()`, which restores the whole PMD.
     @Test func numaHintingTakesTheWholePMD() throws {

@@ -155,17 +155,24 @@ extension World {
     /// A fault on a huge PMD (`__handle_mm_fault()`, mm/memory.c and mm/huge_memory.c, 6.6):
     /// `do_huge_pmd_numa_page()` for a PROT_NONE one (the whole PMD gets `vm_page_prot` back,
     /// write only where `can_change_pmd_writable()`); `do_huge_pmd_wp_page()` for a write to a
-    /// read-only one in a writable VMA: `PageAnonExclusive` (here: no other mapping) reuses the
-    /// page (`maybe_pmd_mkwrite()`), else `__split_huge_pmd()` and `VM_FAULT_FALLBACK`, and the
+    /// read-only one in a writable VMA: a folio no other page table maps reuses the page
+    /// (`maybe_pmd_mkwrite()`), else `__split_huge_pmd()` and `VM_FAULT_FALLBACK`, and the
     /// fault goes on with the small page (`do_wp_page()`: the copy). Returns the split's call,
     /// after which the fault's step runs again, or `nil` when the fault is handled.
+    ///
+    /// The folio is every page of the PMD: after fork shared it, the other side's split and
+    /// copy of one small page leaves the rest mapped there by PTEs, and
+    /// `do_huge_pmd_wp_page()`'s "if (folio_ref_count(folio) == 1)" (PageAnonExclusive of the
+    /// head page having been cleared by fork's `page_try_dup_anon_rmap()`) then falls back to a
+    /// split. Reusing because the faulting page alone is no longer shared would make the whole
+    /// PMD writable over frames the other address space still maps.
     mutating func hugePMDFault(_ cpu: Int, _ call: inout FaultCall, table: Int) -> StepOutcome? {
         let space = state.mms[call.mm]
         let pages = space.pages(inTable: table)
         let pte = space.ptes[call.page]
         let vma = space.vmas[call.page]
         let writable = vma == .write
-        let isExclusive = !state.frames.isShared(pte.frame!)
+        let isExclusive = pages.allSatisfy { page in space.ptes[page].frame.map { !state.frames.isShared($0) } ?? true }
         if pte.isProtNone, vma.map({ $0 != .none }) ?? false {
             for page in pages {
                 touch(.page(mm: call.mm, page: page), write: true)

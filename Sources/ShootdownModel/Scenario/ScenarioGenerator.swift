@@ -161,7 +161,42 @@ public struct ScenarioGenerator: Sendable {
             let at = draw.int(0...scenario.threads[thread].script.count)
             scenario.threads[thread].script.insert(draw.pick(ops), at: at)
         }
+        // One fork in two has its child run: a thread in C, woken once the fork returns, with
+        // operations of its own. Its writes copy on write from the child's side (until
+        // 2026-12-01 no generated thread ran in C, and a huge page's copy on write from that
+        // side reused frames the parent still mapped, unseen). Drawn last, as above.
+        if let forker = scenario.threads.indices.first(where: { Self.forkIndex(scenario.threads[$0].script) != nil }),
+            draw.chance(1, in: 2)
+        {
+            let event = scenario.events.count
+            scenario.events.append("e\(event)")
+            let after = Self.forkIndex(scenario.threads[forker].script)! + 1
+            scenario.threads[forker].script.insert(.signal(event: event), at: after)
+            var script: [Operation] = [.wait(event: event)]
+            for _ in 0..<draw.int(1...scope.maxOperations) {
+                let op = operation(pages: pages, &draw)
+                if case .fork = op { continue }
+                script.append(op)
+            }
+            let cpu = draw.int(0...cpus - 1)
+            scenario.threads.append(.init(name: "c", mm: scenario.addressSpaces.count - 1, cpu: cpu, script: script))
+            // No longer alone on its CPU, a spinning thread waits instead (as above).
+            for index in scenario.threads.indices where scenario.threads[index].cpu == cpu {
+                scenario.threads[index].script = scenario.threads[index].script.map { op in
+                    if case .spin(let event) = op { return .wait(event: event) }
+                    return op
+                }
+            }
+            // The copies take frames: as many again as the child has pages.
+            scenario.frameCount += pages
+            Self.numberEventsInOrder(&scenario.threads, &scenario.events)
+        }
         return scenario
+    }
+
+    /// Where `script` forks, if it does.
+    static func forkIndex(_ script: [Operation]) -> Int? {
+        script.firstIndex { if case .fork = $0 { true } else { false } }
     }
 
     /// Makes every mapping over whole, aligned page tables huge.
