@@ -71,6 +71,7 @@ extension World {
             hookPageTable(mm: call.child, page: page)
             touch(.frame(frame), write: true)
             state.frames.share(frame)
+            shareCopyOnWrite(mm: call.mm, page: page, frame: frame)
             if isTracing { note(cpu, "copy_present_pte", "page \(page): frame \(frame) shared read-only") }
             call.pc = nextCopy(after: page, call)
             return .shared
@@ -112,6 +113,7 @@ extension World {
             state.mms[call.child].ptes[page] = pte
             touch(.frame(pte.frame!), write: true)
             state.frames.share(pte.frame!)
+            shareCopyOnWrite(mm: call.mm, page: page, frame: pte.frame!)
         }
         state.mms[call.child].hugeTables |= bit
         if isTracing { note(cpu, "copy_huge_pmd", "pmd(\(describe(pages))) shared read-only, table deposited") }

@@ -60,6 +60,18 @@ extension World {
         }
     }
 
+    /// fork shares `frame`, mapped at `page` of `mm`, copy-on-write (`copy_present_pte()`,
+    /// `copy_huge_pmd()`): the last moment for an entry a deferred change left on it (a NUMA
+    /// hint's PROT_NONE, whose coherence point is the frame's copy) to live, for a write through
+    /// it would now reach the child's page too. Linux has none left by then (the hint flushed
+    /// before it dropped `mmap_lock`, which fork holds for writing); `oracle-hw`, which never
+    /// flushes, drops them here.
+    mutating func shareCopyOnWrite(mm: Int, page: Int, frame: Int) {
+        updateTLBEntries(mm: mm, pages: page..<page + 1, makesDue: true) { entry in
+            if entry.frame == frame, entry.unmapped != nil { entry.unmapped?.isDue = true }
+        }
+    }
+
     /// Applies `change` to every TLB entry of a page of `pages` of `mm`: on the CPUs the
     /// ``GhostIndex`` says may hold one (every CPU without an index), forgetting those that hold
     /// none. `makesDue`: the change can make revocations due, so `oracle-hw` drops them on each
