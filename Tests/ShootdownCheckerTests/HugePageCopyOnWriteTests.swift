@@ -4,7 +4,8 @@ import Testing
 
 /// Copy on write of a huge page from both sides of a fork (docs/huge-pages.md): the scenario
 /// `hunt --scheme linux --max-cpus 2 --seed 7000` found once the forked child ran (scenario
-/// 11,144, shrunk), and the smallest one (the parent's split and copy, then the child's writes).
+/// 11,144, shrunk), the smallest one (the parent's split and copy, then the child's writes),
+/// and an mprotect of the whole PMD after the child's copy.
 /// Every scheme that flushes correctly passes both in every schedule, the oracles included; the
 /// model once reused the child's whole PMD over frames the parent still mapped, a shared write
 /// under all of them.
@@ -35,6 +36,28 @@ import Testing
           fork C; signal forked; write 0
         thread c0 mm=C cpu=1
           wait forked; write 0; write 1
+        """,
+        // `hunt --scheme oracle-hw --seed 60000`, scenario 24,773 (shrunk): after the child's
+        // split and copy of page 2, mprotect(PROT_WRITE) of the parent's whole PMD must leave it
+        // read-only (`can_change_pmd_writable()`: the folio is not exclusive), for page 3's
+        // frame is still the child's too.
+        """
+        cpus 3
+        pages 4
+        ptes-per-table 2
+        frames 10
+        invlpgb on threshold 0
+        mm A
+          map 2-3 write huge
+        mm C
+        thread t1 mm=A cpu=1
+          mprotect 2-3 write
+        thread t2 mm=A cpu=2
+          write 3
+        thread t3 mm=A cpu=0
+          fork C
+        thread c mm=C cpu=0
+          write 2
         """,
     ]
 

@@ -160,11 +160,10 @@ extension World {
     /// fault goes on with the small page (`do_wp_page()`: the copy). Returns the split's call,
     /// after which the fault's step runs again, or `nil` when the fault is handled.
     ///
-    /// The folio is every page of the PMD: after fork shared it, the other side's split and
-    /// copy of one small page leaves the rest mapped there by PTEs, and
-    /// `do_huge_pmd_wp_page()`'s "if (folio_ref_count(folio) == 1)" (PageAnonExclusive of the
-    /// head page having been cleared by fork's `page_try_dup_anon_rmap()`) then falls back to a
-    /// split. Reusing because the faulting page alone is no longer shared would make the whole
+    /// The folio is every page of the PMD (`isExclusiveFolio(mm:pages:)`): after fork shared
+    /// it, the other side's split and copy of one small page leaves the rest mapped there by
+    /// PTEs, and `do_huge_pmd_wp_page()`'s "if (folio_ref_count(folio) == 1)" then falls back to
+    /// a split. Reusing because the faulting page alone is no longer shared would make the whole
     /// PMD writable over frames the other address space still maps.
     mutating func hugePMDFault(_ cpu: Int, _ call: inout FaultCall, table: Int) -> StepOutcome? {
         let space = state.mms[call.mm]
@@ -172,7 +171,7 @@ extension World {
         let pte = space.ptes[call.page]
         let vma = space.vmas[call.page]
         let writable = vma == .write
-        let isExclusive = pages.allSatisfy { page in space.ptes[page].frame.map { !state.frames.isShared($0) } ?? true }
+        let isExclusive = isExclusiveFolio(mm: call.mm, pages: pages)
         if pte.isProtNone, vma.map({ $0 != .none }) ?? false {
             for page in pages {
                 touch(.page(mm: call.mm, page: page), write: true)

@@ -15,6 +15,21 @@ extension World {
         pages == state.mms[call.mm].pages(inTable: table)
     }
 
+    /// Whether the folio a huge PMD maps at `pages` of `mm` is this mapping's alone: no frame of
+    /// it shared with another address space. Fork clears `PageAnonExclusive` of the head page
+    /// (`page_try_dup_anon_rmap()`) and sets it again only where `do_huge_pmd_wp_page()` reuses
+    /// the folio, at `folio_ref_count(folio) == 1`; after the other side split its PMD and
+    /// copied one small page, the rest of the folio is still mapped there.
+    mutating func isExclusiveFolio(mm: Int, pages: Range<Int>) -> Bool {
+        var exclusive = true
+        for page in pages {
+            guard let frame = state.mms[mm].ptes[page].frame else { continue }
+            touch(.frame(frame), write: false)
+            if state.frames.isShared(frame) { exclusive = false }
+        }
+        return exclusive
+    }
+
     /// One huge PMD the batch covers whole, in one step under `pmd_lock()`.
     mutating func changeHugePMD(_ cpu: Int, table: Int, call: inout PTEBatchCall) {
         let space = state.mms[call.mm]
@@ -49,7 +64,11 @@ extension World {
             // pmd_mkwrite() only where can_change_pmd_writable(), set_pmd_at(); then
             // huge_pmd_needs_flush() (PRESENT or RW changed) -> tlb_flush_pmd_range().
             let old = space.ptes[pages.lowerBound]
-            let new = protected(old, prot)
+            var new = protected(old, prot)
+            // can_change_pmd_writable(): PageAnonExclusive() of the head page, for the whole
+            // folio (`isExclusiveFolio(mm:pages:)`), not the first page's frame alone.
+            new.isWritable =
+                prot == .write && scheme.grantsWrite(isExclusive: isExclusiveFolio(mm: call.mm, pages: pages))
             var needsFlush = false
             for page in pages {
                 state.mms[call.mm].ptes[page].isPresent = new.isPresent
