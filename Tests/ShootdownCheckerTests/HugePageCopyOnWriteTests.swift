@@ -4,8 +4,8 @@ import Testing
 
 /// Copy on write of a huge page from both sides of a fork (docs/huge-pages.md): the scenario
 /// `hunt --scheme linux --max-cpus 2 --seed 7000` found once the forked child ran (scenario
-/// 11,144, shrunk), the smallest one (the parent's split and copy, then the child's writes),
-/// and an mprotect of the whole PMD after the child's copy.
+/// 11,144, shrunk), and an mprotect of the whole PMD after the child's copy
+/// (`HugePageTests.aWriteAfterTheOtherSideSplitSplitsToo` runs the smallest case).
 /// Every scheme that flushes correctly passes both in every schedule, the oracles included; the
 /// model once reused the child's whole PMD over frames the parent still mapped, a shared write
 /// under all of them.
@@ -25,17 +25,6 @@ import Testing
           write 0; write 1
         thread c mm=C cpu=0
           write 0
-        """,
-        """
-        cpus 2
-        ptes-per-table 4
-        mm A
-          map 0-3 write huge populated
-        mm C
-        thread t0 mm=A cpu=0
-          fork C; signal forked; write 0
-        thread c0 mm=C cpu=1
-          wait forked; write 0; write 1
         """,
         // `hunt --scheme oracle-hw --seed 60000`, scenario 24,773 (shrunk): after the child's
         // split and copy of page 2, mprotect(PROT_WRITE) of the parent's whole PMD must leave it

@@ -22,6 +22,22 @@ import Testing
         usedWhileChanged.replacingOccurrences(of: "OPERATION", with: operation)
     }
 
+    /// A huge page of A, a parent thread of A on cpu0 and a thread of the fork's child C on
+    /// cpu1, running `parent` and `child`.
+    static func forked(parent: String, child: String) -> String {
+        """
+        cpus 2
+        ptes-per-table 4
+        mm A
+          map 0-3 write huge populated
+        mm C
+        thread t0 mm=A cpu=0
+          \(parent)
+        thread t1 mm=C cpu=1
+          \(child)
+        """
+    }
+
     /// One entry covers the range: `INVLPG` of any page of it, or a range reaching into it,
     /// drops every page of the group; entries around it stay.
     @Test func aHugeEntryIsFilledAndDroppedWhole() {
@@ -224,17 +240,9 @@ import Testing
     /// (`do_huge_pmd_wp_page()`), splits its own PMD and copies one small page; once the child
     /// unmapped the rest, the parent's write reuses its PMD whole.
     @Test func forkSharesAHugePageAndAWriteSplitsIt() throws {
-        let text = """
-            cpus 2
-            ptes-per-table 4
-            mm A
-              map 0-3 write huge populated
-            mm C
-            thread t0 mm=A cpu=0
-              read 1; fork C; signal forked; wait done; write 1
-            thread t1 mm=C cpu=1
-              wait forked; write 1; munmap 0-3; signal done
-            """
+        let text = Self.forked(
+            parent: "read 1; fork C; signal forked; wait done; write 1",
+            child: "wait forked; write 1; munmap 0-3; signal done")
         let world = try runRoundRobin(text).world
         #expect(world.violation == nil)
         #expect(world.counters.thpSplits == 1)
@@ -252,17 +260,7 @@ import Testing
     /// whole PMD writable over frames the parent still reads. (Until 2026-12-01 the model
     /// asked only whether the faulting page was shared, and Linux failed this scenario.)
     @Test func aWriteAfterTheOtherSideSplitSplitsToo() throws {
-        let text = """
-            cpus 2
-            ptes-per-table 4
-            mm A
-              map 0-3 write huge populated
-            mm C
-            thread t0 mm=A cpu=0
-              fork C; write 0; signal forked
-            thread t1 mm=C cpu=1
-              wait forked; write 0; write 1
-            """
+        let text = Self.forked(parent: "fork C; write 0; signal forked", child: "wait forked; write 0; write 1")
         let world = try runRoundRobin(text).world
         #expect(world.violation == nil)
         #expect(world.counters.thpSplits == 2)
