@@ -64,11 +64,9 @@ extension World {
             // pmd_mkwrite() only where can_change_pmd_writable(), set_pmd_at(); then
             // huge_pmd_needs_flush() (PRESENT or RW changed) -> tlb_flush_pmd_range().
             let old = space.ptes[pages.lowerBound]
-            var new = protected(old, prot)
             // can_change_pmd_writable(): PageAnonExclusive() of the head page, for the whole
             // folio (`isExclusiveFolio(mm:pages:)`), not the first page's frame alone.
-            new.isWritable =
-                prot == .write && scheme.grantsWrite(isExclusive: isExclusiveFolio(mm: call.mm, pages: pages))
+            let new = protected(old, prot, isExclusive: isExclusiveFolio(mm: call.mm, pages: pages))
             var needsFlush = false
             for page in pages {
                 state.mms[call.mm].ptes[page].isPresent = new.isPresent

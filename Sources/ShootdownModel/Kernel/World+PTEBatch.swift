@@ -352,14 +352,15 @@ extension World {
     /// mapping, never on a page shared copy-on-write since fork (its first write must copy). 6.6
     /// asks PageAnonExclusive, cleared at fork until a write fault reuses the page; the model
     /// asks whether another mapping still holds the frame (the same answer but after the other
-    /// mapping went and before that write fault: a fault fewer, no flush).
-    mutating func protected(_ old: PTE, _ prot: Protection) -> PTE {
+    /// mapping went and before that write fault: a fault fewer, no flush). `isExclusive`: the
+    /// answer for a huge PMD, asked of its whole folio; else of `old`'s frame.
+    mutating func protected(_ old: PTE, _ prot: Protection, isExclusive: Bool? = nil) -> PTE {
         var new = old
         new.isPresent = prot != .none
         new.isProtNone = prot == .none
         if let frame = old.frame { touch(.frame(frame), write: false) }
-        new.isWritable =
-            prot == .write && scheme.grantsWrite(isExclusive: !(old.frame.map(state.frames.isShared) ?? false))
+        let exclusive = isExclusive ?? !(old.frame.map(state.frames.isShared) ?? false)
+        new.isWritable = prot == .write && scheme.grantsWrite(isExclusive: exclusive)
         return new
     }
 
