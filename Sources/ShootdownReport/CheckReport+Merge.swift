@@ -73,7 +73,7 @@ extension CheckReport {
             ("states", states), ("transitions", transitions), ("maxDepth", maxDepth),
             ("depthBoundHits", depthBoundHits ?? 0),
         ] {
-            _ = try MergeError.total(field, [count])
+            try MergeError.check(field, count: count)
         }
         try MergeError.check("seconds", seconds)
         try MergeError.check("statesPerSecond", statesPerSecond)

@@ -15,6 +15,11 @@ extension MergeError {
         return shard
     }
 
+    /// Checks that the count `field` of a shard is 0 or more.
+    static func check(_ field: String, count: Int) throws(MergeError) {
+        _ = try total(field, [count])
+    }
+
     /// The shards' `values` of the count `field` summed.
     /// - Throws: when one is below 0 or the sum is past `Int.max`.
     static func total(_ field: String, _ values: [Int]) throws(MergeError) -> Int {

@@ -40,10 +40,10 @@ extension TraceWorkloadBuilder {
                 }
             case "remote ipi send":
                 if let index = openFlush[cpu] {
-                    let syscall = syscallOf[line.pid]
                     // A count of 0 says nothing of the range (the kernel sends for at least a
                     // page): the flush keeps the pages it was assumed to have.
                     if pages != 0 {
+                        let syscall = syscallOf[line.pid]
                         updateFlush(index) { flush in
                             flush.pages = Self.strided(pages)
                             flush.pagesSource = .trace

@@ -315,13 +315,13 @@ struct TraceWorkloadBuilder {
         return String(fields[range.upperBound...].prefix { $0 != " " })
     }
 
-    /// The hexadecimal argument `NAME: 8000` of a syscall event, the first of `names` present.
     /// Whether `start..<start + length` is a non-empty range of x86-64 user addresses (below
     /// 2^47, 4-level paging's TASK_SIZE_MAX).
     static func isUserRange(start: Int, length: Int) -> Bool {
         length > 0 && start < 1 << 47 && length <= (1 << 47) - start
     }
 
+    /// The hexadecimal argument `NAME: 8000` of a syscall event, the first of `names` present.
     static func hexArgument(_ names: [String], in arguments: String) -> Int? {
         for name in names {
             guard let range = arguments.range(of: name + ": ") else { continue }
